@@ -1,0 +1,112 @@
+#include "invocation.hpp"
+
+#include <fmt/format.h>
+#include <omp.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "genomap/core/error.hpp"
+#include "genomap/registry/consent_filter.hpp"
+
+namespace genomap::cli {
+namespace {
+
+// Draws "phase: 42%" on stderr, at most every 200 ms, only when stderr is a terminal.
+class TerminalProgress : public Progress {
+ public:
+  void update(std::string_view phase, std::size_t done, std::size_t total) override {
+    auto now = std::chrono::steady_clock::now();
+    if (done < total && now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    const double pct = total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0;
+    std::fprintf(stderr, "\r%.*s: %5.1f%%   ", static_cast<int>(phase.size()), phase.data(), pct);
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+  void finish() override {
+    if (drawn_) std::fprintf(stderr, "\r\033[K");
+    drawn_ = false;
+  }
+  ~TerminalProgress() override { finish(); }
+
+ private:
+  std::chrono::steady_clock::time_point last_{};
+  bool drawn_ = false;
+};
+
+}  // namespace
+
+void add_run_options(CLI::App& app, RunOptions& o) {
+  app.add_option("--out", o.out, "Output prefix")->capture_default_str();
+  app.add_option("--threads", o.threads, "Threads (0: all cores)")->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--memory", o.memory_mb, "Memory budget in MB (0: half of physical memory)")->capture_default_str();
+  app.add_flag("--quiet", o.quiet, "No progress on stderr");
+  app.add_option("--seed", o.seed, "Random seed")->capture_default_str();
+}
+
+void add_input_options(CLI::App& app, InputOptions& o) {
+  auto& f = o.filters;
+  app.add_option("--bfile", o.bfile, "PLINK 1 fileset prefix (.bed/.bim/.fam)")->required();
+  app.add_option("--keep", f.keep, "Keep only samples listed in FILE (FID IID or IID)");
+  app.add_option("--remove", f.remove, "Remove samples listed in FILE");
+  app.add_option("--extract", f.extract, "Keep only variants whose IDs are listed in FILE");
+  app.add_option("--exclude", f.exclude, "Remove variants whose IDs are listed in FILE");
+  app.add_option("--chr", f.chromosomes, "Keep only these chromosomes, e.g. 1-22,X");
+  app.add_flag("--autosome", f.autosomes_only, "Keep only chromosomes 1-22");
+  app.add_option("--maf", o.maf, "Remove variants with minor allele frequency below this");
+  app.add_option("--geno", o.geno, "Remove variants with missing call rate above this");
+  app.add_option("--mind", o.mind, "Remove samples with missing call rate above this");
+  app.add_option("--hwe", o.hwe, "Remove variants with Hardy-Weinberg exact test p below this");
+  app.add_flag("--hwe-midp", f.hwe_midp, "Use the mid-p adjusted Hardy-Weinberg p-value for --hwe");
+  app.add_option("--registry", o.registry, "Biobank registry database: analyse only consented samples");
+  app.add_option("--purpose", o.purpose, "Purpose of the analysis as a DUO code (with --registry)");
+}
+
+Invocation::Invocation(const RunOptions& options, std::string command_line, std::string parameters)
+    : options_(options), outputs_(options.out) {
+  log_.set_command_line(std::move(command_line));
+  log_.set_parameters(std::move(parameters));
+  if (!options_.quiet && ::isatty(STDERR_FILENO)) progress_ = std::make_unique<TerminalProgress>();
+  context_.threads = options_.threads > 0 ? options_.threads : omp_get_num_procs();
+  context_.memory = MemoryBudget(options_.memory_mb);
+  context_.log = &log_;
+  context_.progress = progress_.get();
+  context_.seed = options_.seed;
+  log_.note(fmt::format("{} threads, memory budget {} MB", context_.threads, context_.memory.bytes() >> 20));
+}
+
+Invocation::~Invocation() = default;
+
+Dataset Invocation::load_dataset(const InputOptions& input, Purpose kind) {
+  auto store = std::make_shared<GenotypeStore>(GenotypeStore::open_bfile(input.bfile));
+  log_.add_input(store->bed_path());
+  log_.add_input(store->bim_path());
+  log_.add_input(store->fam_path());
+  log_.note(fmt::format("{} samples and {} variants in {}", store->sample_ct(), store->variant_ct(), input.bfile));
+  FilterOptions filters = input.filters;
+  if (input.maf >= 0) filters.min_maf = input.maf;
+  if (input.geno >= 0) filters.max_variant_missing = input.geno;
+  if (input.mind >= 0) filters.max_sample_missing = input.mind;
+  if (input.hwe >= 0) filters.min_hwe_p = input.hwe;
+  if (!input.registry.empty() || !input.purpose.empty()) {
+    if (input.registry.empty() || input.purpose.empty()) throw Error("--registry and --purpose must be given together");
+    ConsentQuery query{input.registry, input.purpose, kind == Purpose::Ancestry};
+    filters.allowed_samples = consented_samples(query, store->samples(), context_);
+  }
+  Dataset data = apply_filters(store, filters, context_);
+  log_.phase_done("load and filter");
+  return data;
+}
+
+void Invocation::finish() {
+  if (progress_) progress_->finish();
+  for (const auto& p : outputs_.paths()) log_.add_output(p);
+  log_.add_output(options_.out + ".log");
+  OutputFile& log_file = outputs_.open(".log");
+  log_file.write(log_.render());
+  outputs_.commit_all();
+}
+
+}  // namespace genomap::cli

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages genomap builds with, and the reference tools its golden tests compare against.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+  build-essential cmake ninja-build pkg-config \
+  libhts-dev libeigen3-dev libopenblas-dev libcli11-dev libfmt-dev libsqlite3-dev libxxhash-dev \
+  libtomlplusplus-dev nlohmann-json3-dev libcpp-httplib-dev zlib1g-dev libssl-dev \
+  libgtest-dev libgmock-dev libbenchmark-dev \
+  plink1.9 plink2 eigensoft bcftools tabix sqlite3 time >/dev/null
