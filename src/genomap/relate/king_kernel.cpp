@@ -1,0 +1,126 @@
+#include "genomap/relate/king_kernel.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+
+#include "genomap/geno/kernels.hpp"
+
+namespace genomap {
+
+double king_kinship(const KingPairCounts& c) {
+  const std::uint32_t smaller_het = c.hethet + std::min(c.het_i_hom_j, c.het_j_hom_i);
+  if (smaller_het == 0) return std::numeric_limits<double>::quiet_NaN();
+  const double discordant = 4.0 * c.ibs0 + c.het_i_hom_j + c.het_j_hom_i;
+  return 0.5 - discordant / (4.0 * smaller_het);
+}
+
+void transpose_bits_64(std::uint64_t* m) {
+  // Swap the off-diagonal blocks of size 32, then 16, ..., then 1 (recursive block transpose, done in place).
+  std::uint64_t mask = 0x00000000FFFFFFFFULL;
+  for (unsigned width = 32; width != 0; width >>= 1, mask ^= (mask << width)) {
+    for (unsigned k = 0; k < 64; k = ((k | width) + 1) & ~width) {
+      const std::uint64_t t = ((m[k] >> width) ^ m[k | width]) & mask;
+      m[k] ^= t << width;
+      m[k | width] ^= t;
+    }
+  }
+}
+
+void KingBitPlanes::load(const std::uint64_t* rows, std::size_t variant_ct, std::size_t words_per_row,
+                         std::size_t sample_ct, int threads) {
+  chunk_ct_ = (variant_ct + kKingChunkVariants - 1) / kKingChunkVariants;
+  sample_ct_ = sample_ct;
+  sample_stride_ = sample_ct;
+  words_.assign(chunk_ct_ * sample_stride_ * 3 * kKingChunkWords, 0);
+  const auto group_ct = static_cast<std::ptrdiff_t>((sample_ct + 31) / 32);
+#pragma omp parallel for num_threads(threads) schedule(static) if (group_ct * variant_ct > 65536)
+  for (std::ptrdiff_t g = 0; g < group_ct; ++g) {
+    const auto group = static_cast<std::size_t>(g);
+    const std::size_t first_sample = group * 32;
+    const std::size_t group_samples = std::min<std::size_t>(32, sample_ct - first_sample);
+    std::uint64_t m[64];
+    for (std::size_t c = 0; c < chunk_ct_; ++c) {
+      for (std::size_t k = 0; k < kKingChunkWords; ++k) {
+        const std::size_t v0 = c * kKingChunkVariants + k * 64;
+        if (v0 >= variant_ct) break;  // planes stay zero: padding variants count nowhere
+        for (std::size_t v = 0; v < 64; ++v) {
+          // A padding variant reads as missing (code 01) so that it sets no plane bit.
+          m[v] = v0 + v < variant_ct ? rows[(v0 + v) * words_per_row + group] : kLowBits;
+        }
+        transpose_bits_64(m);
+        for (std::size_t s = 0; s < group_samples; ++s) {
+          const std::uint64_t lo = m[2 * s], hi = m[2 * s + 1];
+          std::uint64_t* p = words_.data() + (c * sample_stride_ + first_sample + s) * 3 * kKingChunkWords;
+          p[k] = hi & ~lo;                      // code 10: heterozygous
+          p[kKingChunkWords + k] = ~(hi | lo);  // code 00: homozygous allele 1
+          p[2 * kKingChunkWords + k] = hi & lo;  // code 11: homozygous allele 2
+        }
+      }
+    }
+  }
+}
+
+namespace {
+
+// The pair loop, compiled twice below: with the popcnt instruction and without. Loop order keeps one chunk of
+// the tile's samples (48 words each) hot while every pair of the tile reads it.
+[[gnu::always_inline]] inline void king_tile_body(const KingBitPlanes& planes, std::size_t row_begin,
+                                                  std::size_t row_end, std::size_t col_begin, std::size_t col_end,
+                                                  KingPairCounts* counts, std::size_t stride) {
+  constexpr std::size_t W = kKingChunkWords;
+  for (std::size_t c = 0; c < planes.chunk_ct(); ++c) {
+    for (std::size_t j = std::max(row_begin, col_begin + 1); j < row_end; ++j) {
+      const std::uint64_t* pj = planes.planes(c, j);
+      KingPairCounts* out = counts + (j - row_begin) * stride;
+      const std::size_t i_end = std::min(col_end, j);
+      for (std::size_t i = col_begin; i < i_end; ++i) {
+        const std::uint64_t* pi = planes.planes(c, i);
+        std::uint32_t nsnp = 0, hethet = 0, ibs0 = 0, het_i = 0, het_j = 0;
+        for (std::size_t w = 0; w < W; ++w) {
+          const std::uint64_t hi = pi[w], ai1 = pi[W + w], ai2 = pi[2 * W + w];
+          const std::uint64_t hj = pj[w], aj1 = pj[W + w], aj2 = pj[2 * W + w];
+          const std::uint64_t hom_i = ai1 | ai2, hom_j = aj1 | aj2;
+          hethet += static_cast<std::uint32_t>(std::popcount(hi & hj));
+          ibs0 += static_cast<std::uint32_t>(std::popcount((ai1 & aj2) | (ai2 & aj1)));
+          het_i += static_cast<std::uint32_t>(std::popcount(hi & hom_j));
+          het_j += static_cast<std::uint32_t>(std::popcount(hj & hom_i));
+          nsnp += static_cast<std::uint32_t>(std::popcount((hi | hom_i) & (hj | hom_j)));
+        }
+        KingPairCounts& o = out[i];
+        o.nsnp += nsnp;
+        o.hethet += hethet;
+        o.ibs0 += ibs0;
+        o.het_i_hom_j += het_i;
+        o.het_j_hom_i += het_j;
+      }
+    }
+  }
+}
+
+[[gnu::target("popcnt")]] void king_tile_popcnt(const KingBitPlanes& planes, std::size_t row_begin,
+                                                std::size_t row_end, std::size_t col_begin, std::size_t col_end,
+                                                KingPairCounts* counts, std::size_t stride) {
+  king_tile_body(planes, row_begin, row_end, col_begin, col_end, counts, stride);
+}
+
+void king_tile_generic(const KingBitPlanes& planes, std::size_t row_begin, std::size_t row_end,
+                       std::size_t col_begin, std::size_t col_end, KingPairCounts* counts, std::size_t stride) {
+  king_tile_body(planes, row_begin, row_end, col_begin, col_end, counts, stride);
+}
+
+bool cpu_has_popcnt() {
+  static const bool has = __builtin_cpu_supports("popcnt");
+  return has;
+}
+
+}  // namespace
+
+void accumulate_king_tile(const KingBitPlanes& planes, std::size_t row_begin, std::size_t row_end,
+                          std::size_t col_begin, std::size_t col_end, KingPairCounts* counts, std::size_t stride) {
+  if (cpu_has_popcnt()) king_tile_popcnt(planes, row_begin, row_end, col_begin, col_end, counts, stride);
+  else king_tile_generic(planes, row_begin, row_end, col_begin, col_end, counts, stride);
+}
+
+}  // namespace genomap
