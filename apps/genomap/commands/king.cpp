@@ -2,7 +2,9 @@
 // --king-table-filter, relationship degrees (--degree) and the square matrix in binary (--king-matrix).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <iterator>
 #include <limits>
@@ -28,15 +30,29 @@ constexpr std::array<KingDegree, 6> kDegrees = {KingDegree::Duplicate, KingDegre
                                                 KingDegree::FullSibling, KingDegree::Second, KingDegree::Third,
                                                 KingDegree::Unrelated};
 
-// Formats the .kin0 lines of rows j of a band, one string per row, in parallel; counts degrees on the way.
-void format_band(const KingBand& band, const Dataset& data, const KingOptions& o, int threads,
-                 std::vector<std::string>& lines, std::array<std::size_t, 6>& degree_counts) {
-  const auto row_ct = static_cast<std::ptrdiff_t>(band.row_end - band.row_begin);
+// Appends a tab and `value` as printf's %.6g (std::to_chars is exact and much faster than a format string).
+void append_g6(std::string& text, double value) {
+  char buffer[32];
+  buffer[0] = '\t';
+  if (std::isnan(value)) {
+    text.append("\tnan");
+    return;
+  }
+  const auto result = std::to_chars(buffer + 1, buffer + sizeof buffer, value, std::chars_format::general, 6);
+  text.append(buffer, result.ptr);
+}
+
+// Formats the .kin0 lines of rows [row_begin, row_end) of a band, one string per row, in parallel; counts degrees
+// on the way.
+void format_rows(const KingBand& band, std::size_t row_begin, std::size_t row_end, const Dataset& data,
+                 const KingOptions& o, int threads, std::vector<std::string>& lines,
+                 std::array<std::size_t, 6>& degree_counts) {
+  const auto row_ct = static_cast<std::ptrdiff_t>(row_end - row_begin);
   lines.assign(static_cast<std::size_t>(row_ct), std::string());
   std::vector<std::array<std::size_t, 6>> per_row(static_cast<std::size_t>(row_ct), std::array<std::size_t, 6>{});
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
   for (std::ptrdiff_t r = 0; r < row_ct; ++r) {
-    const std::size_t j = band.row_begin + static_cast<std::size_t>(r);
+    const std::size_t j = row_begin + static_cast<std::size_t>(r);
     std::string& text = lines[static_cast<std::size_t>(r)];
     const Sample& sj = data.sample(j);
     for (std::size_t i = 0; i < j; ++i) {
@@ -48,8 +64,18 @@ void format_band(const KingBand& band, const Dataset& data, const KingOptions& o
       if (o.degree) ++per_row[static_cast<std::size_t>(r)][static_cast<std::size_t>(degree)];
       if (o.table_filter && !(kinship >= *o.table_filter)) continue;
       const Sample& si = data.sample(i);
-      fmt::format_to(std::back_inserter(text), "{}\t{}\t{}\t{}\t{}\t{:.6g}\t{:.6g}\t{:.6g}", sj.fid, sj.iid, si.fid,
-                     si.iid, c.nsnp, hethet, ibs0, kinship);
+      text += sj.fid;
+      text += '\t';
+      text += sj.iid;
+      text += '\t';
+      text += si.fid;
+      text += '\t';
+      text += si.iid;
+      text += '\t';
+      text += fmt::format_int(c.nsnp).c_str();
+      append_g6(text, hethet);
+      append_g6(text, ibs0);
+      append_g6(text, kinship);
       if (o.degree) {
         const int number = king_degree_number(degree);
         if (number < 0) text += "\tNA";
@@ -91,8 +117,12 @@ void run_king(const KingOptions& o, Invocation& inv) {
   std::array<std::size_t, 6> degree_counts{};
   std::vector<std::string> lines;
   compute_king(data, ctx, plan, [&](const KingBand& band) {
-    format_band(band, data, o, ctx.threads, lines, degree_counts);
-    for (const auto& line : lines) std::fwrite(line.data(), 1, line.size(), table);
+    // About a million pairs of text at a time keeps the text buffers small whatever N is.
+    const std::size_t rows_per_chunk = std::max<std::size_t>(1, (std::size_t{1} << 20) / band.row_end);
+    for (std::size_t r0 = band.row_begin; r0 < band.row_end; r0 += rows_per_chunk) {
+      format_rows(band, r0, std::min(band.row_end, r0 + rows_per_chunk), data, o, ctx.threads, lines, degree_counts);
+      for (const auto& line : lines) std::fwrite(line.data(), 1, line.size(), table);
+    }
     if (o.matrix) {
       for (std::size_t j = band.row_begin; j < band.row_end; ++j)
         for (std::size_t i = 0; i < j; ++i) matrix[j * n + i] = matrix[i * n + j] = king_kinship(band.at(j, i));

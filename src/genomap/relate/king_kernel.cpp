@@ -33,7 +33,7 @@ void KingBitPlanes::load(const std::uint64_t* rows, std::size_t variant_ct, std:
   chunk_ct_ = (variant_ct + kKingChunkVariants - 1) / kKingChunkVariants;
   sample_ct_ = sample_ct;
   sample_stride_ = sample_ct;
-  words_.assign(chunk_ct_ * sample_stride_ * 3 * kKingChunkWords, 0);
+  words_.assign(chunk_ct_ * sample_stride_ * kKingPlanes * kKingChunkWords, 0);
   const auto group_ct = static_cast<std::ptrdiff_t>((sample_ct + 31) / 32);
 #pragma omp parallel for num_threads(threads) schedule(static) if (group_ct * variant_ct > 65536)
   for (std::ptrdiff_t g = 0; g < group_ct; ++g) {
@@ -52,10 +52,13 @@ void KingBitPlanes::load(const std::uint64_t* rows, std::size_t variant_ct, std:
         transpose_bits_64(m);
         for (std::size_t s = 0; s < group_samples; ++s) {
           const std::uint64_t lo = m[2 * s], hi = m[2 * s + 1];
-          std::uint64_t* p = words_.data() + (c * sample_stride_ + first_sample + s) * 3 * kKingChunkWords;
-          p[k] = hi & ~lo;                      // code 10: heterozygous
-          p[kKingChunkWords + k] = ~(hi | lo);  // code 00: homozygous allele 1
-          p[2 * kKingChunkWords + k] = hi & lo;  // code 11: homozygous allele 2
+          std::uint64_t* p = words_.data() + (c * sample_stride_ + first_sample + s) * kKingPlanes * kKingChunkWords;
+          const std::uint64_t het = hi & ~lo;          // code 10
+          const std::uint64_t hom = ~(hi ^ lo);         // codes 00 and 11
+          p[k] = het;
+          p[kKingChunkWords + k] = hom;
+          p[2 * kKingChunkWords + k] = hi & lo;        // code 11: homozygous allele 2
+          p[3 * kKingChunkWords + k] = het | hom;      // called
         }
       }
     }
@@ -65,7 +68,7 @@ void KingBitPlanes::load(const std::uint64_t* rows, std::size_t variant_ct, std:
 namespace {
 
 // The pair loop, compiled twice below: with the popcnt instruction and without. Loop order keeps one chunk of
-// the tile's samples (48 words each) hot while every pair of the tile reads it.
+// the tile's samples (64 words each) hot while every pair of the tile reads it.
 [[gnu::always_inline]] inline void king_tile_body(const KingBitPlanes& planes, std::size_t row_begin,
                                                   std::size_t row_end, std::size_t col_begin, std::size_t col_end,
                                                   KingPairCounts* counts, std::size_t stride) {
@@ -77,23 +80,22 @@ namespace {
       const std::size_t i_end = std::min(col_end, j);
       for (std::size_t i = col_begin; i < i_end; ++i) {
         const std::uint64_t* pi = planes.planes(c, i);
-        std::uint32_t nsnp = 0, hethet = 0, ibs0 = 0, het_i = 0, het_j = 0;
+        std::uint32_t nsnp = 0, hethet = 0, ibs0 = 0, het_i_ct = 0, het_j_ct = 0;
         for (std::size_t w = 0; w < W; ++w) {
-          const std::uint64_t hi = pi[w], ai1 = pi[W + w], ai2 = pi[2 * W + w];
-          const std::uint64_t hj = pj[w], aj1 = pj[W + w], aj2 = pj[2 * W + w];
-          const std::uint64_t hom_i = ai1 | ai2, hom_j = aj1 | aj2;
-          hethet += static_cast<std::uint32_t>(std::popcount(hi & hj));
-          ibs0 += static_cast<std::uint32_t>(std::popcount((ai1 & aj2) | (ai2 & aj1)));
-          het_i += static_cast<std::uint32_t>(std::popcount(hi & hom_j));
-          het_j += static_cast<std::uint32_t>(std::popcount(hj & hom_i));
-          nsnp += static_cast<std::uint32_t>(std::popcount((hi | hom_i) & (hj | hom_j)));
+          const std::uint64_t het_i = pi[w], hom_i = pi[W + w], alt_i = pi[2 * W + w], called_i = pi[3 * W + w];
+          const std::uint64_t het_j = pj[w], hom_j = pj[W + w], alt_j = pj[2 * W + w], called_j = pj[3 * W + w];
+          hethet += static_cast<std::uint32_t>(std::popcount(het_i & het_j));
+          ibs0 += static_cast<std::uint32_t>(std::popcount(hom_i & hom_j & (alt_i ^ alt_j)));
+          het_i_ct += static_cast<std::uint32_t>(std::popcount(het_i & hom_j));
+          het_j_ct += static_cast<std::uint32_t>(std::popcount(het_j & hom_i));
+          nsnp += static_cast<std::uint32_t>(std::popcount(called_i & called_j));
         }
         KingPairCounts& o = out[i];
         o.nsnp += nsnp;
         o.hethet += hethet;
         o.ibs0 += ibs0;
-        o.het_i_hom_j += het_i;
-        o.het_j_hom_i += het_j;
+        o.het_i_hom_j += het_i_ct;
+        o.het_j_hom_i += het_j_ct;
       }
     }
   }

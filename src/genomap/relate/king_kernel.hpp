@@ -1,5 +1,5 @@
 // The bit-sliced kernel behind KING-robust kinship: a block of variants is transposed from variant-major packed
-// rows into sample-major bit-planes (one bit per variant: heterozygous, homozygous allele 1, homozygous allele 2),
+// rows into sample-major bit-planes (one bit per variant: heterozygous, homozygous, homozygous allele 2, called),
 // and the counts of a pair of samples are then AND + popcount over the planes of the two samples.
 #pragma once
 #include <cstddef>
@@ -36,10 +36,11 @@ double king_kinship(const KingPairCounts& c);
 // Variants per chunk of the bit-planes: 16 words of 64 variants.
 inline constexpr std::size_t kKingChunkWords = 16;
 inline constexpr std::size_t kKingChunkVariants = kKingChunkWords * 64;
+inline constexpr std::size_t kKingPlanes = 4;
 
-// Sample-major bit-planes of a block of variants: for chunk c and sample s, three planes of kKingChunkWords
-// words (heterozygous, homozygous allele 1, homozygous allele 2); missing genotypes and padding variants past
-// the block are zero in all three planes.
+// Sample-major bit-planes of a block of variants: for chunk c and sample s, four planes of kKingChunkWords
+// words (heterozygous, homozygous, homozygous allele 2, called); missing genotypes and padding variants past the
+// block are zero in all four planes. Opposite homozygotes are then hom_i & hom_j & (alt_i ^ alt_j).
 class KingBitPlanes {
  public:
   // Transposes `variant_ct` compact packed rows (see SampleView::compact_row; row v starts at
@@ -49,9 +50,9 @@ class KingBitPlanes {
 
   std::size_t chunk_ct() const { return chunk_ct_; }
   std::size_t sample_ct() const { return sample_ct_; }
-  // The three planes of sample s in chunk c: het[0..16), hom1[16..32), hom2[32..48).
+  // The planes of sample s in chunk c: het[0..16), hom[16..32), hom2[32..48), called[48..64).
   const std::uint64_t* planes(std::size_t chunk, std::size_t sample) const {
-    return words_.data() + (chunk * sample_stride_ + sample) * 3 * kKingChunkWords;
+    return words_.data() + (chunk * sample_stride_ + sample) * kKingPlanes * kKingChunkWords;
   }
 
  private:
