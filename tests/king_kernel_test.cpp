@@ -76,19 +76,25 @@ TEST(KingKernel, PairCountsMatchNaiveDoubleLoop) {
     const auto rows = pack_rows(codes, shape.n, shape.m);
     KingBitPlanes planes;
     planes.load(rows.data(), shape.m, (shape.n + 31) / 32, shape.n, 2);
-    std::vector<KingPairCounts> counts(shape.n * shape.n);
-    // Tiles of odd shapes over the whole triangle, as the driver would cut them.
-    for (std::size_t r = 0; r < shape.n; r += 7)
-      for (std::size_t c = 0; c < shape.n; c += 13)
-        accumulate_king_tile(planes, r, std::min(r + 7, shape.n), c, std::min(c + 13, shape.n), counts.data() + r * shape.n,
-                             shape.n);
-    for (std::size_t j = 0; j < shape.n; ++j)
-      for (std::size_t i = 0; i < j; ++i)
-        ASSERT_EQ(counts[j * shape.n + i], naive_counts(codes, shape.n, shape.m, i, j))
-            << "n=" << shape.n << " m=" << shape.m << " pair " << i << "," << j;
-    // Nothing is written on or above the diagonal.
-    for (std::size_t j = 0; j < shape.n; ++j)
-      for (std::size_t i = j; i < shape.n; ++i) ASSERT_EQ(counts[j * shape.n + i], KingPairCounts{});
+    std::vector<KingKernel> kernels = {KingKernel::Generic};
+    if (__builtin_cpu_supports("popcnt")) kernels.push_back(KingKernel::Popcnt);
+    if (__builtin_cpu_supports("avx2")) kernels.push_back(KingKernel::Avx2);
+    for (KingKernel kernel : kernels) {
+      std::vector<KingPairCounts> counts(shape.n * shape.n);
+      // Tiles of odd shapes over the whole triangle, as the driver would cut them.
+      for (std::size_t r = 0; r < shape.n; r += 7)
+        for (std::size_t c = 0; c < shape.n; c += 13)
+          accumulate_king_tile(planes, r, std::min(r + 7, shape.n), c, std::min(c + 13, shape.n),
+                               counts.data() + r * shape.n, shape.n, kernel);
+      for (std::size_t j = 0; j < shape.n; ++j)
+        for (std::size_t i = 0; i < j; ++i)
+          ASSERT_EQ(counts[j * shape.n + i], naive_counts(codes, shape.n, shape.m, i, j))
+              << "kernel " << static_cast<int>(kernel) << " n=" << shape.n << " m=" << shape.m << " pair " << i
+              << "," << j;
+      // Nothing is written on or above the diagonal.
+      for (std::size_t j = 0; j < shape.n; ++j)
+        for (std::size_t i = j; i < shape.n; ++i) ASSERT_EQ(counts[j * shape.n + i], KingPairCounts{});
+    }
   }
 }
 

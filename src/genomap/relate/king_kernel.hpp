@@ -60,10 +60,16 @@ class KingBitPlanes {
   std::vector<std::uint64_t> words_;
 };
 
+// The pair-loop implementations: portable C++, with the popcnt instruction, and AVX2 (four words at a time).
+// All give identical counts; the best one the CPU supports is chosen at run time (no -march=native build).
+enum class KingKernel { Generic, Popcnt, Avx2 };
+KingKernel best_king_kernel();
+
 // Adds to counts[(j - row_begin) * stride + i] the counts of pairs (i, j) with j in [row_begin, row_end),
-// i in [col_begin, col_end) and i < j, over every chunk of `planes`. Chooses the popcount instruction at run time.
+// i in [col_begin, col_end) and i < j, over every chunk of `planes`.
 void accumulate_king_tile(const KingBitPlanes& planes, std::size_t row_begin, std::size_t row_end,
-                          std::size_t col_begin, std::size_t col_end, KingPairCounts* counts, std::size_t stride);
+                          std::size_t col_begin, std::size_t col_end, KingPairCounts* counts, std::size_t stride,
+                          KingKernel kernel = best_king_kernel());
 
 // Transposes a 64 x 64 bit matrix in place: bit c of word r moves to bit r of word c.
 void transpose_bits_64(std::uint64_t* m);
