@@ -1,4 +1,4 @@
-// Truth test: a planted pedigree (duplicates, parent-offspring, full siblings, second- and third-degree
+// Truth tests. First, a planted pedigree (duplicates, parent-offspring, full siblings, second- and third-degree
 // relatives, unrelated founders) is simulated here with unlinked variants and 1% missing genotypes; genomap king
 // --degree must give every related pair its true degree (and parent-offspring vs full sibling), and call no
 // unrelated pair related. Expected kinship comes from the pedigree by the usual recursion (phi of a child with
@@ -9,6 +9,9 @@
 #include <cmath>
 #include <fstream>
 #include <random>
+
+#include <map>
+#include <set>
 
 #include "test_support.hpp"
 
@@ -136,6 +139,53 @@ TEST(KingTruth, PlantedPedigreeDegreesAreRecovered) {
   EXPECT_GT(related_seen, 30u);
   const std::string log = read_text(dir + "/k.log");
   EXPECT_NE(log.find("parent-offspring pairs:"), std::string::npos) << log;
+}
+
+// The same truth on `genomap simulate` data (two admixed populations, Fst 0.05, 1% missing) with planted pairs of
+// every degree: each planted pair gets its true relationship, no other pair is called related. plink1.9 --genome
+// is a second view of the close pairs: PI_HAT / 2 estimates the same kinship (within 0.05 for degrees 0-2).
+TEST(KingTruth, SimulatedPlantedPairsAreRecovered) {
+  const std::string dir = scratch_dir("king_simulate_truth");
+  auto sim = run_genomap("simulate --n 300 --m 20000 --k 2 --fst 0.05 --alpha 0.5 --seed 11 --missing 0.01 "
+                         "--related dup:2,po:3,fs:3,d2:3,d3:3 --out " + dir + "/sim");
+  ASSERT_EQ(sim.exit_code, 0) << sim.output;
+  auto r = run_genomap("king --bfile " + dir + "/sim --degree --threads 2 --out " + dir + "/k");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Table truth = read_table(dir + "/sim.related");
+  std::map<std::set<std::string>, std::string> planted;
+  for (std::size_t row = 0; row < truth.rows.size(); ++row)
+    planted[{truth.text(row, "IID1"), truth.text(row, "IID2")}] = truth.text(row, "RELATIONSHIP");
+  ASSERT_EQ(planted.size(), 14u);
+  const Table t = read_table(dir + "/k.kin0");
+  ASSERT_EQ(t.rows.size(), 300u * 299u / 2);
+  std::size_t found = 0;
+  std::map<std::set<std::string>, double> kinship;
+  for (std::size_t row = 0; row < t.rows.size(); ++row) {
+    const std::set<std::string> pair{t.text(row, "IID1"), t.text(row, "IID2")};
+    const auto it = planted.find(pair);
+    const std::string expect = it == planted.end() ? "unrelated" : it->second;
+    EXPECT_EQ(t.text(row, "RELATIONSHIP"), expect) << *pair.begin() << " " << *pair.rbegin() << " kinship "
+                                                   << t.text(row, "KINSHIP");
+    if (it != planted.end()) {
+      ++found;
+      kinship[pair] = t.number(row, "KINSHIP");
+    }
+  }
+  EXPECT_EQ(found, planted.size());
+
+  if (!have_program("plink1.9")) GTEST_SKIP() << "plink1.9 not installed: --genome second view skipped";
+  auto g = run_command("plink1.9 --bfile " + dir + "/sim --genome --min 0.2 --threads 1 --out " + dir + "/g");
+  ASSERT_EQ(g.exit_code, 0) << g.output;
+  const Table genome = read_table(dir + "/g.genome");
+  std::size_t compared = 0;
+  for (std::size_t row = 0; row < genome.rows.size(); ++row) {
+    const std::set<std::string> pair{genome.text(row, "IID1"), genome.text(row, "IID2")};
+    const auto it = planted.find(pair);
+    ASSERT_NE(it, planted.end()) << "plink1.9 PI_HAT >= 0.2 for a pair not planted";
+    EXPECT_NEAR(genome.number(row, "PI_HAT") / 2, kinship[pair], 0.05) << it->second;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 11u);  // duplicates, first and second degree
 }
 
 }  // namespace
