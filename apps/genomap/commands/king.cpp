@@ -117,8 +117,8 @@ void run_king(const KingOptions& o, Invocation& inv) {
   std::array<std::size_t, 6> degree_counts{};
   std::vector<std::string> lines;
   compute_king(data, ctx, plan, [&](const KingBand& band) {
-    // About a million pairs of text at a time keeps the text buffers small whatever N is.
-    const std::size_t rows_per_chunk = std::max<std::size_t>(1, (std::size_t{1} << 20) / band.row_end);
+    // About 256k pairs of text (~16 MB) at a time keeps the text buffers small whatever N is.
+    const std::size_t rows_per_chunk = std::max<std::size_t>(1, (std::size_t{1} << 18) / band.row_end);
     for (std::size_t r0 = band.row_begin; r0 < band.row_end; r0 += rows_per_chunk) {
       format_rows(band, r0, std::min(band.row_end, r0 + rows_per_chunk), data, o, ctx.threads, lines, degree_counts);
       for (const auto& line : lines) std::fwrite(line.data(), 1, line.size(), table);
