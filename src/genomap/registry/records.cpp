@@ -155,6 +155,7 @@ struct RecordWriter::Impl {
   Statement sample_exists;
   Statement id_exists;
   Statement consent_at;  // donor's latest consent on or before a date
+  double current_year = std::stod(today_utc().substr(0, 4));
 
   Impl(Database& d, RecordType t, const char* insert_sql, const char* id_sql)
       : db(d), type(t), insert(d.prepare(insert_sql)),
@@ -202,7 +203,7 @@ struct RecordWriter::Impl {
     if (sex == "f") sex = "female";
     if (!kSexes.count(sex)) r.fail("sex", fmt::format("'{}' is not one of male, female, other, unknown", sex));
     std::optional<std::int64_t> birth_year;
-    if (auto y = r.number("birth_year", 1880, std::stod(today_utc().substr(0, 4)))) {
+    if (auto y = r.number("birth_year", 1880, current_year)) {
       if (*y != static_cast<double>(static_cast<std::int64_t>(*y))) r.fail("birth_year", "not a whole year");
       birth_year = static_cast<std::int64_t>(*y);
     }
