@@ -21,11 +21,11 @@ T() { /usr/bin/time -f '%e %M' -o "$W/t" "$@" >/dev/null 2>&1; cat "$W/t"; }
 { echo "consent_id,donor_id,codes,consent_date"
   awk '{print "C"NR",D"NR","(NR%10==0?"HMB":"GRU")",2019-01-01"}' "$W/sim.fam"; } >"$W/c.csv"
 awk 'NR%10!=0{print $1, $2}' "$W/sim.fam" >"$W/keep.txt"
-"$G" registry init --db "$W/r.db" >/dev/null
+"$G" registry init --db "$W/r.db" --out "$W/init" >/dev/null
 
 printf '%-44s %10s %12s\n' "step" "wall_s" "peak_rss_kb"
-printf '%-44s %10s %12s\n' "import $((N + EXTRA)) donors" $(T "$G" registry import --db "$W/r.db" --donors "$W/d.csv")
-printf '%-44s %10s %12s\n' "import $N samples + consents" $(T "$G" registry import --db "$W/r.db" --samples "$W/s.csv" --consents "$W/c.csv")
+printf '%-44s %10s %12s\n' "import $((N + EXTRA)) donors" $(T "$G" registry import --db "$W/r.db" --donors "$W/d.csv" --out "$W/i1")
+printf '%-44s %10s %12s\n' "import $N samples + consents" $(T "$G" registry import --db "$W/r.db" --samples "$W/s.csv" --consents "$W/c.csv" --out "$W/i2")
 printf '%-44s %10s %12s\n' "genomap freq (no registry)" $(T "$G" freq --bfile "$W/sim" --out "$W/f0" --quiet)
 printf '%-44s %10s %12s\n' "genomap freq --registry --purpose GRU" $(T "$G" freq --bfile "$W/sim" --registry "$W/r.db" --purpose GRU --out "$W/f1" --quiet)
 if command -v plink2 >/dev/null; then

@@ -2,11 +2,6 @@
 // located message, eligibility rules, the report, and tamper detection in the audit log.
 #include <gtest/gtest.h>
 
-// GCC 12 reports a false -Wrestrict inside std::string's operator+ at -O3 (GCC bug 105329).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wrestrict"
-#endif
-
 #include <algorithm>
 #include <filesystem>
 
