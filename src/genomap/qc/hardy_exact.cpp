@@ -69,3 +69,75 @@ double hardy_weinberg_exact_p(std::uint32_t het, std::uint32_t hom1, std::uint32
 }
 
 }  // namespace genomap
+
+#include <cmath>
+
+namespace genomap {
+namespace {
+
+// log of the unnormalised probability of one chrX configuration.
+double x_config_log_weight(double female_hom1, double female_het, double female_hom2, double male1, double male2) {
+  return female_het * std::log(2.0) - std::lgamma(female_hom1 + 1) - std::lgamma(female_het + 1) -
+         std::lgamma(female_hom2 + 1) - std::lgamma(male1 + 1) - std::lgamma(male2 + 1);
+}
+
+}  // namespace
+
+double hardy_weinberg_x_exact_p(std::uint32_t female_hom1, std::uint32_t female_het, std::uint32_t female_hom2,
+                                std::uint32_t male1, std::uint32_t male2, bool midp) {
+  const std::int64_t females = std::int64_t{female_hom1} + female_het + female_hom2;
+  const std::int64_t males = std::int64_t{male1} + male2;
+  if (females + males == 0) return 1.0;
+  const std::int64_t allele1 = 2 * std::int64_t{female_hom1} + female_het + male1;  // total copies of allele 1
+  const double observed_log =
+      x_config_log_weight(female_hom1, female_het, female_hom2, male1, male2);
+  // Terms are scaled by exp(-observed_log); terms below 1e-20 of the observed one cannot move p by more than
+  // (number of configurations) x 1e-20 relative and are skipped once the walk away from a mode reaches them.
+  constexpr double kNegligible = 1e-20;
+  const double tie_hi = 1.0 + 1e-8, tie_lo = 1.0 - 1e-8;
+  double total = 0.0, p_value = 0.0, ties = 0.0;
+  auto add = [&](double w) {
+    total += w;
+    if (w <= tie_hi) {
+      p_value += w;
+      if (w >= tie_lo) ties += w;
+    }
+  };
+  const std::int64_t m_lo = std::max<std::int64_t>(0, allele1 - 2 * females);
+  const std::int64_t m_hi = std::min(males, allele1);
+  for (std::int64_t m1 = m_lo; m1 <= m_hi; ++m1) {
+    const std::int64_t f1 = allele1 - m1;          // female copies of allele 1
+    const std::int64_t f2 = 2 * females - f1;      // female copies of allele 2
+    const std::int64_t max_het = std::min(f1, f2);
+    // The most likely heterozygote count for these female allele counts, with the parity of f1.
+    std::int64_t mode = (f1 + f2) > 0 ? f1 * f2 / (f1 + f2) : 0;
+    if ((mode & 1) != (f1 & 1)) ++mode;
+    if (mode > max_het) mode -= 2;
+    if (mode < 0) mode = f1 & 1;
+    const double mode_log = x_config_log_weight(static_cast<double>((f1 - mode) / 2), static_cast<double>(mode),
+                                                static_cast<double>((f2 - mode) / 2), static_cast<double>(m1),
+                                                static_cast<double>(males - m1));
+    const double mode_w = std::exp(mode_log - observed_log);
+    if (mode_w < kNegligible) continue;  // every term of this male count is smaller still
+    add(mode_w);
+    // Walk down: het h -> h-2 turns two heterozygotes into one homozygote of each allele.
+    double w = mode_w;
+    for (std::int64_t h = mode; h >= 2; h -= 2) {
+      const double hom1 = static_cast<double>((f1 - h) / 2), hom2 = static_cast<double>((f2 - h) / 2);
+      w *= static_cast<double>(h) * static_cast<double>(h - 1) / (4.0 * (hom1 + 1) * (hom2 + 1));
+      if (w < kNegligible) break;
+      add(w);
+    }
+    w = mode_w;
+    for (std::int64_t h = mode; h + 2 <= max_het; h += 2) {
+      const double hom1 = static_cast<double>((f1 - h) / 2), hom2 = static_cast<double>((f2 - h) / 2);
+      w *= 4.0 * hom1 * hom2 / (static_cast<double>(h + 2) * static_cast<double>(h + 1));
+      if (w < kNegligible) break;
+      add(w);
+    }
+  }
+  if (midp) p_value -= 0.5 * ties;
+  return std::min(1.0, p_value / total);
+}
+
+}  // namespace genomap
