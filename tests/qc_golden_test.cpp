@@ -155,6 +155,42 @@ TEST(QcGolden, ChrXWithUnknownSex) {
   compare_qc_outputs(rewritten_hapmap3(dir, false, true), dir);
 }
 
+// .smiss gains plink2's PHENO1 column (Y: phenotype missing) when the .fam has phenotypes: case/control
+// (0 and -9 missing) or quantitative (-9 and NA missing).
+TEST(QcGolden, SampleMissingnessPhenotypeColumn) {
+  REQUIRE_PLINK2();
+  const std::string dir = scratch_dir("qc_golden_pheno");
+  const std::string src = data_path("hapmap3_admixture/hapmap3");
+  for (const auto& values : {std::vector<std::string>{"0", "-9", "2"}, std::vector<std::string>{"-9", "1.5", "0"},
+                             std::vector<std::string>{"NA", "3", "0"}}) {
+    fs::copy_file(src + ".bed", dir + "/in.bed", fs::copy_options::overwrite_existing);
+    fs::copy_file(src + ".bim", dir + "/in.bim", fs::copy_options::overwrite_existing);
+    std::ifstream fam(src + ".fam");
+    std::ofstream out(dir + "/in.fam");
+    std::string fid, iid, father, mother, sex, pheno;
+    for (std::size_t i = 0; fam >> fid >> iid >> father >> mother >> sex >> pheno; ++i)
+      out << fid << ' ' << iid << ' ' << father << ' ' << mother << ' ' << sex << ' ' << values[i % 3] << '\n';
+    out.close();
+    plink2("--bfile " + dir + "/in --missing --out " + dir + "/plink2");
+    genomap("missing --bfile " + dir + "/in --out " + dir + "/genomap");
+    expect_identical_files(dir + "/plink2.smiss", dir + "/genomap.smiss");
+    EXPECT_EQ(read_table(dir + "/genomap.smiss").columns.at(2), "PHENO1");
+  }
+}
+
+// plink2 --dummy data: all FIDs "0", a case/control phenotype, and genotypes far from equilibrium, so that
+// p-values underflow (plink2 prints 0 below the smallest normal double).
+TEST(QcGolden, Plink2DummyData) {
+  REQUIRE_PLINK2();
+  const std::string dir = scratch_dir("qc_golden_dummy");
+  plink2("--dummy 4000 4000 0.03 --seed 7 --make-bed --out " + dir + "/dummy");
+  compare_qc_outputs(dir + "/dummy", dir);
+  const Table hardy = read_table(dir + "/genomap.hardy");
+  std::size_t zero_p = 0;
+  for (std::size_t r = 0; r < hardy.rows.size(); ++r) zero_p += hardy.text(r, "P") == "0";
+  EXPECT_GT(zero_p, 0u) << "the dummy data no longer exercises p-value underflow";
+}
+
 TEST(QcGolden, ResultsDoNotDependOnThreadCount) {
   const std::string dir = scratch_dir("qc_threads");
   const std::string in = data_path("hapmap3_admixture/hapmap3");

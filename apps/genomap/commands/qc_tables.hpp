@@ -18,12 +18,9 @@ inline std::string_view allele_text(const std::string& allele) {
 // plink2's chromosome name of a variant (23 -> X, 24 -> Y, 25 -> XY, 26 -> MT).
 inline std::string chromosome_text(const Variant& v) { return chromosome_name(v.chrom_code, v.chrom); }
 
-// plink2 leaves the FID column out of sample tables when every FID is "0".
-inline bool has_family_ids(const Dataset& data) {
-  for (std::size_t i = 0; i < data.sample_ct(); ++i)
-    if (data.sample(i).fid != "0") return true;
-  return false;
-}
+// plink2 writes the FID column of sample tables whenever the samples came from a .fam (even if every FID is
+// "0"); kept as a function for inputs without family IDs.
+inline bool has_family_ids(const Dataset&) { return true; }
 
 inline void append_sample_ids(std::string& line, const Dataset& data, std::size_t i, bool with_fid) {
   const Sample& s = data.sample(i);
