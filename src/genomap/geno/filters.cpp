@@ -11,6 +11,7 @@
 #include "genomap/geno/kernels.hpp"
 #include "genomap/io/line_reader.hpp"
 #include "genomap/qc/hardy_exact.hpp"
+#include "genomap/qc/missingness.hpp"
 #include "genomap/qc/ploidy.hpp"
 
 namespace genomap {
@@ -133,27 +134,14 @@ void check_fraction(const std::optional<double>& v, const char* flag) {
   if (v && (*v < 0.0 || *v > 1.0)) throw Error(fmt::format("{} must be between 0 and 1 (got {})", flag, *v));
 }
 
-// --mind: per-sample missing counts over the selected variants.
+// --mind: per-sample missing call rates over the selected variants, counted as `genomap missing` counts them
+// (vertical bit counters, parallel over samples; chrY left out for samples that are not male).
 void apply_mind(Dataset& d, double max_missing, const Context& ctx) {
-  std::vector<std::uint32_t> missing(d.sample_ct(), 0);
-  for_each_block(d, ctx, default_block_variants(d, ctx), "--mind", [&](const GenotypeBlock& b) {
-    for (std::size_t v = 0; v < b.variant_ct(); ++v) {
-      const std::uint64_t* row = b.row(v);
-      for (std::size_t w = 0; w < b.words_per_row(); ++w) {
-        // missing = code 01: low bit set, high bit clear
-        std::uint64_t m = row[w] & ~(row[w] >> 1) & kLowBits;
-        while (m) {
-          const int bit = __builtin_ctzll(m);
-          ++missing[w * 32 + static_cast<std::size_t>(bit) / 2];
-          m &= m - 1;
-        }
-      }
-    }
-  });
+  const SampleMissingness m = compute_missingness(d, ctx, [](std::size_t, std::span<const VariantMissingness>) {});
   std::vector<std::uint32_t> kept;
-  const double m = static_cast<double>(d.variant_ct());
   for (std::size_t i = 0; i < d.sample_ct(); ++i)
-    if (static_cast<double>(missing[i]) <= max_missing * m) kept.push_back(d.samples.uidx(i));
+    if (static_cast<double>(m.missing_ct[i]) <= max_missing * static_cast<double>(m.obs_ct[i]))
+      kept.push_back(d.samples.uidx(i));
   ctx.note(fmt::format("--mind: {} samples removed", d.sample_ct() - kept.size()));
   d.samples = SampleView(d.store->sample_ct(), std::move(kept));
 }
