@@ -103,7 +103,8 @@ double hardy_weinberg_x_exact_p(std::uint32_t female_hom1, std::uint32_t female_
   };
   const std::int64_t m_lo = std::max<std::int64_t>(0, allele1 - 2 * females);
   const std::int64_t m_hi = std::min(males, allele1);
-  for (std::int64_t m1 = m_lo; m1 <= m_hi; ++m1) {
+  // Adds every term with `m1` male copies of allele 1; returns the largest (the one at the female mode).
+  auto add_male_count = [&](std::int64_t m1) {
     const std::int64_t f1 = allele1 - m1;          // female copies of allele 1
     const std::int64_t f2 = 2 * females - f1;      // female copies of allele 2
     const std::int64_t max_het = std::min(f1, f2);
@@ -116,7 +117,7 @@ double hardy_weinberg_x_exact_p(std::uint32_t female_hom1, std::uint32_t female_
                                                 static_cast<double>((f2 - mode) / 2), static_cast<double>(m1),
                                                 static_cast<double>(males - m1));
     const double mode_w = std::exp(mode_log - observed_log);
-    if (mode_w < kNegligible) continue;  // every term of this male count is smaller still
+    if (mode_w < kNegligible) return mode_w;  // every term of this male count is smaller still
     add(mode_w);
     // Walk down: het h -> h-2 turns two heterozygotes into one homozygote of each allele.
     double w = mode_w;
@@ -133,7 +134,17 @@ double hardy_weinberg_x_exact_p(std::uint32_t female_hom1, std::uint32_t female_
       if (w < kNegligible) break;
       add(w);
     }
-  }
+    return mode_w;
+  };
+  // The weight of a male count (its hypergeometric marginal) is unimodal around the expected count: walk out
+  // from there in both directions and stop once a whole male count is negligible.
+  const double expected_m1 = static_cast<double>(allele1) * static_cast<double>(males) /
+                             static_cast<double>(2 * females + males);
+  const std::int64_t start = std::clamp(static_cast<std::int64_t>(expected_m1), m_lo, m_hi);
+  for (std::int64_t m1 = start; m1 >= m_lo; --m1)
+    if (add_male_count(m1) < kNegligible && m1 < start) break;
+  for (std::int64_t m1 = start + 1; m1 <= m_hi; ++m1)
+    if (add_male_count(m1) < kNegligible) break;
   if (midp) p_value -= 0.5 * ties;
   const double result = std::min(1.0, p_value / total);
   return result < DBL_MIN ? 0.0 : result;  // as plink2: no subnormal p-values
