@@ -73,12 +73,13 @@ struct Fileset {
 };
 
 // Runs plink2 and genomap on one fileset and compares every QC output.
-void compare_qc_outputs(const std::string& prefix, const std::string& dir, bool midp = false) {
+void compare_qc_outputs(const std::string& prefix, const std::string& dir, bool midp = false,
+                        const std::string& filters = "") {
   const std::string ref = dir + "/plink2", ours = dir + "/genomap";
-  plink2("--bfile " + prefix + " --freq --missing --het --hardy" + std::string(midp ? " midp" : "") + " --out " + ref);
-  for (const char* command : {"freq", "missing", "het"})
-    genomap(std::string(command) + " --bfile " + prefix + " --out " + ours);
-  genomap("hardy --bfile " + prefix + " --out " + ours + (midp ? " --midp" : ""));
+  const std::string input = "--bfile " + prefix + " " + filters;
+  plink2(input + " --freq --missing --het --hardy" + std::string(midp ? " midp" : "") + " --out " + ref);
+  for (const char* command : {"freq", "missing", "het"}) genomap(std::string(command) + " " + input + " --out " + ours);
+  genomap("hardy " + input + " --out " + ours + (midp ? " --midp" : ""));
   // Allele frequencies and missingness: equal to 1e-9 (they are exact ratios printed with 6 digits).
   expect_tables_match(ref + ".afreq", ours + ".afreq", 1e-9);
   expect_tables_match(ref + ".smiss", ours + ".smiss", 1e-9);
@@ -153,6 +154,20 @@ TEST(QcGolden, ChrXWithUnknownSex) {
   REQUIRE_PLINK2();
   const std::string dir = scratch_dir("qc_golden_x_unknown_sex");
   compare_qc_outputs(rewritten_hapmap3(dir, false, true), dir);
+}
+
+// A sample subset: allele frequencies, expected homozygosity and the sex masks come from the kept samples.
+TEST(QcGolden, SampleSubsetWithChrXAndUnknownSex) {
+  REQUIRE_PLINK2();
+  const std::string dir = scratch_dir("qc_golden_subset");
+  const std::string input = rewritten_hapmap3(dir, false, true);
+  std::ifstream fam(input + ".fam");
+  std::ofstream keep(dir + "/keep.txt");
+  std::string line;
+  for (int i = 0; std::getline(fam, line); ++i)
+    if (i % 3 != 1) keep << line.substr(0, line.find(' ', line.find(' ') + 1)) << '\n';
+  keep.close();
+  compare_qc_outputs(input, dir, false, "--keep " + dir + "/keep.txt");
 }
 
 // .smiss gains plink2's PHENO1 column (Y: phenotype missing) when the .fam has phenotypes: case/control
