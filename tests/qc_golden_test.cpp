@@ -150,6 +150,25 @@ TEST(QcGolden, ChrYAndMTAndUnknownSex) {
   compare_qc_outputs(rewritten_hapmap3(dir, true, true), dir);
 }
 
+// Like plink2, hardy writes .hardy.x alone for chrX only, and only the log when every variant is haploid.
+TEST(QcGolden, HardyFilesFollowTheChromosomes) {
+  REQUIRE_PLINK2();
+  const std::string dir = scratch_dir("qc_golden_hardy_files");
+  const std::string input = rewritten_hapmap3(dir, true, false);
+  for (const std::string chrom : {"X", "Y", "MT"}) {
+    const std::string in = chrom == "X" ? data_path("hapmap3_admixture/hapmap3") : input;
+    plink2("--bfile " + in + " --chr " + chrom + " --hardy --out " + dir + "/plink2_" + chrom);
+    genomap("hardy --bfile " + in + " --chr " + chrom + " --out " + dir + "/genomap_" + chrom);
+    for (const char* suffix : {".hardy", ".hardy.x"}) {
+      EXPECT_EQ(fs::exists(dir + "/plink2_" + chrom + suffix), fs::exists(dir + "/genomap_" + chrom + suffix))
+          << chrom << suffix;
+      if (fs::exists(dir + "/plink2_" + chrom + suffix))
+        expect_identical_files(dir + "/plink2_" + chrom + suffix, dir + "/genomap_" + chrom + suffix);
+    }
+    EXPECT_TRUE(fs::exists(dir + "/genomap_" + chrom + ".log"));
+  }
+}
+
 TEST(QcGolden, ChrXWithUnknownSex) {
   REQUIRE_PLINK2();
   const std::string dir = scratch_dir("qc_golden_x_unknown_sex");

@@ -1,6 +1,7 @@
 // genomap hardy: Hardy-Weinberg exact tests as plink2 --hardy (.hardy; .hardy.x for chrX).
+#include <fmt/format.h>
+
 #include "command_registry.hpp"
-#include "genomap/core/error.hpp"
 #include "invocation.hpp"
 #include "genomap/qc/hardy.hpp"
 #include "qc_tables.hpp"
@@ -41,12 +42,16 @@ void append_count(std::string& line, std::uint64_t v) {
 void run_hardy(const HardyOptions& o, Invocation& inv) {
   Dataset data = inv.load_dataset(o.input);
   bool any_x = false, any_diploid = false;
+  std::size_t haploid_ct = 0;
   for (std::size_t v = 0; v < data.variant_ct(); ++v) {
     const auto ploidy = chromosome_ploidy(data.variant(v).chrom_code);
     any_x = any_x || ploidy == ChromosomePloidy::X;
     any_diploid = any_diploid || ploidy == ChromosomePloidy::Diploid;
+    haploid_ct += ploidy == ChromosomePloidy::Y || ploidy == ChromosomePloidy::MT;
   }
-  if (!any_x && !any_diploid) throw Error("hardy: no diploid or chrX variants to test (chrY and chrMT are haploid)");
+  // As plink2: haploid variants are skipped, and with nothing else left only the log is written.
+  if (haploid_ct) inv.log().note(fmt::format("hardy: skipping {} haploid (chrY, chrMT) variants", haploid_ct));
+  if (!any_x && !any_diploid) return;
   OutputFile* hardy = any_diploid ? &inv.outputs().open(".hardy") : nullptr;
   OutputFile* hardy_x = any_x ? &inv.outputs().open(".hardy.x") : nullptr;
   const std::string p_column = o.midp ? "MIDP\n" : "P\n";  // plink2 names the column after the p-value kind
