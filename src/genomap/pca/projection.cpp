@@ -3,6 +3,7 @@
 #include <cblas.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <unordered_map>
 
@@ -81,14 +82,22 @@ ReferencePca read_reference_pca(const std::string& prefix) {
   return ref;
 }
 
-double asymptotic_shrinkage(double eigenvalue, std::size_t sample_ct, std::size_t variant_ct) {
+double asymptotic_shrinkage(double eigenvalue, std::size_t sample_ct, std::size_t variant_ct, double noise) {
   const double c = static_cast<double>(variant_ct) / static_cast<double>(sample_ct);
-  const double mu = c * eigenvalue;
+  const double mu = c * eigenvalue / noise;
   double spike = std::sqrt(c);
   const double b = mu - 1.0 - c;
   if (b * b > 4.0 * c && b > 0) spike = std::max(spike, (b + std::sqrt(b * b - 4.0 * c)) / 2.0);
   const double out_of_sample = 1.0 + spike * (1.0 - c / (spike * spike)) / (1.0 + c / spike);
   return std::sqrt(out_of_sample / mu);
+}
+
+double noise_variance(const ReferencePca& ref) {
+  // The relationship matrix has trace ~N (standardized genotypes), so the N - K eigenvalues not reported share
+  // N - sum(top K); that mean is the noise variance of the spiked model.
+  const double n = static_cast<double>(ref.sample_ct), k = static_cast<double>(ref.eigenvalues.size());
+  if (n <= k) return 1.0;
+  return std::clamp((n - ref.eigenvalues.sum()) / (n - k), 0.05, 1.0);
 }
 
 ProjectionResult project_samples(const Dataset& target, const ReferencePca& ref, const ProjectionOptions& options,
@@ -170,8 +179,10 @@ ProjectionResult project_samples(const Dataset& target, const ReferencePca& ref,
   if (unsolved) ctx.note(fmt::format("project: {} samples have too few observed variants; scores NaN", unsolved));
   out.shrinkage = Eigen::VectorXd::Ones(k);
   if (options.correct_shrinkage) {
-    for (Index j = 0; j < k; ++j) out.shrinkage[j] = asymptotic_shrinkage(ref.eigenvalues[j], ref.sample_ct,
-                                                                        ref.variants.size());
+    const double noise = noise_variance(ref);
+    ctx.note(fmt::format("project: noise variance per standardized variant estimated at {:.4g}", noise));
+    for (Index j = 0; j < k; ++j)
+      out.shrinkage[j] = asymptotic_shrinkage(ref.eigenvalues[j], ref.sample_ct, ref.variants.size(), noise);
     for (Index j = 0; j < k; ++j) out.scores.col(j) /= out.shrinkage[j];
     std::string factors;
     for (Index j = 0; j < k; ++j) factors += fmt::format(" {:.4g}", out.shrinkage[j]);

@@ -8,7 +8,7 @@
 // also absorbs variants missing from the target altogether), or is W^T z / (M sqrt(lambda)) with missing
 // genotypes mean-imputed.
 //
-// Shrinkage: out-of-sample scores are pulled toward the origin relative to in-sample ones because sample
+// Shrinkage (noise variance sigma^2 scales mu and the variances below): out-of-sample scores are pulled toward the origin relative to in-sample ones because sample
 // eigenvectors overfit when M is not small against N (Lee, Zou & Wright 2010). Under the spiked covariance
 // model with unit noise and c = M / N, a sample eigenvalue mu = c * lambda comes from a population spike l with
 // mu = (1 + l)(1 + c / l) (Baik, Ben Arous & Peche 2005; Paul 2007), and a new sample's score variance is
@@ -57,6 +57,9 @@ ProjectionResult project_samples(const Dataset& target, const ReferencePca& refe
                                  const ProjectionOptions& options, const Context& ctx);
 
 // The factor sqrt(out-of-sample / in-sample score variance) for one PC (see above).
-double asymptotic_shrinkage(double eigenvalue, std::size_t sample_ct, std::size_t variant_ct);
+double asymptotic_shrinkage(double eigenvalue, std::size_t sample_ct, std::size_t variant_ct, double noise_variance);
+// The noise variance of that model: the mean of the eigenvalues not reported, (N - sum of top K) / (N - K), as
+// the relationship matrix has trace about N.
+double noise_variance(const ReferencePca& reference);
 
 }  // namespace genomap
