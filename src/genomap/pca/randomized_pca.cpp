@@ -1,4 +1,5 @@
 #include <cblas.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -61,10 +62,23 @@ class CorrectedGrmOperator {
     for_each_standardized_panel(data_, freq_, ctx_, "PCA: randomized pass", [&](const StandardizedPanel& p) {
       const auto cols = static_cast<int>(p.variant_ct);
       y.resize(cols, b);
-      cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, cols, b, n, 1.0, p.values, n, dq.data(), n, 0.0,
-                  y.data(), cols);
-      cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, b, cols, 1.0, p.values, n, y.data(), cols, 1.0,
-                  acc.data(), n);
+      // Single-threaded BLAS inside OpenMP chunks: OpenBLAS's own threads spin against the decoding threads
+      // on busy machines, and these products are small. Y = P^T (D Q) by variant chunks, then acc += P Y by
+      // sample chunks; every chunk writes its own rows.
+      const int threads = std::max(1, std::min(ctx_.threads, cols / 64 + 1));
+#pragma omp parallel num_threads(threads)
+      {
+        const int t = omp_get_thread_num(), tc = omp_get_num_threads();
+        const int c0 = cols * t / tc, c1 = cols * (t + 1) / tc;
+        if (c1 > c0)
+          cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, c1 - c0, b, n, 1.0,
+                      p.values + static_cast<std::size_t>(c0) * n_, n, dq.data(), n, 0.0, y.data() + c0, cols);
+#pragma omp barrier
+        const int r0 = n * t / tc, r1 = n * (t + 1) / tc;
+        if (r1 > r0)
+          cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, r1 - r0, b, cols, 1.0, p.values + r0, n, y.data(),
+                      cols, 1.0, acc.data() + r0, n);
+      }
       if (need_diag) {
         for (int j = 0; j < cols; ++j) {
           const double* c = p.values + static_cast<std::size_t>(j) * n_;
@@ -109,7 +123,7 @@ Eigenpairs randomized_eigenpairs(const Dataset& data, const std::vector<double>&
   const auto kk = static_cast<Index>(k);
   const Index block = std::min<Index>(n, kk + std::max<Index>(10, kk));
   const Index max_basis = std::min<Index>(n, 10 * block);
-  openblas_set_num_threads(ctx.threads);
+  openblas_set_num_threads(1);
   CorrectedGrmOperator op(data, freq, ctx);
 
   std::mt19937_64 rng(ctx.seed);
