@@ -53,7 +53,8 @@ while read -r label wall kb; do
 done < "$WORK/times.txt"
 
 # smartpca on a subset (it reads EIGENSTRAT/PACKEDPED; the .bed/.bim/.fam of a subset is given as PACKEDPED).
-if command -v smartpca > /dev/null; then
+SMARTPCA=${SMARTPCA:-/usr/lib/eigensoft/smartpca}  # the binary; /usr/bin/smartpca is a perl wrapper
+if [ -x "$SMARTPCA" ]; then
   head -n "$SMARTPCA_N" "$WORK/sim.fam" | awk '{print $1, $2}' > "$WORK/sub.keep"
   "$PLINK2" --bfile "$WORK/sim" --keep "$WORK/sub.keep" --make-bed --out "$WORK/sub" > /dev/null
   awk '{print $1, $2, $3, $4, $5, 1}' "$WORK/sub.fam" > "$WORK/sub.pedind"
@@ -67,7 +68,7 @@ numoutevec: 10
 numoutlieriter: 0
 numthreads: $THREADS
 PAR
-  s=$(measure smartpca smartpca -i "$WORK/sub.bed" -a "$WORK/sub.bim" -b "$WORK/sub.pedind" -k 10 -o "$WORK/sub.evec" -e "$WORK/sub.eval" -p "$WORK/sub.par" -m 0 || true)
+  s=$(measure smartpca "$SMARTPCA" -p "$WORK/sub.par")
   g=$(measure genomap_sub "$GENOMAP" pca --bfile "$WORK/sub" --pcs 10 --threads "$THREADS" --out "$WORK/g_sub" --quiet)
   echo
   echo "| tool | N | M | threads | wall s | peak RSS MB |"
