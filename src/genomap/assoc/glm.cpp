@@ -309,6 +309,7 @@ std::vector<GlmPhenotypeResult> run_glm(const Dataset& data, const std::vector<G
         }
     }
     cross.resize(bv * static_cast<std::size_t>(zcols));
+    openblas_set_num_threads(threads);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(bv), static_cast<int>(zcols),
                 static_cast<int>(n_all), 1.0, g.data(), static_cast<int>(n_all), z.data(), static_cast<int>(zcols), 0.0,
                 cross.data(), static_cast<int>(zcols));

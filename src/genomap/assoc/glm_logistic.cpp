@@ -180,6 +180,9 @@ void logistic_block(const PreparedPhenotype& ph, const double* g, std::size_t n_
     else if (separated) results[v].error = GlmErrcode::Separation;
     else newton.push_back(v);
   }
+  // BLAS on one thread here: the batches' products are small, and OpenBLAS's own threads competing with the
+  // OpenMP loops around them cost more than they gain (measured on a loaded 2-core machine).
+  openblas_set_num_threads(1);
   // Batched Newton-Raphson; batches small enough that the per-sample work arrays stay in a few MB.
   const std::size_t batch = std::clamp<std::size_t>((std::size_t{1} << 21) / std::max<std::size_t>(n_all, 1), 16, 256);
   RowMatrix gs, obs, w, wr, hcc, hcg, beta;
