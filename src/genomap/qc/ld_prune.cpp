@@ -1,0 +1,599 @@
+#include "genomap/qc/ld_prune.hpp"
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <cmath>
+#include <string>
+#include <unordered_set>
+
+#include "genomap/core/error.hpp"
+#include "genomap/geno/chromosome.hpp"
+#include "genomap/geno/kernels.hpp"
+#include "genomap/geno/sample_view.hpp"
+#include "genomap/io/line_reader.hpp"
+
+namespace genomap {
+
+// ---------------------------------------------------------------------------------------------------------------
+// Arguments
+
+namespace {
+
+bool parse_number(std::string_view text, double& value) {
+  if (text.empty()) return false;
+  std::string s(text);
+  char* end = nullptr;
+  value = std::strtod(s.c_str(), &end);
+  return end == s.c_str() + s.size() && std::isfinite(value);
+}
+
+bool is_kb(std::string_view s) { return s.size() == 2 && (s[0] == 'k' || s[0] == 'K') && (s[1] == 'b' || s[1] == 'B'); }
+
+}  // namespace
+
+PruneOptions parse_indep_pairwise(const std::vector<std::string>& args) {
+  const std::string all = fmt::format("'{}'", fmt::join(args, " "));
+  if (args.size() < 2 || args.size() > 4) throw Error("--indep-pairwise takes WINDOW[kb] [STEP] R2, got " + all);
+  PruneOptions o;
+  std::string first = args[0];
+  std::size_t next = 1;
+  if (first.size() > 2 && is_kb(std::string_view(first).substr(first.size() - 2))) {
+    o.window_kb = true;
+    first.resize(first.size() - 2);
+  } else if (is_kb(args[1])) {
+    o.window_kb = true;
+    next = 2;
+  }
+  double window = 0;
+  if (!parse_number(first, window) || window < 0) throw Error("--indep-pairwise: invalid window size '" + args[0] + "'");
+  if (args.size() - next > 2 || args.size() == next) throw Error("--indep-pairwise: invalid argument sequence " + all);
+  if (o.window_kb) {
+    // plink2 scales by (1 + 2^-44) before truncating so that e.g. "0.3kb" is 300 bp.
+    const double bp = window * 1000 * (1 + 0x1p-44);
+    o.window_bp = bp > 2147483646.0 ? 2147483646u : static_cast<std::uint32_t>(bp);
+    if (o.window_bp < 2) throw Error("--indep-pairwise: window size cannot be smaller than 2 bp");
+  } else {
+    if (window != std::floor(window) || window < 2) throw Error("--indep-pairwise: window size must be an integer of at least 2 variants, got '" + args[0] + "'");
+    o.window_variants = window > 2147483647.0 ? 2147483647u : static_cast<std::size_t>(window);
+  }
+  o.step = 1;
+  if (args.size() - next == 2) {
+    double step = 0;
+    if (!parse_number(args[next], step) || step < 1 || step != std::floor(step))
+      throw Error("--indep-pairwise: invalid window step '" + args[next] + "'");
+    o.step = static_cast<std::size_t>(step);
+    if (o.window_kb && o.step != 1) throw Error("--indep-pairwise: the step must be 1 when the window is in kilobases");
+    if (!o.window_kb && o.step > o.window_variants)
+      throw Error("--indep-pairwise: the step cannot be larger than the window");
+    ++next;
+  }
+  if (!parse_number(args[next], o.r2_threshold) || o.r2_threshold < 0 || o.r2_threshold >= 1)
+    throw Error("--indep-pairwise: invalid r^2 threshold '" + args[next] + "' (must be in [0, 1))");
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Kernel
+
+namespace {
+
+// Gathers the even bits of a 64-bit word into its low 32 bits.
+inline std::uint64_t gather_even_bits(std::uint64_t x) {
+  x &= 0x5555555555555555ULL;
+  x = (x | (x >> 1)) & 0x3333333333333333ULL;
+  x = (x | (x >> 2)) & 0x0F0F0F0F0F0F0F0FULL;
+  x = (x | (x >> 4)) & 0x00FF00FF00FF00FFULL;
+  x = (x | (x >> 8)) & 0x0000FFFF0000FFFFULL;
+  x = (x | (x >> 16)) & 0x00000000FFFFFFFFULL;
+  return x;
+}
+
+struct PlaneTotals {
+  std::int64_t called = 0, hom = 0, plus = 0;
+  bool all_called = false;
+  std::int64_t sum() const { return 2 * plus - hom; }  // (+1) count minus (-1) count
+};
+
+[[gnu::target_clones("popcnt", "default")]] PlaneTotals plane_totals(const LdBitPlanes& p, std::size_t words,
+                                                                    std::size_t sample_ct) {
+  PlaneTotals t;
+  for (std::size_t w = 0; w < words; ++w) {
+    t.called += std::popcount(p.called[w]);
+    t.hom += std::popcount(p.hom[w]);
+    t.plus += std::popcount(p.plus[w]);
+  }
+  t.all_called = static_cast<std::size_t>(t.called) == sample_ct;
+  return t;
+}
+
+// Cross product of two variants when only the genotypes matter (missing samples have hom = 0, so they drop
+// out): matching homozygotes add 1, opposite homozygotes subtract 1.
+[[gnu::target_clones("popcnt", "default")]] std::int64_t dot_only(const LdBitPlanes& a, const LdBitPlanes& b,
+                                                                 std::size_t words) {
+  std::int64_t both = 0, opposite = 0;
+  for (std::size_t w = 0; w < words; ++w) {
+    const std::uint64_t hh = a.hom[w] & b.hom[w];
+    both += std::popcount(hh);
+    opposite += std::popcount(hh & (a.plus[w] ^ b.plus[w]));
+  }
+  return both - 2 * opposite;
+}
+
+// Dot product and b's sums restricted to the samples called in a (a has missing calls, b's are masked by them).
+[[gnu::target_clones("popcnt", "default")]] void dot_and_masked(const LdBitPlanes& a, const LdBitPlanes& b,
+                                                               std::size_t words, std::int64_t& dot,
+                                                               std::int64_t& b_hom, std::int64_t& b_plus) {
+  std::int64_t both = 0, opposite = 0, hom = 0, plus = 0;
+  for (std::size_t w = 0; w < words; ++w) {
+    const std::uint64_t hh = a.hom[w] & b.hom[w];
+    both += std::popcount(hh);
+    opposite += std::popcount(hh & (a.plus[w] ^ b.plus[w]));
+    hom += std::popcount(b.hom[w] & a.called[w]);
+    plus += std::popcount(b.plus[w] & a.called[w]);
+  }
+  dot = both - 2 * opposite;
+  b_hom = hom;
+  b_plus = plus;
+}
+
+// Everything, when both variants have missing calls.
+[[gnu::target_clones("popcnt", "default")]] LdPairSums full_pair_sums(const LdBitPlanes& a, const LdBitPlanes& b,
+                                                                     std::size_t words) {
+  std::int64_t n = 0, both = 0, opposite = 0, a_hom = 0, a_plus = 0, b_hom = 0, b_plus = 0;
+  for (std::size_t w = 0; w < words; ++w) {
+    const std::uint64_t hh = a.hom[w] & b.hom[w];
+    n += std::popcount(a.called[w] & b.called[w]);
+    both += std::popcount(hh);
+    opposite += std::popcount(hh & (a.plus[w] ^ b.plus[w]));
+    a_hom += std::popcount(a.hom[w] & b.called[w]);
+    a_plus += std::popcount(a.plus[w] & b.called[w]);
+    b_hom += std::popcount(b.hom[w] & a.called[w]);
+    b_plus += std::popcount(b.plus[w] & a.called[w]);
+  }
+  LdPairSums s;
+  s.n = n;
+  s.dot = both - 2 * opposite;
+  s.ssq1 = a_hom;
+  s.sum1 = 2 * a_plus - a_hom;
+  s.ssq2 = b_hom;
+  s.sum2 = 2 * b_plus - b_hom;
+  return s;
+}
+
+// The cheapest route to the pairwise-complete sums given each variant's totals over the group.
+LdPairSums pair_sums(const LdBitPlanes& a, const PlaneTotals& ta, const LdBitPlanes& b, const PlaneTotals& tb,
+                     std::size_t words) {
+  LdPairSums s;
+  if (ta.all_called && tb.all_called) {
+    s.n = ta.called;
+    s.sum1 = ta.sum();
+    s.ssq1 = ta.hom;
+    s.sum2 = tb.sum();
+    s.ssq2 = tb.hom;
+    s.dot = dot_only(a, b, words);
+  } else if (tb.all_called) {
+    std::int64_t hom = 0, plus = 0;
+    dot_and_masked(a, b, words, s.dot, hom, plus);
+    s.n = ta.called;
+    s.sum1 = ta.sum();
+    s.ssq1 = ta.hom;
+    s.ssq2 = hom;
+    s.sum2 = 2 * plus - hom;
+  } else if (ta.all_called) {
+    std::int64_t hom = 0, plus = 0;
+    dot_and_masked(b, a, words, s.dot, hom, plus);
+    s.n = tb.called;
+    s.sum2 = tb.sum();
+    s.ssq2 = tb.hom;
+    s.ssq1 = hom;
+    s.sum1 = 2 * plus - hom;
+  } else {
+    s = full_pair_sums(a, b, words);
+  }
+  return s;
+}
+
+}  // namespace
+
+void split_ld_planes(const std::uint64_t* row, std::size_t sample_ct, std::uint64_t* called, std::uint64_t* hom,
+                     std::uint64_t* plus) {
+  const std::size_t row_words = (sample_ct + 31) / 32;
+  const std::size_t plane_words = ld_plane_words(sample_ct);
+  for (std::size_t w = 0; w < plane_words; ++w) {
+    std::uint64_t c = 0, h = 0, p = 0;
+    for (std::size_t half = 0; half < 2; ++half) {
+      const std::size_t rw = 2 * w + half;
+      if (rw >= row_words) break;
+      const std::uint64_t x = row[rw];
+      const std::uint64_t lo = x & kLowBits;
+      const std::uint64_t hi = (x >> 1) & kLowBits;
+      std::uint64_t valid = kLowBits;
+      const std::size_t first = rw * 32;
+      if (sample_ct - first < 32) valid &= (std::uint64_t{1} << (2 * (sample_ct - first))) - 1;
+      const unsigned shift = static_cast<unsigned>(32 * half);
+      c |= gather_even_bits(valid & ~(lo & ~hi)) << shift;  // 01 is missing
+      h |= gather_even_bits(valid & ~(lo ^ hi)) << shift;   // 00 or 11
+      p |= gather_even_bits(lo & hi) << shift;              // 11: hom. allele 2 (REF)
+    }
+    called[w] = c;
+    hom[w] = h;
+    plus[w] = p;
+  }
+}
+
+LdPairSums ld_pair_sums(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t sample_ct) {
+  const std::size_t words = ld_plane_words(sample_ct);
+  return pair_sums(a, plane_totals(a, words, sample_ct), b, plane_totals(b, words, sample_ct), words);
+}
+
+bool ld_r2_exceeds(const LdPairSums& s, double threshold) {
+  // Same integer products and the same floating-point order as plink2, so ties at the threshold fall alike.
+  const double cov = static_cast<double>(s.dot * s.n - s.sum1 * s.sum2);
+  const double var1 = static_cast<double>(s.ssq1 * s.n - s.sum1 * s.sum1);
+  const double var2 = static_cast<double>(s.ssq2 * s.n - s.sum2 * s.sum2);
+  return cov * cov > threshold * var1 * var2;
+}
+
+double ld_r2(const LdPairSums& s) {
+  const double cov = static_cast<double>(s.dot * s.n - s.sum1 * s.sum2);
+  const double var1 = static_cast<double>(s.ssq1 * s.n - s.sum1 * s.sum1);
+  const double var2 = static_cast<double>(s.ssq2 * s.n - s.sum2 * s.sum2);
+  if (var1 <= 0 || var2 <= 0) return std::nan("");
+  return cov * cov / (var1 * var2);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pruning
+
+namespace {
+
+constexpr double kTieEpsilon = 0x1p-44;  // plink2's kSmallEpsilon: major-allele frequencies this close tie
+
+// A run of consecutive variants processed with one sliding window: a chromosome, or in kb mode a stretch of it
+// without a gap longer than the window.
+struct Subcontig {
+  std::size_t first = 0;  // variant_idx
+  std::size_t length = 0;
+  int chrom_code = 0;
+};
+
+// Founder groups of a subcontig: group 0 is every founder (autosomes, MT) or the male founders (X, Y); group 1
+// the non-male founders on X, whose calls count twice. Group 0 is haploid on X, Y and MT.
+struct Groups {
+  SampleView view[2];
+  std::size_t sample_ct[2] = {0, 0};
+  std::size_t words[2] = {0, 0};
+  bool two = false;
+  bool haploid_group0 = false;  // males on X/Y: one allele copy for allele frequencies
+};
+
+struct SharedInput {
+  const Dataset* data;
+  const PruneOptions* options;
+  Groups autosomal, x, y, mt;
+};
+
+class WindowPruner {
+ public:
+  WindowPruner(const SharedInput& in, std::vector<PruneStatus>& status) : in_(in), status_(status) {}
+
+  void run(const Subcontig& sc) {
+    sc_ = sc;
+    groups_ = &in_.autosomal;
+    if (sc.chrom_code == kChromX) groups_ = &in_.x;
+    if (sc.chrom_code == kChromY) groups_ = &in_.y;
+    if (sc.chrom_code == kChromMT) groups_ = &in_.mt;
+    stride_ = 3 * (groups_->words[0] + groups_->words[1]);
+    row_.assign(std::max((groups_->sample_ct[0] + 31) / 32, (groups_->sample_ct[1] + 31) / 32) + 1, 0);
+    window_.clear();
+    free_buffers_.clear();
+    buffers_.clear();  // the layout depends on the subcontig's groups
+    buffer_ct_ = 0;
+    const std::size_t L = sc.length;
+    std::size_t start = 0, end = first_window_end();
+    std::size_t end_variant = end < L ? end : L - 1;  // kb mode: first variant past the window
+    std::size_t loaded = 0;
+    for (;;) {
+      for (; loaded < end; ++loaded) load(loaded);
+      prune_window(end);
+      if (end == L) break;
+      if (in_.options->window_kb) {
+        advance_kb_window(start, end, end_variant);
+      } else {
+        start += in_.options->step;
+        end = std::min(start + in_.options->window_variants, L);
+      }
+      std::erase_if(window_, [&](const Slot& s) {
+        if (s.removed || s.t < start) {
+          free_buffers_.push_back(s.buffer);
+          return true;
+        }
+        return false;
+      });
+    }
+  }
+
+ private:
+  struct Slot {
+    std::size_t t = 0;               // position in the subcontig
+    std::size_t first_unchecked = 0;  // pairs with partners before this position were already tested
+    std::size_t buffer = 0;
+    double major_freq = 0;
+    bool removed = false;
+    PlaneTotals totals[2];
+  };
+
+  std::int64_t pos(std::size_t t) const { return in_.data->variant(sc_.first + t).pos; }
+
+  std::size_t first_window_end() const {
+    const std::size_t L = sc_.length;
+    if (!in_.options->window_kb) return std::min(L, in_.options->window_variants);
+    const std::int64_t limit = pos(0) + in_.options->window_bp;
+    std::size_t len = 1;
+    while (len < L && pos(len) <= limit) ++len;
+    return len;
+  }
+
+  // plink2's kb window step: the start moves until the first variant past the old window fits, then the end
+  // grows to the last variant within window_bp of the new start (at least one new variant).
+  void advance_kb_window(std::size_t& start, std::size_t& end, std::size_t& end_variant) const {
+    const std::size_t L = sc_.length;
+    const std::int64_t start_min = pos(end_variant) - in_.options->window_bp;
+    do ++start;
+    while (pos(start) < start_min);
+    const std::int64_t limit = pos(start) + in_.options->window_bp;
+    for (;;) {
+      if (++end == L) break;
+      end_variant = end;
+      if (pos(end) > limit) break;
+    }
+  }
+
+  std::uint64_t* planes(std::size_t buffer) { return buffers_.data() + buffer * stride_; }
+  LdBitPlanes group_planes(std::size_t buffer, int g) {
+    std::uint64_t* base = planes(buffer) + (g == 1 ? 3 * groups_->words[0] : 0);
+    const std::size_t w = groups_->words[g];
+    return {base, base + w, base + 2 * w};
+  }
+
+  std::size_t take_buffer() {
+    if (free_buffers_.empty()) {
+      buffers_.resize((buffer_ct_ + 1) * stride_);
+      free_buffers_.push_back(buffer_ct_++);
+    }
+    const std::size_t b = free_buffers_.back();
+    free_buffers_.pop_back();
+    return b;
+  }
+
+  void load(std::size_t t) {
+    Slot s;
+    s.t = t;
+    s.first_unchecked = t + 1;
+    s.buffer = take_buffer();
+    const std::size_t variant_idx = sc_.first + t;
+    const std::uint8_t* raw = in_.data->store->variant_row(in_.data->variant_uidx[variant_idx]);
+    std::int64_t n = 0, plus = 0, minus = 0;  // weighted counts for the variance test
+    std::int64_t ref2 = 0, alt2 = 0;          // allele counts, doubled for haploid groups
+    for (int g = 0; g < (groups_->two ? 2 : 1); ++g) {
+      const std::size_t ns = groups_->sample_ct[g];
+      groups_->view[g].compact_row(raw, row_.data());
+      // Allele counts for the major-allele frequency, from all calls (a haploid het counts half, as in plink2).
+      const GenotypeCounts c = count_genotypes(row_.data(), ns);
+      const std::int64_t copies = (g == 0 && groups_->haploid_group0) ? 1 : 2;
+      ref2 += (2 * static_cast<std::int64_t>(c.hom2) + c.het) * copies;
+      alt2 += (2 * static_cast<std::int64_t>(c.hom1) + c.het) * copies;
+      std::uint64_t* base = planes(s.buffer) + (g == 1 ? 3 * groups_->words[0] : 0);
+      const std::size_t w = groups_->words[g];
+      split_ld_planes(row_.data(), ns, base, base + w, base + 2 * w);
+      // Haploid calls (males on X and Y, everyone on MT): a het is an error and is left out, as plink2 does.
+      if (g == 0 && groups_->haploid_group0) std::copy(base + w, base + 2 * w, base);
+      const PlaneTotals tot = plane_totals(group_planes(s.buffer, g), w, ns);
+      s.totals[g] = tot;
+      const std::int64_t weight = g == 1 ? 2 : 1;
+      n += weight * tot.called;
+      plus += weight * tot.plus;
+      minus += weight * (tot.hom - tot.plus);
+    }
+    if ((plus == 0 && minus == 0) || plus == n || minus == n) {
+      s.removed = true;  // no variance among the founders
+      status_[variant_idx] = PruneStatus::Removed;
+    } else {
+      s.major_freq = static_cast<double>(std::max(ref2, alt2)) / static_cast<double>(ref2 + alt2);
+    }
+    window_.push_back(s);
+  }
+
+  bool exceeds(std::size_t i, std::size_t j) {
+    const Slot& a = window_[i];
+    const Slot& b = window_[j];
+    LdPairSums s = pair_sums(group_planes(a.buffer, 0), a.totals[0], group_planes(b.buffer, 0), b.totals[0],
+                             groups_->words[0]);
+    if (groups_->two) {
+      const LdPairSums f = pair_sums(group_planes(a.buffer, 1), a.totals[1], group_planes(b.buffer, 1),
+                                     b.totals[1], groups_->words[1]);
+      s.n += 2 * f.n;
+      s.sum1 += 2 * f.sum1;
+      s.sum2 += 2 * f.sum2;
+      s.ssq1 += 2 * f.ssq1;
+      s.ssq2 += 2 * f.ssq2;
+      s.dot += 2 * f.dot;
+    }
+    return ld_r2_exceeds(s, in_.options->r2_threshold);
+  }
+
+  std::size_t next_kept(std::size_t j) const {
+    ++j;
+    while (j < window_.size() && window_[j].removed) ++j;
+    return j;
+  }
+
+  void remove(std::size_t i) {
+    window_[i].removed = true;
+    status_[sc_.first + window_[i].t] = PruneStatus::Removed;
+    ++removed_ct_;
+  }
+
+  // One window, as plink2 walks it: each kept variant is tested against the later kept variants it has not
+  // met yet; the first pair over the threshold loses one member and the walk moves to the next variant;
+  // passes repeat until a pass removes nothing.
+  void prune_window(std::size_t window_end) {
+    const std::size_t size = window_.size();
+    for (;;) {
+      const std::size_t removed_before = removed_ct_;
+      for (std::size_t i = 0; i < size; ++i) {
+        if (window_[i].removed) continue;
+        std::size_t j = next_kept(i);
+        while (j < size && window_[j].t < window_[i].first_unchecked) j = next_kept(j);
+        if (j == size) continue;
+        bool pruned = false;
+        for (; j < size; j = next_kept(j)) {
+          if (!exceeds(i, j)) continue;
+          pruned = true;
+          if (window_[i].major_freq > window_[j].major_freq * (1 + kTieEpsilon)) {
+            remove(i);
+          } else {
+            remove(j);
+            const std::size_t k = next_kept(j);
+            window_[i].first_unchecked = k < size ? window_[k].t : window_end;
+          }
+          break;
+        }
+        if (!pruned) window_[i].first_unchecked = window_end;
+      }
+      if (removed_ct_ == removed_before) break;
+    }
+  }
+
+  const SharedInput& in_;
+  std::vector<PruneStatus>& status_;
+  Subcontig sc_;
+  const Groups* groups_ = nullptr;
+  std::size_t stride_ = 0;
+  std::vector<Slot> window_;
+  std::vector<std::uint64_t> buffers_;
+  std::size_t buffer_ct_ = 0;
+  std::vector<std::size_t> free_buffers_;
+  std::vector<std::uint64_t> row_;
+  std::size_t removed_ct_ = 0;
+};
+
+Groups make_groups(const Dataset& data, const std::vector<std::uint32_t>& founders, int mode) {
+  // mode 0 autosomal, 1 X (males + non-males), 2 Y (males only)
+  Groups g;
+  std::vector<std::uint32_t> a, b;
+  for (std::uint32_t idx : founders) {
+    const Sample& s = data.sample(idx);
+    const std::uint32_t uidx = data.samples.uidx(idx);
+    if (mode == 0 || s.sex == 1) a.push_back(uidx);
+    else if (mode == 1) b.push_back(uidx);
+  }
+  g.view[0] = SampleView(data.store->sample_ct(), a);
+  g.sample_ct[0] = a.size();
+  g.words[0] = ld_plane_words(a.size());
+  if (mode == 1) {
+    g.two = true;
+    g.view[1] = SampleView(data.store->sample_ct(), b);
+    g.sample_ct[1] = b.size();
+    g.words[1] = ld_plane_words(b.size());
+  }
+  g.haploid_group0 = mode != 0;
+  return g;
+}
+
+std::vector<Subcontig> split_subcontigs(const Dataset& data, const PruneOptions& o, std::vector<PruneStatus>& status,
+                                        std::size_t& skipped) {
+  std::vector<Subcontig> out;
+  std::unordered_set<std::string> seen;
+  std::size_t v = 0;
+  const std::size_t m = data.variant_ct();
+  while (v < m) {
+    const Variant& first = data.variant(v);
+    std::size_t e = v + 1;
+    while (e < m && data.variant(e).chrom == first.chrom) ++e;
+    if (!seen.insert(first.chrom).second)
+      throw Error(data.store->bim_path(), 0,
+                  "--indep-pairwise needs each chromosome's variants together; chromosome " + first.chrom +
+                      " appears in more than one block (sort the fileset)");
+    if (first.chrom_code == 0 && (first.chrom == "0" || first.chrom == "chr0")) {
+      for (std::size_t k = v; k < e; ++k) status[k] = PruneStatus::Skipped;
+      skipped += e - v;
+    } else if (!o.window_kb) {
+      if (e - v > 1) out.push_back({v, e - v, first.chrom_code});
+    } else {
+      // A gap longer than the window starts a new stretch (plink2 splits "subcontigs" the same way).
+      std::size_t s = v;
+      for (std::size_t k = v + 1; k <= e; ++k) {
+        const bool split = k == e || (data.variant(k).pos >= static_cast<std::int64_t>(o.window_bp) &&
+                                      data.variant(k).pos - o.window_bp > data.variant(k - 1).pos);
+        if (split) {
+          if (k - s > 1) out.push_back({s, k - s, first.chrom_code});
+          s = k;
+        }
+      }
+    }
+    v = e;
+  }
+  return out;
+}
+
+}  // namespace
+
+PruneResult indep_pairwise(const Dataset& data, const PruneOptions& options, const Context& ctx) {
+  PruneResult result;
+  result.status.assign(data.variant_ct(), PruneStatus::Kept);
+  std::vector<std::uint32_t> founders;
+  for (std::size_t i = 0; i < data.sample_ct(); ++i) {
+    const Sample& s = data.sample(i);
+    if (s.father == "0" && s.mother == "0") founders.push_back(static_cast<std::uint32_t>(i));
+  }
+  result.founder_ct = founders.size();
+  if (founders.size() < 2)
+    throw Error(data.store->fam_path(), 0,
+                fmt::format("--indep-pairwise needs at least two founders (samples whose parents are both '0'); "
+                            "{} selected",
+                            founders.size()));
+  std::vector<Subcontig> subcontigs = split_subcontigs(data, options, result.status, result.skipped_ct);
+  {
+    std::unordered_set<std::string_view> ids;
+    ids.reserve(data.variant_ct());
+    for (std::size_t v = 0; v < data.variant_ct(); ++v) {
+      if (result.status[v] == PruneStatus::Skipped) continue;
+      if (!ids.insert(data.variant(v).id).second)
+        throw Error(data.store->bim_path(), 0,
+                    "--indep-pairwise writes variant ID lists, so IDs must be unique; '" + data.variant(v).id +
+                        "' occurs more than once");
+    }
+  }
+  SharedInput in{&data, &options, make_groups(data, founders, 0), make_groups(data, founders, 1),
+                 make_groups(data, founders, 2), make_groups(data, founders, 0)};
+  in.mt.haploid_group0 = true;
+  // Longest stretches first, so threads finish together; each stretch is independent of the others.
+  std::vector<std::size_t> order(subcontigs.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return subcontigs[a].length > subcontigs[b].length; });
+  std::atomic<std::size_t> done{0};
+  const int threads = std::max(1, std::min<int>(ctx.threads, static_cast<int>(std::max<std::size_t>(1, order.size()))));
+#pragma omp parallel num_threads(threads)
+  {
+    WindowPruner pruner(in, result.status);
+#pragma omp for schedule(dynamic, 1)
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      pruner.run(subcontigs[order[k]]);
+      const std::size_t d = done.fetch_add(subcontigs[order[k]].length) + subcontigs[order[k]].length;
+      if (omp_get_thread_num() == 0) ctx.report("prune", d, data.variant_ct());
+    }
+  }
+  for (auto s : result.status) {
+    if (s == PruneStatus::Kept) ++result.kept_ct;
+    else if (s == PruneStatus::Removed) ++result.removed_ct;
+  }
+  return result;
+}
+
+}  // namespace genomap
