@@ -136,14 +136,23 @@ TEST(LdKernel, PairSumsMatchNaiveLoopWithMissingCalls) {
       auto a = random_codes(n, miss_a, rng);
       auto b = rep % 2 ? correlated_codes(a, 0.8, miss_b, rng) : random_codes(n, miss_b, rng);
       Planes pa = split(a), pb = split(b);
-      const LdPairSums got = ld_pair_sums(pa.view(), pb.view(), n);
       const LdPairSums want = naive_sums(a, b);
-      ASSERT_EQ(got.n, want.n) << n << " rep " << rep;
-      EXPECT_EQ(got.sum1, want.sum1) << n << " rep " << rep;
-      EXPECT_EQ(got.sum2, want.sum2) << n << " rep " << rep;
-      EXPECT_EQ(got.ssq1, want.ssq1) << n << " rep " << rep;
-      EXPECT_EQ(got.ssq2, want.ssq2) << n << " rep " << rep;
-      EXPECT_EQ(got.dot, want.dot) << n << " rep " << rep;
+      // Every route (popcounts over all words, totals minus the other's missing samples), with and without
+      // the AVX2 kernels, gives the same sums.
+      for (int simd = 0; simd < 2; ++simd)
+      for (LdRoute route : {LdRoute::Dense, LdRoute::Sparse, LdRoute::Auto}) {
+        set_ld_kernel_simd(simd == 1);
+        const LdPairSums s = ld_pair_sums(pa.view(), pb.view(), n, route);
+        const int r = static_cast<int>(route) + 10 * simd;
+        ASSERT_EQ(s.n, want.n) << n << " rep " << rep << " route " << r;
+        EXPECT_EQ(s.sum1, want.sum1) << n << " rep " << rep << " route " << r;
+        EXPECT_EQ(s.sum2, want.sum2) << n << " rep " << rep << " route " << r;
+        EXPECT_EQ(s.ssq1, want.ssq1) << n << " rep " << rep << " route " << r;
+        EXPECT_EQ(s.ssq2, want.ssq2) << n << " rep " << rep << " route " << r;
+        EXPECT_EQ(s.dot, want.dot) << n << " rep " << rep << " route " << r;
+      }
+      set_ld_kernel_simd(true);
+      const LdPairSums got = ld_pair_sums(pa.view(), pb.view(), n);
       const double r2 = naive_r2(a, b);
       if (std::isfinite(r2)) {
         EXPECT_NEAR(ld_r2(got), r2, 1e-12) << n << " rep " << rep;

@@ -1,12 +1,14 @@
 #include "genomap/qc/ld_prune.hpp"
 
 #include <fmt/format.h>
+#include <immintrin.h>
 #include <omp.h>
 
 #include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <unordered_set>
 
@@ -112,7 +114,7 @@ struct PlaneTotals {
 
 // Cross product of two variants when only the genotypes matter (missing samples have hom = 0, so they drop
 // out): matching homozygotes add 1, opposite homozygotes subtract 1.
-[[gnu::target_clones("popcnt", "default")]] std::int64_t dot_only(const LdBitPlanes& a, const LdBitPlanes& b,
+[[gnu::target_clones("popcnt", "default")]] std::int64_t dot_only_scalar(const LdBitPlanes& a, const LdBitPlanes& b,
                                                                  std::size_t words) {
   std::int64_t both = 0, opposite = 0;
   for (std::size_t w = 0; w < words; ++w) {
@@ -124,7 +126,7 @@ struct PlaneTotals {
 }
 
 // Dot product and b's sums restricted to the samples called in a (a has missing calls, b's are masked by them).
-[[gnu::target_clones("popcnt", "default")]] void dot_and_masked(const LdBitPlanes& a, const LdBitPlanes& b,
+[[gnu::target_clones("popcnt", "default")]] void dot_and_masked_scalar(const LdBitPlanes& a, const LdBitPlanes& b,
                                                                std::size_t words, std::int64_t& dot,
                                                                std::int64_t& b_hom, std::int64_t& b_plus) {
   std::int64_t both = 0, opposite = 0, hom = 0, plus = 0;
@@ -141,7 +143,7 @@ struct PlaneTotals {
 }
 
 // Everything, when both variants have missing calls.
-[[gnu::target_clones("popcnt", "default")]] LdPairSums full_pair_sums(const LdBitPlanes& a, const LdBitPlanes& b,
+[[gnu::target_clones("popcnt", "default")]] LdPairSums full_pair_sums_scalar(const LdBitPlanes& a, const LdBitPlanes& b,
                                                                      std::size_t words) {
   std::int64_t n = 0, both = 0, opposite = 0, a_hom = 0, a_plus = 0, b_hom = 0, b_plus = 0;
   for (std::size_t w = 0; w < words; ++w) {
@@ -164,17 +166,198 @@ struct PlaneTotals {
   return s;
 }
 
-// The cheapest route to the pairwise-complete sums given each variant's totals over the group.
-LdPairSums pair_sums(const LdBitPlanes& a, const PlaneTotals& ta, const LdBitPlanes& b, const PlaneTotals& tb,
-                     std::size_t words) {
+// AVX2 versions: popcounts of 256-bit vectors by nibble lookup (Mula, Kurz and Lemire 2018), counted in bytes
+// and widened every 31 vectors (8 bits per byte times 31 stays below 256). Chosen at run time.
+namespace avx2 {
+
+#define GENOMAP_AVX2 __attribute__((target("avx2")))
+
+GENOMAP_AVX2 inline __m256i byte_popcount(__m256i v) {
+  const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2,
+                                       3, 2, 3, 3, 4);
+  const __m256i low = _mm256_set1_epi8(0x0f);
+  const __m256i lo = _mm256_and_si256(v, low);
+  const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), low);
+  return _mm256_add_epi8(_mm256_shuffle_epi8(lut, lo), _mm256_shuffle_epi8(lut, hi));
+}
+
+GENOMAP_AVX2 inline std::int64_t horizontal_sum(__m256i v64) {
+  return _mm256_extract_epi64(v64, 0) + _mm256_extract_epi64(v64, 1) + _mm256_extract_epi64(v64, 2) +
+         _mm256_extract_epi64(v64, 3);
+}
+
+GENOMAP_AVX2 inline __m256i load(const std::uint64_t* p) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+}
+
+// Counts K masked popcounts over whole vectors; `masks(w, out)` fills the K vectors for word offset w.
+template <int K, typename Masks>
+GENOMAP_AVX2 inline void count_vectors(std::size_t vectors, Masks masks, std::int64_t* totals) {
+  const __m256i zero = _mm256_setzero_si256();
+  std::size_t v = 0;
+  while (v < vectors) {
+    const std::size_t stop = std::min(vectors, v + 31);
+    __m256i acc[K];
+    for (int k = 0; k < K; ++k) acc[k] = zero;
+    for (; v < stop; ++v) {
+      __m256i m[K];
+      masks(4 * v, m);
+      for (int k = 0; k < K; ++k) acc[k] = _mm256_add_epi8(acc[k], byte_popcount(m[k]));
+    }
+    for (int k = 0; k < K; ++k) totals[k] += horizontal_sum(_mm256_sad_epu8(acc[k], zero));
+  }
+}
+
+GENOMAP_AVX2 std::int64_t dot_only(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t words) {
+  std::int64_t t[2] = {0, 0};
+  const std::size_t vectors = words / 4;
+  count_vectors<2>(vectors, [&](std::size_t w, __m256i* m) GENOMAP_AVX2 {
+    const __m256i hh = _mm256_and_si256(load(a.hom + w), load(b.hom + w));
+    m[0] = hh;
+    m[1] = _mm256_and_si256(hh, _mm256_xor_si256(load(a.plus + w), load(b.plus + w)));
+  }, t);
+  for (std::size_t w = 4 * vectors; w < words; ++w) {
+    const std::uint64_t hh = a.hom[w] & b.hom[w];
+    t[0] += std::popcount(hh);
+    t[1] += std::popcount(hh & (a.plus[w] ^ b.plus[w]));
+  }
+  return t[0] - 2 * t[1];
+}
+
+GENOMAP_AVX2 void dot_and_masked(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t words, std::int64_t& dot,
+                                 std::int64_t& b_hom, std::int64_t& b_plus) {
+  std::int64_t t[4] = {0, 0, 0, 0};
+  const std::size_t vectors = words / 4;
+  count_vectors<4>(vectors, [&](std::size_t w, __m256i* m) GENOMAP_AVX2 {
+    const __m256i bh = load(b.hom + w), bp = load(b.plus + w), ac = load(a.called + w);
+    const __m256i hh = _mm256_and_si256(load(a.hom + w), bh);
+    m[0] = hh;
+    m[1] = _mm256_and_si256(hh, _mm256_xor_si256(load(a.plus + w), bp));
+    m[2] = _mm256_and_si256(bh, ac);
+    m[3] = _mm256_and_si256(bp, ac);
+  }, t);
+  for (std::size_t w = 4 * vectors; w < words; ++w) {
+    const std::uint64_t hh = a.hom[w] & b.hom[w];
+    t[0] += std::popcount(hh);
+    t[1] += std::popcount(hh & (a.plus[w] ^ b.plus[w]));
+    t[2] += std::popcount(b.hom[w] & a.called[w]);
+    t[3] += std::popcount(b.plus[w] & a.called[w]);
+  }
+  dot = t[0] - 2 * t[1];
+  b_hom = t[2];
+  b_plus = t[3];
+}
+
+GENOMAP_AVX2 LdPairSums full_pair_sums(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t words) {
+  std::int64_t t[7] = {0, 0, 0, 0, 0, 0, 0};
+  const std::size_t vectors = words / 4;
+  count_vectors<7>(vectors, [&](std::size_t w, __m256i* m) GENOMAP_AVX2 {
+    const __m256i ac = load(a.called + w), ah = load(a.hom + w), ap = load(a.plus + w);
+    const __m256i bc = load(b.called + w), bh = load(b.hom + w), bp = load(b.plus + w);
+    const __m256i hh = _mm256_and_si256(ah, bh);
+    m[0] = _mm256_and_si256(ac, bc);
+    m[1] = hh;
+    m[2] = _mm256_and_si256(hh, _mm256_xor_si256(ap, bp));
+    m[3] = _mm256_and_si256(ah, bc);
+    m[4] = _mm256_and_si256(ap, bc);
+    m[5] = _mm256_and_si256(bh, ac);
+    m[6] = _mm256_and_si256(bp, ac);
+  }, t);
+  for (std::size_t w = 4 * vectors; w < words; ++w) {
+    const std::uint64_t hh = a.hom[w] & b.hom[w];
+    t[0] += std::popcount(a.called[w] & b.called[w]);
+    t[1] += std::popcount(hh);
+    t[2] += std::popcount(hh & (a.plus[w] ^ b.plus[w]));
+    t[3] += std::popcount(a.hom[w] & b.called[w]);
+    t[4] += std::popcount(a.plus[w] & b.called[w]);
+    t[5] += std::popcount(b.hom[w] & a.called[w]);
+    t[6] += std::popcount(b.plus[w] & a.called[w]);
+  }
   LdPairSums s;
-  if (ta.all_called && tb.all_called) {
-    s.n = ta.called;
+  s.n = t[0];
+  s.dot = t[1] - 2 * t[2];
+  s.ssq1 = t[3];
+  s.sum1 = 2 * t[4] - t[3];
+  s.ssq2 = t[5];
+  s.sum2 = 2 * t[6] - t[5];
+  return s;
+}
+
+#undef GENOMAP_AVX2
+}  // namespace avx2
+
+bool use_avx2 = __builtin_cpu_supports("avx2");
+
+std::int64_t dot_only(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t words) {
+  return use_avx2 ? avx2::dot_only(a, b, words) : dot_only_scalar(a, b, words);
+}
+void dot_and_masked(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t words, std::int64_t& dot,
+                    std::int64_t& b_hom, std::int64_t& b_plus) {
+  if (use_avx2) avx2::dot_and_masked(a, b, words, dot, b_hom, b_plus);
+  else dot_and_masked_scalar(a, b, words, dot, b_hom, b_plus);
+}
+LdPairSums full_pair_sums(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t words) {
+  return use_avx2 ? avx2::full_pair_sums(a, b, words) : full_pair_sums_scalar(a, b, words);
+}
+
+// Sample positions whose call is missing (0 bits of the called plane below sample_ct).
+void list_missing(const std::uint64_t* called, std::size_t sample_ct, std::vector<std::uint32_t>& out) {
+  out.clear();
+  const std::size_t words = ld_plane_words(sample_ct);
+  for (std::size_t w = 0; w < words; ++w) {
+    std::uint64_t x = ~called[w];
+    if (w + 1 == words && sample_ct % 64) x &= (std::uint64_t{1} << (sample_ct % 64)) - 1;
+    while (x) {
+      out.push_back(static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(std::countr_zero(x))));
+      x &= x - 1;
+    }
+  }
+}
+
+constexpr std::uint32_t kNotListed = 0xFFFFFFFFu;  // marks a variant with too many missing calls to list
+
+// Missing positions of a variant; when not listed, `idx` is null and `ct` is too large for the sparse route.
+struct MissingList {
+  const std::uint32_t* idx = nullptr;
+  std::size_t ct = 0;
+};
+
+// Removes from `sum`/`ssq`/`n` (totals of variant p over its called samples) the samples that the other
+// variant misses. Cheap when missing calls are rare: a few bit tests per missing sample instead of popcounts
+// over every word.
+void drop_samples(const LdBitPlanes& p, const MissingList& other_missing, std::int64_t& n, std::int64_t& sum,
+                  std::int64_t& ssq) {
+  std::int64_t called = 0, hom = 0, plus = 0;
+  for (std::size_t k = 0; k < other_missing.ct; ++k) {
+    const std::uint32_t s = other_missing.idx[k];
+    const unsigned shift = s & 63;
+    const std::size_t w = s >> 6;
+    called += static_cast<std::int64_t>((p.called[w] >> shift) & 1);
+    hom += static_cast<std::int64_t>((p.hom[w] >> shift) & 1);
+    plus += static_cast<std::int64_t>((p.plus[w] >> shift) & 1);
+  }
+  n -= called;
+  ssq -= hom;
+  sum -= 2 * plus - hom;  // plus implies hom: (+1) count minus (-1) count
+}
+
+enum class Route { Auto, Dense, Sparse };
+
+// The cheapest route to the pairwise-complete sums given each variant's totals over the group.
+LdPairSums pair_sums(const LdBitPlanes& a, const PlaneTotals& ta, const MissingList& ma, const LdBitPlanes& b,
+                     const PlaneTotals& tb, const MissingList& mb, std::size_t words, Route route = Route::Auto) {
+  LdPairSums s;
+  const bool sparse = route == Route::Sparse || (route == Route::Auto && 2 * (ma.ct + mb.ct) <= words);
+  if ((ta.all_called && tb.all_called) || sparse) {
+    s.dot = dot_only(a, b, words);
+    std::int64_t n1 = ta.called, n2 = tb.called;
     s.sum1 = ta.sum();
     s.ssq1 = ta.hom;
     s.sum2 = tb.sum();
     s.ssq2 = tb.hom;
-    s.dot = dot_only(a, b, words);
+    drop_samples(a, mb, n1, s.sum1, s.ssq1);
+    drop_samples(b, ma, n2, s.sum2, s.ssq2);
+    s.n = n1;  // == n2: both are the count of samples called in both
   } else if (tb.all_called) {
     std::int64_t hom = 0, plus = 0;
     dot_and_masked(a, b, words, s.dot, hom, plus);
@@ -199,6 +382,11 @@ LdPairSums pair_sums(const LdBitPlanes& a, const PlaneTotals& ta, const LdBitPla
 
 }  // namespace
 
+bool set_ld_kernel_simd(bool enabled) {
+  use_avx2 = enabled && __builtin_cpu_supports("avx2");
+  return use_avx2;
+}
+
 void split_ld_planes(const std::uint64_t* row, std::size_t sample_ct, std::uint64_t* called, std::uint64_t* hom,
                      std::uint64_t* plus) {
   const std::size_t row_words = (sample_ct + 31) / 32;
@@ -211,13 +399,13 @@ void split_ld_planes(const std::uint64_t* row, std::size_t sample_ct, std::uint6
       const std::uint64_t x = row[rw];
       const std::uint64_t lo = x & kLowBits;
       const std::uint64_t hi = (x >> 1) & kLowBits;
-      std::uint64_t valid = kLowBits;
       const std::size_t first = rw * 32;
-      if (sample_ct - first < 32) valid &= (std::uint64_t{1} << (2 * (sample_ct - first))) - 1;
+      const std::uint64_t valid1 = sample_ct - first < 32 ? (std::uint64_t{1} << (sample_ct - first)) - 1 : 0xFFFFFFFFULL;
       const unsigned shift = static_cast<unsigned>(32 * half);
-      c |= gather_even_bits(valid & ~(lo & ~hi)) << shift;  // 01 is missing
-      h |= gather_even_bits(valid & ~(lo ^ hi)) << shift;   // 00 or 11
-      p |= gather_even_bits(lo & hi) << shift;              // 11: hom. allele 2 (REF)
+      const std::uint64_t lo1 = gather_even_bits(lo), hi1 = gather_even_bits(hi);
+      c |= (valid1 & ~(lo1 & ~hi1)) << shift;  // 01 is missing
+      h |= (valid1 & ~(lo1 ^ hi1)) << shift;   // 00 or 11
+      p |= (lo1 & hi1) << shift;               // 11: hom. allele 2 (REF)
     }
     called[w] = c;
     hom[w] = h;
@@ -225,9 +413,14 @@ void split_ld_planes(const std::uint64_t* row, std::size_t sample_ct, std::uint6
   }
 }
 
-LdPairSums ld_pair_sums(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t sample_ct) {
+LdPairSums ld_pair_sums(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t sample_ct, LdRoute route) {
   const std::size_t words = ld_plane_words(sample_ct);
-  return pair_sums(a, plane_totals(a, words, sample_ct), b, plane_totals(b, words, sample_ct), words);
+  std::vector<std::uint32_t> miss_a, miss_b;
+  list_missing(a.called, sample_ct, miss_a);
+  list_missing(b.called, sample_ct, miss_b);
+  const Route r = route == LdRoute::Dense ? Route::Dense : route == LdRoute::Sparse ? Route::Sparse : Route::Auto;
+  return pair_sums(a, plane_totals(a, words, sample_ct), {miss_a.data(), miss_a.size()}, b,
+                   plane_totals(b, words, sample_ct), {miss_b.data(), miss_b.size()}, words, r);
 }
 
 bool ld_r2_exceeds(const LdPairSums& s, double threshold) {
@@ -292,6 +485,7 @@ class WindowPruner {
     window_.clear();
     free_buffers_.clear();
     buffers_.clear();  // the layout depends on the subcontig's groups
+    released_ = 0;
     buffer_ct_ = 0;
     const std::size_t L = sc.length;
     std::size_t start = 0, end = first_window_end();
@@ -314,7 +508,9 @@ class WindowPruner {
         }
         return false;
       });
+      release_rows(start, false);
     }
+    release_rows(L, true);
   }
 
  private:
@@ -326,6 +522,16 @@ class WindowPruner {
     bool removed = false;
     PlaneTotals totals[2];
   };
+
+  // Hands the .bed pages of rows the window has passed back to the kernel (in chunks of about 4 MB), so the
+  // resident memory stays bounded by the window, not the file.
+  void release_rows(std::size_t upto, bool force) {
+    const std::size_t row_bytes = in_.data->store->bytes_per_variant();
+    if (upto <= released_ || (!force && (upto - released_) * row_bytes < (std::size_t{4} << 20))) return;
+    const auto& uidx = in_.data->variant_uidx;
+    in_.data->store->release_rows(uidx[sc_.first + released_], uidx[sc_.first + upto - 1] + 1);
+    released_ = upto;
+  }
 
   std::int64_t pos(std::size_t t) const { return in_.data->variant(sc_.first + t).pos; }
 
@@ -360,9 +566,16 @@ class WindowPruner {
     return {base, base + w, base + 2 * w};
   }
 
+  MissingList missing(std::size_t buffer, int g) const {
+    const auto& v = missing_[2 * buffer + static_cast<std::size_t>(g)];
+    if (v.size() == 1 && v[0] == kNotListed) return {nullptr, std::numeric_limits<std::size_t>::max() / 4};
+    return {v.data(), v.size()};
+  }
+
   std::size_t take_buffer() {
     if (free_buffers_.empty()) {
       buffers_.resize((buffer_ct_ + 1) * stride_);
+      missing_.resize(2 * (buffer_ct_ + 1));
       free_buffers_.push_back(buffer_ct_++);
     }
     const std::size_t b = free_buffers_.back();
@@ -394,6 +607,10 @@ class WindowPruner {
       if (g == 0 && groups_->haploid_group0) std::copy(base + w, base + 2 * w, base);
       const PlaneTotals tot = plane_totals(group_planes(s.buffer, g), w, ns);
       s.totals[g] = tot;
+      // The sparse route needs the missing positions only when they are fewer than the words of a plane.
+      auto& miss = missing_[2 * s.buffer + static_cast<std::size_t>(g)];
+      if (2 * (ns - static_cast<std::size_t>(tot.called)) <= w) list_missing(base, ns, miss);
+      else miss.assign(1, kNotListed);
       const std::int64_t weight = g == 1 ? 2 : 1;
       n += weight * tot.called;
       plus += weight * tot.plus;
@@ -411,11 +628,11 @@ class WindowPruner {
   bool exceeds(std::size_t i, std::size_t j) {
     const Slot& a = window_[i];
     const Slot& b = window_[j];
-    LdPairSums s = pair_sums(group_planes(a.buffer, 0), a.totals[0], group_planes(b.buffer, 0), b.totals[0],
-                             groups_->words[0]);
+    LdPairSums s = pair_sums(group_planes(a.buffer, 0), a.totals[0], missing(a.buffer, 0), group_planes(b.buffer, 0),
+                             b.totals[0], missing(b.buffer, 0), groups_->words[0]);
     if (groups_->two) {
-      const LdPairSums f = pair_sums(group_planes(a.buffer, 1), a.totals[1], group_planes(b.buffer, 1),
-                                     b.totals[1], groups_->words[1]);
+      const LdPairSums f = pair_sums(group_planes(a.buffer, 1), a.totals[1], missing(a.buffer, 1),
+                                     group_planes(b.buffer, 1), b.totals[1], missing(b.buffer, 1), groups_->words[1]);
       s.n += 2 * f.n;
       s.sum1 += 2 * f.sum1;
       s.sum2 += 2 * f.sum2;
@@ -478,8 +695,10 @@ class WindowPruner {
   std::vector<std::uint64_t> buffers_;
   std::size_t buffer_ct_ = 0;
   std::vector<std::size_t> free_buffers_;
+  std::vector<std::vector<std::uint32_t>> missing_;  // missing sample positions per buffer and group
   std::vector<std::uint64_t> row_;
   std::size_t removed_ct_ = 0;
+  std::size_t released_ = 0;  // rows [0, released_) of the subcontig were handed back
 };
 
 Groups make_groups(const Dataset& data, const std::vector<std::uint32_t>& founders, int mode) {

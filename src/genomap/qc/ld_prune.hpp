@@ -67,7 +67,15 @@ struct LdPairSums {
   std::int64_t dot = 0;
 };
 
-LdPairSums ld_pair_sums(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t sample_ct);
+// Route: Dense counts with popcounts over every word; Sparse starts from each variant's totals and drops the
+// samples the other variant misses (fast when missing calls are rare); Auto picks as the pruner does.
+enum class LdRoute { Auto, Dense, Sparse };
+LdPairSums ld_pair_sums(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t sample_ct,
+                        LdRoute route = LdRoute::Auto);
+
+// Chooses the AVX2 kernels (the default where the CPU has them) or the portable ones; returns whether AVX2 is
+// now in use. For tests and benchmarks; call it before pruning starts, not during.
+bool set_ld_kernel_simd(bool enabled);
 
 // True when r^2 > threshold, compared as plink2 does without dividing: cov^2 > threshold * var1 * var2
 // (with all three scaled by n). A pair with no common variance is never above the threshold.
