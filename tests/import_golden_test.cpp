@@ -1,7 +1,7 @@
 // genomap import against plink2 --vcf X --make-bed, run in the test on the same files: .bim and .fam text
-// identical, genotypes compared one by one. Multiallelic records: skipped as plink2 --max-alleles 2 skips them,
-// or split as bcftools norm -m- splits them. Plus bad-input tests (one line naming file and line, exit 1, no
-// output files) and a check that memory does not grow with the number of records.
+// identical, genotypes compared one by one. Multiallelic records: skipped as plink2 --max-alleles 2 skips
+// them, or split as bcftools norm -m- splits them. Plus bad-input tests (one line naming file and line, exit
+// 1, no output files) and a check that memory does not grow with the number of records.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,7 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::size_t line_count(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+std::size_t line_count(const std::string& s) {
+  return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
+}
 
 // Genotype codes of a .bed, variant by variant (sample count from the .fam).
 std::vector<std::vector<int>> read_bed_codes(const std::string& prefix) {
@@ -42,7 +44,8 @@ void expect_same_fileset(const std::string& want, const std::string& got) {
     ASSERT_EQ(a[v].size(), b[v].size());
     for (std::size_t i = 0; i < a[v].size(); ++i, ++compared) {
       if (a[v][i] != b[v][i] && ++mismatches <= 5)
-        ADD_FAILURE() << "variant " << v << " sample " << i << ": plink2 code " << a[v][i] << ", genomap " << b[v][i];
+        ADD_FAILURE() << "variant " << v << " sample " << i << ": plink2 code " << a[v][i] << ", genomap "
+                      << b[v][i];
     }
   }
   EXPECT_EQ(mismatches, 0u) << "of " << compared << " genotypes";
@@ -51,8 +54,8 @@ void expect_same_fileset(const std::string& want, const std::string& got) {
 
 void compare_with_plink2(const std::string& vcf, const std::string& dir, const std::string& plink2_extra = "",
                          const std::string& genomap_extra = "") {
-  auto p = run_command("plink2 --vcf " + vcf + " --max-alleles 2 " + plink2_extra + " --make-bed --out " + dir +
-                       "/plink2");
+  auto p = run_command("plink2 --vcf " + vcf + " --max-alleles 2 " + plink2_extra + " --make-bed --out " +
+                       dir + "/plink2");
   ASSERT_EQ(p.exit_code, 0) << p.output;
   auto g = run_genomap("import --vcf " + vcf + " " + genomap_extra + " --out " + dir + "/genomap");
   ASSERT_EQ(g.exit_code, 0) << g.output;
@@ -66,8 +69,8 @@ const char* kHeader =
     "##FORMAT=<ID=DP,Number=1,Type=Integer,Description=\"Depth\">\n"
     "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tFAM1_S1\tFAM1_S2\tFAM2_S3\tFAM2_S4\n";
 
-// Phased and unphased calls, missing calls, an indel, ALT '.', a multiallelic site, haploid calls on X and MT,
-// a record whose FORMAT has no GT, half-missing calls.
+// Phased and unphased calls, missing calls, an indel, ALT '.', a multiallelic site, haploid calls on X and
+// MT, a record whose FORMAT has no GT, half-missing calls.
 const char* kCraftedBody =
     "22\t100\trs1\tA\tG\t.\tPASS\t.\tGT\t0/0\t0|1\t1/1\t./.\n"
     "22\t200\t.\tC\tT\t.\t.\t.\tGT\t0/1\t1|1\t.\t0/0\n"
@@ -81,7 +84,8 @@ const char* kCraftedBody =
 
 TEST(ImportGolden, OneThousandGenomesChr22MatchesPlink2) {
   if (!have_program("plink2")) GTEST_SKIP() << "plink2 not installed (CI installs it)";
-  compare_with_plink2(data_path("1kg_phase1_chr22_vcf/1kg_phase1_chr22_191.vcf.gz"), scratch_dir("import_1kg"));
+  compare_with_plink2(data_path("1kg_phase1_chr22_vcf/1kg_phase1_chr22_191.vcf.gz"),
+                      scratch_dir("import_1kg"));
 }
 
 TEST(ImportGolden, BiocHapmapExomeMatchesPlink2SkippingMultiallelic) {
@@ -104,7 +108,8 @@ TEST(ImportGolden, SplitMultiallelicMatchesBcftoolsNormThenPlink2) {
   const std::string dir = scratch_dir("import_split");
   const std::string vcf = data_path("bioc_variantannotation_vcfs/hapmap_exome_chr22.vcf.gz");
   ASSERT_EQ(run_command("bcftools norm -m- -Ov -o " + dir + "/split.vcf " + vcf).exit_code, 0);
-  ASSERT_EQ(run_command("plink2 --vcf " + dir + "/split.vcf --make-bed --out " + dir + "/plink2").exit_code, 0);
+  ASSERT_EQ(run_command("plink2 --vcf " + dir + "/split.vcf --make-bed --out " + dir + "/plink2").exit_code,
+            0);
   auto g = run_genomap("import --vcf " + vcf + " --split-multiallelic --out " + dir + "/genomap");
   ASSERT_EQ(g.exit_code, 0) << g.output;
   expect_same_fileset(dir + "/plink2", dir + "/genomap");
@@ -173,9 +178,10 @@ void expect_rejected(const std::string& dir, const std::string& input, const std
 
 TEST(ImportBadInput, BrokenHeader) {
   const std::string dir = scratch_dir("import_bad_header");
-  write_text(dir + "/a.vcf",
-             "##fileformat=VCFv4.2\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\"\n"
-             "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n22\t1\trs1\tA\tG\t.\t.\t.\tGT\t0/1\n");
+  write_text(
+      dir + "/a.vcf",
+      "##fileformat=VCFv4.2\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\"\n"
+      "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n22\t1\trs1\tA\tG\t.\t.\t.\tGT\t0/1\n");
   expect_rejected(dir, dir + "/a.vcf", "a.vcf:2:", "broken VCF header");
   write_text(dir + "/b.vcf", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\n");
   expect_rejected(dir, dir + "/b.vcf", "b.vcf:2:", "broken VCF header");
@@ -190,9 +196,11 @@ TEST(ImportBadInput, MalformedDataLineNamesTheLine) {
   const std::string good = "22\t100\trs1\tA\tG\t.\t.\t.\tGT\t0/1\t1/1\t0/0\t0/0\n";
   write_text(dir + "/cols.vcf", std::string(kHeader) + good + good + "22\t300\trs3\tA\tG\t.\n");
   expect_rejected(dir, dir + "/cols.vcf", "cols.vcf:10:", "columns");
-  write_text(dir + "/pos.vcf", std::string(kHeader) + good + "22\tabc\trs2\tA\tG\t.\t.\t.\tGT\t0/1\t1/1\t0/0\t0/0\n");
+  write_text(dir + "/pos.vcf",
+             std::string(kHeader) + good + "22\tabc\trs2\tA\tG\t.\t.\t.\tGT\t0/1\t1/1\t0/0\t0/0\n");
   expect_rejected(dir, dir + "/pos.vcf", "pos.vcf:9:", "POS");
-  write_text(dir + "/gt.vcf", std::string(kHeader) + good + "22\t200\trs2\tA\tG\t.\t.\t.\tGT\t0/3\t1/1\t0/0\t0/0\n");
+  write_text(dir + "/gt.vcf",
+             std::string(kHeader) + good + "22\t200\trs2\tA\tG\t.\t.\t.\tGT\t0/3\t1/1\t0/0\t0/0\n");
   expect_rejected(dir, dir + "/gt.vcf", "gt.vcf:9:", "GT allele 3");
 }
 
@@ -211,14 +219,15 @@ TEST(ImportStreaming, MemoryDoesNotGrowWithRecords) {
     std::ofstream out(path);
     out << kHeader;
     for (int i = 0; i < records; ++i)
-      out << "22\t" << (i + 1) << "\trs" << i << "\tA\tG\t.\t.\t.\tGT\t0/1\t1/1\t0|0\t" << (i % 3 ? "0/0" : "./.")
-          << '\n';
+      out << "22\t" << (i + 1) << "\trs" << i << "\tA\tG\t.\t.\t.\tGT\t0/1\t1/1\t0|0\t"
+          << (i % 3 ? "0/0" : "./.") << '\n';
   };
   make(dir + "/small.vcf", 2000);
   make(dir + "/large.vcf", 200000);
   auto peak_kb = [&](const std::string& name) {
-    auto r = run_command("/usr/bin/time -f 'PEAK %M' " + std::string(GENOMAP_BINARY) + " import --quiet --threads 1 --vcf " +
-                         dir + "/" + name + ".vcf --out " + dir + "/" + name);
+    auto r = run_command("/usr/bin/time -f 'PEAK %M' " + std::string(GENOMAP_BINARY) +
+                         " import --quiet --threads 1 --vcf " + dir + "/" + name + ".vcf --out " + dir + "/" +
+                         name);
     EXPECT_EQ(r.exit_code, 0) << r.output;
     const auto at = r.output.rfind("PEAK ");
     return at == std::string::npos ? 0L : std::stol(r.output.substr(at + 5));

@@ -45,13 +45,21 @@ std::vector<int> correlated_codes(const std::vector<int>& base, double keep, dou
   return fresh;
 }
 
-// Genotype coded as plink2 does for r^2: hom. allele 2 (REF) +1, het 0, hom. allele 1 (ALT) -1; nullopt missing.
+// Genotype coded as plink2 does for r^2: hom. allele 2 (REF) +1, het 0, hom. allele 1 (ALT) -1; nullopt
+// missing.
 bool value(int code, int& v) {
   switch (code) {
-    case 0: v = -1; return true;
-    case 2: v = 0; return true;
-    case 3: v = 1; return true;
-    default: return false;
+    case 0:
+      v = -1;
+      return true;
+    case 2:
+      v = 0;
+      return true;
+    case 3:
+      v = 1;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -140,17 +148,17 @@ TEST(LdKernel, PairSumsMatchNaiveLoopWithMissingCalls) {
       // Every route (popcounts over all words, totals minus the other's missing samples), with and without
       // the AVX2 kernels, gives the same sums.
       for (int simd = 0; simd < 2; ++simd)
-      for (LdRoute route : {LdRoute::Dense, LdRoute::Sparse, LdRoute::Auto}) {
-        set_ld_kernel_simd(simd == 1);
-        const LdPairSums s = ld_pair_sums(pa.view(), pb.view(), n, route);
-        const int r = static_cast<int>(route) + 10 * simd;
-        ASSERT_EQ(s.n, want.n) << n << " rep " << rep << " route " << r;
-        EXPECT_EQ(s.sum1, want.sum1) << n << " rep " << rep << " route " << r;
-        EXPECT_EQ(s.sum2, want.sum2) << n << " rep " << rep << " route " << r;
-        EXPECT_EQ(s.ssq1, want.ssq1) << n << " rep " << rep << " route " << r;
-        EXPECT_EQ(s.ssq2, want.ssq2) << n << " rep " << rep << " route " << r;
-        EXPECT_EQ(s.dot, want.dot) << n << " rep " << rep << " route " << r;
-      }
+        for (LdRoute route : {LdRoute::Dense, LdRoute::Sparse, LdRoute::Auto}) {
+          set_ld_kernel_simd(simd == 1);
+          const LdPairSums s = ld_pair_sums(pa.view(), pb.view(), n, route);
+          const int r = static_cast<int>(route) + 10 * simd;
+          ASSERT_EQ(s.n, want.n) << n << " rep " << rep << " route " << r;
+          EXPECT_EQ(s.sum1, want.sum1) << n << " rep " << rep << " route " << r;
+          EXPECT_EQ(s.sum2, want.sum2) << n << " rep " << rep << " route " << r;
+          EXPECT_EQ(s.ssq1, want.ssq1) << n << " rep " << rep << " route " << r;
+          EXPECT_EQ(s.ssq2, want.ssq2) << n << " rep " << rep << " route " << r;
+          EXPECT_EQ(s.dot, want.dot) << n << " rep " << rep << " route " << r;
+        }
       set_ld_kernel_simd(true);
       const LdPairSums got = ld_pair_sums(pa.view(), pb.view(), n);
       const double r2 = naive_r2(a, b);
@@ -200,8 +208,8 @@ TEST(LdKernel, IndepPairwiseArguments) {
   o = parse_indep_pairwise({"0.3", "kb", "1", "0.1"});
   EXPECT_TRUE(o.window_kb);
   EXPECT_EQ(o.window_bp, 300u);
-  EXPECT_THROW(parse_indep_pairwise({"50", "5"}), Error);          // 5 is not a valid r^2 (>= 1)
-  EXPECT_THROW(parse_indep_pairwise({"50", "60", "0.2"}), Error);  // step larger than window
+  EXPECT_THROW(parse_indep_pairwise({"50", "5"}), Error);           // 5 is not a valid r^2 (>= 1)
+  EXPECT_THROW(parse_indep_pairwise({"50", "60", "0.2"}), Error);   // step larger than window
   EXPECT_THROW(parse_indep_pairwise({"50kb", "5", "0.2"}), Error);  // kb needs step 1
   EXPECT_THROW(parse_indep_pairwise({"x", "5", "0.2"}), Error);
   EXPECT_THROW(parse_indep_pairwise({"50", "5", "1.0"}), Error);

@@ -10,19 +10,20 @@
 //   the raw file differs from genomap's in a handful of variants. genomap ignores padding; on a copy with the
 //   padding zeroed the two tools agree exactly, and the test checks that plink2's raw-file counts really do
 //   differ from its clean-copy counts (so the explanation holds, not just the workaround).
-// - On X with nonfounders in the data, plink2 2.00a3.5 picks the male and non-male founders with a mask indexed
-//   by founder position but applies it to file positions (plink2_ld.cc, IndepPairwise, CopyNyparrNonemptySubset
-//   with founder_male), so it uses the wrong samples when nonfounders come before founders. genomap uses the
-//   founders. With the nonfounders at the end of the .fam both tools agree exactly; with them interleaved,
-//   only chromosome X differs. Both cases are checked below.
+// - On X with nonfounders in the data, plink2 2.00a3.5 picks the male and non-male founders with a mask
+// indexed
+//   by founder position but applies it to file positions (plink2_ld.cc, IndepPairwise,
+//   CopyNyparrNonemptySubset with founder_male), so it uses the wrong samples when nonfounders come before
+//   founders. genomap uses the founders. With the nonfounders at the end of the .fam both tools agree
+//   exactly; with them interleaved, only chromosome X differs. Both cases are checked below.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iterator>
 #include <set>
-#include <fstream>
 #include <sstream>
 
 #include "test_support.hpp"
@@ -65,7 +66,9 @@ PruneRun run_genomap_prune(const std::string& bfile, const std::string& args, co
   return r;
 }
 
-std::size_t line_count(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+std::size_t line_count(const std::string& s) {
+  return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
+}
 
 void expect_same_as_plink2(const std::string& bfile, const std::string& args, const std::string& dir) {
   PruneRun p = run_plink2(bfile, args, dir + "/plink2");
@@ -140,19 +143,25 @@ TEST(PruneGolden, HumanOriginsMatchesPlink2OnZeroPaddedCopy) {
   PruneRun g_clean = run_genomap_prune(clean, "50 5 0.2", dir + "/genomap_clean");
   ASSERT_EQ(g_raw.exit_code, 0) << g_raw.output;
   EXPECT_EQ(g_raw.in, g_clean.in);
-  // Where plink2 differs on the raw file, its own genotype counts on the raw file differ from the clean copy's.
+  // Where plink2 differs on the raw file, its own genotype counts on the raw file differ from the clean
+  // copy's.
   PruneRun p_raw = run_plink2(raw, "50 5 0.2", dir + "/plink2_raw");
   ASSERT_EQ(p_raw.exit_code, 0) << p_raw.output;
   if (p_raw.in != g_raw.in) {
-    ASSERT_EQ(run_command("plink2 --bfile " + raw + " --geno-counts --out " + dir + "/counts_raw").exit_code, 0);
-    ASSERT_EQ(run_command("plink2 --bfile " + clean + " --geno-counts --out " + dir + "/counts_clean").exit_code, 0);
+    ASSERT_EQ(run_command("plink2 --bfile " + raw + " --geno-counts --out " + dir + "/counts_raw").exit_code,
+              0);
+    ASSERT_EQ(
+        run_command("plink2 --bfile " + clean + " --geno-counts --out " + dir + "/counts_clean").exit_code,
+        0);
     EXPECT_NE(read_text(dir + "/counts_raw.gcount"), read_text(dir + "/counts_clean.gcount"))
         << "plink2 prunes the raw file differently but reads the same genotypes: unexplained difference";
   }
 }
 
-// A copy of hapmap3 in which every sample selected by `nonfounder(line)` gets a father that is not in the data.
-std::string copy_with_nonfounders(const std::string& dest, const std::function<bool(std::size_t)>& nonfounder) {
+// A copy of hapmap3 in which every sample selected by `nonfounder(line)` gets a father that is not in the
+// data.
+std::string copy_with_nonfounders(const std::string& dest,
+                                  const std::function<bool(std::size_t)>& nonfounder) {
   const std::string prefix = data_path("hapmap3_admixture/hapmap3");
   fs::copy_file(prefix + ".bed", dest + ".bed");
   fs::copy_file(prefix + ".bim", dest + ".bim");
@@ -160,8 +169,8 @@ std::string copy_with_nonfounders(const std::string& dest, const std::function<b
   std::ostringstream out;
   std::string fid, iid, father, mother, sex, pheno;
   for (std::size_t line = 0; fam >> fid >> iid >> father >> mother >> sex >> pheno; ++line)
-    out << fid << ' ' << iid << ' ' << (nonfounder(line) ? "absent_father" : father) << ' ' << mother << ' ' << sex
-        << ' ' << pheno << '\n';
+    out << fid << ' ' << iid << ' ' << (nonfounder(line) ? "absent_father" : father) << ' ' << mother << ' '
+        << sex << ' ' << pheno << '\n';
   write_text(dest + ".fam", out.str());
   return dest;
 }
@@ -172,8 +181,10 @@ TEST(PruneGolden, NonfoundersAreLeftOutAsPlink2Does) {
   // Nonfounders last: plink2's X sample selection is right, and the outputs are identical.
   const std::string last = copy_with_nonfounders(dir + "/last", [](std::size_t line) { return line >= 278; });
   expect_same_as_plink2(last, "50 5 0.2", dir);
-  // Nonfounders interleaved: identical on the autosomes; differences, if any, only on X (see the top comment).
-  const std::string mixed = copy_with_nonfounders(dir + "/mixed", [](std::size_t line) { return line % 7 == 6; });
+  // Nonfounders interleaved: identical on the autosomes; differences, if any, only on X (see the top
+  // comment).
+  const std::string mixed =
+      copy_with_nonfounders(dir + "/mixed", [](std::size_t line) { return line % 7 == 6; });
   expect_same_as_plink2(mixed, "50 5 0.2 --chr 1-22", dir);
   PruneRun p = run_plink2(mixed, "50 5 0.2", dir + "/mixed_plink2");
   PruneRun g = run_genomap_prune(mixed, "50 5 0.2", dir + "/mixed_genomap");
@@ -189,7 +200,8 @@ TEST(PruneGolden, NonfoundersAreLeftOutAsPlink2Does) {
   for (std::string v; pin >> v;) p_ids.insert(v);
   for (std::string v; gin >> v;) g_ids.insert(v);
   std::vector<std::string> differ;
-  std::set_symmetric_difference(p_ids.begin(), p_ids.end(), g_ids.begin(), g_ids.end(), std::back_inserter(differ));
+  std::set_symmetric_difference(p_ids.begin(), p_ids.end(), g_ids.begin(), g_ids.end(),
+                                std::back_inserter(differ));
   for (const auto& v : differ) EXPECT_TRUE(x_ids.count(v)) << v << " differs but is not on X";
 }
 
@@ -219,8 +231,8 @@ TEST(PruneBadInput, DuplicateVariantIdsAreRefused) {
 TEST(PruneBadInput, BadWindowArgumentsAreUsageErrors) {
   const std::string dir = scratch_dir("prune_bad_args");
   for (const std::string args : {"50 5 1.5", "50 60 0.2", "50kb 5 0.2", "abc 5 0.2"}) {
-    auto r = run_genomap("prune --bfile " + data_path("hapmap3_admixture/hapmap3") + " --indep-pairwise " + args +
-                         " --out " + dir + "/x");
+    auto r = run_genomap("prune --bfile " + data_path("hapmap3_admixture/hapmap3") + " --indep-pairwise " +
+                         args + " --out " + dir + "/x");
     EXPECT_EQ(r.exit_code, 2) << args << ": " << r.output;
     EXPECT_NE(r.output.find("--indep-pairwise"), std::string::npos) << r.output;
   }

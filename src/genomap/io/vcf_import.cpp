@@ -61,8 +61,9 @@ std::vector<Sample> samples_from_header(const bcf_hdr_t* hdr, const VcfImportOpt
     if (o.id_delim) {
       const auto cut = id.find(o.id_delim);
       if (cut == std::string::npos || cut == 0 || cut + 1 == id.size())
-        throw Error(o.path, 0, fmt::format("--id-delim '{}': sample ID '{}' does not have the form FID{}IID",
-                                           o.id_delim, id, o.id_delim));
+        throw Error(o.path, 0,
+                    fmt::format("--id-delim '{}': sample ID '{}' does not have the form FID{}IID", o.id_delim,
+                                id, o.id_delim));
       s.fid = id.substr(0, cut);
       s.iid = id.substr(cut + 1);
     } else {
@@ -102,8 +103,10 @@ class RecordConverter {
     v.allele2 = rec->d.allele[0];
     if (n_allele <= 2) {
       v.allele1 = n_allele == 2 ? rec->d.allele[1] : ".";
-      if (n_allele == 1) ++counts_.no_alt;
-      else ++counts_.biallelic;
+      if (n_allele == 1)
+        ++counts_.no_alt;
+      else
+        ++counts_.biallelic;
       write(v, 1, n_allele, at);
       return;
     }
@@ -126,14 +129,16 @@ class RecordConverter {
     if (!has_gt_) {
       std::fill(codes_.begin(), codes_.end(), std::uint8_t{1});
     } else {
-      for (std::size_t i = 0; i < n; ++i) codes_[i] = call_code(gt_ + i * static_cast<std::size_t>(ploidy_), alt, n_allele, at, i);
+      for (std::size_t i = 0; i < n; ++i)
+        codes_[i] = call_code(gt_ + i * static_cast<std::size_t>(ploidy_), alt, n_allele, at, i);
     }
     writer_.add_variant(v, codes_.data());
     ++counts_.variants_written;
   }
 
   // .bed code of one sample's call: 0 hom. ALT, 2 het, 3 hom. REF, 1 missing.
-  std::uint8_t call_code(const std::int32_t* call, int alt, int n_allele, const Position& at, std::size_t sample) {
+  std::uint8_t call_code(const std::int32_t* call, int alt, int n_allele, const Position& at,
+                         std::size_t sample) {
     int present = 0;
     int known = 0, missing = 0, alt_ct = 0;
     for (int j = 0; j < ploidy_; ++j) {
@@ -146,8 +151,9 @@ class RecordConverter {
       }
       const int allele = bcf_gt_allele(x);
       if (allele < 0 || allele >= n_allele)
-        fail_at(o_.path, at, fmt::format("sample {}: GT allele {} but the record has {} alleles",
-                                         hdr_->samples[sample], allele, n_allele));
+        fail_at(o_.path, at,
+                fmt::format("sample {}: GT allele {} but the record has {} alleles", hdr_->samples[sample],
+                            allele, n_allele));
       ++known;
       if (allele == alt) ++alt_ct;
     }
@@ -164,12 +170,16 @@ class RecordConverter {
     // One allele known, one missing.
     ++counts_.half_calls;
     switch (o_.half_call) {
-      case HalfCallMode::Missing: return 1;
-      case HalfCallMode::Haploid: return alt_ct ? 0 : 3;
-      case HalfCallMode::Reference: return alt_ct ? 2 : 3;
+      case HalfCallMode::Missing:
+        return 1;
+      case HalfCallMode::Haploid:
+        return alt_ct ? 0 : 3;
+      case HalfCallMode::Reference:
+        return alt_ct ? 2 : 3;
       case HalfCallMode::Error:
-        fail_at(o_.path, at, fmt::format("sample {} has a half-missing GT call (see --vcf-half-call)",
-                                         hdr_->samples[sample]));
+        fail_at(
+            o_.path, at,
+            fmt::format("sample {} has a half-missing GT call (see --vcf-half-call)", hdr_->samples[sample]));
     }
     return 1;
   }
@@ -190,10 +200,10 @@ class RecordConverter {
   int ploidy_ = 0;
 };
 
-// Problems htslib flags on a parsed record that make it unusable (undeclared contigs and tags are added to the
-// header by htslib and are fine, as in plink2).
-constexpr int kFatalRecordErrors = BCF_ERR_NCOLS | BCF_ERR_LIMITS | BCF_ERR_CHAR | BCF_ERR_CTG_INVALID |
-                                   BCF_ERR_TAG_INVALID;
+// Problems htslib flags on a parsed record that make it unusable (undeclared contigs and tags are added to
+// the header by htslib and are fine, as in plink2).
+constexpr int kFatalRecordErrors =
+    BCF_ERR_NCOLS | BCF_ERR_LIMITS | BCF_ERR_CHAR | BCF_ERR_CTG_INVALID | BCF_ERR_TAG_INVALID;
 
 std::string record_error_text(int errcode) {
   if (errcode & BCF_ERR_NCOLS) return "wrong number of columns";
@@ -218,14 +228,17 @@ void check_meta_line(const std::string& path, std::size_t line_no, std::string_v
 }
 
 void check_chrom_line(const std::string& path, std::size_t line_no, std::string_view line) {
-  static constexpr std::string_view kFixed[] = {"#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"};
+  static constexpr std::string_view kFixed[] = {"#CHROM", "POS",  "ID",     "REF",
+                                                "ALT",    "QUAL", "FILTER", "INFO"};
   std::size_t start = 0, column = 0;
   for (;;) {
     const auto tab = line.find('\t', start);
-    const std::string_view field = line.substr(start, tab == std::string_view::npos ? line.size() - start : tab - start);
+    const std::string_view field =
+        line.substr(start, tab == std::string_view::npos ? line.size() - start : tab - start);
     if (column < 8 && field != kFixed[column])
-      throw Error(path, line_no, fmt::format("broken VCF header: column {} of the #CHROM line is '{}', expected '{}'",
-                                             column + 1, field, kFixed[column]));
+      throw Error(path, line_no,
+                  fmt::format("broken VCF header: column {} of the #CHROM line is '{}', expected '{}'",
+                              column + 1, field, kFixed[column]));
     if (column == 8 && field != "FORMAT")
       throw Error(path, line_no, "broken VCF header: column 9 of the #CHROM line must be FORMAT");
     ++column;
@@ -317,10 +330,12 @@ VcfImportCounts import_vcf(const VcfImportOptions& o, OutputSet& outputs, const 
       ++at.record;
       strip_carriage_return(line.s);
       if (line.s.s[0] == '#') fail_at(o.path, at, "header line after the data lines");
-      const std::size_t columns = 1 + static_cast<std::size_t>(std::count(line.s.s, line.s.s + line.s.l, '\t'));
+      const std::size_t columns =
+          1 + static_cast<std::size_t>(std::count(line.s.s, line.s.s + line.s.l, '\t'));
       if (columns != expected_columns)
-        fail_at(o.path, at, fmt::format("expected {} tab-separated columns (8 fixed, FORMAT and {} samples), found {}",
-                                        expected_columns, counts.sample_ct, columns));
+        fail_at(o.path, at,
+                fmt::format("expected {} tab-separated columns (8 fixed, FORMAT and {} samples), found {}",
+                            expected_columns, counts.sample_ct, columns));
       const int r = vcf_parse(&line.s, hdr.get(), rec.get());
       if (r < 0 || (rec->errcode & kFatalRecordErrors))
         fail_at(o.path, at, "malformed data line: " + record_error_text(rec->errcode));
@@ -338,8 +353,9 @@ VcfImportCounts import_vcf(const VcfImportOptions& o, OutputSet& outputs, const 
     }
   }
   if (counts.variants_written == 0)
-    throw Error(o.path, 0, fmt::format("no variants to write ({} records read, {} multiallelic skipped)",
-                                       counts.records, counts.multiallelic_skipped));
+    throw Error(o.path, 0,
+                fmt::format("no variants to write ({} records read, {} multiallelic skipped)", counts.records,
+                            counts.multiallelic_skipped));
   return counts;
 }
 

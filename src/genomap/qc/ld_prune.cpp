@@ -33,13 +33,16 @@ bool parse_number(std::string_view text, double& value) {
   return end == s.c_str() + s.size() && std::isfinite(value);
 }
 
-bool is_kb(std::string_view s) { return s.size() == 2 && (s[0] == 'k' || s[0] == 'K') && (s[1] == 'b' || s[1] == 'B'); }
+bool is_kb(std::string_view s) {
+  return s.size() == 2 && (s[0] == 'k' || s[0] == 'K') && (s[1] == 'b' || s[1] == 'B');
+}
 
 }  // namespace
 
 PruneOptions parse_indep_pairwise(const std::vector<std::string>& args) {
   const std::string all = fmt::format("'{}'", fmt::join(args, " "));
-  if (args.size() < 2 || args.size() > 4) throw Error("--indep-pairwise takes WINDOW[kb] [STEP] R2, got " + all);
+  if (args.size() < 2 || args.size() > 4)
+    throw Error("--indep-pairwise takes WINDOW[kb] [STEP] R2, got " + all);
   PruneOptions o;
   std::string first = args[0];
   std::size_t next = 1;
@@ -51,15 +54,19 @@ PruneOptions parse_indep_pairwise(const std::vector<std::string>& args) {
     next = 2;
   }
   double window = 0;
-  if (!parse_number(first, window) || window < 0) throw Error("--indep-pairwise: invalid window size '" + args[0] + "'");
-  if (args.size() - next > 2 || args.size() == next) throw Error("--indep-pairwise: invalid argument sequence " + all);
+  if (!parse_number(first, window) || window < 0)
+    throw Error("--indep-pairwise: invalid window size '" + args[0] + "'");
+  if (args.size() - next > 2 || args.size() == next)
+    throw Error("--indep-pairwise: invalid argument sequence " + all);
   if (o.window_kb) {
     // plink2 scales by (1 + 2^-44) before truncating so that e.g. "0.3kb" is 300 bp.
     const double bp = window * 1000 * (1 + 0x1p-44);
     o.window_bp = bp > 2147483646.0 ? 2147483646u : static_cast<std::uint32_t>(bp);
     if (o.window_bp < 2) throw Error("--indep-pairwise: window size cannot be smaller than 2 bp");
   } else {
-    if (window != std::floor(window) || window < 2) throw Error("--indep-pairwise: window size must be an integer of at least 2 variants, got '" + args[0] + "'");
+    if (window != std::floor(window) || window < 2)
+      throw Error("--indep-pairwise: window size must be an integer of at least 2 variants, got '" + args[0] +
+                  "'");
     o.window_variants = window > 2147483647.0 ? 2147483647u : static_cast<std::size_t>(window);
   }
   o.step = 1;
@@ -68,7 +75,8 @@ PruneOptions parse_indep_pairwise(const std::vector<std::string>& args) {
     if (!parse_number(args[next], step) || step < 1 || step != std::floor(step))
       throw Error("--indep-pairwise: invalid window step '" + args[next] + "'");
     o.step = static_cast<std::size_t>(step);
-    if (o.window_kb && o.step != 1) throw Error("--indep-pairwise: the step must be 1 when the window is in kilobases");
+    if (o.window_kb && o.step != 1)
+      throw Error("--indep-pairwise: the step must be 1 when the window is in kilobases");
     if (!o.window_kb && o.step > o.window_variants)
       throw Error("--indep-pairwise: the step cannot be larger than the window");
     ++next;
@@ -101,7 +109,7 @@ struct PlaneTotals {
 };
 
 [[gnu::target_clones("popcnt", "default")]] PlaneTotals plane_totals(const LdBitPlanes& p, std::size_t words,
-                                                                    std::size_t sample_ct) {
+                                                                     std::size_t sample_ct) {
   PlaneTotals t;
   for (std::size_t w = 0; w < words; ++w) {
     t.called += std::popcount(p.called[w]);
@@ -114,8 +122,9 @@ struct PlaneTotals {
 
 // Cross product of two variants when only the genotypes matter (missing samples have hom = 0, so they drop
 // out): matching homozygotes add 1, opposite homozygotes subtract 1.
-[[gnu::target_clones("popcnt", "default")]] std::int64_t dot_only_scalar(const LdBitPlanes& a, const LdBitPlanes& b,
-                                                                 std::size_t words) {
+[[gnu::target_clones("popcnt", "default")]] std::int64_t dot_only_scalar(const LdBitPlanes& a,
+                                                                         const LdBitPlanes& b,
+                                                                         std::size_t words) {
   std::int64_t both = 0, opposite = 0;
   for (std::size_t w = 0; w < words; ++w) {
     const std::uint64_t hh = a.hom[w] & b.hom[w];
@@ -125,10 +134,13 @@ struct PlaneTotals {
   return both - 2 * opposite;
 }
 
-// Dot product and b's sums restricted to the samples called in a (a has missing calls, b's are masked by them).
-[[gnu::target_clones("popcnt", "default")]] void dot_and_masked_scalar(const LdBitPlanes& a, const LdBitPlanes& b,
-                                                               std::size_t words, std::int64_t& dot,
-                                                               std::int64_t& b_hom, std::int64_t& b_plus) {
+// Dot product and b's sums restricted to the samples called in a (a has missing calls, b's are masked by
+// them).
+[[gnu::target_clones("popcnt", "default")]] void dot_and_masked_scalar(const LdBitPlanes& a,
+                                                                       const LdBitPlanes& b,
+                                                                       std::size_t words, std::int64_t& dot,
+                                                                       std::int64_t& b_hom,
+                                                                       std::int64_t& b_plus) {
   std::int64_t both = 0, opposite = 0, hom = 0, plus = 0;
   for (std::size_t w = 0; w < words; ++w) {
     const std::uint64_t hh = a.hom[w] & b.hom[w];
@@ -143,8 +155,9 @@ struct PlaneTotals {
 }
 
 // Everything, when both variants have missing calls.
-[[gnu::target_clones("popcnt", "default")]] LdPairSums full_pair_sums_scalar(const LdBitPlanes& a, const LdBitPlanes& b,
-                                                                     std::size_t words) {
+[[gnu::target_clones("popcnt", "default")]] LdPairSums full_pair_sums_scalar(const LdBitPlanes& a,
+                                                                             const LdBitPlanes& b,
+                                                                             std::size_t words) {
   std::int64_t n = 0, both = 0, opposite = 0, a_hom = 0, a_plus = 0, b_hom = 0, b_plus = 0;
   for (std::size_t w = 0; w < words; ++w) {
     const std::uint64_t hh = a.hom[w] & b.hom[w];
@@ -173,8 +186,8 @@ namespace avx2 {
 #define GENOMAP_AVX2 __attribute__((target("avx2")))
 
 GENOMAP_AVX2 inline __m256i byte_popcount(__m256i v) {
-  const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2,
-                                       3, 2, 3, 3, 4);
+  const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3,
+                                       1, 2, 2, 3, 2, 3, 3, 4);
   const __m256i low = _mm256_set1_epi8(0x0f);
   const __m256i lo = _mm256_and_si256(v, low);
   const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), low);
@@ -211,11 +224,14 @@ GENOMAP_AVX2 inline void count_vectors(std::size_t vectors, Masks masks, std::in
 GENOMAP_AVX2 std::int64_t dot_only(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t words) {
   std::int64_t t[2] = {0, 0};
   const std::size_t vectors = words / 4;
-  count_vectors<2>(vectors, [&](std::size_t w, __m256i* m) GENOMAP_AVX2 {
-    const __m256i hh = _mm256_and_si256(load(a.hom + w), load(b.hom + w));
-    m[0] = hh;
-    m[1] = _mm256_and_si256(hh, _mm256_xor_si256(load(a.plus + w), load(b.plus + w)));
-  }, t);
+  count_vectors<2>(
+      vectors,
+      [&](std::size_t w, __m256i* m) GENOMAP_AVX2 {
+        const __m256i hh = _mm256_and_si256(load(a.hom + w), load(b.hom + w));
+        m[0] = hh;
+        m[1] = _mm256_and_si256(hh, _mm256_xor_si256(load(a.plus + w), load(b.plus + w)));
+      },
+      t);
   for (std::size_t w = 4 * vectors; w < words; ++w) {
     const std::uint64_t hh = a.hom[w] & b.hom[w];
     t[0] += std::popcount(hh);
@@ -224,18 +240,21 @@ GENOMAP_AVX2 std::int64_t dot_only(const LdBitPlanes& a, const LdBitPlanes& b, s
   return t[0] - 2 * t[1];
 }
 
-GENOMAP_AVX2 void dot_and_masked(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t words, std::int64_t& dot,
-                                 std::int64_t& b_hom, std::int64_t& b_plus) {
+GENOMAP_AVX2 void dot_and_masked(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t words,
+                                 std::int64_t& dot, std::int64_t& b_hom, std::int64_t& b_plus) {
   std::int64_t t[4] = {0, 0, 0, 0};
   const std::size_t vectors = words / 4;
-  count_vectors<4>(vectors, [&](std::size_t w, __m256i* m) GENOMAP_AVX2 {
-    const __m256i bh = load(b.hom + w), bp = load(b.plus + w), ac = load(a.called + w);
-    const __m256i hh = _mm256_and_si256(load(a.hom + w), bh);
-    m[0] = hh;
-    m[1] = _mm256_and_si256(hh, _mm256_xor_si256(load(a.plus + w), bp));
-    m[2] = _mm256_and_si256(bh, ac);
-    m[3] = _mm256_and_si256(bp, ac);
-  }, t);
+  count_vectors<4>(
+      vectors,
+      [&](std::size_t w, __m256i* m) GENOMAP_AVX2 {
+        const __m256i bh = load(b.hom + w), bp = load(b.plus + w), ac = load(a.called + w);
+        const __m256i hh = _mm256_and_si256(load(a.hom + w), bh);
+        m[0] = hh;
+        m[1] = _mm256_and_si256(hh, _mm256_xor_si256(load(a.plus + w), bp));
+        m[2] = _mm256_and_si256(bh, ac);
+        m[3] = _mm256_and_si256(bp, ac);
+      },
+      t);
   for (std::size_t w = 4 * vectors; w < words; ++w) {
     const std::uint64_t hh = a.hom[w] & b.hom[w];
     t[0] += std::popcount(hh);
@@ -251,18 +270,21 @@ GENOMAP_AVX2 void dot_and_masked(const LdBitPlanes& a, const LdBitPlanes& b, std
 GENOMAP_AVX2 LdPairSums full_pair_sums(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t words) {
   std::int64_t t[7] = {0, 0, 0, 0, 0, 0, 0};
   const std::size_t vectors = words / 4;
-  count_vectors<7>(vectors, [&](std::size_t w, __m256i* m) GENOMAP_AVX2 {
-    const __m256i ac = load(a.called + w), ah = load(a.hom + w), ap = load(a.plus + w);
-    const __m256i bc = load(b.called + w), bh = load(b.hom + w), bp = load(b.plus + w);
-    const __m256i hh = _mm256_and_si256(ah, bh);
-    m[0] = _mm256_and_si256(ac, bc);
-    m[1] = hh;
-    m[2] = _mm256_and_si256(hh, _mm256_xor_si256(ap, bp));
-    m[3] = _mm256_and_si256(ah, bc);
-    m[4] = _mm256_and_si256(ap, bc);
-    m[5] = _mm256_and_si256(bh, ac);
-    m[6] = _mm256_and_si256(bp, ac);
-  }, t);
+  count_vectors<7>(
+      vectors,
+      [&](std::size_t w, __m256i* m) GENOMAP_AVX2 {
+        const __m256i ac = load(a.called + w), ah = load(a.hom + w), ap = load(a.plus + w);
+        const __m256i bc = load(b.called + w), bh = load(b.hom + w), bp = load(b.plus + w);
+        const __m256i hh = _mm256_and_si256(ah, bh);
+        m[0] = _mm256_and_si256(ac, bc);
+        m[1] = hh;
+        m[2] = _mm256_and_si256(hh, _mm256_xor_si256(ap, bp));
+        m[3] = _mm256_and_si256(ah, bc);
+        m[4] = _mm256_and_si256(ap, bc);
+        m[5] = _mm256_and_si256(bh, ac);
+        m[6] = _mm256_and_si256(bp, ac);
+      },
+      t);
   for (std::size_t w = 4 * vectors; w < words; ++w) {
     const std::uint64_t hh = a.hom[w] & b.hom[w];
     t[0] += std::popcount(a.called[w] & b.called[w]);
@@ -293,8 +315,10 @@ std::int64_t dot_only(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t wo
 }
 void dot_and_masked(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t words, std::int64_t& dot,
                     std::int64_t& b_hom, std::int64_t& b_plus) {
-  if (use_avx2) avx2::dot_and_masked(a, b, words, dot, b_hom, b_plus);
-  else dot_and_masked_scalar(a, b, words, dot, b_hom, b_plus);
+  if (use_avx2)
+    avx2::dot_and_masked(a, b, words, dot, b_hom, b_plus);
+  else
+    dot_and_masked_scalar(a, b, words, dot, b_hom, b_plus);
 }
 LdPairSums full_pair_sums(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t words) {
   return use_avx2 ? avx2::full_pair_sums(a, b, words) : full_pair_sums_scalar(a, b, words);
@@ -345,7 +369,8 @@ enum class Route { Auto, Dense, Sparse };
 
 // The cheapest route to the pairwise-complete sums given each variant's totals over the group.
 LdPairSums pair_sums(const LdBitPlanes& a, const PlaneTotals& ta, const MissingList& ma, const LdBitPlanes& b,
-                     const PlaneTotals& tb, const MissingList& mb, std::size_t words, Route route = Route::Auto) {
+                     const PlaneTotals& tb, const MissingList& mb, std::size_t words,
+                     Route route = Route::Auto) {
   LdPairSums s;
   const bool sparse = route == Route::Sparse || (route == Route::Auto && 2 * (ma.ct + mb.ct) <= words);
   if ((ta.all_called && tb.all_called) || sparse) {
@@ -387,8 +412,8 @@ bool set_ld_kernel_simd(bool enabled) {
   return use_avx2;
 }
 
-void split_ld_planes(const std::uint64_t* row, std::size_t sample_ct, std::uint64_t* called, std::uint64_t* hom,
-                     std::uint64_t* plus) {
+void split_ld_planes(const std::uint64_t* row, std::size_t sample_ct, std::uint64_t* called,
+                     std::uint64_t* hom, std::uint64_t* plus) {
   const std::size_t row_words = (sample_ct + 31) / 32;
   const std::size_t plane_words = ld_plane_words(sample_ct);
   for (std::size_t w = 0; w < plane_words; ++w) {
@@ -400,7 +425,8 @@ void split_ld_planes(const std::uint64_t* row, std::size_t sample_ct, std::uint6
       const std::uint64_t lo = x & kLowBits;
       const std::uint64_t hi = (x >> 1) & kLowBits;
       const std::size_t first = rw * 32;
-      const std::uint64_t valid1 = sample_ct - first < 32 ? (std::uint64_t{1} << (sample_ct - first)) - 1 : 0xFFFFFFFFULL;
+      const std::uint64_t valid1 =
+          sample_ct - first < 32 ? (std::uint64_t{1} << (sample_ct - first)) - 1 : 0xFFFFFFFFULL;
       const unsigned shift = static_cast<unsigned>(32 * half);
       const std::uint64_t lo1 = gather_even_bits(lo), hi1 = gather_even_bits(hi);
       c |= (valid1 & ~(lo1 & ~hi1)) << shift;  // 01 is missing
@@ -418,7 +444,9 @@ LdPairSums ld_pair_sums(const LdBitPlanes& a, const LdBitPlanes& b, std::size_t 
   std::vector<std::uint32_t> miss_a, miss_b;
   list_missing(a.called, sample_ct, miss_a);
   list_missing(b.called, sample_ct, miss_b);
-  const Route r = route == LdRoute::Dense ? Route::Dense : route == LdRoute::Sparse ? Route::Sparse : Route::Auto;
+  const Route r = route == LdRoute::Dense    ? Route::Dense
+                  : route == LdRoute::Sparse ? Route::Sparse
+                                             : Route::Auto;
   return pair_sums(a, plane_totals(a, words, sample_ct), {miss_a.data(), miss_a.size()}, b,
                    plane_totals(b, words, sample_ct), {miss_b.data(), miss_b.size()}, words, r);
 }
@@ -446,16 +474,16 @@ namespace {
 
 constexpr double kTieEpsilon = 0x1p-44;  // plink2's kSmallEpsilon: major-allele frequencies this close tie
 
-// A run of consecutive variants processed with one sliding window: a chromosome, or in kb mode a stretch of it
-// without a gap longer than the window.
+// A run of consecutive variants processed with one sliding window: a chromosome, or in kb mode a stretch of
+// it without a gap longer than the window.
 struct Subcontig {
   std::size_t first = 0;  // variant_idx
   std::size_t length = 0;
   int chrom_code = 0;
 };
 
-// Founder groups of a subcontig: group 0 is every founder (autosomes, MT) or the male founders (X, Y); group 1
-// the non-male founders on X, whose calls count twice. Group 0 is haploid on X, Y and MT.
+// Founder groups of a subcontig: group 0 is every founder (autosomes, MT) or the male founders (X, Y); group
+// 1 the non-male founders on X, whose calls count twice. Group 0 is haploid on X, Y and MT.
 struct Groups {
   SampleView view[2];
   std::size_t sample_ct[2] = {0, 0};
@@ -515,7 +543,7 @@ class WindowPruner {
 
  private:
   struct Slot {
-    std::size_t t = 0;               // position in the subcontig
+    std::size_t t = 0;                // position in the subcontig
     std::size_t first_unchecked = 0;  // pairs with partners before this position were already tested
     std::size_t buffer = 0;
     double major_freq = 0;
@@ -595,7 +623,8 @@ class WindowPruner {
     for (int g = 0; g < (groups_->two ? 2 : 1); ++g) {
       const std::size_t ns = groups_->sample_ct[g];
       groups_->view[g].compact_row(raw, row_.data());
-      // Allele counts for the major-allele frequency, from all calls (a haploid het counts half, as in plink2).
+      // Allele counts for the major-allele frequency, from all calls (a haploid het counts half, as in
+      // plink2).
       const GenotypeCounts c = count_genotypes(row_.data(), ns);
       const std::int64_t copies = (g == 0 && groups_->haploid_group0) ? 1 : 2;
       ref2 += (2 * static_cast<std::int64_t>(c.hom2) + c.het) * copies;
@@ -609,8 +638,10 @@ class WindowPruner {
       s.totals[g] = tot;
       // The sparse route needs the missing positions only when they are fewer than the words of a plane.
       auto& miss = missing_[2 * s.buffer + static_cast<std::size_t>(g)];
-      if (2 * (ns - static_cast<std::size_t>(tot.called)) <= w) list_missing(base, ns, miss);
-      else miss.assign(1, kNotListed);
+      if (2 * (ns - static_cast<std::size_t>(tot.called)) <= w)
+        list_missing(base, ns, miss);
+      else
+        miss.assign(1, kNotListed);
       const std::int64_t weight = g == 1 ? 2 : 1;
       n += weight * tot.called;
       plus += weight * tot.plus;
@@ -628,11 +659,12 @@ class WindowPruner {
   bool exceeds(std::size_t i, std::size_t j) {
     const Slot& a = window_[i];
     const Slot& b = window_[j];
-    LdPairSums s = pair_sums(group_planes(a.buffer, 0), a.totals[0], missing(a.buffer, 0), group_planes(b.buffer, 0),
-                             b.totals[0], missing(b.buffer, 0), groups_->words[0]);
+    LdPairSums s = pair_sums(group_planes(a.buffer, 0), a.totals[0], missing(a.buffer, 0),
+                             group_planes(b.buffer, 0), b.totals[0], missing(b.buffer, 0), groups_->words[0]);
     if (groups_->two) {
-      const LdPairSums f = pair_sums(group_planes(a.buffer, 1), a.totals[1], missing(a.buffer, 1),
-                                     group_planes(b.buffer, 1), b.totals[1], missing(b.buffer, 1), groups_->words[1]);
+      const LdPairSums f =
+          pair_sums(group_planes(a.buffer, 1), a.totals[1], missing(a.buffer, 1), group_planes(b.buffer, 1),
+                    b.totals[1], missing(b.buffer, 1), groups_->words[1]);
       s.n += 2 * f.n;
       s.sum1 += 2 * f.sum1;
       s.sum2 += 2 * f.sum2;
@@ -708,8 +740,10 @@ Groups make_groups(const Dataset& data, const std::vector<std::uint32_t>& founde
   for (std::uint32_t idx : founders) {
     const Sample& s = data.sample(idx);
     const std::uint32_t uidx = data.samples.uidx(idx);
-    if (mode == 0 || s.sex == 1) a.push_back(uidx);
-    else if (mode == 1) b.push_back(uidx);
+    if (mode == 0 || s.sex == 1)
+      a.push_back(uidx);
+    else if (mode == 1)
+      b.push_back(uidx);
   }
   g.view[0] = SampleView(data.store->sample_ct(), a);
   g.sample_ct[0] = a.size();
@@ -724,8 +758,8 @@ Groups make_groups(const Dataset& data, const std::vector<std::uint32_t>& founde
   return g;
 }
 
-std::vector<Subcontig> split_subcontigs(const Dataset& data, const PruneOptions& o, std::vector<PruneStatus>& status,
-                                        std::size_t& skipped) {
+std::vector<Subcontig> split_subcontigs(const Dataset& data, const PruneOptions& o,
+                                        std::vector<PruneStatus>& status, std::size_t& skipped) {
   std::vector<Subcontig> out;
   std::unordered_set<std::string> seen;
   std::size_t v = 0;
@@ -772,10 +806,11 @@ PruneResult indep_pairwise(const Dataset& data, const PruneOptions& options, con
   }
   result.founder_ct = founders.size();
   if (founders.size() < 2)
-    throw Error(data.store->fam_path(), 0,
-                fmt::format("--indep-pairwise needs at least two founders (samples whose parents are both '0'); "
-                            "{} selected",
-                            founders.size()));
+    throw Error(
+        data.store->fam_path(), 0,
+        fmt::format("--indep-pairwise needs at least two founders (samples whose parents are both '0'); "
+                    "{} selected",
+                    founders.size()));
   std::vector<Subcontig> subcontigs = split_subcontigs(data, options, result.status, result.skipped_ct);
   {
     std::unordered_set<std::string_view> ids;
@@ -784,12 +819,16 @@ PruneResult indep_pairwise(const Dataset& data, const PruneOptions& options, con
       if (result.status[v] == PruneStatus::Skipped) continue;
       if (!ids.insert(data.variant(v).id).second)
         throw Error(data.store->bim_path(), 0,
-                    "--indep-pairwise writes variant ID lists, so IDs must be unique; '" + data.variant(v).id +
-                        "' occurs more than once");
+                    "--indep-pairwise writes variant ID lists, so IDs must be unique; '" +
+                        data.variant(v).id + "' occurs more than once");
     }
   }
-  SharedInput in{&data, &options, make_groups(data, founders, 0), make_groups(data, founders, 1),
-                 make_groups(data, founders, 2), make_groups(data, founders, 0)};
+  SharedInput in{&data,
+                 &options,
+                 make_groups(data, founders, 0),
+                 make_groups(data, founders, 1),
+                 make_groups(data, founders, 2),
+                 make_groups(data, founders, 0)};
   in.mt.haploid_group0 = true;
   // Longest stretches first, so threads finish together; each stretch is independent of the others.
   std::vector<std::size_t> order(subcontigs.size());
@@ -797,7 +836,8 @@ PruneResult indep_pairwise(const Dataset& data, const PruneOptions& options, con
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return subcontigs[a].length > subcontigs[b].length; });
   std::atomic<std::size_t> done{0};
-  const int threads = std::max(1, std::min<int>(ctx.threads, static_cast<int>(std::max<std::size_t>(1, order.size()))));
+  const int threads =
+      std::max(1, std::min<int>(ctx.threads, static_cast<int>(std::max<std::size_t>(1, order.size()))));
 #pragma omp parallel num_threads(threads)
   {
     WindowPruner pruner(in, result.status);
@@ -809,8 +849,10 @@ PruneResult indep_pairwise(const Dataset& data, const PruneOptions& options, con
     }
   }
   for (auto s : result.status) {
-    if (s == PruneStatus::Kept) ++result.kept_ct;
-    else if (s == PruneStatus::Removed) ++result.removed_ct;
+    if (s == PruneStatus::Kept)
+      ++result.kept_ct;
+    else if (s == PruneStatus::Removed)
+      ++result.removed_ct;
   }
   return result;
 }

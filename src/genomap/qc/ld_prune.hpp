@@ -1,6 +1,6 @@
-// LD pruning as plink2's --indep-pairwise: in a window sliding along each chromosome, any pair of variants whose
-// unphased genotype r^2 exceeds the threshold loses the variant with the lower minor allele frequency, until no
-// such pair is left. Only founders are used (both parental IDs "0"), as plink2 does.
+// LD pruning as plink2's --indep-pairwise: in a window sliding along each chromosome, any pair of variants
+// whose unphased genotype r^2 exceeds the threshold loses the variant with the lower minor allele frequency,
+// until no such pair is left. Only founders are used (both parental IDs "0"), as plink2 does.
 //
 // r^2 follows plink2 (2.00a3, plink2_ld.cc, IndepPairwise): genotypes coded -1/0/+1 (hom. ALT, het, hom. REF)
 // and correlated over the samples called in *both* variants (pairwise-complete, no imputation). On X, males
@@ -20,9 +20,9 @@ namespace genomap {
 struct PruneOptions {
   std::size_t window_variants = 50;  // window in variants (when window_kb is false)
   bool window_kb = false;
-  std::uint32_t window_bp = 0;       // window in base pairs (when window_kb is true; step must then be 1)
-  std::size_t step = 5;              // variants the window shifts by
-  double r2_threshold = 0.2;         // prune pairs with r^2 strictly above this
+  std::uint32_t window_bp = 0;  // window in base pairs (when window_kb is true; step must then be 1)
+  std::size_t step = 5;         // variants the window shifts by
+  double r2_threshold = 0.2;    // prune pairs with r^2 strictly above this
 };
 
 // Parses plink2's --indep-pairwise arguments: "WINDOW[kb] [STEP] R2" or "WINDOW kb [STEP] R2". Throws Error
@@ -43,8 +43,8 @@ PruneResult indep_pairwise(const Dataset& data, const PruneOptions& options, con
 
 // --- The r^2 kernel, exposed for tests ---
 
-// One variant over a group of samples as three bit planes, 64 samples per word, bits past the group size zero:
-// called (not missing), homozygous, and homozygous for allele 2 (REF, coded +1).
+// One variant over a group of samples as three bit planes, 64 samples per word, bits past the group size
+// zero: called (not missing), homozygous, and homozygous for allele 2 (REF, coded +1).
 struct LdBitPlanes {
   const std::uint64_t* called;
   const std::uint64_t* hom;
@@ -55,8 +55,8 @@ struct LdBitPlanes {
 inline std::size_t ld_plane_words(std::size_t sample_ct) { return (sample_ct + 63) / 64; }
 
 // Splits a compact packed row (32 genotypes per word, .bed codes) into the three planes.
-void split_ld_planes(const std::uint64_t* row, std::size_t sample_ct, std::uint64_t* called, std::uint64_t* hom,
-                     std::uint64_t* plus);
+void split_ld_planes(const std::uint64_t* row, std::size_t sample_ct, std::uint64_t* called,
+                     std::uint64_t* hom, std::uint64_t* plus);
 
 // Sums over the samples called in both variants, genotypes coded -1/0/+1: count, sums, sums of squares and
 // the cross product.
