@@ -204,6 +204,15 @@ TEST(ImportBadInput, MalformedDataLineNamesTheLine) {
   expect_rejected(dir, dir + "/gt.vcf", "gt.vcf:9:", "GT allele 3");
 }
 
+TEST(ImportBadInput, DuplicateSampleIds) {
+  const std::string dir = scratch_dir("import_dup_samples");
+  write_text(dir + "/dup.vcf",
+             "##fileformat=VCFv4.2\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n"
+             "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\tS2\tS1\n"
+             "22\t1\trs1\tA\tG\t.\t.\t.\tGT\t0/1\t1/1\t0/0\n");
+  expect_rejected(dir, dir + "/dup.vcf", "dup.vcf", "duplicate sample ID");
+}
+
 TEST(ImportBadInput, EmptyAndMissingFiles) {
   const std::string dir = scratch_dir("import_empty");
   write_text(dir + "/empty.vcf", "");

@@ -239,6 +239,30 @@ TEST(PruneBadInput, BadWindowArgumentsAreUsageErrors) {
   EXPECT_TRUE(list_files(dir).empty());
 }
 
+TEST(PruneBadInput, KbWindowNeedsSortedPositions) {
+  // A copy of hapmap3 whose second variant is moved before the first by position: fine for variant-count
+  // windows (file order), an error for kb windows (as in plink2).
+  const std::string dir = scratch_dir("prune_unsorted");
+  const std::string prefix = data_path("hapmap3_admixture/hapmap3");
+  fs::copy_file(prefix + ".bed", dir + "/u.bed");
+  fs::copy_file(prefix + ".fam", dir + "/u.fam");
+  std::istringstream bim(read_text(prefix + ".bim"));
+  std::ostringstream out;
+  std::string chrom, id, cm, pos, a1, a2;
+  for (int line = 0; bim >> chrom >> id >> cm >> pos >> a1 >> a2; ++line)
+    out << chrom << '\t' << id << '\t' << cm << '\t' << (line == 1 ? "1" : pos) << '\t' << a1 << '\t' << a2
+        << '\n';
+  write_text(dir + "/u.bim", out.str());
+  auto ok = run_genomap("prune --bfile " + dir + "/u --indep-pairwise 50 5 0.2 --out " + dir + "/count");
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  auto r = run_genomap("prune --bfile " + dir + "/u --indep-pairwise 500kb 0.2 --out " + dir + "/kb");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("u.bim"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("sorted"), std::string::npos) << r.output;
+  EXPECT_EQ(line_count(r.output), 1u) << r.output;
+  EXPECT_FALSE(fs::exists(dir + "/kb.prune.in"));
+}
+
 TEST(PruneBadInput, FewerThanTwoFoundersIsAnError) {
   const std::string dir = scratch_dir("prune_one_founder");
   std::istringstream fam(read_text(data_path("hapmap3_admixture/hapmap3.fam")));

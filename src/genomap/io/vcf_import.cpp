@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "genomap/core/error.hpp"
@@ -246,6 +247,21 @@ void check_chrom_line(const std::string& path, std::size_t line_no, std::string_
     start = tab + 1;
   }
   if (column < 8) throw Error(path, line_no, "broken VCF header: the #CHROM line has fewer than 8 columns");
+  // Sample names must be unique (htslib refuses duplicates with a less helpful message).
+  std::unordered_set<std::string_view> names;
+  std::size_t pos = 0;
+  for (std::size_t c = 0; c < 9 && pos != std::string_view::npos; ++c) {
+    pos = line.find('\t', pos);
+    if (pos != std::string_view::npos) ++pos;
+  }
+  while (pos != std::string_view::npos && pos <= line.size()) {
+    const auto tab = line.find('\t', pos);
+    const std::string_view name =
+        line.substr(pos, tab == std::string_view::npos ? line.size() - pos : tab - pos);
+    if (!names.insert(name).second)
+      throw Error(path, line_no, fmt::format("duplicate sample ID '{}' in the #CHROM line", name));
+    pos = tab == std::string_view::npos ? tab : tab + 1;
+  }
 }
 
 }  // namespace
@@ -308,7 +324,14 @@ VcfImportCounts import_vcf(const VcfImportOptions& o, OutputSet& outputs, const 
 
   VcfImportCounts counts;
   counts.sample_ct = static_cast<std::size_t>(bcf_hdr_nsamples(hdr.get()));
-  SampleTable samples(samples_from_header(hdr.get(), o));
+  SampleTable samples = [&] {
+    try {
+      return SampleTable(samples_from_header(hdr.get(), o));
+    } catch (const Error& e) {
+      if (!e.file().empty()) throw;
+      throw Error(o.path, 0, std::string(e.what()) + " in the header");
+    }
+  }();
   BedWriter writer(outputs, samples);
   RecordConverter converter(o, hdr.get(), writer, counts);
   const std::size_t expected_columns = 9 + counts.sample_ct;

@@ -775,6 +775,16 @@ std::vector<Subcontig> split_subcontigs(const Dataset& data, const PruneOptions&
     if (first.chrom_code == 0 && (first.chrom == "0" || first.chrom == "chr0")) {
       for (std::size_t k = v; k < e; ++k) status[k] = PruneStatus::Skipped;
       skipped += e - v;
+    } else if (o.window_kb &&
+               std::adjacent_find(data.variant_uidx.begin() + static_cast<std::ptrdiff_t>(v),
+                                  data.variant_uidx.begin() + static_cast<std::ptrdiff_t>(e),
+                                  [&](std::uint32_t a, std::uint32_t b) {
+                                    return data.store->variants()[b].pos < data.store->variants()[a].pos;
+                                  }) != data.variant_uidx.begin() + static_cast<std::ptrdiff_t>(e)) {
+      throw Error(
+          data.store->bim_path(), 0,
+          "--indep-pairwise with a kb window needs positions sorted within each chromosome; chromosome " +
+              first.chrom + " is not sorted");
     } else if (!o.window_kb) {
       if (e - v > 1) out.push_back({v, e - v, first.chrom_code});
     } else {
