@@ -1,5 +1,7 @@
 // The LD r^2 kernel (bit planes + popcounts) against a naive loop over decoded genotypes: random rows with
 // missing calls, N not a multiple of 4 or 64, and the fully-called fast paths.
+#include "genomap/qc/ld_kernel.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
