@@ -92,6 +92,7 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
     }
     pd.pass = eigenstrat_population_pass(*reader, keep, pd.populations.pop_of_sample, pd.populations.pop_ct(), ctx);
   }
+  pd.populations.sort_by_name();  // the pass reads pop_of_sample when it runs, after this renumbering
   if (left_out) inv.log().note(fmt::format("{} variants outside chromosomes 1-22 left out", left_out));
   if (pd.variants.empty()) throw Error("fstats: no variants on chromosomes 1-22");
   const PopulationAssignment& pops = pd.populations;

@@ -79,7 +79,8 @@ struct PairAccumulator {
     numer += t.numer;
     denom += t.denom;
     ++obs;
-    if (block_size && ++in_block == block_size) close();
+    ++in_block;
+    if (block_size && in_block == block_size) close();
   }
   void close() {
     if (in_block == 0) return;

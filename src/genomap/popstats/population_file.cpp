@@ -26,10 +26,41 @@ void PopulationAssignment::require_min_size(std::uint32_t min_size, const std::s
                               sizes[i], sizes[i] == 1 ? "" : "s", why, min_size));
 }
 
+namespace {
+
+// Natural order, as plink2 sorts category names: runs of digits compare by value ("pop2" < "pop10").
+bool natural_less(const std::string& a, const std::string& b) {
+  std::size_t i = 0, j = 0;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      std::size_t i0 = i, j0 = j;
+      while (i0 < a.size() && a[i0] == '0') ++i0;
+      while (j0 < b.size() && b[j0] == '0') ++j0;
+      std::size_t i1 = i0, j1 = j0;
+      while (i1 < a.size() && digit(a[i1])) ++i1;
+      while (j1 < b.size() && digit(b[j1])) ++j1;
+      if (i1 - i0 != j1 - j0) return i1 - i0 < j1 - j0;
+      const int c = a.compare(i0, i1 - i0, b, j0, j1 - j0);
+      if (c != 0) return c < 0;
+      i = i1;
+      j = j1;
+    } else {
+      if (a[i] != b[j]) return a[i] < b[j];
+      ++i;
+      ++j;
+    }
+  }
+  if ((a.size() - i) != (b.size() - j)) return a.size() - i < b.size() - j;
+  return a < b;
+}
+
+}  // namespace
+
 void PopulationAssignment::sort_by_name() {
   std::vector<std::size_t> order(names.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return names[a] < names[b]; });
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return natural_less(names[a], names[b]); });
   std::vector<std::int32_t> new_index(names.size());
   std::vector<std::string> new_names(names.size());
   std::vector<std::uint32_t> new_sizes(names.size());
@@ -46,7 +77,9 @@ void PopulationAssignment::sort_by_name() {
 
 namespace {
 
-bool is_missing_label(std::string_view label) { return label == "NA" || label == "-9" || label == "."; }
+bool is_missing_label(std::string_view label) {
+  return label == "NA" || label == "-9" || label == "." || label == "NONE";  // NONE: plink2's missing category
+}
 
 // Builds the assignment from one optional label per analysed sample, naming populations in order of appearance.
 PopulationAssignment from_labels(const std::vector<std::string>& labels, const std::vector<bool>& has_label) {

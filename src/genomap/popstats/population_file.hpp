@@ -18,7 +18,7 @@ struct PopulationAssignment {
   std::size_t pop_ct() const { return names.size(); }
   // Index of a population by name; throws Error naming `where` when absent.
   std::uint32_t index_of(const std::string& name, const std::string& where) const;
-  // Renumbers the populations in ascending order of name (plink2 lists categories that way).
+  // Renumbers the populations in natural order of name (digit runs by value, as plink2 orders categories).
   void sort_by_name();
   // Throws Error when a population has fewer than `min_size` analysed samples.
   void require_min_size(std::uint32_t min_size, const std::string& source, const std::string& why) const;
@@ -27,7 +27,7 @@ struct PopulationAssignment {
 // Reads the population column `column` (e.g. "POP") of `path`. Rows are matched to `samples` by IID, and by FID
 // too when the file has an FID column and `match_fid` is true. A row naming a sample absent from `samples` is an
 // Error naming file and line; rows of samples outside `selected_uidx` (removed by filters) are ignored. Labels
-// NA, -9 and . mean "no population". Populations that end up with no analysed sample are dropped.
+// NA, NONE, -9 and . mean "no population". Populations that end up with no analysed sample are dropped.
 PopulationAssignment read_population_file(const std::string& path, const std::string& column,
                                           const SampleTable& samples, const std::vector<std::uint32_t>& selected_uidx,
                                           bool match_fid = true);
