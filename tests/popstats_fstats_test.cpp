@@ -186,6 +186,13 @@ TEST(PopstatsFstats, StatisticsMatchDirectFormulasOnHandMadePopulations) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = run_genomap(common + dir + "/qp --qp-compat");
   ASSERT_EQ(r.exit_code, 0) << r.output;
+  // The same numbers whatever the thread count.
+  r = run_genomap(common + dir + "/one --threads 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = run_genomap(common + dir + "/two --threads 2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(test::read_text(dir + "/one.fstats"), test::read_text(dir + "/two.fstats"));
+  EXPECT_EQ(test::read_text(dir + "/one.f2"), test::read_text(dir + "/two.f2"));
   const auto plain = read_stats(dir + "/plain.fstats"), qp = read_stats(dir + "/qp.fstats");
   const auto f2 = read_stats(dir + "/plain.f2");
   ASSERT_EQ(f2.size(), 10u);  // all pairs of five populations
@@ -501,6 +508,9 @@ TEST_F(PopstatsFstatsBadInput, InputChoice) {
   const std::string base = "fstats --bfile " + dir_ + "/x --pop " + dir_ + "/x.pop --out " + dir_ + "/o";
   expect_failure(run_genomap(base + " --block-size 5cM"), "a genetic distance needs genetic positions");
   expect_failure(run_genomap(base + " --block-size lots"), "--block-size: expected a positive number of variants");
+  expect_failure(run_genomap("fstats --eigenstrat " + data_path("human_origins_panel7/panel7") + " --maf 0.05 --out " +
+                             dir_ + "/o"),
+                 "filters apply to --bfile input only");
 }
 
 TEST_F(PopstatsFstatsBadInput, AllMissingVariantsAreSkippedAndCounted) {

@@ -64,6 +64,11 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
     for (std::size_t v = 0; v < data.variant_ct(); ++v) pd.variants.push_back(data.variant(v));
     pd.pass = plink_population_pass(data, pd.populations, ctx);
   } else {
+    const auto& in = o.input;
+    const auto& f = in.filters;
+    if (!f.keep.empty() || !f.remove.empty() || !f.extract.empty() || !f.exclude.empty() || !f.chromosomes.empty() ||
+        f.autosomes_only || in.maf >= 0 || in.geno >= 0 || in.mind >= 0 || in.hwe >= 0 || !in.registry.empty())
+      throw Error("fstats: sample and variant filters apply to --bfile input only (not to --eigenstrat)");
     reader = std::make_unique<EigenstratReader>(o.eigenstrat);
     for (const char* suffix : {".geno", ".snp", ".ind"}) inv.log().add_input(o.eigenstrat + suffix);
     inv.log().note(fmt::format("{} samples and {} variants in {} ({} .geno)", reader->samples().size(),
