@@ -54,7 +54,8 @@ TEST(PopstatsEigenstrat, PopulationFileOverEigenstratSamples) {
   while (ind >> id >> sex >> label)
     if (label == "French" || label == "Han" || label == "Yoruba") pop << id << ' ' << label << "_x\n";
   pop.close();
-  auto r = run_genomap("fstats --eigenstrat " + prefix + " --pop " + dir + "/pops.txt --pop-column GROUP --out " + dir + "/sub");
+  auto r = run_genomap("fstats --eigenstrat " + prefix + " --pop " + dir +
+                       "/pops.txt --pop-column GROUP --out " + dir + "/sub");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = run_genomap("fstats --eigenstrat " + prefix + " --out " + dir + "/all");
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -68,7 +69,8 @@ TEST(PopstatsEigenstrat, PopulationFileOverEigenstratSamples) {
     b.resize(b.size() - 2);
     bool found = false;
     for (std::size_t k = 0; k < all.rows.size(); ++k) {
-      if (!((all.text(k, "POP1") == a && all.text(k, "POP2") == b) || (all.text(k, "POP1") == b && all.text(k, "POP2") == a)))
+      if (!((all.text(k, "POP1") == a && all.text(k, "POP2") == b) ||
+            (all.text(k, "POP1") == b && all.text(k, "POP2") == a)))
         continue;
       found = true;
       EXPECT_EQ(sub.text(i, "VALUE"), all.text(k, "VALUE"));
@@ -97,20 +99,23 @@ TEST(PopstatsEigenstrat, MalformedFilesAreErrors) {
   test::write_text(dir + "/t.geno", "012\n");
   auto r = run_genomap("fstats --eigenstrat " + dir + "/t --out " + dir + "/o");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find(dir + "/t.geno: 1 genotype lines for 2 SNPs in the .snp"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(dir + "/t.geno: 1 genotype lines for 2 SNPs in the .snp"), std::string::npos)
+      << r.output;
   // A packed header that disagrees with the .ind.
   std::string header = "GENO 5 2 0 0";
   header.resize(48, '\0');
   test::write_text(dir + "/t.geno", header + std::string(96, '\0'));
   r = run_genomap("fstats --eigenstrat " + dir + "/t --out " + dir + "/o");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find(dir + "/t.geno: header says 5 samples and 2 SNPs, but the .ind has 3 and the .snp 2"),
-            std::string::npos)
+  EXPECT_NE(
+      r.output.find(dir + "/t.geno: header says 5 samples and 2 SNPs, but the .ind has 3 and the .snp 2"),
+      std::string::npos)
       << r.output;
   test::write_text(dir + "/t.ind", "s1 M\n");
   r = run_genomap("fstats --eigenstrat " + dir + "/t --out " + dir + "/o");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find(dir + "/t.ind:1: expected 3 columns (ID, sex, population), found 2"), std::string::npos)
+  EXPECT_NE(r.output.find(dir + "/t.ind:1: expected 3 columns (ID, sex, population), found 2"),
+            std::string::npos)
       << r.output;
   for (const auto& f : test::list_files(dir)) EXPECT_EQ(f.rfind("o.", 0), std::string::npos) << f;
 }

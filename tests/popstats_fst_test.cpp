@@ -1,5 +1,5 @@
-// genomap fst against plink2 --fst (Hudson and Weir-Cockerham, summary, jackknife SE and per-variant values) on
-// real data, the variance share against its two-population special case, and bad population files.
+// genomap fst against plink2 --fst (Hudson and Weir-Cockerham, summary, jackknife SE and per-variant values)
+// on real data, the variance share against its two-population special case, and bad population files.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -36,7 +36,8 @@ double number_or_nan(const test::Table& t, std::size_t row, const std::string& c
 }
 
 // Writes a plink2 phenotype file "#FID IID POP" from .fam rows whose label (given by `label_of`) is kept.
-std::string write_pheno(const std::string& dir, const std::string& fam, const std::map<std::string, std::string>& label_of_iid,
+std::string write_pheno(const std::string& dir, const std::string& fam,
+                        const std::map<std::string, std::string>& label_of_iid,
                         const std::set<std::string>& drop = {}) {
   const std::string path = dir + "/pops.txt";
   std::ofstream out(path);
@@ -59,7 +60,8 @@ void compare_with_plink2(const std::string& bfile, const std::string& pop_file, 
                        " --block-size 100 --threads 2 --out " + ours + (per_variant ? " --per-variant" : ""));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto p = run_command("plink2 --bfile " + bfile + " --pheno " + pop_file + " --fst POP method=" + method +
-                       " blocksize=100 cols=+nobs" + (per_variant ? " report-variants" : "") + " --threads 2 --out " + theirs);
+                       " blocksize=100 cols=+nobs" + (per_variant ? " report-variants" : "") +
+                       " --threads 2 --out " + theirs);
   ASSERT_EQ(p.exit_code, 0) << p.output;
   const auto a = read_table(ours + ".fst.summary"), b = read_table(theirs + ".fst.summary");
   const std::string col = method == "wc" ? "WC_FST" : "HUDSON_FST";
@@ -86,7 +88,8 @@ void compare_with_plink2(const std::string& bfile, const std::string& pop_file, 
   if (!per_variant) return;
   for (std::size_t i = 0; i < a.rows.size(); ++i) {
     const std::string pair = a.text(i, "POP1") + "." + a.text(i, "POP2");
-    const auto va = read_table(ours + "." + pair + ".fst.var"), vb = read_table(theirs + "." + pair + ".fst.var");
+    const auto va = read_table(ours + "." + pair + ".fst.var"),
+               vb = read_table(theirs + "." + pair + ".fst.var");
     ASSERT_EQ(va.rows.size(), vb.rows.size()) << pair;
     for (std::size_t k = 0; k < va.rows.size(); ++k) {
       ASSERT_EQ(va.text(k, "ID"), vb.text(k, "ID"));
@@ -122,7 +125,7 @@ TEST(PopstatsFst, Hapmap3PopulationTableMatchedByIid) {
   ASSERT_EQ(t.rows.size(), 6u);
   EXPECT_EQ(t.text(4, "POP1"), "CEU");
   EXPECT_EQ(t.text(4, "POP2"), "YRI");
-  EXPECT_GT(t.number(4, "HUDSON_FST"), 0.1);  // CEU-YRI are far apart...
+  EXPECT_GT(t.number(4, "HUDSON_FST"), 0.1);       // CEU-YRI are far apart...
   EXPECT_LT(t.number(0 + 2, "HUDSON_FST"), 0.03);  // ...ASW-YRI close
 }
 
@@ -167,13 +170,15 @@ TEST(PopstatsFst, VarianceShareOfTwoPopulationsIsTheirWcFst) {
   EXPECT_NEAR(a.number(0, "BETWEEN_SHARE"), s.number(0, "WC_FST"), 2e-6);
   EXPECT_GT(a.number(0, "SE"), 0.0);
   EXPECT_LT(a.number(0, "SE"), 0.01);
-  EXPECT_NE(test::read_text(dir + "/x.log").find("share of genetic variance between populations"), std::string::npos);
+  EXPECT_NE(test::read_text(dir + "/x.log").find("share of genetic variance between populations"),
+            std::string::npos);
 }
 
 TEST(PopstatsFst, FourPopulationVarianceShareIsBetweenPairwiseExtremes) {
   const std::string dir = scratch_dir("popstats_fst_share4");
   auto r = run_genomap("fst --bfile " + data_path("hapmap3_admixture/hapmap3") + " --pop " +
-                       data_path("hapmap3_admixture/hapmap3_populations.tsv") + " --method wc --out " + dir + "/x");
+                       data_path("hapmap3_admixture/hapmap3_populations.tsv") + " --method wc --out " + dir +
+                       "/x");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto s = read_table(dir + "/x.fst.summary"), a = read_table(dir + "/x.fst.amova");
   double lo = 1, hi = 0;
@@ -208,12 +213,14 @@ TEST(PopstatsFst, PopulationWithOneSampleIsAnError) {
   auto t = read_table(data_path("hapmap3_admixture/hapmap3_populations.tsv"));
   std::ofstream out(dir + "/pops.txt");
   out << "#IID POP\n";
-  for (std::size_t i = 0; i < t.rows.size(); ++i) out << t.text(i, "IID") << ' ' << (i == 0 ? "LONE" : t.text(i, "POP")) << '\n';
+  for (std::size_t i = 0; i < t.rows.size(); ++i)
+    out << t.text(i, "IID") << ' ' << (i == 0 ? "LONE" : t.text(i, "POP")) << '\n';
   out.close();
-  auto r = run_genomap("fst --bfile " + data_path("hapmap3_admixture/hapmap3") + " --pop " + dir + "/pops.txt --out " +
-                       dir + "/x");
+  auto r = run_genomap("fst --bfile " + data_path("hapmap3_admixture/hapmap3") + " --pop " + dir +
+                       "/pops.txt --out " + dir + "/x");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find(dir + "/pops.txt: population 'LONE' has 1 sample; Fst needs at least 2"), std::string::npos)
+  EXPECT_NE(r.output.find(dir + "/pops.txt: population 'LONE' has 1 sample; Fst needs at least 2"),
+            std::string::npos)
       << r.output;
   EXPECT_EQ(test::list_files(dir), std::vector<std::string>{"pops.txt"});
 }
@@ -221,10 +228,11 @@ TEST(PopstatsFst, PopulationWithOneSampleIsAnError) {
 TEST(PopstatsFst, UnknownSampleNamesFileAndLine) {
   const std::string dir = scratch_dir("popstats_fst_unknown");
   test::write_text(dir + "/pops.txt", "FID IID POP\nA1 NA19916 ASW\nX NOBODY CEU\n");
-  auto r = run_genomap("fst --bfile " + data_path("hapmap3_admixture/hapmap3") + " --pop " + dir + "/pops.txt --out " +
-                       dir + "/x");
+  auto r = run_genomap("fst --bfile " + data_path("hapmap3_admixture/hapmap3") + " --pop " + dir +
+                       "/pops.txt --out " + dir + "/x");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find(dir + "/pops.txt:3: sample 'X NOBODY' is not in the genotype data"), std::string::npos)
+  EXPECT_NE(r.output.find(dir + "/pops.txt:3: sample 'X NOBODY' is not in the genotype data"),
+            std::string::npos)
       << r.output;
   EXPECT_EQ(test::list_files(dir), std::vector<std::string>{"pops.txt"});
 }
@@ -232,11 +240,13 @@ TEST(PopstatsFst, UnknownSampleNamesFileAndLine) {
 TEST(PopstatsFst, BadHeaderAndMissingColumn) {
   const std::string dir = scratch_dir("popstats_fst_header");
   test::write_text(dir + "/a.txt", "SAMPLE POP\nNA19916 ASW\n");
-  auto r = run_genomap("fst --bfile " + data_path("hapmap3_admixture/hapmap3") + " --pop " + dir + "/a.txt --out " + dir + "/x");
+  auto r = run_genomap("fst --bfile " + data_path("hapmap3_admixture/hapmap3") + " --pop " + dir +
+                       "/a.txt --out " + dir + "/x");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find(dir + "/a.txt:1: header must start with"), std::string::npos) << r.output;
   test::write_text(dir + "/b.txt", "IID GROUP\nNA19916 ASW\n");
-  r = run_genomap("fst --bfile " + data_path("hapmap3_admixture/hapmap3") + " --pop " + dir + "/b.txt --out " + dir + "/x");
+  r = run_genomap("fst --bfile " + data_path("hapmap3_admixture/hapmap3") + " --pop " + dir +
+                  "/b.txt --out " + dir + "/x");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find(dir + "/b.txt:1: no column named 'POP'"), std::string::npos) << r.output;
   // --pop-column picks another column.

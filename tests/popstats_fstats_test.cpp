@@ -1,6 +1,6 @@
-// genomap fstats: the per-population genotype counting kernel and f2/f3/f4/D with their block jackknife against
-// naive loops on hand-made populations, ADMIXTOOLS' expected outputs on panel 7, PLINK vs EIGENSTRAT (packed and
-// text) input, simulated admixture and tree-like data, and bad input.
+// genomap fstats: the per-population genotype counting kernel and f2/f3/f4/D with their block jackknife
+// against naive loops on hand-made populations, ADMIXTOOLS' expected outputs on panel 7, PLINK vs EIGENSTRAT
+// (packed and text) input, simulated admixture and tree-like data, and bad input.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -40,7 +40,8 @@ void write_plink(const std::string& prefix, const Genotypes& g) {
     BedWriter writer(outputs, table);
     std::vector<std::uint8_t> codes(samples.size());
     for (std::size_t v = 0; v < g.dosage.size(); ++v) {
-      for (std::size_t i = 0; i < samples.size(); ++i) codes[i] = bed_code_from_allele1_dosage(g.dosage[v][i]);
+      for (std::size_t i = 0; i < samples.size(); ++i)
+        codes[i] = bed_code_from_allele1_dosage(g.dosage[v][i]);
       Variant var;
       var.chrom = g.chrom.empty() ? "1" : g.chrom[v];
       var.id = "v" + std::to_string(v);
@@ -54,7 +55,8 @@ void write_plink(const std::string& prefix, const Genotypes& g) {
   std::ofstream pop(prefix + ".pop");
   pop << "#FID IID POP\n";
   for (std::size_t i = 0; i < samples.size(); ++i)
-    if (!g.pop_of_sample[i].empty()) pop << samples[i].fid << ' ' << samples[i].iid << ' ' << g.pop_of_sample[i] << '\n';
+    if (!g.pop_of_sample[i].empty())
+      pop << samples[i].fid << ' ' << samples[i].iid << ' ' << g.pop_of_sample[i] << '\n';
 }
 
 // Rows of an fstats output keyed by "STAT(POP1,POP2,POP3,POP4)".
@@ -135,8 +137,8 @@ double naive_f2(const Genotypes& g, std::size_t v, const std::string& a, const s
 }
 
 // The classic delete-one-block jackknife of sum(numer)/sum(denom) for blocks of equal size.
-void naive_jackknife(const std::vector<double>& numer, const std::vector<double>& denom, double& value, double& se,
-                     double& jack) {
+void naive_jackknife(const std::vector<double>& numer, const std::vector<double>& denom, double& value,
+                     double& se, double& jack) {
   double n = 0, d = 0;
   for (std::size_t j = 0; j < numer.size(); ++j) n += numer[j], d += denom[j];
   value = n / d;
@@ -180,7 +182,8 @@ TEST(PopstatsFstats, StatisticsMatchDirectFormulasOnHandMadePopulations) {
   const Genotypes g = hand_made_populations(rng);
   const std::string dir = scratch_dir("popstats_fstats_hand");
   write_plink(dir + "/x", g);
-  const std::string common = "fstats --bfile " + dir + "/x --pop " + dir + "/x.pop --block-size 20 --f3 'C;A,B' "
+  const std::string common = "fstats --bfile " + dir + "/x --pop " + dir +
+                             "/x.pop --block-size 20 --f3 'C;A,B' "
                              "--f3 'E;D,A' --f4 'A,B;C,D' --f4 'E,C;B,A' --d 'A,B;C,D' --d 'E,C;B,A' --out ";
   auto r = run_genomap(common + dir + "/plain");
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -220,8 +223,9 @@ TEST(PopstatsFstats, StatisticsMatchDirectFormulasOnHandMadePopulations) {
   const std::vector<std::string> names = {"A", "B", "C", "D", "E"};
   for (std::size_t i = 0; i < names.size(); ++i)
     for (std::size_t j = i + 1; j < names.size(); ++j)
-      check("f2(" + names[i] + "," + names[j] + ",.,.)", f2,
-            [&](std::size_t v, double& n, double& d) { n = naive_f2(g, v, names[i], names[j]), d = 1; }, false);
+      check(
+          "f2(" + names[i] + "," + names[j] + ",.,.)", f2,
+          [&](std::size_t v, double& n, double& d) { n = naive_f2(g, v, names[i], names[j]), d = 1; }, false);
   // f3 through f2: f3(C;A,B) = (f2(C,A) + f2(C,B) - f2(A,B)) / 2 at each variant.
   auto f3 = [&](const std::string& c, const std::string& a, const std::string& b) {
     return [&g, c, a, b](std::size_t v, double& n, double& d) {
@@ -231,7 +235,8 @@ TEST(PopstatsFstats, StatisticsMatchDirectFormulasOnHandMadePopulations) {
   };
   check("f3(C,A,B,.)", plain, f3("C", "A", "B"), false);
   check("f3(E,D,A,.)", plain, f3("E", "D", "A"), false);
-  // qp3Pop: the same numerator over twice the target's unbiased heterozygosity, reported as jackknife estimate.
+  // qp3Pop: the same numerator over twice the target's unbiased heterozygosity, reported as jackknife
+  // estimate.
   auto f3_normalized = [&](const std::string& c, const std::string& a, const std::string& b) {
     return [&g, c, a, b, f = f3(c, a, b)](std::size_t v, double& n, double& d) {
       f(v, n, d);
@@ -242,31 +247,40 @@ TEST(PopstatsFstats, StatisticsMatchDirectFormulasOnHandMadePopulations) {
   // f4 and D from ABBA and BABA pattern probabilities.
   auto patterns = [&](const std::string& a, const std::string& b, const std::string& c, const std::string& d,
                       double& abba, double& baba, std::size_t v) {
-    const double pa = naive_frequency(g, v, a).p, pb = naive_frequency(g, v, b).p, pc = naive_frequency(g, v, c).p,
-                 pd = naive_frequency(g, v, d).p;
+    const double pa = naive_frequency(g, v, a).p, pb = naive_frequency(g, v, b).p,
+                 pc = naive_frequency(g, v, c).p, pd = naive_frequency(g, v, d).p;
     baba = pa * (1 - pb) * pc * (1 - pd) + (1 - pa) * pb * (1 - pc) * pd;
     abba = (1 - pa) * pb * pc * (1 - pd) + pa * (1 - pb) * (1 - pc) * pd;
   };
   for (auto q : std::vector<std::vector<std::string>>{{"A", "B", "C", "D"}, {"E", "C", "B", "A"}}) {
     const std::string key = "(" + q[0] + "," + q[1] + "," + q[2] + "," + q[3] + ")";
-    check("f4" + key, plain, [&](std::size_t v, double& n, double& d) {
-      double abba, baba;
-      patterns(q[0], q[1], q[2], q[3], abba, baba, v);
-      n = baba - abba;
-      d = 1;
-    }, false);
-    check("D" + key, plain, [&](std::size_t v, double& n, double& d) {
-      double abba, baba;
-      patterns(q[0], q[1], q[2], q[3], abba, baba, v);
-      n = baba - abba;
-      d = baba + abba;
-    }, false);
-    check("D" + key, qp, [&](std::size_t v, double& n, double& d) {
-      double abba, baba;
-      patterns(q[0], q[1], q[2], q[3], abba, baba, v);
-      n = baba - abba;
-      d = baba + abba;
-    }, true);
+    check(
+        "f4" + key, plain,
+        [&](std::size_t v, double& n, double& d) {
+          double abba, baba;
+          patterns(q[0], q[1], q[2], q[3], abba, baba, v);
+          n = baba - abba;
+          d = 1;
+        },
+        false);
+    check(
+        "D" + key, plain,
+        [&](std::size_t v, double& n, double& d) {
+          double abba, baba;
+          patterns(q[0], q[1], q[2], q[3], abba, baba, v);
+          n = baba - abba;
+          d = baba + abba;
+        },
+        false);
+    check(
+        "D" + key, qp,
+        [&](std::size_t v, double& n, double& d) {
+          double abba, baba;
+          patterns(q[0], q[1], q[2], q[3], abba, baba, v);
+          n = baba - abba;
+          d = baba + abba;
+        },
+        true);
   }
 }
 
@@ -317,12 +331,13 @@ TEST(PopstatsFstats, Panel7MatchesAdmixtoolsQp3PopAndQpDstat) {
   for (std::size_t i = 0; i < expected.rows.size(); ++i) {
     const std::string stat = expected.text(i, "statistic");
     if (stat == "f4ratio") continue;  // f4 ratios are not computed by genomap fstats
-    args += " --" + std::string(stat == "D" ? "d" : stat) + " '" + request_of(stat, expected.text(i, "populations")) + "'";
+    args += " --" + std::string(stat == "D" ? "d" : stat) + " '" +
+            request_of(stat, expected.text(i, "populations")) + "'";
     rows.push_back(i);
   }
   ASSERT_GE(rows.size(), 30u);
-  auto r = run_genomap("fstats --eigenstrat " + data_path("human_origins_panel7/panel7") + " --qp-compat" + args +
-                       " --out " + dir + "/p7");
+  auto r = run_genomap("fstats --eigenstrat " + data_path("human_origins_panel7/panel7") + " --qp-compat" +
+                       args + " --out " + dir + "/p7");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto ours = read_stats(dir + "/p7.fstats");
   for (std::size_t i : rows) {
@@ -340,9 +355,10 @@ TEST(PopstatsFstats, Panel7MatchesAdmixtoolsQp3PopAndQpDstat) {
     EXPECT_EQ(row.at("N_SNPS"), expected.number(i, "n_snps")) << key;
   }
   // The same f3 and D through ADMIXTOOLS list files.
-  r = run_genomap("fstats --eigenstrat " + data_path("human_origins_panel7/panel7") + " --qp-compat --f3-file " +
-                  expected_dir + "/list_qp3Pop --f3-file " + expected_dir + "/list_qp3Pop_extra --d-file " +
-                  expected_dir + "/list_qpDstat_extra --out " + dir + "/lists");
+  r = run_genomap("fstats --eigenstrat " + data_path("human_origins_panel7/panel7") +
+                  " --qp-compat --f3-file " + expected_dir + "/list_qp3Pop --f3-file " + expected_dir +
+                  "/list_qp3Pop_extra --d-file " + expected_dir + "/list_qpDstat_extra --out " + dir +
+                  "/lists");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto lists = read_stats(dir + "/lists.fstats");
   EXPECT_EQ(lists.size(), 6u + 8u + 8u);
@@ -355,7 +371,8 @@ TEST(PopstatsFstats, Panel7MatchesAdmixtoolsQp3PopAndQpDstat) {
 // ---- PLINK and EIGENSTRAT input agree ----
 
 // Decodes the packed .geno naively and writes it as text EIGENSTRAT (one line per SNP).
-void packed_to_text_geno(const std::string& packed, const std::string& text, std::size_t nind, std::size_t nsnp) {
+void packed_to_text_geno(const std::string& packed, const std::string& text, std::size_t nind,
+                         std::size_t nsnp) {
   std::ifstream in(packed, std::ios::binary);
   std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::size_t rlen = std::max<std::size_t>(48, (nind + 3) / 4);
@@ -384,12 +401,13 @@ TEST(PopstatsFstats, PlinkPackedAndTextEigenstratGiveTheSameStatistics) {
       pop << fid << ' ' << iid << ' ' << fid << '\n';
     }
   }
-  for (const char* ext : {".snp", ".ind"})
-    test::run_command("cp " + p7 + ext + " " + dir + "/text" + ext);
+  for (const char* ext : {".snp", ".ind"}) test::run_command("cp " + p7 + ext + " " + dir + "/text" + ext);
   packed_to_text_geno(p7 + ".geno", dir + "/text.geno", 881, 2635);
-  const std::string stats = " --f3 'Uygur;French,Han' --d 'Chimp,Neander;Yoruba,Han' --f4 'Yoruba,French;Han,Uygur' "
-                            "--outgroup-f3 MbutiPygmy";
-  auto a = run_genomap("fstats --bfile " + p7 + " --pop " + dir + "/pops.txt" + stats + " --out " + dir + "/plink");
+  const std::string stats =
+      " --f3 'Uygur;French,Han' --d 'Chimp,Neander;Yoruba,Han' --f4 'Yoruba,French;Han,Uygur' "
+      "--outgroup-f3 MbutiPygmy";
+  auto a = run_genomap("fstats --bfile " + p7 + " --pop " + dir + "/pops.txt" + stats + " --out " + dir +
+                       "/plink");
   ASSERT_EQ(a.exit_code, 0) << a.output;
   auto b = run_genomap("fstats --eigenstrat " + p7 + stats + " --out " + dir + "/packed");
   ASSERT_EQ(b.exit_code, 0) << b.output;
@@ -437,7 +455,8 @@ TEST(PopstatsFstats, SimulatedAdmixtureGivesNegativeF3AndTreeGivesZeroF4) {
   for (std::size_t v = 0; v < 6000; ++v) {
     const double root = 0.1 + 0.8 * u(rng);
     const double x = drift(rng, root, 0.08), y = drift(rng, root, 0.08);
-    const double a = drift(rng, x, 0.05), b = drift(rng, x, 0.05), c = drift(rng, y, 0.05), d = drift(rng, y, 0.05);
+    const double a = drift(rng, x, 0.05), b = drift(rng, x, 0.05), c = drift(rng, y, 0.05),
+                 d = drift(rng, y, 0.05);
     const double e = drift(rng, 0.5 * a + 0.5 * c, 0.01);
     std::vector<int> row;
     for (double p : {a, b, c, d, e})
@@ -447,8 +466,10 @@ TEST(PopstatsFstats, SimulatedAdmixtureGivesNegativeF3AndTreeGivesZeroF4) {
   }
   const std::string dir = scratch_dir("popstats_fstats_sim");
   write_plink(dir + "/sim", g);
-  auto r = run_genomap("fstats --bfile " + dir + "/sim --pop " + dir + "/sim.pop --block-size 100 --f3 'E;A,C' "
-                       "--f3 'B;A,C' --f4 'A,B;C,D' --f4 'A,C;B,D' --d 'A,B;C,D' --out " + dir + "/out");
+  auto r = run_genomap("fstats --bfile " + dir + "/sim --pop " + dir +
+                       "/sim.pop --block-size 100 --f3 'E;A,C' "
+                       "--f3 'B;A,C' --f4 'A,B;C,D' --f4 'A,C;B,D' --d 'A,B;C,D' --out " +
+                       dir + "/out");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto s = read_stats(dir + "/out.fstats");
   EXPECT_LT(s.at("f3(E,A,C,.)").at("Z"), -10.0) << "admixed E must give a clearly negative f3";
@@ -464,14 +485,16 @@ TEST(PopstatsFstats, SimulatedAdmixtureGivesNegativeF3AndTreeGivesZeroF4) {
 class PopstatsFstatsBadInput : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = scratch_dir(std::string("popstats_bad_") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = scratch_dir(std::string("popstats_bad_") +
+                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::mt19937_64 rng(3);
     g_ = hand_made_populations(rng);
     write_plink(dir_ + "/x", g_);
     before_ = test::list_files(dir_);
   }
   test::CommandResult run(const std::string& extra) {
-    return run_genomap("fstats --bfile " + dir_ + "/x --pop " + dir_ + "/x.pop --block-size 20 --out " + dir_ + "/o " + extra);
+    return run_genomap("fstats --bfile " + dir_ + "/x --pop " + dir_ + "/x.pop --block-size 20 --out " +
+                       dir_ + "/o " + extra);
   }
   void expect_failure(const test::CommandResult& r, const std::string& message) {
     EXPECT_EQ(r.exit_code, 1) << r.output;
@@ -507,15 +530,16 @@ TEST_F(PopstatsFstatsBadInput, InputChoice) {
   expect_failure(r, "--bfile needs --pop FILE");
   const std::string base = "fstats --bfile " + dir_ + "/x --pop " + dir_ + "/x.pop --out " + dir_ + "/o";
   expect_failure(run_genomap(base + " --block-size 5cM"), "a genetic distance needs genetic positions");
-  expect_failure(run_genomap(base + " --block-size lots"), "--block-size: expected a positive number of variants");
-  expect_failure(run_genomap("fstats --eigenstrat " + data_path("human_origins_panel7/panel7") + " --maf 0.05 --out " +
-                             dir_ + "/o"),
+  expect_failure(run_genomap(base + " --block-size lots"),
+                 "--block-size: expected a positive number of variants");
+  expect_failure(run_genomap("fstats --eigenstrat " + data_path("human_origins_panel7/panel7") +
+                             " --maf 0.05 --out " + dir_ + "/o"),
                  "filters apply to --bfile input only");
 }
 
 TEST_F(PopstatsFstatsBadInput, AllMissingVariantsAreSkippedAndCounted) {
-  // Three variants without any call, on a chromosome of their own: skipped, counted, and the statistics of the
-  // other variants unchanged.
+  // Three variants without any call, on a chromosome of their own: skipped, counted, and the statistics of
+  // the other variants unchanged.
   Genotypes g = g_;
   g.chrom.assign(g.dosage.size(), "1");
   for (int k = 0; k < 3; ++k) {
@@ -524,13 +548,16 @@ TEST_F(PopstatsFstatsBadInput, AllMissingVariantsAreSkippedAndCounted) {
   }
   write_plink(dir_ + "/m", g);
   const std::string stats = " --block-size 20 --f3 'C;A,B' --d 'A,B;C,D'";
-  auto a = run_genomap("fstats --bfile " + dir_ + "/m --pop " + dir_ + "/m.pop" + stats + " --out " + dir_ + "/with");
+  auto a = run_genomap("fstats --bfile " + dir_ + "/m --pop " + dir_ + "/m.pop" + stats + " --out " + dir_ +
+                       "/with");
   ASSERT_EQ(a.exit_code, 0) << a.output;
-  auto b = run_genomap("fstats --bfile " + dir_ + "/x --pop " + dir_ + "/x.pop" + stats + " --out " + dir_ + "/without");
+  auto b = run_genomap("fstats --bfile " + dir_ + "/x --pop " + dir_ + "/x.pop" + stats + " --out " + dir_ +
+                       "/without");
   ASSERT_EQ(b.exit_code, 0) << b.output;
   EXPECT_EQ(test::read_text(dir_ + "/with.fstats"), test::read_text(dir_ + "/without.fstats"));
   EXPECT_EQ(test::read_text(dir_ + "/with.f2"), test::read_text(dir_ + "/without.f2"));
-  EXPECT_NE(test::read_text(dir_ + "/with.log").find("3 variants without any call skipped"), std::string::npos);
+  EXPECT_NE(test::read_text(dir_ + "/with.log").find("3 variants without any call skipped"),
+            std::string::npos);
 }
 
 }  // namespace

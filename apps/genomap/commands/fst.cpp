@@ -1,13 +1,14 @@
 // genomap fst: pairwise Fst between populations (Hudson or Weir-Cockerham), as plink2 --fst writes it, with
 // block-jackknife standard errors and the share of genetic variance between populations.
+#include "genomap/popstats/fst.hpp"
+
 #include <fmt/format.h>
 
 #include "command_registry.hpp"
-#include "invocation.hpp"
 #include "genomap/core/error.hpp"
 #include "genomap/geno/chromosome.hpp"
-#include "genomap/popstats/fst.hpp"
 #include "genomap/popstats/population_file.hpp"
+#include "invocation.hpp"
 
 namespace genomap::cli {
 namespace {
@@ -23,9 +24,12 @@ struct FstCommandOptions {
 
 void run_fst(const FstCommandOptions& o, Invocation& inv) {
   FstOptions options;
-  if (o.method == "hudson") options.method = FstMethod::Hudson;
-  else if (o.method == "wc") options.method = FstMethod::WeirCockerham;
-  else throw Error("--method: expected hudson or wc (got '" + o.method + "')");
+  if (o.method == "hudson")
+    options.method = FstMethod::Hudson;
+  else if (o.method == "wc")
+    options.method = FstMethod::WeirCockerham;
+  else
+    throw Error("--method: expected hudson or wc (got '" + o.method + "')");
   options.block_size = o.block_size;
   options.per_variant = o.per_variant;
 
@@ -48,7 +52,8 @@ void run_fst(const FstCommandOptions& o, Invocation& inv) {
   pops.sort_by_name();
   pops.require_min_size(2, o.pop_file, "Fst");
   if (pops.pop_ct() < 2)
-    throw Error(o.pop_file, 0, fmt::format("{} population among the analysed samples; Fst needs at least 2", pops.pop_ct()));
+    throw Error(o.pop_file, 0,
+                fmt::format("{} population among the analysed samples; Fst needs at least 2", pops.pop_ct()));
   if (pops.unassigned_ct)
     inv.log().note(fmt::format("{} samples without a population label left out", pops.unassigned_ct));
   inv.log().note(fmt::format("{} populations, {} variants", pops.pop_ct(), data.variant_ct()));
@@ -82,8 +87,10 @@ void run_fst(const FstCommandOptions& o, Invocation& inv) {
         const Variant& var = pd.variants[i];
         const FstTerm& t = pair.terms[i];
         fmt::print(v, "{}\t{}\t{}\t{}\t", var.chrom, var.pos, var.id, pair.called_ct[i]);
-        if (t.valid) fmt::print(v, "{:.6g}\n", t.numer / t.denom);
-        else fmt::print(v, "nan\n");
+        if (t.valid)
+          fmt::print(v, "{:.6g}\n", t.numer / t.denom);
+        else
+          fmt::print(v, "nan\n");
       }
     }
   }
@@ -92,25 +99,34 @@ void run_fst(const FstCommandOptions& o, Invocation& inv) {
   fmt::print(a, "#POPULATIONS\tSAMPLES\tVARIANTS\tBETWEEN_SHARE\tSE\tWITHIN_SHARE\tJACKKNIFE_BLOCKS\n");
   std::size_t samples = 0;
   for (auto s : pops.sizes) samples += s;
-  fmt::print(a, "{}\t{}\t{}\t{:.6g}\t{:.6g}\t{:.6g}\t{}\n", pops.pop_ct(), samples, share.variant_ct, share.between,
-             share.se, 1 - share.between, share.block_ct);
-  inv.log().note(fmt::format("share of genetic variance between populations (Weir-Cockerham theta over all {} "
-                             "populations): {:.4f} (SE {:.4f}), within: {:.4f}",
-                             pops.pop_ct(), share.between, share.se, 1 - share.between));
+  fmt::print(a, "{}\t{}\t{}\t{:.6g}\t{:.6g}\t{:.6g}\t{}\n", pops.pop_ct(), samples, share.variant_ct,
+             share.between, share.se, 1 - share.between, share.block_ct);
+  inv.log().note(
+      fmt::format("share of genetic variance between populations (Weir-Cockerham theta over all {} "
+                  "populations): {:.4f} (SE {:.4f}), within: {:.4f}",
+                  pops.pop_ct(), share.between, share.se, 1 - share.between));
   inv.log().phase_done("write .fst.summary");
 }
 
-const bool registered = register_command({"fst", "Pairwise Fst between populations (.fst.summary)", [](CLI::App& app) {
-  auto o = std::make_shared<FstCommandOptions>();
-  add_input_options(app, o->input);
-  app.add_option("--pop", o->pop_file, "Population file: header FID IID POP (or IID POP), matched by IID")->required();
-  app.add_option("--pop-column", o->pop_column, "Column of --pop holding the population")->capture_default_str();
-  app.add_option("--method", o->method, "hudson (Bhatia et al. 2013) or wc (Weir & Cockerham 1984)")->capture_default_str();
-  app.add_option("--block-size", o->block_size,
-                 "Usable variants per jackknife block for the SE column (plink2 blocksize=); 0: no SE")->capture_default_str();
-  app.add_flag("--per-variant", o->per_variant, "Also write PREFIX.POP1.POP2.fst.var per pair");
-  return Runner([o](Invocation& inv) { run_fst(*o, inv); });
-}, 60});
+const bool registered = register_command(
+    {"fst", "Pairwise Fst between populations (.fst.summary)",
+     [](CLI::App& app) {
+       auto o = std::make_shared<FstCommandOptions>();
+       add_input_options(app, o->input);
+       app.add_option("--pop", o->pop_file,
+                      "Population file: header FID IID POP (or IID POP), matched by IID")
+           ->required();
+       app.add_option("--pop-column", o->pop_column, "Column of --pop holding the population")
+           ->capture_default_str();
+       app.add_option("--method", o->method, "hudson (Bhatia et al. 2013) or wc (Weir & Cockerham 1984)")
+           ->capture_default_str();
+       app.add_option("--block-size", o->block_size,
+                      "Usable variants per jackknife block for the SE column (plink2 blocksize=); 0: no SE")
+           ->capture_default_str();
+       app.add_flag("--per-variant", o->per_variant, "Also write PREFIX.POP1.POP2.fst.var per pair");
+       return Runner([o](Invocation& inv) { run_fst(*o, inv); });
+     },
+     60});
 
 }  // namespace
 }  // namespace genomap::cli

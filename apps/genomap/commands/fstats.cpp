@@ -1,16 +1,18 @@
 // genomap fstats: f2 between all populations, and f3, outgroup f3, f4 and D statistics with block-jackknife
-// standard errors, from PLINK (--bfile + --pop) or EIGENSTRAT (--eigenstrat, populations from the .ind) input.
+// standard errors, from PLINK (--bfile + --pop) or EIGENSTRAT (--eigenstrat, populations from the .ind)
+// input.
+#include "genomap/popstats/fstats.hpp"
+
 #include <fmt/format.h>
 
 #include <memory>
 
 #include "command_registry.hpp"
-#include "invocation.hpp"
 #include "genomap/core/error.hpp"
 #include "genomap/io/eigenstrat.hpp"
-#include "genomap/popstats/fstats.hpp"
 #include "genomap/popstats/jackknife.hpp"
 #include "genomap/popstats/population_file.hpp"
+#include "invocation.hpp"
 
 namespace genomap::cli {
 namespace {
@@ -36,8 +38,8 @@ void write_statistic(std::FILE* f, const StatisticResult& r, const PopulationAss
   const std::size_t k = population_count(r.request.kind);
   fmt::print(f, "{}", statistic_name(r.request.kind));
   for (std::size_t i = 0; i < 4; ++i) fmt::print(f, "\t{}", i < k ? pops.names[r.request.pops[i]] : ".");
-  fmt::print(f, "\t{}\t{}\t{}\t{}\t{}\n", format_value(r.value), format_value(r.se), format_value(r.z), r.snp_ct,
-             r.block_ct);
+  fmt::print(f, "\t{}\t{}\t{}\t{}\t{}\n", format_value(r.value), format_value(r.se), format_value(r.z),
+             r.snp_ct, r.block_ct);
 }
 
 void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
@@ -59,20 +61,23 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
       if (is_analysed_chromosome(data.store->variants()[uidx].chrom_code)) kept.push_back(uidx);
     left_out = data.variant_uidx.size() - kept.size();
     data.variant_uidx = std::move(kept);
-    pd.populations = read_population_file(o.pop_file, o.pop_column, data.store->samples(), data.samples.uidx_list());
+    pd.populations =
+        read_population_file(o.pop_file, o.pop_column, data.store->samples(), data.samples.uidx_list());
     inv.log().add_input(o.pop_file);
     for (std::size_t v = 0; v < data.variant_ct(); ++v) pd.variants.push_back(data.variant(v));
     pd.pass = plink_population_pass(data, pd.populations, ctx);
   } else {
     const auto& in = o.input;
     const auto& f = in.filters;
-    if (!f.keep.empty() || !f.remove.empty() || !f.extract.empty() || !f.exclude.empty() || !f.chromosomes.empty() ||
-        f.autosomes_only || in.maf >= 0 || in.geno >= 0 || in.mind >= 0 || in.hwe >= 0 || !in.registry.empty())
+    if (!f.keep.empty() || !f.remove.empty() || !f.extract.empty() || !f.exclude.empty() ||
+        !f.chromosomes.empty() || f.autosomes_only || in.maf >= 0 || in.geno >= 0 || in.mind >= 0 ||
+        in.hwe >= 0 || !in.registry.empty())
       throw Error("fstats: sample and variant filters apply to --bfile input only (not to --eigenstrat)");
     reader = std::make_unique<EigenstratReader>(o.eigenstrat);
     for (const char* suffix : {".geno", ".snp", ".ind"}) inv.log().add_input(o.eigenstrat + suffix);
     inv.log().note(fmt::format("{} samples and {} variants in {} ({} .geno)", reader->samples().size(),
-                               reader->variants().size(), o.eigenstrat, reader->packed() ? "packed" : "text"));
+                               reader->variants().size(), o.eigenstrat,
+                               reader->packed() ? "packed" : "text"));
     const auto& samples = reader->samples();
     if (o.pop_file.empty()) {
       std::vector<std::string> labels;
@@ -86,29 +91,36 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
         all.push_back(static_cast<std::uint32_t>(table.size()));
         table.push_back(Sample{s.id, s.id});
       }
-      pd.populations = read_population_file(o.pop_file, o.pop_column, SampleTable(std::move(table)), all, false);
+      pd.populations =
+          read_population_file(o.pop_file, o.pop_column, SampleTable(std::move(table)), all, false);
       inv.log().add_input(o.pop_file);
     }
     keep.resize(reader->variants().size());
     for (std::size_t v = 0; v < keep.size(); ++v) {
       keep[v] = is_analysed_chromosome(reader->variants()[v].chrom_code);
-      if (keep[v]) pd.variants.push_back(reader->variants()[v]);
-      else ++left_out;
+      if (keep[v])
+        pd.variants.push_back(reader->variants()[v]);
+      else
+        ++left_out;
     }
-    pd.pass = eigenstrat_population_pass(*reader, keep, pd.populations.pop_of_sample, pd.populations.pop_ct(), ctx);
+    pd.pass =
+        eigenstrat_population_pass(*reader, keep, pd.populations.pop_of_sample, pd.populations.pop_ct(), ctx);
   }
   pd.populations.sort_by_name();  // the pass reads pop_of_sample when it runs, after this renumbering
   if (left_out) inv.log().note(fmt::format("{} variants outside chromosomes 1-22 left out", left_out));
   if (pd.variants.empty()) throw Error("fstats: no variants on chromosomes 1-22");
   const PopulationAssignment& pops = pd.populations;
   if (pops.pop_ct() < 2) throw Error(pop_source, 0, "fewer than 2 populations among the analysed samples");
-  if (pops.unassigned_ct) inv.log().note(fmt::format("{} samples without a population left out", pops.unassigned_ct));
+  if (pops.unassigned_ct)
+    inv.log().note(fmt::format("{} samples without a population left out", pops.unassigned_ct));
 
   std::vector<StatisticRequest> requests;
   for (const auto& s : o.f3) requests.push_back(parse_statistic(StatisticKind::F3, s, pops, "--f3"));
   for (const auto& s : o.f4) requests.push_back(parse_statistic(StatisticKind::F4, s, pops, "--f4"));
   for (const auto& s : o.d) requests.push_back(parse_statistic(StatisticKind::D, s, pops, "--d"));
-  auto append = [&](std::vector<StatisticRequest> more) { requests.insert(requests.end(), more.begin(), more.end()); };
+  auto append = [&](std::vector<StatisticRequest> more) {
+    requests.insert(requests.end(), more.begin(), more.end());
+  };
   for (const auto& path : o.f3_file) append(read_statistic_file(StatisticKind::F3, path, pops));
   for (const auto& path : o.f4_file) append(read_statistic_file(StatisticKind::F4, path, pops));
   for (const auto& path : o.d_file) append(read_statistic_file(StatisticKind::D, path, pops));
@@ -123,7 +135,8 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
   const bool genetic = has_genetic_positions(pd.variants);
   fallback.genetic = genetic;
   const BlockSpec spec = parse_block_spec(o.block_size, fallback);
-  if (spec.genetic && !genetic) throw Error("--block-size: a genetic distance needs genetic positions, and all are 0");
+  if (spec.genetic && !genetic)
+    throw Error("--block-size: a genetic distance needs genetic positions, and all are 0");
   const double scale = genetic_unit_scale(pd.variants, o.genetic_unit);
   std::vector<std::uint32_t> block_of_variant;
   const std::size_t block_ct = assign_jackknife_blocks(pd.variants, spec, scale, block_of_variant);
@@ -153,30 +166,40 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
   inv.log().phase_done("write .f2/.fstats");
 }
 
-const bool registered = register_command({"fstats", "f2, f3, f4 and D statistics with block jackknife", [](CLI::App& app) {
-  auto o = std::make_shared<FstatsCommandOptions>();
-  add_input_options(app, o->input);
-  app.get_option("--bfile")->required(false);
-  app.add_option("--eigenstrat", o->eigenstrat, "EIGENSTRAT prefix (.geno packed or text, .snp, .ind); populations from .ind");
-  app.add_option("--pop", o->pop_file, "Population file: header FID IID POP (or IID POP), matched by IID");
-  app.add_option("--pop-column", o->pop_column, "Column of --pop holding the population")->capture_default_str();
-  app.add_option("--f3", o->f3, "f3(C;A,B) as \"C;A,B\" (repeatable)");
-  app.add_option("--f4", o->f4, "f4(A,B;C,D) as \"A,B;C,D\" (repeatable)");
-  app.add_option("--d", o->d, "D(A,B;C,D) as \"A,B;C,D\" (repeatable)");
-  app.add_option("--f3-file", o->f3_file, "qp3Pop list: lines 'A B C' = f3(C;A,B) (repeatable)");
-  app.add_option("--f4-file", o->f4_file, "qpDstat list: lines 'A B C D' = f4(A,B;C,D) (repeatable)");
-  app.add_option("--d-file", o->d_file, "qpDstat list: lines 'A B C D' = D(A,B;C,D) (repeatable)");
-  app.add_option("--outgroup-f3", o->outgroup_f3, "Outgroup f3(O;A,B) for every pair A,B of the other populations");
-  app.add_option("--block-size", o->block_size,
-                 "Jackknife block: N variants, or a distance such as 5cM / 0.05M (default 0.05M with genetic "
-                 "positions, else 1000 variants)");
-  app.add_option("--genetic-unit", o->genetic_unit, "Unit of the genetic positions: auto (cM if any > 100), cm, morgan")
-      ->capture_default_str();
-  app.add_flag("--qp-compat", o->qp_compat,
-               "ADMIXTOOLS 1 conventions: f3 normalized by the target's heterozygosity (qp3Pop), values as "
-               "jackknife estimates");
-  return Runner([o](Invocation& inv) { run_fstats(*o, inv); });
-}, 61});
+const bool registered = register_command(
+    {"fstats", "f2, f3, f4 and D statistics with block jackknife",
+     [](CLI::App& app) {
+       auto o = std::make_shared<FstatsCommandOptions>();
+       add_input_options(app, o->input);
+       app.get_option("--bfile")->required(false);
+       app.add_option("--eigenstrat", o->eigenstrat,
+                      "EIGENSTRAT prefix (.geno packed or text, .snp, .ind); populations from .ind");
+       app.add_option("--pop", o->pop_file,
+                      "Population file: header FID IID POP (or IID POP), matched by IID");
+       app.add_option("--pop-column", o->pop_column, "Column of --pop holding the population")
+           ->capture_default_str();
+       app.add_option("--f3", o->f3, "f3(C;A,B) as \"C;A,B\" (repeatable)");
+       app.add_option("--f4", o->f4, "f4(A,B;C,D) as \"A,B;C,D\" (repeatable)");
+       app.add_option("--d", o->d, "D(A,B;C,D) as \"A,B;C,D\" (repeatable)");
+       app.add_option("--f3-file", o->f3_file, "qp3Pop list: lines 'A B C' = f3(C;A,B) (repeatable)");
+       app.add_option("--f4-file", o->f4_file, "qpDstat list: lines 'A B C D' = f4(A,B;C,D) (repeatable)");
+       app.add_option("--d-file", o->d_file, "qpDstat list: lines 'A B C D' = D(A,B;C,D) (repeatable)");
+       app.add_option("--outgroup-f3", o->outgroup_f3,
+                      "Outgroup f3(O;A,B) for every pair A,B of the other populations");
+       app.add_option(
+           "--block-size", o->block_size,
+           "Jackknife block: N variants, or a distance such as 5cM / 0.05M (default 0.05M with genetic "
+           "positions, else 1000 variants)");
+       app.add_option("--genetic-unit", o->genetic_unit,
+                      "Unit of the genetic positions: auto (cM if any > 100), cm, morgan")
+           ->capture_default_str();
+       app.add_flag(
+           "--qp-compat", o->qp_compat,
+           "ADMIXTOOLS 1 conventions: f3 normalized by the target's heterozygosity (qp3Pop), values as "
+           "jackknife estimates");
+       return Runner([o](Invocation& inv) { run_fstats(*o, inv); });
+     },
+     61});
 
 }  // namespace
 }  // namespace genomap::cli

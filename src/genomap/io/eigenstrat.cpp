@@ -19,7 +19,8 @@ std::vector<EigenstratSample> read_ind(const std::string& path) {
   while (reader.next(line)) {
     auto f = split_whitespace(line);
     if (f.empty()) continue;
-    if (f.size() < 3) reader.fail(fmt::format("expected 3 columns (ID, sex, population), found {}", f.size()));
+    if (f.size() < 3)
+      reader.fail(fmt::format("expected 3 columns (ID, sex, population), found {}", f.size()));
     out.push_back({std::string(f[0]), std::string(f[1]), std::string(f[2])});
   }
   if (out.empty()) throw Error(path, 0, "no samples (empty file)");
@@ -40,14 +41,18 @@ std::vector<Variant> read_snp(const std::string& path) {
   while (reader.next(line)) {
     auto f = split_whitespace(line);
     if (f.empty() || f[0].front() == '#') continue;
-    if (f.size() < 4) reader.fail(fmt::format("expected at least 4 columns (ID, chromosome, genetic position, "
-                                              "position), found {}", f.size()));
+    if (f.size() < 4)
+      reader.fail(
+          fmt::format("expected at least 4 columns (ID, chromosome, genetic position, "
+                      "position), found {}",
+                      f.size()));
     Variant v;
     v.id = std::string(f[0]);
     v.chrom_code = eigenstrat_chromosome(f[1]);
     v.chrom = v.chrom_code ? chromosome_name(v.chrom_code, f[1]) : std::string(f[1]);
     long long pos = 0;
-    if (!parse_double(f[2], v.cm)) reader.fail("genetic position is not a number: '" + std::string(f[2]) + "'");
+    if (!parse_double(f[2], v.cm))
+      reader.fail("genetic position is not a number: '" + std::string(f[2]) + "'");
     if (!parse_int64(f[3], pos)) {
       double p = 0;
       if (!parse_double(f[3], p)) reader.fail("position is not a number: '" + std::string(f[3]) + "'");
@@ -93,23 +98,26 @@ EigenstratReader::EigenstratReader(const std::string& prefix) : geno_path_(prefi
       throw Error(geno_path_, 0, "unreadable packed header (expected 'GENO <samples> <SNPs> ...')");
     if (nind != samples_.size() || nsnp != variants_.size())
       throw Error(geno_path_, 0,
-                  fmt::format("header says {} samples and {} SNPs, but the .ind has {} and the .snp {}", nind, nsnp,
-                              samples_.size(), variants_.size()));
+                  fmt::format("header says {} samples and {} SNPs, but the .ind has {} and the .snp {}", nind,
+                              nsnp, samples_.size(), variants_.size()));
     std::fseek(f.get(), 0, SEEK_END);
     const long size = std::ftell(f.get());
     const auto expected = static_cast<long>(record_bytes_ * (variants_.size() + 1));
     if (size != expected)
-      throw Error(geno_path_, 0, fmt::format("file has {} bytes; {} samples x {} SNPs need {}", size, samples_.size(),
-                                             variants_.size(), expected));
+      throw Error(geno_path_, 0,
+                  fmt::format("file has {} bytes; {} samples x {} SNPs need {}", size, samples_.size(),
+                              variants_.size(), expected));
   } else if (got >= 5 && std::string_view(head, 5) == "TGENO") {
-    throw Error(geno_path_, 0, "transposed packed genotypes (TGENO) are not supported; convert with convertf");
+    throw Error(geno_path_, 0,
+                "transposed packed genotypes (TGENO) are not supported; convert with convertf");
   } else {
     packed_ = false;
   }
 }
 
 void EigenstratReader::read_rows(const std::vector<bool>& keep,
-                                 void (*callback)(void*, std::size_t, const std::uint8_t*), void* state) const {
+                                 void (*callback)(void*, std::size_t, const std::uint8_t*),
+                                 void* state) const {
   FilePtr f = open_or_throw(geno_path_);
   const std::size_t n = samples_.size();
   std::vector<std::uint8_t> values(n);
@@ -130,14 +138,19 @@ void EigenstratReader::read_rows(const std::vector<bool>& keep,
   std::size_t v = 0;
   while (reader.next(line)) {
     if (line.empty()) continue;
-    if (v >= variants_.size()) reader.fail(fmt::format("more genotype lines than the {} SNPs of the .snp", variants_.size()));
-    if (line.size() != n) reader.fail(fmt::format("expected {} genotype characters (one per sample), found {}", n, line.size()));
+    if (v >= variants_.size())
+      reader.fail(fmt::format("more genotype lines than the {} SNPs of the .snp", variants_.size()));
+    if (line.size() != n)
+      reader.fail(fmt::format("expected {} genotype characters (one per sample), found {}", n, line.size()));
     if (keep.empty() || keep[v]) {
       for (std::size_t i = 0; i < n; ++i) {
         const char c = line[i];
-        if (c >= '0' && c <= '2') values[i] = static_cast<std::uint8_t>(c - '0');
-        else if (c == '9') values[i] = 3;
-        else reader.fail(fmt::format("genotype '{}' of sample {} is not 0, 1, 2 or 9", c, i + 1));
+        if (c >= '0' && c <= '2')
+          values[i] = static_cast<std::uint8_t>(c - '0');
+        else if (c == '9')
+          values[i] = 3;
+        else
+          reader.fail(fmt::format("genotype '{}' of sample {} is not 0, 1, 2 or 9", c, i + 1));
       }
       callback(state, v, values.data());
     }

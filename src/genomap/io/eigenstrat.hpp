@@ -1,10 +1,12 @@
 // EIGENSTRAT filesets (ADMIXTOOLS / EIGENSOFT): PREFIX.geno, PREFIX.snp, PREFIX.ind.
 //   .ind: sample ID, sex (M/F/U), population label (label "Ignore" excludes the sample, as ADMIXTOOLS does).
-//   .snp: variant ID, chromosome (1-22, 23 = X, 24 = Y, 90 = MT, 91 = XY, or names), genetic position (Morgans,
+//   .snp: variant ID, chromosome (1-22, 23 = X, 24 = Y, 90 = MT, 91 = XY, or names), genetic position
+//   (Morgans,
 //         or cM when any exceeds 100), base-pair position, and optionally allele 1 and allele 2.
-//   .geno: either packed (PACKEDANCESTRYMAP: a header record "GENO <nind> <nsnp> <hashes>", then one record of
-//         max(48, ceil(nind/4)) bytes per SNP, 2 bits per sample, first sample in the high bits, value = copies of
-//         allele 1, 3 = missing), or text (one line per SNP, one character 0/1/2/9 per sample).
+//   .geno: either packed (PACKEDANCESTRYMAP: a header record "GENO <nind> <nsnp> <hashes>", then one record
+//   of
+//         max(48, ceil(nind/4)) bytes per SNP, 2 bits per sample, first sample in the high bits, value =
+//         copies of allele 1, 3 = missing), or text (one line per SNP, one character 0/1/2/9 per sample).
 // Allele 1 of the .snp is read as allele 1 of a .bim (genotype 2 = homozygous allele 1 = .bed code 00).
 // The hash fields of a packed header are not checked.
 #pragma once
@@ -39,8 +41,8 @@ class EigenstratReader {
   void for_each_variant(const std::vector<bool>& keep, Fn&& row) const;
 
  private:
-  void read_rows(const std::vector<bool>& keep,
-                 void (*callback)(void*, std::size_t, const std::uint8_t*), void* state) const;
+  void read_rows(const std::vector<bool>& keep, void (*callback)(void*, std::size_t, const std::uint8_t*),
+                 void* state) const;
 
   std::string geno_path_;
   std::vector<EigenstratSample> samples_;
@@ -53,7 +55,9 @@ template <typename Fn>
 void EigenstratReader::for_each_variant(const std::vector<bool>& keep, Fn&& row) const {
   read_rows(
       keep,
-      [](void* state, std::size_t variant, const std::uint8_t* values) { (*static_cast<Fn*>(state))(variant, values); },
+      [](void* state, std::size_t variant, const std::uint8_t* values) {
+        (*static_cast<Fn*>(state))(variant, values);
+      },
       &row);
 }
 

@@ -15,8 +15,10 @@ FstTerm hudson_fst_term(std::uint32_t n1, std::uint32_t x1, std::uint32_t n2, st
   const std::uint64_t same = static_cast<std::uint64_t>(x1) * x2 + (a1 - x1) * (a2 - x2);
   if (pairs == 0 || pairs == same || a1 < 2 || a2 < 2) return t;
   // Between-population mismatch probability minus the unbiased within-population ones (halved).
-  const double within1 = static_cast<double>(static_cast<std::uint64_t>(x1) * (a1 - x1)) / static_cast<double>(a1 * (a1 - 1));
-  const double within2 = static_cast<double>(static_cast<std::uint64_t>(x2) * (a2 - x2)) / static_cast<double>(a2 * (a2 - 1));
+  const double within1 =
+      static_cast<double>(static_cast<std::uint64_t>(x1) * (a1 - x1)) / static_cast<double>(a1 * (a1 - 1));
+  const double within2 =
+      static_cast<double>(static_cast<std::uint64_t>(x2) * (a2 - x2)) / static_cast<double>(a2 * (a2 - 1));
   t.denom = static_cast<double>(pairs - same) / static_cast<double>(pairs);
   t.numer = t.denom - (within1 + within2);
   t.valid = true;
@@ -30,8 +32,8 @@ FstTerm wc_fst_term(std::uint32_t n1, std::uint32_t h1, std::uint32_t x1, std::u
   return wc_multi_population_term(called, het, allele1, 2);
 }
 
-FstTerm wc_multi_population_term(const std::uint32_t* called, const std::uint32_t* het, const std::uint32_t* allele1,
-                                 std::size_t pop_ct) {
+FstTerm wc_multi_population_term(const std::uint32_t* called, const std::uint32_t* het,
+                                 const std::uint32_t* allele1, std::size_t pop_ct) {
   // Weir & Cockerham 1984, eqs. 2-4, for one allele of a biallelic variant (the other gives the same values).
   FstTerm t;
   double r = 0, n_total = 0, n_sq = 0, x_total = 0, h_total = 0;
@@ -116,8 +118,9 @@ FstResult compute_fst(const PopulationData& data, const FstOptions& options, con
       std::uint64_t any = 0;
       for (std::size_t p = 0; p < pop_ct; ++p) any += c.called[c.at(v, p)];
       if (any == 0) ++no_call;
-      share_acc.add(wc_multi_population_term(&c.called[c.at(v, 0)], &c.het[c.at(v, 0)], &c.allele1[c.at(v, 0)], pop_ct),
-                    share_block);
+      share_acc.add(
+          wc_multi_population_term(&c.called[c.at(v, 0)], &c.het[c.at(v, 0)], &c.allele1[c.at(v, 0)], pop_ct),
+          share_block);
     }
     const auto n_pairs = static_cast<std::ptrdiff_t>(pair_ct);
 #pragma omp parallel for num_threads(ctx.threads) schedule(dynamic, 4) if (pair_ct > 1)
@@ -126,8 +129,9 @@ FstResult compute_fst(const PopulationData& data, const FstOptions& options, con
       FstPair& pair = result.pairs[k];
       for (std::size_t v = 0; v < c.variant_ct; ++v) {
         const std::size_t i1 = c.at(v, pair.pop1), i2 = c.at(v, pair.pop2);
-        const FstTerm t = wc ? wc_fst_term(c.called[i1], c.het[i1], c.allele1[i1], c.called[i2], c.het[i2], c.allele1[i2])
-                             : hudson_fst_term(c.called[i1], c.allele1[i1], c.called[i2], c.allele1[i2]);
+        const FstTerm t =
+            wc ? wc_fst_term(c.called[i1], c.het[i1], c.allele1[i1], c.called[i2], c.het[i2], c.allele1[i2])
+               : hudson_fst_term(c.called[i1], c.allele1[i1], c.called[i2], c.allele1[i2]);
         acc[k].add(t, options.block_size);
         if (options.per_variant) {
           pair.terms.push_back(t);
@@ -149,7 +153,8 @@ FstResult compute_fst(const PopulationData& data, const FstOptions& options, con
     pair.se = options.block_size && a.obs > options.block_size ? est.se : nan;
   }
   share_acc.close();
-  const JackknifeEstimate share = ratio_jackknife(share_acc.block_numer, share_acc.block_denom, share_acc.block_weight);
+  const JackknifeEstimate share =
+      ratio_jackknife(share_acc.block_numer, share_acc.block_denom, share_acc.block_weight);
   result.variance_share = {share.value, share.se, share_acc.obs, share.block_ct};
   result.no_call_variant_ct = no_call;
   return result;

@@ -35,8 +35,8 @@ FstTerm hudson_fst_term(std::uint32_t n1, std::uint32_t x1, std::uint32_t n2, st
 FstTerm wc_fst_term(std::uint32_t n1, std::uint32_t h1, std::uint32_t x1, std::uint32_t n2, std::uint32_t h2,
                     std::uint32_t x2);
 // Weir-Cockerham a and a + b + c over all populations with calls (at least two needed).
-FstTerm wc_multi_population_term(const std::uint32_t* called, const std::uint32_t* het, const std::uint32_t* allele1,
-                                 std::size_t pop_ct);
+FstTerm wc_multi_population_term(const std::uint32_t* called, const std::uint32_t* het,
+                                 const std::uint32_t* allele1, std::size_t pop_ct);
 
 struct FstPair {
   std::uint32_t pop1 = 0, pop2 = 0;

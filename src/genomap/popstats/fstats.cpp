@@ -13,18 +13,25 @@ namespace genomap {
 
 std::size_t population_count(StatisticKind kind) {
   switch (kind) {
-    case StatisticKind::F2: return 2;
-    case StatisticKind::F3: return 3;
-    default: return 4;
+    case StatisticKind::F2:
+      return 2;
+    case StatisticKind::F3:
+      return 3;
+    default:
+      return 4;
   }
 }
 
 const char* statistic_name(StatisticKind kind) {
   switch (kind) {
-    case StatisticKind::F2: return "f2";
-    case StatisticKind::F3: return "f3";
-    case StatisticKind::F4: return "f4";
-    default: return "D";
+    case StatisticKind::F2:
+      return "f2";
+    case StatisticKind::F3:
+      return "f3";
+    case StatisticKind::F4:
+      return "f4";
+    default:
+      return "D";
   }
 }
 
@@ -53,8 +60,8 @@ StatisticRequest make_request(StatisticKind kind, const std::vector<std::string>
 
 }  // namespace
 
-StatisticRequest parse_statistic(StatisticKind kind, const std::string& text, const PopulationAssignment& pops,
-                                 const std::string& where) {
+StatisticRequest parse_statistic(StatisticKind kind, const std::string& text,
+                                 const PopulationAssignment& pops, const std::string& where) {
   const auto halves = split_on(text, ';');
   std::vector<std::string> names;
   bool ok = halves.size() == 2;
@@ -81,7 +88,8 @@ std::vector<StatisticRequest> read_statistic_file(StatisticKind kind, const std:
   while (reader.next(line)) {
     auto fields = split_whitespace(line);
     if (fields.empty() || fields[0].front() == '#') continue;
-    if (fields.size() != k) reader.fail(fmt::format("expected {} population names, found {}", k, fields.size()));
+    if (fields.size() != k)
+      reader.fail(fmt::format("expected {} population names, found {}", k, fields.size()));
     std::vector<std::string> names(fields.begin(), fields.end());
     if (kind == StatisticKind::F3) names = {names[2], names[0], names[1]};  // qp3Pop: source1 source2 target
     try {
@@ -97,9 +105,9 @@ namespace {
 
 // What every statistic needs of one population at one variant.
 struct PopulationFrequency {
-  double p = 0;    // allele-1 frequency
-  double n = 0;    // called alleles
-  double h = 0;    // unbiased estimate of p(1-p): x(n-x)/(n(n-1))
+  double p = 0;  // allele-1 frequency
+  double n = 0;  // called alleles
+  double h = 0;  // unbiased estimate of p(1-p): x(n-x)/(n(n-1))
 };
 
 // Numerator, denominator and "counts as polymorphic" of one statistic at one variant; false when undefined.
@@ -201,7 +209,8 @@ FstatsResult compute_fstats(const PopulationData& data, const std::vector<std::u
       for (std::size_t v = 0; v < c.variant_ct; ++v) {
         double numer = 0, denom = 0;
         bool polymorphic = false;
-        if (!statistic_term(all[s], &freq[v * pop_ct], options.qp_compat, numer, denom, polymorphic)) continue;
+        if (!statistic_term(all[s], &freq[v * pop_ct], options.qp_compat, numer, denom, polymorphic))
+          continue;
         const std::uint32_t b = block_of_variant[c.first_variant + v];
         bs.numer[b] += numer;
         bs.denom[b] += denom;

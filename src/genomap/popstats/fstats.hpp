@@ -4,10 +4,10 @@
 //   f4(A,B;C,D)  = (a-b)(c-d)
 //   D(A,B;C,D)   = sum (a-b)(c-d) / sum (a+b-2ab)(c+d-2cd)
 // per variant, where a is the allele-1 frequency of A among its n_A called alleles and
-// h_A = x(n_A-x)/(n_A(n_A-1)) the unbiased estimate of a(1-a); averaged over the variants where every population
-// of the statistic has calls. Standard errors by the weighted block jackknife over contiguous blocks.
-// f2 for all pairs is accumulated per block (as ADMIXTOOLS 2 precomputes it), so f3 and f4 of any populations
-// follow from f2 sums: f3(C;A,B) = (f2(C,A) + f2(C,B) - f2(A,B)) / 2 on a common set of variants.
+// h_A = x(n_A-x)/(n_A(n_A-1)) the unbiased estimate of a(1-a); averaged over the variants where every
+// population of the statistic has calls. Standard errors by the weighted block jackknife over contiguous
+// blocks. f2 for all pairs is accumulated per block (as ADMIXTOOLS 2 precomputes it), so f3 and f4 of any
+// populations follow from f2 sums: f3(C;A,B) = (f2(C,A) + f2(C,B) - f2(A,B)) / 2 on a common set of variants.
 #pragma once
 #include <array>
 #include <cstddef>
@@ -32,16 +32,16 @@ const char* statistic_name(StatisticKind kind);
 
 // Parses "C;A,B" (f3) or "A,B;C,D" (f4, D) against the population names; throws Error naming `where` for an
 // unknown label, a malformed list or a population repeated within one statistic.
-StatisticRequest parse_statistic(StatisticKind kind, const std::string& text, const PopulationAssignment& pops,
-                                 const std::string& where);
+StatisticRequest parse_statistic(StatisticKind kind, const std::string& text,
+                                 const PopulationAssignment& pops, const std::string& where);
 // Reads a list file as ADMIXTOOLS does: qp3Pop lines "A B C" mean f3(C; A, B); qpDstat lines "A B C D" mean
 // f4/D(A, B; C, D). Blank lines and lines starting with '#' are skipped. Errors name file and line.
 std::vector<StatisticRequest> read_statistic_file(StatisticKind kind, const std::string& path,
                                                   const PopulationAssignment& pops);
 
 struct FstatsOptions {
-  // ADMIXTOOLS 1 conventions: f3 divided by the target's 2 h_C (qp3Pop's normalization), and values reported as
-  // the bias-corrected jackknife estimate rather than the full-data ratio.
+  // ADMIXTOOLS 1 conventions: f3 divided by the target's 2 h_C (qp3Pop's normalization), and values reported
+  // as the bias-corrected jackknife estimate rather than the full-data ratio.
   bool qp_compat = false;
 };
 

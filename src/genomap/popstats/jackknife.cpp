@@ -50,23 +50,28 @@ BlockSpec parse_block_spec(const std::string& text, const BlockSpec& fallback) {
   std::string number = text;
   double scale = 0;
   auto ends_with = [&](const std::string& suffix) {
-    if (number.size() > suffix.size() && number.compare(number.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    if (number.size() > suffix.size() &&
+        number.compare(number.size() - suffix.size(), suffix.size(), suffix) == 0) {
       number.resize(number.size() - suffix.size());
       return true;
     }
     return false;
   };
-  if (ends_with("cM") || ends_with("cm")) scale = 0.01;
-  else if (ends_with("morgan") || ends_with("M")) scale = 1.0;
+  if (ends_with("cM") || ends_with("cm"))
+    scale = 0.01;
+  else if (ends_with("morgan") || ends_with("M"))
+    scale = 1.0;
   double value = 0;
   if (!parse_double(number, value) || !(value > 0))
-    throw Error("--block-size: expected a positive number of variants, or a distance such as 5cM or 0.05M (got '" +
-                text + "')");
+    throw Error(
+        "--block-size: expected a positive number of variants, or a distance such as 5cM or 0.05M (got '" +
+        text + "')");
   if (scale > 0) {
     spec.genetic = true;
     spec.morgans = value * scale;
   } else {
-    if (value != std::floor(value)) throw Error("--block-size: a variant count must be a whole number (got '" + text + "')");
+    if (value != std::floor(value))
+      throw Error("--block-size: a variant count must be a whole number (got '" + text + "')");
     spec.genetic = false;
     spec.variants = static_cast<std::size_t>(value);
   }

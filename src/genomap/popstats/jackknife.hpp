@@ -10,9 +10,9 @@
 namespace genomap {
 
 struct JackknifeEstimate {
-  double value = 0;       // the full-data ratio: sum of numerators / sum of denominators
-  double jackknife = 0;   // the bias-corrected jackknife estimate (what ADMIXTOOLS 1 reports)
-  double se = 0;          // NaN with fewer than two non-empty blocks
+  double value = 0;          // the full-data ratio: sum of numerators / sum of denominators
+  double jackknife = 0;      // the bias-corrected jackknife estimate (what ADMIXTOOLS 1 reports)
+  double se = 0;             // NaN with fewer than two non-empty blocks
   std::size_t block_ct = 0;  // non-empty blocks used
 };
 
@@ -22,8 +22,9 @@ struct JackknifeEstimate {
 JackknifeEstimate ratio_jackknife(const std::vector<double>& numer, const std::vector<double>& denom,
                                   const std::vector<double>& weight);
 
-// How contiguous jackknife blocks are cut: by variant count, or by genetic distance (in Morgans) as ADMIXTOOLS
-// does (a block ends at a chromosome change or once a variant lies `morgans` or more past the block's first).
+// How contiguous jackknife blocks are cut: by variant count, or by genetic distance (in Morgans) as
+// ADMIXTOOLS does (a block ends at a chromosome change or once a variant lies `morgans` or more past the
+// block's first).
 struct BlockSpec {
   bool genetic = false;
   std::size_t variants = 1000;
@@ -33,8 +34,9 @@ struct BlockSpec {
 // Parses "500" (variants), "5cM" or "0.05M"/"0.05morgan"; throws Error on anything else. Empty: `fallback`.
 BlockSpec parse_block_spec(const std::string& text, const BlockSpec& fallback);
 
-// Scale that turns a variant table's genetic positions into Morgans: "cm" 0.01, "morgan" 1, "auto" as ADMIXTOOLS
-// decides (centimorgans when any position exceeds 100, else Morgans). Throws Error on an unknown unit.
+// Scale that turns a variant table's genetic positions into Morgans: "cm" 0.01, "morgan" 1, "auto" as
+// ADMIXTOOLS decides (centimorgans when any position exceeds 100, else Morgans). Throws Error on an unknown
+// unit.
 double genetic_unit_scale(const std::vector<Variant>& variants, const std::string& unit);
 bool has_genetic_positions(const std::vector<Variant>& variants);
 

@@ -64,8 +64,8 @@ PopulationCountPass plink_population_pass(const Dataset& data, const PopulationA
 }
 
 PopulationCountPass eigenstrat_population_pass(const EigenstratReader& reader, const std::vector<bool>& keep,
-                                               const std::vector<std::int32_t>& pop_of_sample, std::size_t pop_ct,
-                                               const Context& ctx) {
+                                               const std::vector<std::int32_t>& pop_of_sample,
+                                               std::size_t pop_ct, const Context& ctx) {
   return [&reader, &keep, &pop_of_sample, pop_ct, &ctx](const PopulationCountsSink& sink) {
     constexpr std::size_t kBlock = 4096;
     std::size_t total = 0;

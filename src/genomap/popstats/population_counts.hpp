@@ -1,5 +1,6 @@
 // Genotype counts per population, block by block: what every population statistic (Fst, f2/f3/f4, D) reads.
-// A pass over PLINK or EIGENSTRAT input yields the same PopulationCounts, so the statistics do not care which.
+// A pass over PLINK or EIGENSTRAT input yields the same PopulationCounts, so the statistics do not care
+// which.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -49,7 +50,7 @@ PopulationCountPass plink_population_pass(const Dataset& data, const PopulationA
 // A pass over an EIGENSTRAT .geno, keeping the variants with keep[variant] true (all when empty);
 // `pop_of_sample` is per .ind row. `reader`, `keep` and `pop_of_sample` must outlive the returned function.
 PopulationCountPass eigenstrat_population_pass(const EigenstratReader& reader, const std::vector<bool>& keep,
-                                               const std::vector<std::int32_t>& pop_of_sample, std::size_t pop_ct,
-                                               const Context& ctx);
+                                               const std::vector<std::int32_t>& pop_of_sample,
+                                               std::size_t pop_ct, const Context& ctx);
 
 }  // namespace genomap

@@ -13,8 +13,8 @@ namespace genomap {
 std::uint32_t PopulationAssignment::index_of(const std::string& name, const std::string& where) const {
   for (std::size_t i = 0; i < names.size(); ++i)
     if (names[i] == name) return static_cast<std::uint32_t>(i);
-  throw Error(fmt::format("{}: unknown population '{}' (not in the population labels of the analysed samples)",
-                          where, name));
+  throw Error(fmt::format(
+      "{}: unknown population '{}' (not in the population labels of the analysed samples)", where, name));
 }
 
 void PopulationAssignment::require_min_size(std::uint32_t min_size, const std::string& source,
@@ -22,8 +22,8 @@ void PopulationAssignment::require_min_size(std::uint32_t min_size, const std::s
   for (std::size_t i = 0; i < names.size(); ++i)
     if (sizes[i] < min_size)
       throw Error(source, 0,
-                  fmt::format("population '{}' has {} sample{}; {} needs at least {} per population", names[i],
-                              sizes[i], sizes[i] == 1 ? "" : "s", why, min_size));
+                  fmt::format("population '{}' has {} sample{}; {} needs at least {} per population",
+                              names[i], sizes[i], sizes[i] == 1 ? "" : "s", why, min_size));
 }
 
 namespace {
@@ -60,7 +60,8 @@ bool natural_less(const std::string& a, const std::string& b) {
 void PopulationAssignment::sort_by_name() {
   std::vector<std::size_t> order(names.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return natural_less(names[a], names[b]); });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return natural_less(names[a], names[b]); });
   std::vector<std::int32_t> new_index(names.size());
   std::vector<std::string> new_names(names.size());
   std::vector<std::uint32_t> new_sizes(names.size());
@@ -78,10 +79,12 @@ void PopulationAssignment::sort_by_name() {
 namespace {
 
 bool is_missing_label(std::string_view label) {
-  return label == "NA" || label == "-9" || label == "." || label == "NONE";  // NONE: plink2's missing category
+  return label == "NA" || label == "-9" || label == "." ||
+         label == "NONE";  // NONE: plink2's missing category
 }
 
-// Builds the assignment from one optional label per analysed sample, naming populations in order of appearance.
+// Builds the assignment from one optional label per analysed sample, naming populations in order of
+// appearance.
 PopulationAssignment from_labels(const std::vector<std::string>& labels, const std::vector<bool>& has_label) {
   PopulationAssignment out;
   out.pop_of_sample.assign(labels.size(), -1);
@@ -105,8 +108,8 @@ PopulationAssignment from_labels(const std::vector<std::string>& labels, const s
 }  // namespace
 
 PopulationAssignment read_population_file(const std::string& path, const std::string& column,
-                                          const SampleTable& samples, const std::vector<std::uint32_t>& selected_uidx,
-                                          bool match_fid) {
+                                          const SampleTable& samples,
+                                          const std::vector<std::uint32_t>& selected_uidx, bool match_fid) {
   LineReader reader(path);
   std::string line;
   std::vector<std::string_view> header;
@@ -114,16 +117,19 @@ PopulationAssignment read_population_file(const std::string& path, const std::st
     header = split_whitespace(line);
     if (!header.empty()) break;
   }
-  if (header.empty()) throw Error(path, 0, "empty population file (a header line such as 'FID IID POP' is needed)");
+  if (header.empty())
+    throw Error(path, 0, "empty population file (a header line such as 'FID IID POP' is needed)");
   std::string first(header[0]);
   if (!first.empty() && first[0] == '#') first.erase(0, 1);
   std::size_t fid_col = SIZE_MAX, iid_col = 0;
   if (first == "FID") {
-    if (header.size() < 2 || header[1] != "IID") reader.fail("header starts with FID but its second column is not IID");
+    if (header.size() < 2 || header[1] != "IID")
+      reader.fail("header starts with FID but its second column is not IID");
     fid_col = 0;
     iid_col = 1;
   } else if (first != "IID") {
-    reader.fail("header must start with '#FID IID', 'FID IID' or 'IID' (found '" + std::string(header[0]) + "')");
+    reader.fail("header must start with '#FID IID', 'FID IID' or 'IID' (found '" + std::string(header[0]) +
+                "')");
   }
   std::size_t pop_col = SIZE_MAX;
   for (std::size_t c = 0; c < header.size(); ++c)
@@ -132,7 +138,8 @@ PopulationAssignment read_population_file(const std::string& path, const std::st
   const std::size_t needed = std::max(pop_col, std::max(iid_col, fid_col == SIZE_MAX ? 0 : fid_col)) + 1;
 
   std::vector<std::int64_t> idx_of_uidx(samples.size(), -1);
-  for (std::size_t i = 0; i < selected_uidx.size(); ++i) idx_of_uidx[selected_uidx[i]] = static_cast<std::int64_t>(i);
+  for (std::size_t i = 0; i < selected_uidx.size(); ++i)
+    idx_of_uidx[selected_uidx[i]] = static_cast<std::int64_t>(i);
   std::vector<std::string> labels(selected_uidx.size());
   std::vector<bool> has_label(selected_uidx.size(), false);
   std::vector<bool> seen(samples.size(), false);

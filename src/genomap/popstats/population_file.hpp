@@ -1,5 +1,6 @@
 // Population labels for the analysed samples, read from a sample table (plink2 style: a header line
-// `#FID IID POP ...`, `FID IID POP ...` or `IID POP ...`, whitespace-separated) or taken from an EIGENSTRAT .ind.
+// `#FID IID POP ...`, `FID IID POP ...` or `IID POP ...`, whitespace-separated) or taken from an EIGENSTRAT
+// .ind.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -24,12 +25,14 @@ struct PopulationAssignment {
   void require_min_size(std::uint32_t min_size, const std::string& source, const std::string& why) const;
 };
 
-// Reads the population column `column` (e.g. "POP") of `path`. Rows are matched to `samples` by IID, and by FID
-// too when the file has an FID column and `match_fid` is true. A row naming a sample absent from `samples` is an
-// Error naming file and line; rows of samples outside `selected_uidx` (removed by filters) are ignored. Labels
-// NA, NONE, -9 and . mean "no population". Populations that end up with no analysed sample are dropped.
+// Reads the population column `column` (e.g. "POP") of `path`. Rows are matched to `samples` by IID, and by
+// FID too when the file has an FID column and `match_fid` is true. A row naming a sample absent from
+// `samples` is an Error naming file and line; rows of samples outside `selected_uidx` (removed by filters)
+// are ignored. Labels NA, NONE, -9 and . mean "no population". Populations that end up with no analysed
+// sample are dropped.
 PopulationAssignment read_population_file(const std::string& path, const std::string& column,
-                                          const SampleTable& samples, const std::vector<std::uint32_t>& selected_uidx,
+                                          const SampleTable& samples,
+                                          const std::vector<std::uint32_t>& selected_uidx,
                                           bool match_fid = true);
 
 // One label per analysed sample (e.g. EIGENSTRAT .ind column 3); empty labels are unassigned.
