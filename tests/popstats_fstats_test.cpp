@@ -184,7 +184,8 @@ TEST(PopstatsFstats, StatisticsMatchDirectFormulasOnHandMadePopulations) {
   write_plink(dir + "/x", g);
   const std::string common = "fstats --bfile " + dir + "/x --pop " + dir +
                              "/x.pop --block-size 20 --f3 'C;A,B' "
-                             "--f3 'E;D,A' --f4 'A,B;C,D' --f4 'E,C;B,A' --d 'A,B;C,D' --d 'E,C;B,A' --out ";
+                             "--f3 'E;D,A' --f4 'A,B;C,D' --f4 'E,C;B,A' --d 'A,B;C,D' --d 'E,C;B,A' "
+                             "--f4-ratio 'A,E;B,C/A,E;D,C' --out ";
   auto r = run_genomap(common + dir + "/plain");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = run_genomap(common + dir + "/qp --qp-compat");
@@ -252,6 +253,24 @@ TEST(PopstatsFstats, StatisticsMatchDirectFormulasOnHandMadePopulations) {
     baba = pa * (1 - pb) * pc * (1 - pd) + (1 - pa) * pb * (1 - pc) * pd;
     abba = (1 - pa) * pb * pc * (1 - pd) + pa * (1 - pb) * (1 - pc) * pd;
   };
+  // f4 ratio: ratio of the two f4 sums, read from the .f4ratio file.
+  {
+    std::map<std::string, std::map<std::string, double>> ratio;
+    const auto t = read_table(dir + "/plain.f4ratio");
+    ASSERT_EQ(t.rows.size(), 1u);
+    for (const char* col : {"VALUE", "SE", "Z", "N_SNPS", "N_BLOCKS"})
+      ratio["f4ratio"][col] = t.number(0, col);
+    check(
+        "f4ratio", ratio,
+        [&](std::size_t v, double& n, double& d) {
+          double abba, baba;
+          patterns("A", "E", "B", "C", abba, baba, v);
+          n = baba - abba;
+          patterns("A", "E", "D", "C", abba, baba, v);
+          d = baba - abba;
+        },
+        false);
+  }
   for (auto q : std::vector<std::vector<std::string>>{{"A", "B", "C", "D"}, {"E", "C", "B", "A"}}) {
     const std::string key = "(" + q[0] + "," + q[1] + "," + q[2] + "," + q[3] + ")";
     check(
@@ -330,7 +349,7 @@ TEST(PopstatsFstats, Panel7MatchesAdmixtoolsQp3PopAndQpDstat) {
   std::vector<std::size_t> rows;
   for (std::size_t i = 0; i < expected.rows.size(); ++i) {
     const std::string stat = expected.text(i, "statistic");
-    if (stat == "f4ratio") continue;  // f4 ratios are not computed by genomap fstats
+    if (stat == "f4ratio") continue;  // checked below through the qpF4ratio list file
     args += " --" + std::string(stat == "D" ? "d" : stat) + " '" +
             request_of(stat, expected.text(i, "populations")) + "'";
     rows.push_back(i);
@@ -366,6 +385,32 @@ TEST(PopstatsFstats, Panel7MatchesAdmixtoolsQp3PopAndQpDstat) {
     ASSERT_TRUE(ours.count(key)) << key;
     EXPECT_EQ(row.at("VALUE"), ours.at(key).at("VALUE")) << key;
   }
+  // qpF4ratio: alpha = f4(A,O;X,C) / f4(A,O;B,C), value, SE and Z as printed (6, 6 and 3 decimals).
+  r = run_genomap("fstats --eigenstrat " + data_path("human_origins_panel7/panel7") +
+                  " --qp-compat --f4-ratio-file " + expected_dir + "/list_qpF4ratio --out " + dir + "/ratio");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto ratios = read_table(dir + "/ratio.f4ratio");
+  ASSERT_EQ(ratios.rows.size(), 2u);
+  std::size_t checked = 0;
+  for (std::size_t i = 0; i < expected.rows.size(); ++i) {
+    if (expected.text(i, "statistic") != "f4ratio") continue;
+    const std::string& pops = expected.text(i, "populations");  // f4(A,O;X,C)/f4(A,O;B,C)
+    for (std::size_t k = 0; k < ratios.rows.size(); ++k) {
+      const std::string ours_pops = "f4(" + ratios.text(k, "POP1") + "," + ratios.text(k, "POP2") + ";" +
+                                    ratios.text(k, "POP3") + "," + ratios.text(k, "POP4") + ")/f4(" +
+                                    ratios.text(k, "POP5") + "," + ratios.text(k, "POP6") + ";" +
+                                    ratios.text(k, "POP7") + "," + ratios.text(k, "POP8") + ")";
+      if (ours_pops != pops) continue;
+      ++checked;
+      EXPECT_NEAR(ratios.number(k, "VALUE"), expected.number(i, "value"),
+                  5.1e-7 + 5e-6 * expected.number(i, "value"));
+      EXPECT_NEAR(ratios.number(k, "SE"), expected.number(i, "std_err"),
+                  5.1e-7 + 5e-6 * expected.number(i, "std_err"));
+      EXPECT_NEAR(ratios.number(k, "Z"), expected.number(i, "Z"), 5.1e-4 + 5e-6 * expected.number(i, "Z"));
+      EXPECT_EQ(ratios.number(k, "N_SNPS"), expected.number(i, "n_snps"));
+    }
+  }
+  EXPECT_EQ(checked, 2u);
 }
 
 // ---- PLINK and EIGENSTRAT input agree ----
@@ -513,6 +558,14 @@ TEST_F(PopstatsFstatsBadInput, UnknownPopulationInF3) {
 TEST_F(PopstatsFstatsBadInput, MalformedAndRepeatedStatistics) {
   expect_failure(run("--f4 'A,B,C,D'"), "--f4: cannot read 'A,B,C,D' as f4 (expected \"A,B;C,D\")");
   expect_failure(run("--d 'A,B;C,A'"), "--d: population 'A' appears twice in one D statistic");
+}
+
+TEST_F(PopstatsFstatsBadInput, F4RatioListLayout) {
+  test::write_text(dir_ + "/ratio", "A B : C D :: A B : E D\nA B C D A B E D\n");
+  before_ = test::list_files(dir_);
+  expect_failure(run("--f4-ratio-file " + dir_ + "/ratio"),
+                 dir_ + "/ratio:2: expected 'A O : X C :: A O : B C' (qpF4ratio list layout)");
+  expect_failure(run("--f4-ratio 'A,B;C,D'"), "--f4-ratio: cannot read 'A,B;C,D' as f4ratio");
 }
 
 TEST_F(PopstatsFstatsBadInput, ListFileErrorsNameFileAndLine) {

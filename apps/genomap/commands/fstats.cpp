@@ -22,8 +22,8 @@ struct FstatsCommandOptions {
   std::string eigenstrat;
   std::string pop_file;
   std::string pop_column = "POP";
-  std::vector<std::string> f3, f4, d;
-  std::vector<std::string> f3_file, f4_file, d_file;
+  std::vector<std::string> f3, f4, d, f4_ratio;
+  std::vector<std::string> f3_file, f4_file, d_file, f4_ratio_file;
   std::string outgroup_f3;
   std::string block_size;
   std::string genetic_unit = "auto";
@@ -37,7 +37,8 @@ std::string format_value(double x) { return std::isfinite(x) ? fmt::format("{:.6
 void write_statistic(std::FILE* f, const StatisticResult& r, const PopulationAssignment& pops) {
   const std::size_t k = population_count(r.request.kind);
   fmt::print(f, "{}", statistic_name(r.request.kind));
-  for (std::size_t i = 0; i < 4; ++i) fmt::print(f, "\t{}", i < k ? pops.names[r.request.pops[i]] : ".");
+  for (std::size_t i = 0; i < std::max<std::size_t>(k, 4); ++i)
+    fmt::print(f, "\t{}", i < k ? pops.names[r.request.pops[i]] : ".");
   fmt::print(f, "\t{}\t{}\t{}\t{}\t{}\n", format_value(r.value), format_value(r.se), format_value(r.z),
              r.snp_ct, r.block_ct);
 }
@@ -118,12 +119,15 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
   for (const auto& s : o.f3) requests.push_back(parse_statistic(StatisticKind::F3, s, pops, "--f3"));
   for (const auto& s : o.f4) requests.push_back(parse_statistic(StatisticKind::F4, s, pops, "--f4"));
   for (const auto& s : o.d) requests.push_back(parse_statistic(StatisticKind::D, s, pops, "--d"));
+  for (const auto& s : o.f4_ratio)
+    requests.push_back(parse_statistic(StatisticKind::F4Ratio, s, pops, "--f4-ratio"));
   auto append = [&](std::vector<StatisticRequest> more) {
     requests.insert(requests.end(), more.begin(), more.end());
   };
   for (const auto& path : o.f3_file) append(read_statistic_file(StatisticKind::F3, path, pops));
   for (const auto& path : o.f4_file) append(read_statistic_file(StatisticKind::F4, path, pops));
   for (const auto& path : o.d_file) append(read_statistic_file(StatisticKind::D, path, pops));
+  for (const auto& path : o.f4_ratio_file) append(read_statistic_file(StatisticKind::F4Ratio, path, pops));
   if (!o.outgroup_f3.empty()) {
     const std::uint32_t out = pops.index_of(o.outgroup_f3, "--outgroup-f3");
     for (std::uint32_t a = 0; a < pops.pop_ct(); ++a)
@@ -158,12 +162,26 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
   std::FILE* f2 = inv.outputs().open(".f2").stream();
   fmt::print(f2, "{}", header);
   for (const auto& r : result.f2) write_statistic(f2, r, pops);
-  if (!requests.empty()) {
-    std::FILE* f = inv.outputs().open(".fstats").stream();
-    fmt::print(f, "{}", header);
-    for (const auto& r : result.requested) write_statistic(f, r, pops);
+  std::FILE* f = nullptr;
+  std::FILE* ratios = nullptr;
+  for (const auto& r : result.requested) {
+    if (r.request.kind == StatisticKind::F4Ratio) {
+      if (!ratios) {
+        ratios = inv.outputs().open(".f4ratio").stream();
+        fmt::print(
+            ratios,
+            "#STATISTIC\tPOP1\tPOP2\tPOP3\tPOP4\tPOP5\tPOP6\tPOP7\tPOP8\tVALUE\tSE\tZ\tN_SNPS\tN_BLOCKS\n");
+      }
+      write_statistic(ratios, r, pops);
+      continue;
+    }
+    if (!f) {
+      f = inv.outputs().open(".fstats").stream();
+      fmt::print(f, "{}", header);
+    }
+    write_statistic(f, r, pops);
   }
-  inv.log().phase_done("write .f2/.fstats");
+  inv.log().phase_done("write outputs");
 }
 
 const bool registered = register_command(
@@ -184,6 +202,10 @@ const bool registered = register_command(
        app.add_option("--f3-file", o->f3_file, "qp3Pop list: lines 'A B C' = f3(C;A,B) (repeatable)");
        app.add_option("--f4-file", o->f4_file, "qpDstat list: lines 'A B C D' = f4(A,B;C,D) (repeatable)");
        app.add_option("--d-file", o->d_file, "qpDstat list: lines 'A B C D' = D(A,B;C,D) (repeatable)");
+       app.add_option("--f4-ratio", o->f4_ratio,
+                      "f4(A,B;C,D)/f4(E,F;G,H) as \"A,B;C,D/E,F;G,H\" (repeatable)");
+       app.add_option("--f4-ratio-file", o->f4_ratio_file,
+                      "qpF4ratio list: lines 'A O : X C :: A O : B C' (repeatable)");
        app.add_option("--outgroup-f3", o->outgroup_f3,
                       "Outgroup f3(O;A,B) for every pair A,B of the other populations");
        app.add_option(

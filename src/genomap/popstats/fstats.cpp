@@ -17,6 +17,8 @@ std::size_t population_count(StatisticKind kind) {
       return 2;
     case StatisticKind::F3:
       return 3;
+    case StatisticKind::F4Ratio:
+      return 8;
     default:
       return 4;
   }
@@ -30,6 +32,8 @@ const char* statistic_name(StatisticKind kind) {
       return "f3";
     case StatisticKind::F4:
       return "f4";
+    case StatisticKind::F4Ratio:
+      return "f4ratio";
     default:
       return "D";
   }
@@ -50,7 +54,7 @@ StatisticRequest make_request(StatisticKind kind, const std::vector<std::string>
   r.kind = kind;
   for (std::size_t i = 0; i < names.size(); ++i) {
     r.pops[i] = pops.index_of(names[i], where);
-    for (std::size_t j = 0; j < i; ++j)
+    for (std::size_t j = i / 4 * 4; j < i; ++j)  // distinct within a quartet (f4 ratio: two quartets)
       if (r.pops[j] == r.pops[i])
         throw Error(fmt::format("{}: population '{}' appears twice in one {} statistic", where, names[i],
                                 statistic_name(kind)));
@@ -62,6 +66,24 @@ StatisticRequest make_request(StatisticKind kind, const std::vector<std::string>
 
 StatisticRequest parse_statistic(StatisticKind kind, const std::string& text,
                                  const PopulationAssignment& pops, const std::string& where) {
+  if (kind == StatisticKind::F4Ratio) {
+    const auto parts = split_on(text, '/');
+    StatisticRequest num, den;
+    try {
+      if (parts.size() != 2) throw Error("");
+      num = parse_statistic(StatisticKind::F4, std::string(parts[0]), pops, where);
+      den = parse_statistic(StatisticKind::F4, std::string(parts[1]), pops, where);
+    } catch (const Error& e) {
+      if (std::string(e.what()).find("unknown population") != std::string::npos ||
+          std::string(e.what()).find("appears twice") != std::string::npos)
+        throw;
+      throw Error(fmt::format("{}: cannot read '{}' as f4ratio (expected \"A,B;C,D/E,F;G,H\")", where, text));
+    }
+    StatisticRequest r;
+    r.kind = kind;
+    for (std::size_t i = 0; i < 4; ++i) r.pops[i] = num.pops[i], r.pops[4 + i] = den.pops[i];
+    return r;
+  }
   const auto halves = split_on(text, ';');
   std::vector<std::string> names;
   bool ok = halves.size() == 2;
@@ -88,6 +110,12 @@ std::vector<StatisticRequest> read_statistic_file(StatisticKind kind, const std:
   while (reader.next(line)) {
     auto fields = split_whitespace(line);
     if (fields.empty() || fields[0].front() == '#') continue;
+    if (kind == StatisticKind::F4Ratio) {
+      // qpF4ratio: "A O : X C :: A O : B C"
+      const bool layout = fields.size() == 11 && fields[2] == ":" && fields[5] == "::" && fields[8] == ":";
+      if (!layout) reader.fail("expected 'A O : X C :: A O : B C' (qpF4ratio list layout)");
+      fields = {fields[0], fields[1], fields[3], fields[4], fields[6], fields[7], fields[9], fields[10]};
+    }
     if (fields.size() != k)
       reader.fail(fmt::format("expected {} population names, found {}", k, fields.size()));
     std::vector<std::string> names(fields.begin(), fields.end());
@@ -114,7 +142,8 @@ struct PopulationFrequency {
 bool statistic_term(const StatisticRequest& r, const PopulationFrequency* f, bool qp_compat, double& numer,
                     double& denom, bool& polymorphic) {
   const std::size_t k = population_count(r.kind);
-  const std::size_t min_alleles = (r.kind == StatisticKind::F4 || r.kind == StatisticKind::D) ? 1 : 2;
+  const std::size_t min_alleles =
+      (r.kind == StatisticKind::F4 || r.kind == StatisticKind::D || r.kind == StatisticKind::F4Ratio) ? 1 : 2;
   for (std::size_t i = 0; i < k; ++i)
     if (f[r.pops[i]].n < static_cast<double>(min_alleles)) return false;
   const auto& a = f[r.pops[0]];
@@ -132,6 +161,12 @@ bool statistic_term(const StatisticRequest& r, const PopulationFrequency* f, boo
       // qp3Pop counts a variant when the mean frequency of the three populations is inside (1e-4, 1 - 1e-4).
       const double mean = (a.p + b.p + c.p) / 3;
       polymorphic = mean >= 1e-4 && mean <= 1 - 1e-4;
+      break;
+    }
+    case StatisticKind::F4Ratio: {
+      const auto* q = r.pops.data();
+      numer = (f[q[0]].p - f[q[1]].p) * (f[q[2]].p - f[q[3]].p);
+      denom = (f[q[4]].p - f[q[5]].p) * (f[q[6]].p - f[q[7]].p);
       break;
     }
     case StatisticKind::F4:

@@ -3,6 +3,7 @@
 //   f3(C;A,B)    = (c-a)(c-b) - h_C/n_C          (negative: C is admixed between relatives of A and B)
 //   f4(A,B;C,D)  = (a-b)(c-d)
 //   D(A,B;C,D)   = sum (a-b)(c-d) / sum (a+b-2ab)(c+d-2cd)
+//   f4 ratio     = sum f4(A,O;X,C) / sum f4(A,O;B,C)   (admixture proportion, qpF4ratio; any two quartets)
 // per variant, where a is the allele-1 frequency of A among its n_A called alleles and
 // h_A = x(n_A-x)/(n_A(n_A-1)) the unbiased estimate of a(1-a); averaged over the variants where every
 // population of the statistic has calls. Standard errors by the weighted block jackknife over contiguous
@@ -20,22 +21,24 @@
 
 namespace genomap {
 
-enum class StatisticKind { F2, F3, F4, D };
+enum class StatisticKind { F2, F3, F4, D, F4Ratio };
 
 struct StatisticRequest {
   StatisticKind kind = StatisticKind::F2;
-  // f2: (A, B); f3: (C, A, B) for f3(C; A, B); f4 and D: (A, B, C, D).
-  std::array<std::uint32_t, 4> pops{};
+  // f2: (A, B); f3: (C, A, B) for f3(C; A, B); f4 and D: (A, B, C, D); f4 ratio: numerator quartet then
+  // denominator quartet.
+  std::array<std::uint32_t, 8> pops{};
 };
 std::size_t population_count(StatisticKind kind);
 const char* statistic_name(StatisticKind kind);
 
-// Parses "C;A,B" (f3) or "A,B;C,D" (f4, D) against the population names; throws Error naming `where` for an
-// unknown label, a malformed list or a population repeated within one statistic.
+// Parses "C;A,B" (f3), "A,B;C,D" (f4, D) or "A,B;C,D/E,F;G,H" (f4 ratio) against the population names; throws
+// Error naming `where` for an unknown label, a malformed list or a population repeated within one statistic.
 StatisticRequest parse_statistic(StatisticKind kind, const std::string& text,
                                  const PopulationAssignment& pops, const std::string& where);
 // Reads a list file as ADMIXTOOLS does: qp3Pop lines "A B C" mean f3(C; A, B); qpDstat lines "A B C D" mean
-// f4/D(A, B; C, D). Blank lines and lines starting with '#' are skipped. Errors name file and line.
+// f4/D(A, B; C, D); qpF4ratio lines "A O : X C :: A O : B C" mean f4(A,O;X,C) / f4(A,O;B,C). Blank lines and
+// lines starting with '#' are skipped. Errors name file and line.
 std::vector<StatisticRequest> read_statistic_file(StatisticKind kind, const std::string& path,
                                                   const PopulationAssignment& pops);
 
