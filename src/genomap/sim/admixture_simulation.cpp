@@ -43,7 +43,6 @@ class ChunkGenerator {
     latent_.assign(2 * members, 0.0);
     allele_.assign(2 * members, 0);
     transmitted_.assign(2 * members, 0);
-    copy_probability_ = o.ld_block > 1 ? std::sqrt(o.ld_r2) : 0.0;
     shape_scale_ = (1.0 - o.fst) / o.fst;
     for (std::size_t m = 0; m < members; ++m) (ped_.members[m].founder() ? founders_ : descendants_).push_back(m);
   }
@@ -98,19 +97,31 @@ class ChunkGenerator {
     var.allele2 = pair[1];
   }
 
-  void draw_population_frequencies(RandomStream& rng, double* freq) const {
+  void draw_population_frequencies(RandomStream& rng, double* freq) {
     const double p = 0.05 + 0.9 * rng.uniform();
+    previous_ancestral_ = ancestral_;
+    ancestral_ = p;
     for (std::size_t k = 0; k < o_.k; ++k) freq[k] = rng.beta(p * shape_scale_, (1.0 - p) * shape_scale_);
   }
 
+  // Two alleles thresholding one shared uniform at frequencies a and b have correlation
+  // r_max = (min(a, b) - ab) / sqrt(a(1-a) b(1-b)); keeping the uniform with probability c gives r = c r_max.
+  // c = sqrt(R) / r_max (at the ancestral frequencies) aims at r^2 = R; where R is out of reach, c = 1.
+  double copy_probability() const {
+    const double a = previous_ancestral_, b = ancestral_;
+    const double r_max = (std::min(a, b) - a * b) / std::sqrt(a * (1 - a) * b * (1 - b));
+    return std::min(1.0, std::sqrt(o_.ld_r2) / r_max);
+  }
+
   void draw_haplotypes(RandomStream& rng, const double* freq, bool block_start) {
-    const bool linked = copy_probability_ > 0 && !block_start;
+    const bool linked = o_.ld_block > 1 && o_.ld_r2 > 0 && !block_start;
+    const double keep = linked ? copy_probability() : 0.0;
     for (std::size_t m : founders_) {
       const double* q = ped_.q(m);
       double theta = 0;
       for (std::size_t k = 0; k < o_.k; ++k) theta += q[k] * freq[k];
       for (std::size_t h = 2 * m; h < 2 * m + 2; ++h) {
-        if (!linked || rng.uniform() >= copy_probability_) latent_[h] = rng.uniform();
+        if (!linked || rng.uniform() >= keep) latent_[h] = rng.uniform();
         allele_[h] = latent_[h] < theta ? 1 : 0;
       }
     }
@@ -139,7 +150,7 @@ class ChunkGenerator {
   std::vector<double> latent_;             // per haplotype: the uniform behind its current allele
   std::vector<std::uint8_t> allele_;       // per haplotype: 1 = allele 1
   std::vector<std::uint8_t> transmitted_;  // per descendant haplotype: which parental haplotype it carries
-  double copy_probability_ = 0;
+  double ancestral_ = 0.5, previous_ancestral_ = 0.5;  // p of this and the previous variant
   double shape_scale_ = 0;
 };
 

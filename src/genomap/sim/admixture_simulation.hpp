@@ -8,9 +8,11 @@
 //   population frequency P_jk ~ Beta(p_j (1-F)/F, (1-p_j)(1-F)/F)   (Balding and Nichols 1995);
 //   each allele copy of founder i draws its population z ~ Q_i, then allele 1 with probability P_jz; summed over
 //   z this is allele 1 with probability theta_ij = sum_k Q_ik P_jk, which is what is drawn (Pritchard et al. 2000).
-// LD: within blocks of L variants each haplotype keeps its latent uniform from the previous variant with
-// probability sqrt(R) and draws a fresh one otherwise, so the allele frequencies stay exactly theta_ij while
-// neighbouring variants of similar frequency have r^2 close to R.
+// LD: an allele is "latent uniform < theta_ij". Within blocks of L variants each haplotype keeps its latent
+// uniform from the previous variant with probability c and draws a fresh one otherwise, so allele frequencies stay
+// exactly theta_ij while neighbouring variants become correlated; c is set from the two ancestral frequencies so
+// that r^2 is about R where that is reachable (the highest r between alleles of frequencies a < b is
+// sqrt(a(1-b) / (b(1-a)))). Blocks restart at each chromosome; variants in different blocks are unlinked.
 // Relatives inherit one haplotype of each parent, chosen afresh at every LD block (every variant without LD).
 #pragma once
 #include "genomap/core/context.hpp"
