@@ -1,0 +1,132 @@
+// genomap fst: pairwise Fst between populations (Hudson or Weir-Cockerham), as plink2 --fst writes it, with
+// block-jackknife standard errors and the share of genetic variance between populations.
+#include "genomap/popstats/fst.hpp"
+
+#include <fmt/format.h>
+
+#include "command_registry.hpp"
+#include "genomap/core/error.hpp"
+#include "genomap/geno/chromosome.hpp"
+#include "genomap/popstats/population_file.hpp"
+#include "invocation.hpp"
+
+namespace genomap::cli {
+namespace {
+
+struct FstCommandOptions {
+  InputOptions input;
+  std::string pop_file;
+  std::string pop_column = "POP";
+  std::string method = "hudson";
+  std::size_t block_size = 500;
+  bool per_variant = false;
+};
+
+void run_fst(const FstCommandOptions& o, Invocation& inv) {
+  FstOptions options;
+  if (o.method == "hudson")
+    options.method = FstMethod::Hudson;
+  else if (o.method == "wc")
+    options.method = FstMethod::WeirCockerham;
+  else
+    throw Error("--method: expected hudson or wc (got '" + o.method + "')");
+  options.block_size = o.block_size;
+  options.per_variant = o.per_variant;
+
+  Dataset data = inv.load_dataset(o.input, Purpose::Ancestry);
+  // plink2's autosomal pass: chromosomes 1-22 and the pseudo-autosomal XY; X, Y and MT are left out.
+  std::vector<std::uint32_t> kept;
+  for (std::uint32_t uidx : data.variant_uidx) {
+    const int code = data.store->variants()[uidx].chrom_code;
+    if ((code >= 1 && code <= 22) || code == kChromXY) kept.push_back(uidx);
+  }
+  if (kept.size() != data.variant_uidx.size())
+    inv.log().note(fmt::format("{} variants on X, Y, MT or unplaced contigs left out (Fst uses 1-22 and XY)",
+                               data.variant_uidx.size() - kept.size()));
+  if (kept.empty()) throw Error(o.input.bfile + ".bim", 0, "no variants on chromosomes 1-22 or XY");
+  data.variant_uidx = std::move(kept);
+
+  PopulationAssignment pops =
+      read_population_file(o.pop_file, o.pop_column, data.store->samples(), data.samples.uidx_list());
+  inv.log().add_input(o.pop_file);
+  pops.sort_by_name();
+  pops.require_min_size(2, o.pop_file, "Fst");
+  if (pops.pop_ct() < 2)
+    throw Error(o.pop_file, 0,
+                fmt::format("{} population among the analysed samples; Fst needs at least 2", pops.pop_ct()));
+  if (pops.unassigned_ct)
+    inv.log().note(fmt::format("{} samples without a population label left out", pops.unassigned_ct));
+  inv.log().note(fmt::format("{} populations, {} variants", pops.pop_ct(), data.variant_ct()));
+
+  PopulationData pd;
+  pd.variants.reserve(data.variant_ct());
+  for (std::size_t v = 0; v < data.variant_ct(); ++v) pd.variants.push_back(data.variant(v));
+  pd.populations = pops;
+  pd.pass = plink_population_pass(data, pd.populations, inv.context());
+  const FstResult result = compute_fst(pd, options, inv.context());
+  inv.log().phase_done("Fst");
+  if (result.no_call_variant_ct)
+    inv.log().note(fmt::format("{} variants without any call skipped", result.no_call_variant_ct));
+
+  const bool wc = options.method == FstMethod::WeirCockerham;
+  const char* column = wc ? "WC_FST" : "HUDSON_FST";
+  std::FILE* f = inv.outputs().open(".fst.summary").stream();
+  fmt::print(f, "#POP1\tPOP2\t{}{}\n", column, options.block_size ? "\tSE" : "");
+  for (const auto& pair : result.pairs) {
+    fmt::print(f, "{}\t{}\t{:.6g}", pops.names[pair.pop1], pops.names[pair.pop2], pair.fst);
+    if (options.block_size) fmt::print(f, "\t{:.6g}", pair.se);
+    fmt::print(f, "\n");
+  }
+  if (options.per_variant) {
+    for (const auto& pair : result.pairs) {
+      std::FILE* v = inv.outputs()
+                         .open(fmt::format(".{}.{}.fst.var", pops.names[pair.pop1], pops.names[pair.pop2]))
+                         .stream();
+      fmt::print(v, "#CHROM\tPOS\tID\tOBS_CT\t{}\n", column);
+      for (std::size_t i = 0; i < pd.variants.size(); ++i) {
+        const Variant& var = pd.variants[i];
+        const FstTerm& t = pair.terms[i];
+        fmt::print(v, "{}\t{}\t{}\t{}\t", var.chrom, var.pos, var.id, pair.called_ct[i]);
+        if (t.valid)
+          fmt::print(v, "{:.6g}\n", t.numer / t.denom);
+        else
+          fmt::print(v, "nan\n");
+      }
+    }
+  }
+  const VarianceShare& share = result.variance_share;
+  std::FILE* a = inv.outputs().open(".fst.amova").stream();
+  fmt::print(a, "#POPULATIONS\tSAMPLES\tVARIANTS\tBETWEEN_SHARE\tSE\tWITHIN_SHARE\tJACKKNIFE_BLOCKS\n");
+  std::size_t samples = 0;
+  for (auto s : pops.sizes) samples += s;
+  fmt::print(a, "{}\t{}\t{}\t{:.6g}\t{:.6g}\t{:.6g}\t{}\n", pops.pop_ct(), samples, share.variant_ct,
+             share.between, share.se, 1 - share.between, share.block_ct);
+  inv.log().note(
+      fmt::format("share of genetic variance between populations (Weir-Cockerham theta over all {} "
+                  "populations): {:.4f} (SE {:.4f}), within: {:.4f}",
+                  pops.pop_ct(), share.between, share.se, 1 - share.between));
+  inv.log().phase_done("write .fst.summary");
+}
+
+const bool registered = register_command(
+    {"fst", "Pairwise Fst between populations (.fst.summary)",
+     [](CLI::App& app) {
+       auto o = std::make_shared<FstCommandOptions>();
+       add_input_options(app, o->input);
+       app.add_option("--pop", o->pop_file,
+                      "Population file: header FID IID POP (or IID POP), matched by IID")
+           ->required();
+       app.add_option("--pop-column", o->pop_column, "Column of --pop holding the population")
+           ->capture_default_str();
+       app.add_option("--method", o->method, "hudson (Bhatia et al. 2013) or wc (Weir & Cockerham 1984)")
+           ->capture_default_str();
+       app.add_option("--block-size", o->block_size,
+                      "Usable variants per jackknife block for the SE column (plink2 blocksize=); 0: no SE")
+           ->capture_default_str();
+       app.add_flag("--per-variant", o->per_variant, "Also write PREFIX.POP1.POP2.fst.var per pair");
+       return Runner([o](Invocation& inv) { run_fst(*o, inv); });
+     },
+     60});
+
+}  // namespace
+}  // namespace genomap::cli
