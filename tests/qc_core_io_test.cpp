@@ -20,6 +20,7 @@
 #include "genomap/geno/sample_table.hpp"
 #include "genomap/geno/variant_table.hpp"
 #include "genomap/io/line_reader.hpp"
+#include "genomap/qc/sample_counters.hpp"
 #include "test_support.hpp"
 
 namespace genomap::test {
@@ -213,6 +214,53 @@ TEST(QcCoreIo, BinaryWaitsPassivelyUnlessTold) {
   EXPECT_EQ(active.output.find("GOMP_SPINCOUNT = '0'"), std::string::npos) << active.output;
   const CommandResult spin = run_command("GOMP_SPINCOUNT=1234 OMP_DISPLAY_ENV=verbose " + bin + " --version");
   EXPECT_NE(spin.output.find("GOMP_SPINCOUNT = '1234'"), std::string::npos) << spin.output;
+}
+
+}  // namespace
+}  // namespace genomap::test
+
+namespace genomap::test {
+namespace {
+
+// The multi-word vertical counters against a per-genotype loop, for counts crossing the 255-variant flush.
+TEST(QcCoreIo, MultiWordSampleCountersMatchNaiveLoop) {
+  std::mt19937_64 rng(11);
+  for (std::size_t variants : {0u, 1u, 2u, 3u, 4u, 254u, 255u, 256u, 1000u}) {
+    constexpr std::size_t W = 8;  // also checks kWordGroup's width below
+    std::vector<std::uint64_t> rows(variants * W);
+    for (auto& x : rows) x = rng() & rng();
+    auto flags = [&](std::size_t v, std::size_t j) { return rows[v * W + j] & 0x5555555555555555ULL; };
+    std::vector<std::uint32_t> fast(32 * W, 7), fast1(32 * W, 7), naive(32 * W, 7);
+    add_sample_flag_counts_words<W>(variants, flags, fast.data());
+    for (std::size_t j = 0; j < W; ++j)
+      add_sample_flag_counts_words<1>(variants, [&](std::size_t v, std::size_t) { return flags(v, j); },
+                                      fast1.data() + 32 * j);
+    for (std::size_t v = 0; v < variants; ++v)
+      for (std::size_t j = 0; j < W; ++j)
+        for (std::size_t s = 0; s < 32; ++s) naive[32 * j + s] += (flags(v, j) >> (2 * s)) & 1u;
+    EXPECT_EQ(fast, naive) << variants << " variants";
+    EXPECT_EQ(fast1, naive) << variants << " variants";
+    std::vector<std::uint32_t> grouped(32 * W, 7);
+    for (std::size_t j = 0; j < W; j += kWordGroup)
+      add_sample_flag_counts_words<kWordGroup>(
+          variants, [&](std::size_t v, std::size_t i) { return flags(v, j + i); }, grouped.data() + 32 * j);
+    EXPECT_EQ(grouped, naive) << variants << " variants";
+  }
+}
+
+TEST(QcCoreIo, WordGroupsCoverEveryWordOnce) {
+  for (std::size_t words : {0u, 1u, 3u, 4u, 5u, 8u, 9u, 313u}) {
+    std::vector<int> seen(words, 0);
+    for_each_word_group(words, 2, [&](std::size_t first, std::size_t width) {
+      EXPECT_TRUE(width == 1 || width == kWordGroup);
+      for (std::size_t j = 0; j < width; ++j) {
+        ASSERT_LT(first + j, words);
+#pragma omp atomic
+        ++seen[first + j];
+      }
+    });
+    EXPECT_EQ(seen, std::vector<int>(words, 1)) << words << " words";
+  }
 }
 
 }  // namespace
