@@ -3,6 +3,7 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <future>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -14,7 +15,9 @@ class RunLog {
   RunLog();
   void set_command_line(std::string command_line) { command_line_ = std::move(command_line); }
   void set_parameters(std::string parameters) { parameters_ = std::move(parameters); }
-  // Records an input file with its size and XXH3-128 hash (hashing is skipped for files over `hash_limit`).
+  // Records an input file with its size and XXH3-128 hash of its whole content. The file must be readable now
+  // (else Error); the hash is computed on a background thread while the run goes on and is waited for by
+  // inputs() and render().
   void add_input(const std::string& path);
   // A free-form line ("324 samples loaded", "12 variants removed by --geno").
   void note(const std::string& line);
@@ -31,15 +34,20 @@ class RunLog {
   // Inputs recorded so far, as "path  <bytes> bytes xxh128:<hex>".
   std::vector<std::string> inputs() const {
     std::lock_guard lock(mutex_);
+    settle_inputs();
     return inputs_;
   }
   std::string render() const;
 
  private:
+  // Fills in the inputs whose hashes are still being computed (mutex_ held).
+  void settle_inputs() const;
+
   mutable std::mutex mutex_;
+  mutable std::vector<std::pair<std::size_t, std::future<std::string>>> pending_inputs_;  // index in inputs_
   std::string command_line_;
   std::string parameters_;
-  std::vector<std::string> inputs_;
+  mutable std::vector<std::string> inputs_;
   std::vector<std::string> notes_;
   std::vector<std::string> timings_;
   std::vector<std::string> outputs_;

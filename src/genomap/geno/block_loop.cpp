@@ -27,6 +27,11 @@ void for_each_block(const Dataset& data, const Context& ctx, std::size_t block_v
   const std::size_t total = range.end - range.begin;
   for (std::size_t first = range.begin; first < range.end; first += block_variants) {
     const std::size_t count = std::min(block_variants, range.end - first);
+    const std::size_t next = first + count;
+    if (next < range.end) {  // the disk reads the next block while this one is counted
+      const std::size_t next_end = std::min(block_variants, range.end - next) + next;
+      data.store->prefetch_rows(data.variant_uidx[next], data.variant_uidx[next_end - 1] + 1);
+    }
     block.load(data, first, count, ctx.threads);
     data.store->release_rows(data.variant_uidx[first], data.variant_uidx[first + count - 1] + 1);
     kernel(block);

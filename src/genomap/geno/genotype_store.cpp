@@ -35,4 +35,9 @@ void GenotypeStore::release_rows(std::size_t first_uidx, std::size_t end_uidx) c
   bed_.release(3 + first_uidx * bytes_per_variant_, (end_uidx - first_uidx) * bytes_per_variant_);
 }
 
+void GenotypeStore::prefetch_rows(std::size_t first_uidx, std::size_t end_uidx) const {
+  if (end_uidx <= first_uidx) return;
+  bed_.will_need(3 + first_uidx * bytes_per_variant_, (end_uidx - first_uidx) * bytes_per_variant_);
+}
+
 }  // namespace genomap

@@ -29,6 +29,8 @@ class GenotypeStore {
   }
   // Hands the pages of rows [first, end) back to the kernel once a pass is done with them.
   void release_rows(std::size_t first_uidx, std::size_t end_uidx) const;
+  // Starts reading rows [first, end) from disk ahead of their use (a hint).
+  void prefetch_rows(std::size_t first_uidx, std::size_t end_uidx) const;
 
   const std::string& bed_path() const { return bed_path_; }
   const std::string& bim_path() const { return bim_path_; }

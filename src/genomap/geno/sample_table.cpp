@@ -30,14 +30,15 @@ std::optional<std::uint32_t> SampleTable::find(const std::string& iid, const std
 }
 
 SampleTable read_fam(const std::string& path) {
-  LineReader reader(path);
+  const std::string text = read_text_file(path);
   std::vector<Sample> samples;
-  std::string line;
   std::unordered_map<std::string, std::size_t> seen;
-  while (reader.next(line)) {
-    auto f = split_whitespace(line);
-    if (f.empty()) continue;
-    if (f.size() != 6) reader.fail(fmt::format("expected 6 columns (FID IID father mother sex phenotype), found {}", f.size()));
+  for_each_line(text, [&](std::string_view line, std::size_t line_number) {
+    auto fail = [&](const std::string& message) { throw Error(path, line_number, message); };
+    std::string_view f[6];
+    const std::size_t fields = split_whitespace(line, f, 6);
+    if (fields == 0) return;
+    if (fields != 6) fail(fmt::format("expected 6 columns (FID IID father mother sex phenotype), found {}", fields));
     Sample s;
     s.fid = f[0];
     s.iid = f[1];
@@ -46,14 +47,13 @@ SampleTable read_fam(const std::string& path) {
     if (f[4] == "1") s.sex = 1;
     else if (f[4] == "2") s.sex = 2;
     else if (f[4] == "0" || f[4] == "-9" || f[4] == "NA") s.sex = 0;
-    else reader.fail("invalid sex code '" + std::string(f[4]) + "' (expected 1, 2 or 0)");
+    else fail("invalid sex code '" + std::string(f[4]) + "' (expected 1, 2 or 0)");
     s.phenotype = f[5];
     auto key = s.fid + '\t' + s.iid;
-    auto [it, inserted] = seen.emplace(key, reader.line_number());
-    if (!inserted)
-      reader.fail(fmt::format("duplicate sample ID '{} {}' (first on line {})", s.fid, s.iid, it->second));
+    auto [it, inserted] = seen.emplace(key, line_number);
+    if (!inserted) fail(fmt::format("duplicate sample ID '{} {}' (first on line {})", s.fid, s.iid, it->second));
     samples.push_back(std::move(s));
-  }
+  });
   if (samples.empty()) throw Error(path, 0, "no samples (empty file)");
   return SampleTable(std::move(samples));
 }

@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -50,6 +51,47 @@ bool LineReader::next(std::string& line) {
 }
 
 void LineReader::fail(const std::string& message) const { throw Error(path_, line_number_, message); }
+
+std::string read_text_file(const std::string& path) {
+  gzFile file = gzopen(path.c_str(), "rb");
+  if (!file) throw Error(path, 0, std::string("cannot open file: ") + std::strerror(errno ? errno : ENOENT));
+  gzbuffer(file, 1 << 20);
+  std::string text;
+  std::size_t used = 0;
+  text.resize(1 << 20);
+  while (true) {
+    if (used == text.size()) text.resize(text.size() * 2);
+    const auto want = static_cast<unsigned>(std::min<std::size_t>(text.size() - used, 1u << 30));
+    const int got = gzread(file, text.data() + used, want);
+    if (got < 0) {
+      int err = 0;
+      std::string msg = gzerror(file, &err);
+      gzclose(file);
+      throw Error(path, 0, "read error: " + msg);
+    }
+    if (got == 0) break;
+    used += static_cast<std::size_t>(got);
+  }
+  gzclose(file);
+  text.resize(used);
+  return text;
+}
+
+std::size_t split_whitespace(std::string_view line, std::string_view* fields, std::size_t max_fields) {
+  std::size_t count = 0, i = 0;
+  const std::size_t n = line.size();
+  const char* p = line.data();
+  while (true) {
+    while (i < n && (p[i] == ' ' || p[i] == '\t')) ++i;
+    if (i >= n) break;
+    std::size_t j = i;
+    while (j < n && p[j] != ' ' && p[j] != '\t') ++j;
+    if (count < max_fields) fields[count] = line.substr(i, j - i);
+    ++count;
+    i = j;
+  }
+  return count;
+}
 
 std::vector<std::string_view> split_whitespace(std::string_view line) {
   std::vector<std::string_view> out;

@@ -60,3 +60,15 @@ void MappedFile::release(std::size_t offset, std::size_t length) const {
 }
 
 }  // namespace genomap
+
+namespace genomap {
+
+void MappedFile::will_need(std::size_t offset, std::size_t length) const {
+  if (!data_ || offset >= size_) return;
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t begin = offset / page * page;
+  const std::size_t end = std::min(size_, offset + length);
+  if (end > begin) ::madvise(const_cast<std::uint8_t*>(data_) + begin, end - begin, MADV_WILLNEED);
+}
+
+}  // namespace genomap

@@ -22,6 +22,8 @@ class MappedFile {
   const std::string& path() const { return path_; }
   // Drops the pages of [offset, offset + length) from this process's resident set (the page cache keeps them).
   void release(std::size_t offset, std::size_t length) const;
+  // Asks the kernel to start reading [offset, offset + length) from disk now (a hint; no effect on the result).
+  void will_need(std::size_t offset, std::size_t length) const;
 
  private:
   std::string path_;

@@ -36,25 +36,27 @@ HeterozygosityResult compute_heterozygosity(const Dataset& data, const Context& 
     }
     result.variants_used += used.size();
     const std::size_t uc = used.size();
-#pragma omp parallel for num_threads(ctx.threads) schedule(static)
-    for (std::ptrdiff_t wi = 0; wi < static_cast<std::ptrdiff_t>(words); ++wi) {
-      const auto w = static_cast<std::size_t>(wi);
-      auto missing_flags = [&](std::size_t k) {
-        const std::uint64_t x = b.row(used[k])[w];
+    for_each_word_group(words, ctx.threads, [&](std::size_t first_word, std::size_t width) {
+      auto missing_flags = [&](std::size_t k, std::size_t j) {
+        const std::uint64_t x = b.row(used[k])[first_word + j];
         return x & ~(x >> 1) & kLowBits;  // code 01
       };
-      add_sample_flag_counts(uc, missing_flags, missing.data() + 32 * w);
-      add_sample_flag_counts(
-          uc,
-          [&](std::size_t k) {
-            const std::uint64_t x = b.row(used[k])[w];
-            return ~(x ^ (x >> 1)) & kLowBits;  // codes 00 and 11
-          },
-          hom.data() + 32 * w);
+      auto hom_flags = [&](std::size_t k, std::size_t j) {
+        const std::uint64_t x = b.row(used[k])[first_word + j];
+        return ~(x ^ (x >> 1)) & kLowBits;  // codes 00 and 11
+      };
+      if (width == kWordGroup) {
+        add_sample_flag_counts_words<kWordGroup>(uc, missing_flags, missing.data() + 32 * first_word);
+        add_sample_flag_counts_words<kWordGroup>(uc, hom_flags, hom.data() + 32 * first_word);
+      } else {
+        add_sample_flag_counts_words<1>(uc, missing_flags, missing.data() + 32 * first_word);
+        add_sample_flag_counts_words<1>(uc, hom_flags, hom.data() + 32 * first_word);
+      }
       for (std::size_t k = 0; k < uc; ++k)  // missing calls are rare: visit them one by one
-        for (std::uint64_t m = missing_flags(k); m; m &= m - 1)
-          expected_missing[32 * w + static_cast<std::size_t>(std::countr_zero(m)) / 2] += expected[k];
-    }
+        for (std::size_t j = 0; j < width; ++j)
+          for (std::uint64_t m = missing_flags(k, j); m; m &= m - 1)
+            expected_missing[32 * (first_word + j) + static_cast<std::size_t>(std::countr_zero(m)) / 2] += expected[k];
+    });
   });
   result.samples.resize(n);
   for (std::size_t i = 0; i < n; ++i) {

@@ -29,27 +29,23 @@ SampleMissingness compute_missingness(const Dataset& data, const Context& ctx,
     const auto vn = static_cast<std::ptrdiff_t>(vc);
 #pragma omp parallel num_threads(ctx.threads)
     {
-#pragma omp for schedule(static) nowait
+#pragma omp for schedule(static)
       for (std::ptrdiff_t i = 0; i < vn; ++i) {
         const auto v = static_cast<std::size_t>(i);
         const GenotypeCounts c = is_y[v] ? count_genotypes_masked(b.row(v), masks.male.data(), words, masks.male_ct)
                                          : count_genotypes(b.row(v), n);
         rows[v] = {c.missing, c.called() + c.missing};
       }
-#pragma omp for schedule(static)
-      for (std::ptrdiff_t wi = 0; wi < static_cast<std::ptrdiff_t>(words); ++wi) {
-        const auto w = static_cast<std::size_t>(wi);
-        const std::uint64_t male = masks.male[w];
-        add_sample_flag_counts(
-            vc,
-            [&](std::size_t v) {
-              const std::uint64_t x = b.row(v)[w];
-              const std::uint64_t flags = x & ~(x >> 1) & kLowBits;  // code 01
-              return is_y[v] ? flags & male : flags;
-            },
-            missing.data() + 32 * w);
-      }
     }
+    for_each_word_group(words, ctx.threads, [&](std::size_t first_word, std::size_t width) {
+      auto flags = [&](std::size_t v, std::size_t j) {
+        const std::uint64_t x = b.row(v)[first_word + j];
+        const std::uint64_t f = x & ~(x >> 1) & kLowBits;  // code 01
+        return is_y[v] ? f & masks.male[first_word + j] : f;
+      };
+      if (width == kWordGroup) add_sample_flag_counts_words<kWordGroup>(vc, flags, missing.data() + 32 * first_word);
+      else add_sample_flag_counts_words<1>(vc, flags, missing.data() + 32 * first_word);
+    });
     variant_sink(b.first_variant_idx(), rows);
   });
   SampleMissingness s;

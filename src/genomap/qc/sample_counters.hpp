@@ -42,4 +42,72 @@ void add_sample_flag_counts(std::size_t variant_ct, FlagsOf&& flags_of, std::uin
   }
 }
 
+// The same for W consecutive words at once: `flags_of(v, j)` is the flag word of variant v at word j < W and
+// `counters` holds 32 * W counters (word j's at counters + 32 * j). One pass over the variants serves W words,
+// so each cache line of a row is read once instead of once per word, and the W chains run side by side.
+template <std::size_t W, typename FlagsOf>
+void add_sample_flag_counts_words(std::size_t variant_ct, FlagsOf&& flags_of, std::uint32_t* counters) {
+  constexpr std::uint64_t k2 = 0x3333333333333333ULL;
+  constexpr std::uint64_t k4 = 0x0F0F0F0F0F0F0F0FULL;
+  std::uint64_t acc8[W][4] = {};
+  std::size_t v = 0;
+  while (v < variant_ct) {
+    for (int r8 = 0; r8 < 17 && v < variant_ct; ++r8) {
+      std::uint64_t acc4_even[W] = {}, acc4_odd[W] = {};
+      for (int r4 = 0; r4 < 5 && v < variant_ct; ++r4) {
+        if (variant_ct - v >= 3) {
+          for (std::size_t j = 0; j < W; ++j) {
+            const std::uint64_t sum2 = flags_of(v, j) + flags_of(v + 1, j) + flags_of(v + 2, j);
+            acc4_even[j] += sum2 & k2;
+            acc4_odd[j] += (sum2 >> 2) & k2;
+          }
+          v += 3;
+        } else {
+          const std::size_t take = variant_ct - v;
+          for (std::size_t j = 0; j < W; ++j) {
+            std::uint64_t sum2 = flags_of(v, j);
+            if (take > 1) sum2 += flags_of(v + 1, j);
+            acc4_even[j] += sum2 & k2;
+            acc4_odd[j] += (sum2 >> 2) & k2;
+          }
+          v += take;
+        }
+      }
+      for (std::size_t j = 0; j < W; ++j) {
+        acc8[j][0] += acc4_even[j] & k4;
+        acc8[j][1] += (acc4_even[j] >> 4) & k4;
+        acc8[j][2] += acc4_odd[j] & k4;
+        acc8[j][3] += (acc4_odd[j] >> 4) & k4;
+      }
+    }
+    static constexpr int kFirstSample[4] = {0, 2, 1, 3};
+    for (std::size_t j = 0; j < W; ++j)
+      for (int a = 0; a < 4; ++a) {
+        for (int k = 0; k < 8; ++k)
+          counters[32 * j + 4 * static_cast<std::size_t>(k) + kFirstSample[a]] +=
+              static_cast<std::uint32_t>((acc8[j][a] >> (8 * k)) & 0xFFu);
+        acc8[j][a] = 0;
+      }
+  }
+}
+
+// Words per group for add_sample_flag_counts_words: enough to share cache lines, few enough that the
+// accumulators stay in registers.
+inline constexpr std::size_t kWordGroup = 4;
+
+// Runs `per_group(first_word, width)` over the words of a row in groups of kWordGroup words (the tail in single
+// words), so that callers can use add_sample_flag_counts_words<kWordGroup> and <1>. Groups go to OpenMP threads.
+template <typename PerGroup>
+void for_each_word_group(std::size_t words, int threads, PerGroup&& per_group) {
+  constexpr std::size_t G = kWordGroup;
+  const std::size_t full = words / G;
+  const auto groups = static_cast<std::ptrdiff_t>(full + (words - G * full));
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (std::ptrdiff_t gi = 0; gi < groups; ++gi) {
+    const auto g = static_cast<std::size_t>(gi);
+    if (g < full) per_group(G * g, G);
+    else per_group(G * full + (g - full), std::size_t{1});
+  }
+}
+
 }  // namespace genomap
