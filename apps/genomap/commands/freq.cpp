@@ -1,9 +1,8 @@
-// genomap freq: allele frequencies as plink2's .afreq.
-#include <fmt/format.h>
-
+// genomap freq: allele frequencies as plink2's .afreq (byte-identical output).
 #include "command_registry.hpp"
 #include "invocation.hpp"
 #include "genomap/qc/allele_frequency.hpp"
+#include "qc_tables.hpp"
 
 namespace genomap::cli {
 namespace {
@@ -14,24 +13,32 @@ struct FreqOptions {
 
 void run_freq(const FreqOptions& o, Invocation& inv) {
   Dataset data = inv.load_dataset(o.input);
-  auto counts = count_all_genotypes(data, inv.context());
-  inv.log().phase_done("count genotypes");
   OutputFile& out = inv.outputs().open(".afreq");
-  std::FILE* f = out.stream();
-  fmt::print(f, "#CHROM\tID\tREF\tALT\tALT_FREQS\tOBS_CT\n");
-  for (std::size_t v = 0; v < data.variant_ct(); ++v) {
-    const Variant& var = data.variant(v);
-    const auto& c = counts[v];
-    const std::uint32_t obs = 2 * c.called();
-    const std::string alt = var.allele1 == "0" ? "." : var.allele1;
-    if (obs == 0) fmt::print(f, "{}\t{}\t{}\t{}\tNaN\t0\n", var.chrom, var.id, var.allele2, alt);
-    else fmt::print(f, "{}\t{}\t{}\t{}\t{:.6g}\t{}\n", var.chrom, var.id, var.allele2, alt,
-                    static_cast<double>(c.allele1_count()) / obs, obs);
-  }
-  inv.log().phase_done("write .afreq");
+  out.write("#CHROM\tID\tREF\tALT\tALT_FREQS\tOBS_CT\n");
+  std::string text;
+  count_alleles_by_ploidy(data, inv.context(), [&](std::size_t first, std::span<const PloidyCounts> counts) {
+    text.clear();
+    for (std::size_t k = 0; k < counts.size(); ++k) {
+      const Variant& var = data.variant(first + k);
+      const std::uint64_t obs = counts[k].allele_obs();
+      text += chromosome_text(var);
+      text.push_back('\t');
+      text += var.id;
+      text.push_back('\t');
+      text += allele_text(var.allele2);
+      text.push_back('\t');
+      text += allele_text(var.allele1);
+      append_ratio(text, counts[k].allele1_count(), static_cast<double>(obs));
+      text.push_back('\t');
+      append_uint(text, obs);
+      text.push_back('\n');
+    }
+    out.write(text);
+  });
+  inv.log().phase_done("count alleles and write .afreq");
 }
 
-const bool registered = register_command({"freq", "Allele frequencies (.afreq)", [](CLI::App& app) {
+const bool registered = register_command({"freq", "Allele frequencies (.afreq, as plink2 --freq)", [](CLI::App& app) {
   auto o = std::make_shared<FreqOptions>();
   add_input_options(app, o->input);
   return Runner([o](Invocation& inv) { run_freq(*o, inv); });

@@ -24,6 +24,15 @@ class RunLog {
   void add_output(const std::string& path);
 
   const std::vector<std::string>& notes() const { return notes_; }
+  std::string command_line() const {
+    std::lock_guard lock(mutex_);
+    return command_line_;
+  }
+  // Inputs recorded so far, as "path  <bytes> bytes xxh128:<hex>".
+  std::vector<std::string> inputs() const {
+    std::lock_guard lock(mutex_);
+    return inputs_;
+  }
   std::string render() const;
 
  private:

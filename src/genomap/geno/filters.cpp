@@ -11,6 +11,8 @@
 #include "genomap/geno/kernels.hpp"
 #include "genomap/io/line_reader.hpp"
 #include "genomap/qc/hardy_exact.hpp"
+#include "genomap/qc/missingness.hpp"
+#include "genomap/qc/ploidy.hpp"
 
 namespace genomap {
 
@@ -132,56 +134,63 @@ void check_fraction(const std::optional<double>& v, const char* flag) {
   if (v && (*v < 0.0 || *v > 1.0)) throw Error(fmt::format("{} must be between 0 and 1 (got {})", flag, *v));
 }
 
-// --mind: per-sample missing counts over the selected variants.
+// --mind: per-sample missing call rates over the selected variants, counted as `genomap missing` counts them
+// (vertical bit counters, parallel over samples; chrY left out for samples that are not male).
 void apply_mind(Dataset& d, double max_missing, const Context& ctx) {
-  std::vector<std::uint32_t> missing(d.sample_ct(), 0);
-  for_each_block(d, ctx, default_block_variants(d, ctx), "--mind", [&](const GenotypeBlock& b) {
-    for (std::size_t v = 0; v < b.variant_ct(); ++v) {
-      const std::uint64_t* row = b.row(v);
-      for (std::size_t w = 0; w < b.words_per_row(); ++w) {
-        // missing = code 01: low bit set, high bit clear
-        std::uint64_t m = row[w] & ~(row[w] >> 1) & kLowBits;
-        while (m) {
-          const int bit = __builtin_ctzll(m);
-          ++missing[w * 32 + static_cast<std::size_t>(bit) / 2];
-          m &= m - 1;
-        }
-      }
-    }
-  });
+  const SampleMissingness m = compute_missingness(d, ctx, [](std::size_t, std::span<const VariantMissingness>) {});
   std::vector<std::uint32_t> kept;
-  const double m = static_cast<double>(d.variant_ct());
   for (std::size_t i = 0; i < d.sample_ct(); ++i)
-    if (static_cast<double>(missing[i]) <= max_missing * m) kept.push_back(d.samples.uidx(i));
+    if (static_cast<double>(m.missing_ct[i]) <= max_missing * static_cast<double>(m.obs_ct[i]))
+      kept.push_back(d.samples.uidx(i));
   ctx.note(fmt::format("--mind: {} samples removed", d.sample_ct() - kept.size()));
   d.samples = SampleView(d.store->sample_ct(), std::move(kept));
 }
 
+// --geno, --hwe and --maf with plink2's ploidy rules (see qc/ploidy.hpp): on chrX males count one allele and the
+// exact test is the chrX one (females' genotypes and males' alleles); chrY counts males only; chrY and chrMT are
+// not tested for Hardy-Weinberg equilibrium.
 void apply_variant_qc(Dataset& d, const FilterOptions& o, const Context& ctx) {
   std::vector<char> keep(d.variant_ct(), 1);
   std::size_t by_geno = 0, by_hwe = 0, by_maf = 0;
+  const SexMasks masks = SexMasks::of(d);
+  const std::size_t words = masks.all.size();
   for_each_block(d, ctx, default_block_variants(d, ctx), "variant filters", [&](const GenotypeBlock& b) {
     const auto n = static_cast<std::ptrdiff_t>(b.variant_ct());
-#pragma omp parallel for num_threads(ctx.threads) reduction(+ : by_geno, by_hwe, by_maf) schedule(static)
+#pragma omp parallel for num_threads(ctx.threads) reduction(+ : by_geno, by_hwe, by_maf) schedule(dynamic, 64)
     for (std::ptrdiff_t i = 0; i < n; ++i) {
       const auto v = static_cast<std::size_t>(i);
-      const GenotypeCounts c = count_genotypes(b.row(v), b.sample_ct());
+      const std::uint64_t* row = b.row(v);
+      const auto ploidy = chromosome_ploidy(d.variant(b.first_variant_idx() + v).chrom_code);
+      const PloidyCounts pc = count_by_ploidy(row, b.sample_ct(), ploidy, masks);
       char& k = keep[b.first_variant_idx() + v];
-      if (o.max_variant_missing &&
-          static_cast<double>(c.missing) > *o.max_variant_missing * static_cast<double>(b.sample_ct())) {
-        k = 0;
-        ++by_geno;
-        continue;
+      if (o.max_variant_missing) {
+        const double considered = ploidy == ChromosomePloidy::Y ? static_cast<double>(masks.male_ct)
+                                                                : static_cast<double>(b.sample_ct());
+        const double missing = static_cast<double>(pc.diploid.missing + pc.haploid.missing);
+        if (missing > *o.max_variant_missing * considered) {
+          k = 0;
+          ++by_geno;
+          continue;
+        }
       }
-      if (o.min_hwe_p && hardy_weinberg_exact_p(c.het, c.hom1, c.hom2, o.hwe_midp) < *o.min_hwe_p) {
-        k = 0;
-        ++by_hwe;
-        continue;
+      if (o.min_hwe_p && (ploidy == ChromosomePloidy::Diploid || ploidy == ChromosomePloidy::X)) {
+        double p = 1.0;
+        if (ploidy == ChromosomePloidy::Diploid) {
+          p = hardy_weinberg_exact_p(pc.diploid.het, pc.diploid.hom1, pc.diploid.hom2, o.hwe_midp);
+        } else {
+          const GenotypeCounts f = count_genotypes_masked(row, masks.female.data(), words, masks.female_ct);
+          p = hardy_weinberg_x_exact_p(f.hom1, f.het, f.hom2, pc.haploid.hom1, pc.haploid.hom2, o.hwe_midp);
+        }
+        if (p < *o.min_hwe_p) {
+          k = 0;
+          ++by_hwe;
+          continue;
+        }
       }
       if (o.min_maf) {
-        const double called = 2.0 * c.called();
-        const double f = called > 0 ? c.allele1_count() / called : 0.0;
-        if (std::min(f, 1.0 - f) < *o.min_maf || called == 0) {
+        const double obs = static_cast<double>(pc.allele_obs());
+        const double f = obs > 0 ? pc.allele1_count() / obs : 0.0;
+        if (obs == 0 || std::min(f, 1.0 - f) < *o.min_maf) {
           k = 0;
           ++by_maf;
         }

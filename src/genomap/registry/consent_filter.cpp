@@ -1,11 +1,107 @@
 #include "genomap/registry/consent_filter.hpp"
 
+#include <fmt/format.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
 #include "genomap/core/error.hpp"
+#include "genomap/registry/audit_log.hpp"
+#include "genomap/registry/duo.hpp"
+#include "genomap/registry/schema.hpp"
+#include "genomap/registry/values.hpp"
 
 namespace genomap {
+namespace {
 
-std::vector<std::uint32_t> consented_samples(const ConsentQuery& query, const SampleTable&, const Context&) {
-  throw Error(query.database, 0, "the biobank registry is not available in this build yet");
+constexpr const char* kNotInRegistry = "not in the registry";
+constexpr const char* kNoConsent = "no consent on record";
+constexpr const char* kWithdrawn = "consent withdrawn";
+
+struct Verdict {
+  bool assigned = false;
+  std::string donor_id;
+  bool allowed = false;
+  std::string reason;
+};
+
+std::vector<Verdict> judge_samples(registry::Database& db, const registry::ResearchPurpose& purpose,
+                                   bool ancestry_analysis, const SampleTable& samples) {
+  std::vector<Verdict> verdicts(samples.size());
+  const std::string today = registry::today_utc();
+  auto st = db.prepare(
+      "SELECT s.sample_id, s.donor_id, s.genotype_fid, s.genotype_iid, c.consent_id, c.codes, c.withdrawn_date "
+      "FROM sample s LEFT JOIN effective_consent c ON c.donor_id = s.donor_id WHERE s.genotype_iid IS NOT NULL");
+  while (st.step()) {
+    const auto fid = st.optional_text(2);
+    const std::string iid = st.text(3);
+    const auto position = samples.find(iid, fid ? &*fid : nullptr);
+    if (!position) continue;  // genotyped elsewhere, not in this fileset
+    Verdict& v = verdicts[*position];
+    const std::string donor_id = st.text(1);
+    if (v.assigned) {
+      if (v.donor_id != donor_id)
+        throw Error(db.path(), 0, fmt::format("genotype sample '{}' is linked to two donors ('{}' and '{}')", iid,
+                                              v.donor_id, donor_id));
+      continue;
+    }
+    v.assigned = true;
+    v.donor_id = donor_id;
+    if (st.is_null(4)) {
+      v.reason = kNoConsent;
+    } else if (auto withdrawn = st.optional_text(6); withdrawn && *withdrawn <= today) {
+      v.reason = kWithdrawn;
+    } else {
+      const auto decision = registry::decide(registry::parse_consent_codes(st.text(5)), purpose, ancestry_analysis);
+      v.allowed = decision.allowed;
+      v.reason = decision.reason;
+    }
+  }
+  for (auto& v : verdicts)
+    if (!v.assigned) v.reason = kNotInRegistry;
+  return verdicts;
+}
+
+}  // namespace
+
+std::vector<std::uint32_t> consented_samples(const ConsentQuery& query, const SampleTable& samples,
+                                             const Context& ctx) {
+  registry::ResearchPurpose purpose;
+  try {
+    purpose = registry::parse_purpose(query.purpose);
+  } catch (const Error& e) {
+    throw Error(fmt::format("--purpose {}: {}", query.purpose, e.what()));
+  }
+  auto db = registry::open_registry(query.database, true);
+  const auto verdicts = judge_samples(*db, purpose, query.ancestry_analysis, samples);
+  std::vector<std::uint32_t> kept;
+  std::map<std::string, std::size_t> excluded;
+  for (std::uint32_t i = 0; i < verdicts.size(); ++i) {
+    if (verdicts[i].allowed) kept.push_back(i);
+    else ++excluded[verdicts[i].reason];
+  }
+  const std::string kind = query.ancestry_analysis ? ", an ancestry analysis" : "";
+  ctx.note(fmt::format("registry {}: purpose {}{}: {} of {} genotyped samples have consent, {} excluded",
+                       query.database, purpose.text, kind, kept.size(), samples.size(), samples.size() - kept.size()));
+  std::string summary;
+  for (const auto& [reason, n] : excluded) {
+    ctx.note(fmt::format("registry: {} samples excluded: {}", n, reason));
+    summary += fmt::format("{}{} {}", summary.empty() ? "" : "; ", n, reason);
+  }
+  if (kept.empty())
+    throw Error(query.database, 0, fmt::format("no genotyped sample has consent for purpose {}{} ({})", purpose.text,
+                                               kind, summary));
+  nlohmann::json details = {{"command", ctx.log ? ctx.log->command_line() : std::string()},
+                            {"purpose", purpose.text},
+                            {"ancestry_analysis", query.ancestry_analysis},
+                            {"samples_in_fileset", samples.size()},
+                            {"samples_used", kept.size()},
+                            {"excluded", excluded},
+                            {"inputs", ctx.log ? ctx.log->inputs() : std::vector<std::string>()}};
+  registry::WriteTransaction tx(*db);
+  registry::append_audit(*db, "analysis", details.dump());
+  tx.commit();
+  return kept;
 }
 
 }  // namespace genomap

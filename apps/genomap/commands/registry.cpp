@@ -1,0 +1,298 @@
+// genomap registry: the biobank registry (donors, samples, consent, eligibility, custody, exports, audit log).
+// Nested subcommands: init, import, add, withdraw, check, custody, export, audit, report.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "command_registry.hpp"
+#include "genomap/core/error.hpp"
+#include "genomap/registry/audit_log.hpp"
+#include "genomap/registry/eligibility.hpp"
+#include "genomap/registry/records.hpp"
+#include "genomap/registry/report.hpp"
+#include "genomap/registry/schema.hpp"
+#include "genomap/registry/values.hpp"
+#include "invocation.hpp"
+
+namespace genomap::cli {
+namespace {
+
+using namespace genomap::registry;
+
+struct RegistryOptions {
+  std::string db;
+  int busy_timeout_ms = 5000;
+  std::string format = "tsv";
+  std::string donors, samples, consents, custody_file, exports_file;  // import
+  std::string add_type;                                                // add
+  std::vector<std::string> add_fields;
+  std::string donor, consent, date, reason;  // withdraw
+  std::string rules;                         // check
+  std::string sample, event_id, event, time, holder, place, to_holder, note;  // custody
+  std::string export_id, what, recipient, recipient_country, purpose, approval;  // export
+  std::string audit_action = "verify";
+};
+
+struct Subcommands {
+  CLI::App *init, *import, *add, *withdraw, *check, *custody, *exports, *audit, *report;
+};
+
+// Rows as TSV (header line, tab-separated) or JSON (an array of objects), written to <out><suffix>.<format>.
+void write_table(Invocation& inv, const RegistryOptions& o, const std::string& suffix,
+                 const std::vector<std::string>& columns, const std::vector<std::vector<std::string>>& rows) {
+  OutputFile& out = inv.outputs().open(suffix + "." + o.format);
+  if (o.format == "json") {
+    nlohmann::json array = nlohmann::json::array();
+    for (const auto& row : rows) {
+      nlohmann::json object;
+      for (std::size_t i = 0; i < columns.size(); ++i) object[columns[i]] = row[i];
+      array.push_back(std::move(object));
+    }
+    out.write(array.dump(2) + "\n");
+    return;
+  }
+  out.write(fmt::format("{}\n", fmt::join(columns, "\t")));
+  for (const auto& row : rows) {
+    std::vector<std::string> cells = row;
+    for (auto& c : cells)
+      for (char& ch : c)
+        if (ch == '\t' || ch == '\n') ch = ' ';
+    out.write(fmt::format("{}\n", fmt::join(cells, "\t")));
+  }
+}
+
+std::unique_ptr<Database> open_db(const RegistryOptions& o, Invocation& inv, bool writable) {
+  auto db = open_registry(o.db, writable, o.busy_timeout_ms);
+  inv.log().note(fmt::format("registry {}", o.db));
+  return db;
+}
+
+void run_import(const RegistryOptions& o, Invocation& inv) {
+  const std::pair<const std::string*, RecordType> files[] = {
+      {&o.donors, RecordType::Donor}, {&o.samples, RecordType::Sample}, {&o.consents, RecordType::Consent},
+      {&o.custody_file, RecordType::Custody}, {&o.exports_file, RecordType::Export}};
+  bool any = false;
+  for (const auto& f : files) any = any || !f.first->empty();
+  if (!any) throw Error("registry import: give at least one of --donors --samples --consents --custody --exports");
+  auto db = open_db(o, inv, true);
+  for (const auto& [path, type] : files) {
+    if (path->empty()) continue;
+    inv.log().add_input(*path);
+    const std::size_t n = import_csv(*db, type, *path);
+    const std::string line = fmt::format("imported {} {} records from {}", n, record_type_name(type), *path);
+    inv.log().note(line);
+    fmt::print("{}\n", line);
+  }
+}
+
+void run_add(const RegistryOptions& o, Invocation& inv) {
+  const RecordType type = parse_record_type(o.add_type);
+  std::vector<std::pair<std::string, std::string>> fields;
+  for (const auto& f : o.add_fields) {
+    const auto eq = f.find('=');
+    if (eq == std::string::npos || eq == 0) throw Error(fmt::format("registry add: '{}' is not FIELD=VALUE", f));
+    fields.emplace_back(f.substr(0, eq), f.substr(eq + 1));
+  }
+  auto db = open_db(o, inv, true);
+  add_record(*db, type, fields);
+  fmt::print("added 1 {} record\n", record_type_name(type));
+}
+
+void run_withdraw(const RegistryOptions& o, Invocation& inv) {
+  if (o.donor.empty() == o.consent.empty()) throw Error("registry withdraw: give exactly one of --donor and --consent");
+  auto db = open_db(o, inv, true);
+  const std::size_t n = withdraw_consent(*db, o.donor, o.consent, o.date, o.reason);
+  fmt::print("withdrew {} consent record(s)\n", n);
+}
+
+void run_check(const RegistryOptions& o, Invocation& inv) {
+  const EligibilityRules rules = read_rules(o.rules);
+  inv.log().add_input(o.rules);
+  auto db = open_db(o, inv, false);
+  const EligibilityResult result = check_eligibility(*db, rules);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& f : result.failures) rows.push_back({f.sample_id, f.donor_id, f.rule, f.detail});
+  write_table(inv, o, ".registry_check", {"sample_id", "donor_id", "rule", "detail"}, rows);
+  const std::string line = fmt::format("{} of {} samples fail the rules in {} ({} failed rules)", result.samples_failing,
+                                       result.samples_checked, o.rules, result.failures.size());
+  inv.log().note(line);
+  fmt::print("{}\n", line);
+}
+
+void run_custody(const RegistryOptions& o, Invocation& inv) {
+  if (o.sample.empty()) throw Error("registry custody: --sample is required");
+  if (!o.event.empty()) {
+    auto db = open_db(o, inv, true);
+    const std::string id = o.event_id.empty()
+        ? fmt::format("{}#{}", o.sample, custody_chain(*db, o.sample).size() + 1) : o.event_id;
+    add_record(*db, RecordType::Custody, {{"event_id", id}, {"sample_id", o.sample}, {"time", o.time.empty() ? today_utc() : o.time},
+                                          {"event", o.event}, {"holder", o.holder}, {"place", o.place},
+                                          {"to_holder", o.to_holder}, {"note", o.note}});
+    fmt::print("recorded custody event {} of sample {}\n", id, o.sample);
+    return;
+  }
+  auto db = open_db(o, inv, false);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& e : custody_chain(*db, o.sample))
+    rows.push_back({e.event_id, e.sample_id, e.time, e.event, e.holder, e.place, e.to_holder, e.note});
+  write_table(inv, o, ".registry_custody",
+              {"event_id", "sample_id", "time", "event", "holder", "place", "to_holder", "note"}, rows);
+  fmt::print("{} custody events of sample {}\n", rows.size(), o.sample);
+}
+
+void run_export(const RegistryOptions& o, Invocation& inv) {
+  if (!o.recipient.empty()) {
+    if (o.sample.empty()) throw Error("registry export: --sample is required to record an export");
+    auto db = open_db(o, inv, true);
+    const std::string id = o.export_id.empty()
+        ? fmt::format("{}#{}", o.sample, list_exports(*db, o.sample).size() + 1) : o.export_id;
+    add_record(*db, RecordType::Export, {{"export_id", id}, {"sample_id", o.sample}, {"what", o.what},
+                                         {"recipient_organisation", o.recipient},
+                                         {"recipient_country", o.recipient_country}, {"purpose", o.purpose},
+                                         {"approval_reference", o.approval}, {"date", o.date.empty() ? today_utc() : o.date}});
+    fmt::print("recorded export {} of sample {} to {} ({})\n", id, o.sample, o.recipient, o.recipient_country);
+    return;
+  }
+  auto db = open_db(o, inv, false);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& e : list_exports(*db, o.sample))
+    rows.push_back({e.export_id, e.sample_id, e.what, e.recipient_organisation, e.recipient_country, e.purpose,
+                    e.approval_reference, e.date});
+  write_table(inv, o, ".registry_exports",
+              {"export_id", "sample_id", "what", "recipient_organisation", "recipient_country", "purpose",
+               "approval_reference", "date"}, rows);
+  fmt::print("{} exports\n", rows.size());
+}
+
+void run_audit(const RegistryOptions& o, Invocation& inv) {
+  auto db = open_db(o, inv, false);
+  if (o.audit_action == "list") {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& e : read_audit(*db))
+      rows.push_back({std::to_string(e.seq), e.time, e.action, e.details, e.prev_hash, e.hash});
+    write_table(inv, o, ".registry_audit", {"seq", "time", "action", "details", "prev_hash", "hash"}, rows);
+    fmt::print("{} audit entries\n", rows.size());
+    return;
+  }
+  const AuditVerification v = verify_audit(*db);
+  if (!v.ok) throw Error(o.db, 0, fmt::format("audit log broken at entry {}: {}", v.first_broken, v.problem));
+  const std::string line = fmt::format("audit log verified: {} entries, hash chain intact", v.entries);
+  inv.log().note(line);
+  fmt::print("{}\n", line);
+}
+
+void run_report(const RegistryOptions& o, Invocation& inv) {
+  auto db = open_db(o, inv, false);
+  const RegistryReport r = build_report(*db);
+  if (o.format == "json") {
+    nlohmann::json j = {{"donors", r.donors}, {"samples", r.samples}, {"genotyped_samples", r.genotyped_samples},
+                        {"consents", r.consents}, {"withdrawn_donors", r.withdrawn_donors}, {"exports", r.exports},
+                        {"custody_events", r.custody_events}, {"audit_entries", r.audit_entries}};
+    j["collections"] = nlohmann::json::array();
+    for (const auto& c : r.collections)
+      j["collections"].push_back({{"organisation", c.organisation}, {"country", c.country}, {"site", c.site},
+                                  {"material", c.material}, {"consent", c.consent}, {"samples", c.samples},
+                                  {"donors", c.donors}});
+    j["sent"] = nlohmann::json::array();
+    for (const auto& s : r.sent)
+      j["sent"].push_back({{"organisation", s.organisation}, {"recipient_organisation", s.recipient_organisation},
+                           {"recipient_country", s.recipient_country}, {"what", s.what}, {"purpose", s.purpose},
+                           {"exports", s.exports}, {"samples", s.samples}, {"first_date", s.first_date},
+                           {"last_date", s.last_date}});
+    inv.outputs().open(".registry_report.json").write(j.dump(2) + "\n");
+  } else {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& c : r.collections)
+      rows.push_back({c.organisation, c.country, c.site, c.material, c.consent, std::to_string(c.samples),
+                      std::to_string(c.donors)});
+    write_table(inv, o, ".registry_collections",
+                {"organisation", "country", "site", "material", "consent", "samples", "donors"}, rows);
+    rows.clear();
+    for (const auto& s : r.sent)
+      rows.push_back({s.organisation, s.recipient_organisation, s.recipient_country, s.what, s.purpose,
+                      std::to_string(s.exports), std::to_string(s.samples), s.first_date, s.last_date});
+    write_table(inv, o, ".registry_sent",
+                {"organisation", "recipient_organisation", "recipient_country", "what", "purpose", "exports",
+                 "samples", "first_date", "last_date"}, rows);
+  }
+  fmt::print("{} donors, {} samples ({} genotyped), {} consents ({} donors withdrawn), {} exports, {} custody events\n",
+             r.donors, r.samples, r.genotyped_samples, r.consents, r.withdrawn_donors, r.exports, r.custody_events);
+}
+
+void run_registry(const RegistryOptions& o, const Subcommands& s, Invocation& inv) {
+  if (s.init->parsed()) {
+    create_registry(o.db, o.busy_timeout_ms);
+    inv.log().note(fmt::format("created registry {} (schema version {})", o.db, latest_schema_version()));
+    fmt::print("created registry {} (schema version {})\n", o.db, latest_schema_version());
+  } else if (s.import->parsed()) run_import(o, inv);
+  else if (s.add->parsed()) run_add(o, inv);
+  else if (s.withdraw->parsed()) run_withdraw(o, inv);
+  else if (s.check->parsed()) run_check(o, inv);
+  else if (s.custody->parsed()) run_custody(o, inv);
+  else if (s.exports->parsed()) run_export(o, inv);
+  else if (s.audit->parsed()) run_audit(o, inv);
+  else if (s.report->parsed()) run_report(o, inv);
+}
+
+CLI::App* nested(CLI::App& app, RegistryOptions& o, const std::string& name, const std::string& summary,
+                 bool has_output) {
+  CLI::App* sub = app.add_subcommand(name, summary);
+  sub->fallthrough();  // --out, --threads ... belong to `registry` and may follow the nested command
+  sub->add_option("--db,--registry", o.db, "Registry database file")->required();
+  sub->add_option("--busy-timeout", o.busy_timeout_ms, "Milliseconds to wait for another writer before failing")
+      ->check(CLI::NonNegativeNumber);
+  if (has_output)
+    sub->add_option("--format", o.format, "Output format")->check(CLI::IsMember({"tsv", "json"}));
+  return sub;
+}
+
+Runner setup(CLI::App& app) {
+  auto o = std::make_shared<RegistryOptions>();
+  auto s = std::make_shared<Subcommands>();
+  app.require_subcommand(1);
+  s->init = nested(app, *o, "init", "Create a registry database", false);
+  s->import = nested(app, *o, "import", "Import CSV files (one transaction per file)", false);
+  s->import->add_option("--donors", o->donors, "Donor CSV");
+  s->import->add_option("--samples", o->samples, "Sample CSV");
+  s->import->add_option("--consents", o->consents, "Consent CSV");
+  s->import->add_option("--custody", o->custody_file, "Custody event CSV");
+  s->import->add_option("--exports", o->exports_file, "Export CSV");
+  s->add = nested(app, *o, "add", "Add one record: TYPE FIELD=VALUE ...", false);
+  s->add->add_option("type", o->add_type, "donor, sample, consent, custody or export")->required();
+  s->add->add_option("fields", o->add_fields, "FIELD=VALUE pairs")->required();
+  s->withdraw = nested(app, *o, "withdraw", "Withdraw a donor's consent", false);
+  s->withdraw->add_option("--donor", o->donor, "Donor whose consents are withdrawn");
+  s->withdraw->add_option("--consent", o->consent, "One consent to withdraw");
+  s->withdraw->add_option("--date", o->date, "Date of withdrawal, YYYY-MM-DD (default today)");
+  s->withdraw->add_option("--reason", o->reason, "Reason");
+  s->check = nested(app, *o, "check", "List samples failing the eligibility rules", true);
+  s->check->add_option("--rules", o->rules, "Eligibility rules (TOML)")->required();
+  s->custody = nested(app, *o, "custody", "Record a custody event, or list a sample's chain of custody", true);
+  s->custody->add_option("--sample", o->sample, "Sample ID")->required();
+  s->custody->add_option("--event", o->event, "collected, received, stored, aliquoted, transferred, shipped, ...");
+  s->custody->add_option("--event-id", o->event_id, "Event ID (default SAMPLE#N)");
+  s->custody->add_option("--time", o->time, "YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z");
+  s->custody->add_option("--holder", o->holder, "Holder after the event (sender of a transfer)");
+  s->custody->add_option("--place", o->place, "Place");
+  s->custody->add_option("--to", o->to_holder, "Recipient of a transfer or shipment");
+  s->custody->add_option("--note", o->note, "Note");
+  s->exports = nested(app, *o, "export", "Record an export (checked against consent), or list exports", true);
+  s->exports->add_option("--sample", o->sample, "Sample ID");
+  s->exports->add_option("--export-id", o->export_id, "Export ID (default SAMPLE#N)");
+  s->exports->add_option("--what", o->what, "material, genotypes, phenotypes or summary");
+  s->exports->add_option("--recipient", o->recipient, "Recipient organisation");
+  s->exports->add_option("--country", o->recipient_country, "Recipient country");
+  s->exports->add_option("--purpose", o->purpose, "Research purpose, DUO codes (e.g. HMB+NPU)");
+  s->exports->add_option("--approval", o->approval, "Approval reference");
+  s->exports->add_option("--date", o->date, "YYYY-MM-DD");
+  s->audit = nested(app, *o, "audit", "Verify the audit log's hash chain, or list it", true);
+  s->audit->add_option("action", o->audit_action, "verify or list")->check(CLI::IsMember({"verify", "list"}));
+  s->report = nested(app, *o, "report", "Who collected what, where, under which consent, and where it was sent", true);
+  return Runner([o, s](Invocation& inv) { run_registry(*o, *s, inv); });
+}
+
+const bool registered =
+    register_command({"registry", "Biobank registry: donors, samples, consent, custody, exports, audit", setup, 90});
+
+}  // namespace
+}  // namespace genomap::cli

@@ -1,0 +1,181 @@
+#include "genomap/registry/duo.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "genomap/core/error.hpp"
+
+namespace genomap::registry {
+namespace {
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::vector<std::string> split_codes(std::string_view text) {
+  std::vector<std::string> codes;
+  std::string current;
+  for (char c : text) {
+    if (c == ';' || c == ',' || c == '+' || c == ' ' || c == '\t') {
+      if (!current.empty()) codes.push_back(current);
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty()) codes.push_back(current);
+  return codes;
+}
+
+// DUO identifiers of the codes genomap knows (https://github.com/EBISPOT/DUO, duo.csv).
+const std::map<std::string, std::string>& duo_ids() {
+  static const std::map<std::string, std::string> ids = {
+      {"DUO:0000004", "NRES"}, {"DUO:0000042", "GRU"}, {"DUO:0000006", "HMB"},   {"DUO:0000011", "POA"},
+      {"DUO:0000007", "DS"},   {"DUO:0000044", "NPOA"}, {"DUO:0000016", "GSO"},  {"DUO:0000043", "CC"},
+      {"DUO:0000045", "NPU"},  {"DUO:0000046", "NCU"},  {"DUO:0000018", "NPUNCU"}, {"DUO:0000021", "IRB"},
+      {"DUO:0000019", "PUB"},  {"DUO:0000020", "COL"},  {"DUO:0000029", "RTN"},  {"DUO:0000024", "MOR"},
+      {"DUO:0000025", "TS"},   {"DUO:0000026", "US"},   {"DUO:0000027", "PS"},   {"DUO:0000028", "IS"},
+      {"DUO:0000022", "GS"},   {"DUO:0000012", "RS"},   {"DUO:0000015", "NMDS"}};
+  return ids;
+}
+
+const std::set<std::string>& requester_condition_codes() {
+  static const std::set<std::string> codes = {"NPU", "NCU", "NPUNCU", "IRB", "PUB", "COL", "RTN", "MOR",
+                                              "TS",  "US",  "PS",     "IS",  "GS",  "RS",  "NMDS"};
+  return codes;
+}
+
+// A code upper-cased and translated from its DUO ID; DS codes keep their disease ("DS-T2D").
+std::string normalise(const std::string& raw) {
+  std::string code = upper(raw);
+  if (auto it = duo_ids().find(code); it != duo_ids().end()) code = it->second;
+  return code;
+}
+
+bool is_disease_code(const std::string& code) { return code.size() > 3 && code.rfind("DS-", 0) == 0; }
+
+[[noreturn]] void unknown(const std::string& code) {
+  throw Error(fmt::format("unknown DUO code '{}' (known: NRES GRU HMB POA DS-<disease> NPOA GSO CC NPU NCU NPUNCU "
+                          "IRB PUB COL RTN MOR TS US PS IS GS RS NMDS)", code));
+}
+
+// Whether the declared conditions satisfy one requested condition; NPUNCU is NPU and NCU together.
+bool satisfied(const std::string& condition, const std::set<std::string>& declared) {
+  if (declared.count(condition)) return true;
+  if (condition == "NPU" || condition == "NCU") return declared.count("NPUNCU") > 0;
+  if (condition == "NPUNCU") return declared.count("NPU") && declared.count("NCU");
+  return false;
+}
+
+std::string purpose_label(const ResearchPurpose& p) {
+  switch (p.kind) {
+    case ResearchPurpose::Kind::General: return "general research (GRU)";
+    case ResearchPurpose::Kind::Health: return "health/medical/biomedical research (HMB)";
+    case ResearchPurpose::Kind::Disease: return "research on " + p.disease + " (DS-" + p.disease + ")";
+    case ResearchPurpose::Kind::Ancestry: return "population origins/ancestry research (POA)";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string ConsentCodes::text() const {
+  std::vector<std::string> codes;
+  if (no_restriction) codes.push_back("NRES");
+  if (general) codes.push_back("GRU");
+  if (health) codes.push_back("HMB");
+  if (ancestry) codes.push_back("POA");
+  for (const auto& d : diseases) codes.push_back("DS-" + d);
+  if (no_ancestry) codes.push_back("NPOA");
+  if (genetic_only) codes.push_back("GSO");
+  if (clinical_care) codes.push_back("CC");
+  for (const auto& c : requester_conditions) codes.push_back(c);
+  std::string out;
+  for (const auto& c : codes) out += (out.empty() ? "" : ";") + c;
+  return out;
+}
+
+ConsentCodes parse_consent_codes(std::string_view text) {
+  ConsentCodes c;
+  for (const auto& raw : split_codes(text)) {
+    const std::string code = normalise(raw);
+    if (code == "NRES") c.no_restriction = true;
+    else if (code == "GRU") c.general = true;
+    else if (code == "HMB") c.health = true;
+    else if (code == "POA") c.ancestry = true;
+    else if (is_disease_code(code)) c.diseases.insert(code.substr(3));
+    else if (code == "DS") throw Error("DUO code DS needs a disease: DS-<disease>, e.g. DS-T2D or DS-MONDO:0005148");
+    else if (code == "NPOA") c.no_ancestry = true;
+    else if (code == "GSO") c.genetic_only = true;
+    else if (code == "CC") c.clinical_care = true;
+    else if (requester_condition_codes().count(code)) c.requester_conditions.insert(code);
+    else unknown(raw);
+  }
+  if (!c.no_restriction && !c.general && !c.health && !c.ancestry && c.diseases.empty())
+    throw Error(fmt::format("consent codes '{}' hold no data use permission (one of NRES GRU HMB POA DS-<disease>)",
+                            text));
+  return c;
+}
+
+ResearchPurpose parse_purpose(std::string_view text) {
+  auto codes = split_codes(text);
+  if (codes.empty()) throw Error("empty research purpose (give a DUO code: GRU, HMB, DS-<disease> or POA)");
+  ResearchPurpose p;
+  const std::string primary = normalise(codes[0]);
+  if (primary == "GRU") p.kind = ResearchPurpose::Kind::General;
+  else if (primary == "HMB") p.kind = ResearchPurpose::Kind::Health;
+  else if (primary == "POA") p.kind = ResearchPurpose::Kind::Ancestry;
+  else if (is_disease_code(primary)) {
+    p.kind = ResearchPurpose::Kind::Disease;
+    p.disease = primary.substr(3);
+  } else if (primary == "NRES" || primary == "NPOA" || primary == "GSO" || primary == "CC" ||
+             requester_condition_codes().count(primary) || primary == "DS") {
+    throw Error(fmt::format("'{}' is not a research purpose: the purpose starts with GRU, HMB, DS-<disease> or POA, "
+                            "followed by the conditions the requester meets (e.g. HMB+NPU+IRB)", codes[0]));
+  } else {
+    unknown(codes[0]);
+  }
+  p.text = primary;
+  for (std::size_t i = 1; i < codes.size(); ++i) {
+    const std::string code = normalise(codes[i]);
+    if (!requester_condition_codes().count(code)) {
+      if (code == "GRU" || code == "HMB" || code == "POA" || is_disease_code(code) || code == "NRES" ||
+          code == "NPOA" || code == "GSO" || code == "CC")
+        throw Error(fmt::format("'{}' after the primary purpose: only requester conditions may follow (NPU NCU "
+                                "NPUNCU IRB PUB COL RTN MOR TS US PS IS GS RS NMDS)", codes[i]));
+      unknown(codes[i]);
+    }
+    p.declared.insert(code);
+  }
+  for (const auto& d : p.declared) p.text += "+" + d;
+  return p;
+}
+
+ConsentDecision decide(const ConsentCodes& c, const ResearchPurpose& p, bool ancestry_analysis) {
+  const bool needs_ancestry = ancestry_analysis || p.kind == ResearchPurpose::Kind::Ancestry;
+  if (needs_ancestry && c.no_ancestry) return {false, "NPOA forbids population origins/ancestry research"};
+  if (needs_ancestry && !c.covers_ancestry()) {
+    if (c.health) return {false, "HMB consent does not cover population origins/ancestry research"};
+    return {false, fmt::format("consent {} does not cover population origins/ancestry research", c.text())};
+  }
+  bool covered = c.no_restriction || c.general;
+  switch (p.kind) {
+    case ResearchPurpose::Kind::General: break;
+    case ResearchPurpose::Kind::Health: covered = covered || c.health; break;
+    case ResearchPurpose::Kind::Disease: covered = covered || c.health || c.diseases.count(p.disease) > 0; break;
+    case ResearchPurpose::Kind::Ancestry: covered = covered || c.ancestry; break;
+  }
+  if (!covered) return {false, fmt::format("consent {} does not cover {}", c.text(), purpose_label(p))};
+  for (const auto& condition : c.requester_conditions)
+    if (!satisfied(condition, p.declared))
+      return {false, fmt::format("consent requires the requester to meet {} (declare it in the purpose, e.g. {}+{})",
+                                 condition, p.text, condition)};
+  return {true, ""};
+}
+
+}  // namespace genomap::registry

@@ -1,0 +1,141 @@
+#include "genomap/registry/values.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <ctime>
+
+#include "genomap/core/error.hpp"
+#include "genomap/io/line_reader.hpp"
+
+namespace genomap::registry {
+namespace {
+
+bool digits(std::string_view s, std::size_t pos, std::size_t n, int& value) {
+  if (pos + n > s.size()) return false;
+  value = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    value = value * 10 + (s[i] - '0');
+  }
+  return true;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::string today_utc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+std::string parse_date(std::string_view text) {
+  int y = 0, m = 0, d = 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !digits(text, 0, 4, y) || !digits(text, 5, 2, m) ||
+      !digits(text, 8, 2, d))
+    throw Error(fmt::format("'{}' is not a date (YYYY-MM-DD)", text));
+  using namespace std::chrono;
+  if (!year_month_day{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}}.ok())
+    throw Error(fmt::format("'{}' is not a calendar date", text));
+  std::string date(text);
+  if (date > today_utc()) throw Error(fmt::format("date {} is in the future (today is {})", date, today_utc()));
+  return date;
+}
+
+std::string parse_time(std::string_view text) {
+  if (text.size() == 10) return parse_date(text);
+  std::string_view t = text;
+  if (!t.empty() && (t.back() == 'Z' || t.back() == 'z')) t.remove_suffix(1);
+  int hh = 0, mm = 0, ss = 0;
+  const bool shape = t.size() >= 16 && (t[10] == 'T' || t[10] == ' ') && t[13] == ':' && digits(t, 11, 2, hh) &&
+                     digits(t, 14, 2, mm) &&
+                     (t.size() == 16 || (t.size() == 19 && t[16] == ':' && digits(t, 17, 2, ss)));
+  if (!shape || hh > 23 || mm > 59 || ss > 60)
+    throw Error(fmt::format("'{}' is not a time (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z], UTC)", text));
+  const std::string date = parse_date(t.substr(0, 10));
+  std::tm tm{};
+  tm.tm_year = std::stoi(date.substr(0, 4)) - 1900;
+  tm.tm_mon = std::stoi(date.substr(5, 2)) - 1;
+  tm.tm_mday = std::stoi(date.substr(8, 2));
+  tm.tm_hour = hh;
+  tm.tm_min = mm;
+  tm.tm_sec = ss;
+  if (timegm(&tm) > std::time(nullptr)) throw Error(fmt::format("time {} is in the future", text));
+  return std::string(text);
+}
+
+Unit parse_unit(std::string_view text) {
+  std::string u = lower(text);
+  for (const char* micro : {"\xc2\xb5", "\xce\xbc"})  // µ (micro sign) and μ (Greek mu)
+    if (u.rfind(micro, 0) == 0) u.replace(0, 2, 1, 'u');
+  if (u == "mcg") u = "ug";
+  static const Unit units[] = {{"ng", "mass", 1e-9},  {"ug", "mass", 1e-6},  {"mg", "mass", 1e-3},
+                               {"g", "mass", 1},      {"kg", "mass", 1e3},   {"nL", "volume", 1e-9},
+                               {"uL", "volume", 1e-6}, {"mL", "volume", 1e-3}, {"L", "volume", 1}};
+  for (const auto& unit : units)
+    if (lower(unit.name) == u) return unit;
+  throw Error(fmt::format("unknown unit '{}' (ng ug mg g kg nL uL mL L)", text));
+}
+
+Amount parse_amount(std::string_view text) {
+  std::string s(text);
+  std::size_t split = s.find_first_not_of("0123456789.eE+-");
+  if (split == std::string::npos) throw Error(fmt::format("amount '{}' has no unit (e.g. 0.25 g)", text));
+  std::string number = s.substr(0, split);
+  while (!number.empty() && number.back() == ' ') number.pop_back();
+  std::string unit = s.substr(split);
+  while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
+  Amount a;
+  if (!parse_double(number, a.value)) throw Error(fmt::format("amount '{}' does not start with a number", text));
+  if (a.value < 0) throw Error(fmt::format("amount '{}' is negative", text));
+  a.unit = parse_unit(unit);
+  return a;
+}
+
+std::vector<std::string> split_csv_line(std::string_view line) {
+  std::vector<std::string> fields;
+  std::string field;
+  bool quoted = false, in_quotes = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (in_quotes) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        in_quotes = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"' && field.empty() && !quoted) {
+      in_quotes = quoted = true;
+    } else if (c == ',') {
+      fields.push_back(std::move(field));
+      field.clear();
+      quoted = false;
+    } else {
+      field += c;
+    }
+  }
+  if (in_quotes) throw Error("unterminated quoted field");
+  fields.push_back(std::move(field));
+  for (auto& f : fields) {  // surrounding spaces are not data
+    const auto b = f.find_first_not_of(" \t");
+    const auto e = f.find_last_not_of(" \t");
+    f = b == std::string::npos ? std::string() : f.substr(b, e - b + 1);
+  }
+  return fields;
+}
+
+}  // namespace genomap::registry
