@@ -16,7 +16,7 @@ struct PcaCommandOptions {
   bool approx = false, exact = false, var_wts = false;
   double outlier_sigma = 0;  // 0: no outlier removal
   std::size_t outlier_iter = 5;
-  double tolerance = 1e-5;
+  double tolerance = 1e-2;
 };
 
 void run_pca_command(const PcaCommandOptions& o, Invocation& inv) {

@@ -30,7 +30,7 @@ struct PcaOptions {
   // Randomized method: stop when every one of the top K Ritz pairs (theta, v) has ||A v - theta v|| <=
   // tolerance * theta, which puts each reported eigenvalue within that relative distance of an eigenvalue of
   // the operator; at most `max_passes` passes over the genotypes.
-  double randomized_tolerance = 1e-5;
+  double randomized_tolerance = 1e-2;
   std::size_t max_passes = 60;
 };
 

@@ -1,4 +1,5 @@
 #include <cblas.h>
+#include <fmt/format.h>
 #include <omp.h>
 
 #include <algorithm>
@@ -39,53 +40,84 @@ std::vector<double> missing_per_sample(const Dataset& data, const Context& ctx) 
 }
 
 // The operator of randomized_eigenpairs (see pca_solvers.hpp); counts its passes over the genotypes.
+//
+// One pass: the variants of each loaded block are split into chunks handed to OpenMP threads; a thread decodes
+// its chunk into its own single-precision panel P (N x c, table decoding), forms Y = P^T (D Q) and P Y with
+// single-threaded sgemm, and adds P Y to its own double accumulator. The accumulators are summed at the end of
+// the pass. OpenBLAS runs single-threaded throughout (its own idle threads would spin against the OpenMP ones).
 class CorrectedGrmOperator {
  public:
   CorrectedGrmOperator(const Dataset& data, const std::vector<double>& freq, const Context& ctx)
       : data_(data), freq_(freq), ctx_(ctx), n_(data.sample_ct()), m_(static_cast<double>(data.variant_ct())) {
     const auto missing = missing_per_sample(data, ctx);
     scale_.resize(static_cast<Index>(n_));
+    double worst_missing = 0.0;
     for (std::size_t i = 0; i < n_; ++i) {
       const double observed = 1.0 - missing[i] / m_;
       scale_[static_cast<Index>(i)] = observed > 0 ? 1.0 / observed : 0.0;
+      worst_missing = std::max(worst_missing, 1.0 - observed);
     }
+    if (worst_missing > 0.05)
+      ctx.note(fmt::format("PCA: warning: up to {:.1f}% missing genotypes per sample; the randomized method "
+                           "corrects for missingness as if it were independent between samples (use --exact "
+                           "when samples share missing sites)",
+                           100.0 * worst_missing));
+    threads_ = std::max(1, ctx.threads);
+    // About 4 MiB of floats per thread panel (cache-sized), between 16 and 512 variants.
+    chunk_ = std::clamp<std::size_t>((std::size_t{1} << 20) / std::max<std::size_t>(1, n_), 16, 512);
+    work_.resize(static_cast<std::size_t>(threads_));
   }
 
   MatrixXd apply(const MatrixXd& q) {
     const auto n = static_cast<int>(n_);
     const auto b = static_cast<int>(q.cols());
-    const MatrixXd dq = scale_.asDiagonal() * q;
-    MatrixXd acc = MatrixXd::Zero(n, b);
+    const Eigen::MatrixXf dq = (scale_.asDiagonal() * q).cast<float>();
     const bool need_diag = diag_.size() == 0;
-    VectorXd self = VectorXd::Zero(n);
-    MatrixXd y;
-    for_each_standardized_panel(data_, freq_, ctx_, "PCA: randomized pass", [&](const StandardizedPanel& p) {
-      const auto cols = static_cast<int>(p.variant_ct);
-      y.resize(cols, b);
-      // Single-threaded BLAS inside OpenMP chunks: OpenBLAS's own threads spin against the decoding threads
-      // on busy machines, and these products are small. Y = P^T (D Q) by variant chunks, then acc += P Y by
-      // sample chunks; every chunk writes its own rows.
-      const int threads = std::max(1, std::min(ctx_.threads, cols / 64 + 1));
-#pragma omp parallel num_threads(threads)
+    for (auto& w : work_) {
+      w.acc.setZero(n, b);
+      if (need_diag) w.self.setZero(n);
+    }
+    const std::size_t block_variants = std::max<std::size_t>(chunk_ * static_cast<std::size_t>(threads_) * 4,
+                                                             default_block_variants(data_, ctx_));
+    for_each_block(data_, ctx_, block_variants, "PCA: randomized pass", [&](const GenotypeBlock& blk) {
+      const auto chunks = static_cast<std::ptrdiff_t>((blk.variant_ct() + chunk_ - 1) / chunk_);
+#pragma omp parallel num_threads(threads_)
       {
-        const int t = omp_get_thread_num(), tc = omp_get_num_threads();
-        const int c0 = cols * t / tc, c1 = cols * (t + 1) / tc;
-        if (c1 > c0)
-          cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, c1 - c0, b, n, 1.0,
-                      p.values + static_cast<std::size_t>(c0) * n_, n, dq.data(), n, 0.0, y.data() + c0, cols);
-#pragma omp barrier
-        const int r0 = n * t / tc, r1 = n * (t + 1) / tc;
-        if (r1 > r0)
-          cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, r1 - r0, b, cols, 1.0, p.values + r0, n, y.data(),
-                      cols, 1.0, acc.data() + r0, n);
-      }
-      if (need_diag) {
-        for (int j = 0; j < cols; ++j) {
-          const double* c = p.values + static_cast<std::size_t>(j) * n_;
-          for (int i = 0; i < n; ++i) self[i] += c[i] * c[i];
+        ThreadWork& w = work_[static_cast<std::size_t>(omp_get_thread_num())];
+        w.panel.resize(n_ * chunk_);
+        w.y.resize(chunk_ * static_cast<std::size_t>(b));
+        w.product.resize(n_ * static_cast<std::size_t>(b));
+#pragma omp for schedule(dynamic, 1)
+        for (std::ptrdiff_t c = 0; c < chunks; ++c) {
+          const std::size_t first = static_cast<std::size_t>(c) * chunk_;
+          const std::size_t count = std::min(chunk_, blk.variant_ct() - first);
+          for (std::size_t v = 0; v < count; ++v)
+            standardize_row_float(blk.row(first + v), n_, freq_[blk.first_variant_idx() + first + v],
+                                  w.panel.data() + v * n_);
+          const auto cols = static_cast<int>(count);
+          cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, cols, b, n, 1.0f, w.panel.data(), n, dq.data(), n,
+                      0.0f, w.y.data(), cols);
+          cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, b, cols, 1.0f, w.panel.data(), n, w.y.data(),
+                      cols, 0.0f, w.product.data(), n);
+          double* acc = w.acc.data();
+          const float* prod = w.product.data();
+          const std::size_t total = n_ * static_cast<std::size_t>(b);
+          for (std::size_t i = 0; i < total; ++i) acc[i] += static_cast<double>(prod[i]);
+          if (need_diag) {
+            for (std::size_t v = 0; v < count; ++v) {
+              const float* col = w.panel.data() + v * n_;
+              for (std::size_t i = 0; i < n_; ++i) w.self[static_cast<Index>(i)] += double(col[i]) * col[i];
+            }
+          }
         }
       }
     });
+    MatrixXd acc = MatrixXd::Zero(n, b);
+    VectorXd self = VectorXd::Zero(n);
+    for (const auto& w : work_) {
+      acc += w.acc;
+      if (need_diag) self += w.self;
+    }
     if (need_diag) {
       diag_.resize(n);
       for (int i = 0; i < n; ++i) diag_[i] = self[i] * (scale_[i] - scale_[i] * scale_[i]) / m_;
@@ -96,11 +128,19 @@ class CorrectedGrmOperator {
   std::size_t passes() const { return passes_; }
 
  private:
+  struct ThreadWork {
+    std::vector<float> panel, y, product;
+    MatrixXd acc;
+    VectorXd self;
+  };
   const Dataset& data_;
   const std::vector<double>& freq_;
   const Context& ctx_;
   std::size_t n_;
   double m_;
+  int threads_ = 1;
+  std::size_t chunk_ = 64;
+  std::vector<ThreadWork> work_;
   VectorXd scale_, diag_;
   std::size_t passes_ = 0;
 };

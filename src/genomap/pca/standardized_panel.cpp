@@ -25,6 +25,48 @@ void standardize_row(const std::uint64_t* row, std::size_t sample_ct, double p, 
   for (std::size_t i = full_words * 32; i < sample_ct; ++i, bits >>= 2) out[i] = table[bits & 3u];
 }
 
+namespace {
+
+struct ByteTables {
+  alignas(16) float dosage[256][4];
+  alignas(16) float observed[256][4];
+  ByteTables() {
+    constexpr float kDosage[4] = {2.0f, 0.0f, 1.0f, 0.0f};  // by .bed code; missing (01) gives 0
+    constexpr float kObserved[4] = {1.0f, 0.0f, 1.0f, 1.0f};
+    for (unsigned b = 0; b < 256; ++b)
+      for (unsigned k = 0; k < 4; ++k) {
+        dosage[b][k] = kDosage[(b >> (2 * k)) & 3u];
+        observed[b][k] = kObserved[(b >> (2 * k)) & 3u];
+      }
+  }
+};
+
+const ByteTables kTables;
+
+}  // namespace
+
+void standardize_row_float(const std::uint64_t* row, std::size_t sample_ct, double p, float* out) {
+  float scale = 0.0f, shift = 0.0f;
+  if (p > 0.0 && p < 1.0) {
+    const double inv_sd = 1.0 / std::sqrt(2.0 * p * (1.0 - p));
+    scale = static_cast<float>(inv_sd);
+    shift = static_cast<float>(2.0 * p * inv_sd);
+  }
+  const auto* bytes = reinterpret_cast<const unsigned char*>(row);
+  const std::size_t full = sample_ct / 4;
+  for (std::size_t j = 0; j < full; ++j) {
+    const float* d = kTables.dosage[bytes[j]];
+    const float* o = kTables.observed[bytes[j]];
+    float* z = out + 4 * j;
+    for (int k = 0; k < 4; ++k) z[k] = scale * d[k] - shift * o[k];
+  }
+  if (full * 4 < sample_ct) {
+    const float* d = kTables.dosage[bytes[full]];
+    const float* o = kTables.observed[bytes[full]];
+    for (std::size_t i = full * 4; i < sample_ct; ++i) out[i] = scale * d[i - full * 4] - shift * o[i - full * 4];
+  }
+}
+
 std::size_t panel_variants(std::size_t sample_ct) {
   const std::size_t target = (std::size_t{32} << 20) / (8 * std::max<std::size_t>(1, sample_ct));
   return std::clamp<std::size_t>(target, 64, 2048);

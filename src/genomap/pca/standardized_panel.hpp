@@ -24,6 +24,12 @@ struct StandardizedPanel {
 // Decodes one packed row into `out` (sample_ct values) given the allele-1 frequency.
 void standardize_row(const std::uint64_t* row, std::size_t sample_ct, double allele1_frequency, double* out);
 
+// Single-precision decoding for the randomized method: one 256-entry table (4 genotypes per packed byte) of
+// allele-1 dosages and one of observed flags, shared by all variants; z = inv_sd * dosage - 2p * inv_sd *
+// observed, so a missing genotype gives 0 and a monomorphic variant (inv_sd = 0) gives 0. Writes sample_ct
+// values to `out`.
+void standardize_row_float(const std::uint64_t* row, std::size_t sample_ct, double allele1_frequency, float* out);
+
 // Variants per panel: about 32 MiB of doubles, between 64 and 2048 variants.
 std::size_t panel_variants(std::size_t sample_ct);
 
