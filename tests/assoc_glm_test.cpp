@@ -277,5 +277,17 @@ TEST_F(GlmBadInput, CollinearCovariatesAreNamed) {
                  "covariates A and B are collinear for phenotype QT");
 }
 
+TEST_F(GlmBadInput, CovarPcsMoreThanSamplesOrNameClash) {
+  SetUpOut();
+  expect_failure("--pheno " + dir_ + "/pheno.txt --covar-pcs 400", "--covar-pcs 400: needs fewer components than the 324 samples");
+  Fam fam = read_fam_file();
+  std::ostringstream text;
+  text << "FID IID PC1\n";
+  for (std::size_t i = 0; i < fam.iid.size(); ++i) text << fam.fid[i] << ' ' << fam.iid[i] << ' ' << (i % 7) << '\n';
+  write_text(dir_ + "/pc.txt", text.str());
+  expect_failure("--pheno " + dir_ + "/pheno.txt --covar " + dir_ + "/pc.txt --covar-pcs 2",
+                 "--covar-pcs: the covariate file already has a column PC1");
+}
+
 }  // namespace
 }  // namespace genomap::test

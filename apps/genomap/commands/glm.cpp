@@ -150,6 +150,9 @@ void run_glm_command(const GlmCommandOptions& o, Invocation& inv) {
   if (o.covar_pcs > 0) {
     // The top principal components of the analysed samples' genotypes as extra covariates PC1..PCN, as plink2
     // users add the .eigenvec of --pca (run_pca: plink2 --pca conventions, autosomes only).
+    if (o.covar_pcs >= data.sample_ct())
+      throw Error(fmt::format("--covar-pcs {}: needs fewer components than the {} samples", o.covar_pcs,
+                              data.sample_ct()));
     PcaOptions pca_options;
     pca_options.components = o.covar_pcs;
     const PcaResult pca = run_pca(data, pca_options, inv.context());
