@@ -120,7 +120,7 @@ class GlmGolden : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!have_program("plink2")) GTEST_SKIP() << "plink2 not installed; the golden comparison needs it";
-    dir_ = scratch_dir("assoc_glm_golden");
+    dir_ = scratch_dir(std::string("assoc_glm_golden_") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     write_inputs(dir_);
   }
   std::string dir_;
@@ -195,7 +195,7 @@ TEST_F(GlmGolden, AlwaysFirthMatchesPlink2) {
 class GlmBadInput : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = scratch_dir("assoc_glm_bad");
+    dir_ = scratch_dir(std::string("assoc_glm_bad_") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     write_inputs(dir_);
   }
   void expect_failure(const std::string& args, const std::string& message_part) {
