@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of genomap glm against plink2 --glm (linear and logistic-Firth hybrid) on genomap
 # simulate data with 10 covariates. Usage: bench/glm.sh [N] [M] [THREADS]   (issue size: 10000 100000 2)
-# Prints wall time (s), peak RSS (MB) and the genomap/plink2 ratios.
+# Prints wall time (s), user CPU time (s), peak RSS (MB) and the genomap/plink2 ratios. On a shared machine
+# the user CPU time is the steadier measure (wall time depends on the load).
 set -euo pipefail
 N=${1:-10000}
 M=${2:-100000}
@@ -22,25 +23,26 @@ awk -v seed=11 'BEGIN { srand(seed); printf "FID IID"; for (c = 1; c <= 10; ++c)
 
 measure() {  # label, command...
   local label=$1; shift
-  /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" >/dev/null 2>&1
-  read -r secs kb < "$WORK/time"
-  echo "$label $secs $((kb / 1024))"
+  /usr/bin/time -f '%e %U %M' -o "$WORK/time" "$@" >/dev/null 2>&1
+  read -r secs user kb < "$WORK/time"
+  echo "$label $secs $user $((kb / 1024))"
 }
 
-printf '%-28s %10s %10s\n' "run (N=$N M=$M t=$THREADS)" "wall_s" "peak_MB"
-declare -A T R
+printf '%-28s %10s %10s %10s\n' "run (N=$N M=$M t=$THREADS)" "wall_s" "user_s" "peak_MB"
+declare -A T U R
 for model in QT BT; do
   g=$(measure "genomap-$model" "$GENOMAP" glm --bfile "$WORK/sim" --pheno "$WORK/sim.pheno" --pheno-name $model \
       --covar "$WORK/covar.txt" --threads "$THREADS" --quiet --out "$WORK/g")
   p=$(measure "plink2-$model" "$PLINK2" --bfile "$WORK/sim" --pheno "$WORK/sim.pheno" --pheno-name $model \
       --covar "$WORK/covar.txt" --glm hide-covar firth-fallback --threads "$THREADS" --out "$WORK/p")
   for line in "$g" "$p"; do
-    read -r label secs mb <<< "$line"
-    T[$label]=$secs; R[$label]=$mb
-    printf '%-28s %10s %10s\n' "$label" "$secs" "$mb"
+    read -r label secs user mb <<< "$line"
+    T[$label]=$secs; U[$label]=$user; R[$label]=$mb
+    printf '%-28s %10s %10s %10s\n' "$label" "$secs" "$user" "$mb"
   done
 done
 for model in QT BT; do
   awk -v a="${T[genomap-$model]}" -v b="${T[plink2-$model]}" -v c="${R[genomap-$model]}" -v d="${R[plink2-$model]}" \
-    -v m=$model 'BEGIN { printf "%-28s %10.2f %10.2f\n", "ratio genomap/plink2 " m, (b > 0 ? a / b : 0), (d > 0 ? c / d : 0) }'
+    -v e="${U[genomap-$model]}" -v f="${U[plink2-$model]}" -v m=$model \
+    'BEGIN { printf "%-28s %10.2f %10.2f %10.2f\n", "ratio genomap/plink2 " m, (b > 0 ? a / b : 0), (f > 0 ? e / f : 0), (d > 0 ? c / d : 0) }'
 done

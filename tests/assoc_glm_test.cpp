@@ -120,7 +120,7 @@ class GlmGolden : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!have_program("plink2")) GTEST_SKIP() << "plink2 not installed; the golden comparison needs it";
-    dir_ = scratch_dir("assoc_glm_golden");
+    dir_ = scratch_dir(std::string("assoc_glm_golden_") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     write_inputs(dir_);
   }
   std::string dir_;
@@ -195,7 +195,7 @@ TEST_F(GlmGolden, AlwaysFirthMatchesPlink2) {
 class GlmBadInput : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = scratch_dir("assoc_glm_bad");
+    dir_ = scratch_dir(std::string("assoc_glm_bad_") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     write_inputs(dir_);
   }
   void expect_failure(const std::string& args, const std::string& message_part) {
@@ -275,6 +275,18 @@ TEST_F(GlmBadInput, CollinearCovariatesAreNamed) {
   write_text(dir_ + "/coll.txt", text.str());
   expect_failure("--pheno " + dir_ + "/pheno.txt --covar " + dir_ + "/coll.txt",
                  "covariates A and B are collinear for phenotype QT");
+}
+
+TEST_F(GlmBadInput, CovarPcsMoreThanSamplesOrNameClash) {
+  SetUpOut();
+  expect_failure("--pheno " + dir_ + "/pheno.txt --covar-pcs 400", "--covar-pcs 400: needs fewer components than the 324 samples");
+  Fam fam = read_fam_file();
+  std::ostringstream text;
+  text << "FID IID PC1\n";
+  for (std::size_t i = 0; i < fam.iid.size(); ++i) text << fam.fid[i] << ' ' << fam.iid[i] << ' ' << (i % 7) << '\n';
+  write_text(dir_ + "/pc.txt", text.str());
+  expect_failure("--pheno " + dir_ + "/pheno.txt --covar " + dir_ + "/pc.txt --covar-pcs 2",
+                 "--covar-pcs: the covariate file already has a column PC1");
 }
 
 }  // namespace

@@ -1,13 +1,17 @@
 // genomap glm: per-variant association tests as plink2 --glm (.glm.linear, .glm.logistic.hybrid, --adjust).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "command_registry.hpp"
 #include "genomap/assoc/glm.hpp"
 #include "genomap/assoc/multiple_testing.hpp"
 #include "genomap/core/error.hpp"
 #include "genomap/io/sample_table_file.hpp"
+#include "genomap/pca/pca.hpp"
 #include "invocation.hpp"
 
 namespace genomap::cli {
@@ -24,6 +28,7 @@ struct GlmCommandOptions {
   bool firth = false, firth_fallback = false, no_firth = false;
   double vif = 50.0, max_corr = 0.999;
   bool omit_ref = false;
+  std::size_t covar_pcs = 0;
 };
 
 // Values of the dataset's selected samples, in sample_idx order.
@@ -42,7 +47,15 @@ void note_unknown(Invocation& inv, const SampleColumns& cols) {
 
 std::string fmt_num(double v) { return std::isnan(v) ? "NA" : fmt::format("{:.6g}", v); }
 
-void write_results(Invocation& inv, const Dataset& data, const GlmPhenotypeResult& res, FirthMode firth, bool adjust) {
+// One row of PREFIX.glm.summary per phenotype.
+struct SummaryRow {
+  std::string name, model;
+  std::size_t samples = 0, cases = 0, tested = 0, firth = 0, errcode = 0;
+  double lambda = 0;
+};
+
+SummaryRow write_results(Invocation& inv, const Dataset& data, const GlmPhenotypeResult& res, FirthMode firth,
+                         bool adjust) {
   std::string suffix = res.binary ? (firth == FirthMode::Fallback ? ".glm.logistic.hybrid"
                                      : firth == FirthMode::Always ? ".glm.firth" : ".glm.logistic")
                                   : ".glm.linear";
@@ -79,7 +92,10 @@ void write_results(Invocation& inv, const Dataset& data, const GlmPhenotypeResul
                              "(median chisq / 0.456) = {:.6g}",
                              res.name, tested, res.binary ? fmt::format(" ({} by Firth regression)", firth_ct) : "",
                              failed, lambda));
-  if (!adjust) return;
+  inv.log().note(fmt::format("lambda_gc {} {:.6g}", res.name, lambda));
+  SummaryRow row{res.name, res.binary ? "logistic" : "linear", res.sample_ct, res.case_ct, tested, firth_ct, failed,
+                 lambda};
+  if (!adjust) return row;
   AdjustedPValues adj = adjust_p_values(p_values);
   OutputFile& out_adj = inv.outputs().open(suffix + ".adjusted");
   std::FILE* fa = out_adj.stream();
@@ -92,6 +108,7 @@ void write_results(Invocation& inv, const Dataset& data, const GlmPhenotypeResul
                adj.sidak_single_step[i], adj.sidak_step_down[i], adj.fdr_bh[i], adj.fdr_by[i]);
   }
   inv.log().note(fmt::format("phenotype {}: --adjust genomic control lambda used = {:.6g}", res.name, adj.lambda));
+  return row;
 }
 
 void run_glm_command(const GlmCommandOptions& o, Invocation& inv) {
@@ -130,6 +147,31 @@ void run_glm_command(const GlmCommandOptions& o, Invocation& inv) {
   } else if (!o.covar_names.empty()) {
     throw Error("--covar-name needs --covar");
   }
+  if (o.covar_pcs > 0) {
+    // The top principal components of the analysed samples' genotypes as extra covariates PC1..PCN, as plink2
+    // users add the .eigenvec of --pca (run_pca: plink2 --pca conventions, autosomes only).
+    if (o.covar_pcs >= data.sample_ct())
+      throw Error(fmt::format("--covar-pcs {}: needs fewer components than the {} samples", o.covar_pcs,
+                              data.sample_ct()));
+    PcaOptions pca_options;
+    pca_options.components = o.covar_pcs;
+    const PcaResult pca = run_pca(data, pca_options, inv.context());
+    inv.log().phase_done("principal components");
+    std::vector<std::string> pc_names;
+    for (std::size_t k = 0; k < o.covar_pcs; ++k) {
+      std::string name = "PC" + std::to_string(k + 1);
+      if (std::find(covariates.names.begin(), covariates.names.end(), name) != covariates.names.end())
+        throw Error(o.covar_file, 0, "--covar-pcs: the covariate file already has a column " + name);
+      const auto col = pca.sample_scores.col(static_cast<Eigen::Index>(k));
+      covariates.values.emplace_back(col.data(), col.data() + col.size());
+      covariates.names.push_back(name);
+      pc_names.push_back(std::move(name));
+    }
+    if (covariates.source.empty()) covariates.source = "--covar-pcs";
+    inv.log().note(fmt::format("--covar-pcs {}: covariates {} ({} PCA, eigenvalues {:.6g})", o.covar_pcs,
+                               fmt::join(pc_names, " "), pca.randomized ? "randomized" : "exact",
+                               fmt::join(std::vector<double>(pca.eigenvalues.begin(), pca.eigenvalues.end()), " ")));
+  }
   GlmOptions options;
   options.firth = o.firth ? FirthMode::Always : o.no_firth ? FirthMode::Never : FirthMode::Fallback;
   options.vif_threshold = o.vif;
@@ -137,7 +179,14 @@ void run_glm_command(const GlmCommandOptions& o, Invocation& inv) {
   options.omit_ref = o.omit_ref;
   auto results = run_glm(data, phenotypes, covariates, options, inv.context());
   inv.log().phase_done("regressions");
-  for (const auto& r : results) write_results(inv, data, r, options.firth, o.adjust);
+  std::vector<SummaryRow> summary;
+  for (const auto& r : results) summary.push_back(write_results(inv, data, r, options.firth, o.adjust));
+  std::FILE* fs = inv.outputs().open(".glm.summary").stream();
+  fmt::print(fs, "#PHENO\tMODEL\tOBS_CT\tCASE_CT\tTESTED_CT\tFIRTH_CT\tERRCODE_CT\tLAMBDA_GC\n");
+  for (const auto& r : summary)
+    fmt::print(fs, "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", r.name, r.model, r.samples,
+               r.model == "logistic" ? std::to_string(r.cases) : std::string("NA"), r.tested, r.firth, r.errcode,
+               fmt_num(r.lambda));
   inv.log().phase_done("write results");
 }
 
@@ -155,6 +204,8 @@ const bool registered = register_command({"glm", "Association tests: linear / lo
   app.add_flag("--firth-fallback", o->firth_fallback, "Logistic regression, Firth where it fails (default)");
   app.add_flag("--no-firth", o->no_firth, "Logistic regression only");
   app.add_flag("--omit-ref", o->omit_ref, "Always test ALT (default, as plink2: the minor allele)");
+  app.add_option("--covar-pcs", o->covar_pcs,
+                 "Add the top N principal components of the genotypes (plink2 --pca) as covariates PC1..PCN");
   app.add_option("--vif", o->vif, "Variance inflation factor limit (plink2 --vif)")->capture_default_str();
   app.add_option("--max-corr", o->max_corr, "Predictor correlation limit (plink2 --max-corr)")->capture_default_str();
   return Runner([o](Invocation& inv) { run_glm_command(*o, inv); });

@@ -281,7 +281,15 @@ std::vector<GlmPhenotypeResult> run_glm(const Dataset& data, const std::vector<G
     results[p].variants.resize(m);
   }
   const int threads = std::max(1, ctx.threads);
-  openblas_set_num_threads(threads);
+  // OpenBLAS on one thread for the whole pass: the OpenMP threads split every product themselves (whole row
+  // ranges, whole batches of variants), so no OpenBLAS worker threads spin beside them. Restored at the end.
+  struct BlasThreads {
+    int before = openblas_get_num_threads();
+    BlasThreads() { openblas_set_num_threads(1); }
+    ~BlasThreads() { openblas_set_num_threads(before); }
+    BlasThreads(const BlasThreads&) = delete;
+    BlasThreads& operator=(const BlasThreads&) = delete;
+  } blas_single;
   const std::size_t block = options.block_variants
                                 ? options.block_variants
                                 : std::clamp<std::size_t>((std::size_t{1} << 23) / std::max<std::size_t>(n_all, 1), 64, 4096);
@@ -309,10 +317,15 @@ std::vector<GlmPhenotypeResult> run_glm(const Dataset& data, const std::vector<G
         }
     }
     cross.resize(bv * static_cast<std::size_t>(zcols));
-    openblas_set_num_threads(threads);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(bv), static_cast<int>(zcols),
-                static_cast<int>(n_all), 1.0, g.data(), static_cast<int>(n_all), z.data(), static_cast<int>(zcols), 0.0,
-                cross.data(), static_cast<int>(zcols));
+    const std::size_t chunk = (bv + static_cast<std::size_t>(threads) - 1) / static_cast<std::size_t>(threads);
+#pragma omp parallel for num_threads(threads) schedule(static, 1)
+    for (std::size_t c0 = 0; c0 < bv; c0 += chunk) {
+      const std::size_t rows = std::min(chunk, bv - c0);
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(rows), static_cast<int>(zcols),
+                  static_cast<int>(n_all), 1.0, g.data() + c0 * n_all, static_cast<int>(n_all), z.data(),
+                  static_cast<int>(zcols), 0.0, cross.data() + c0 * static_cast<std::size_t>(zcols),
+                  static_cast<int>(zcols));
+    }
     for (std::size_t p = 0; p < pheno_ct; ++p) {
       const PreparedPhenotype& ph = prepared[p];
       GlmVariantResult* out = results[p].variants.data() + blk.first_variant_idx();

@@ -55,7 +55,8 @@ bool firth_newton(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Eigen::Vec
 
 // Logistic (with Firth fallback) tests of a block of variants for one phenotype. `g` holds the block's dosages
 // (row-major, variants x n_all, 0 where missing), `missing[v]` the samples with missing genotype, and
-// `pending` the variants still to regress (checks passed), with their cross products.
+// `pending` the variants still to regress (checks passed); results[v].obs_ct must hold each pending variant's
+// observed sample count. Threads take whole batches of variants; BLAS runs single-threaded inside (set here).
 void logistic_block(const PreparedPhenotype& ph, const double* g, std::size_t n_all,
                     const std::vector<std::vector<std::uint32_t>>& missing, const std::vector<std::uint32_t>& pending,
                     const GlmOptions& options, int threads, GlmVariantResult* results);

@@ -19,7 +19,9 @@ constexpr int kMaxIterations = 30;
 constexpr double kStepTolerance = 1e-9;
 constexpr double kDivergence = 1e4;  // |coefficient| beyond this: separation, not a fit
 
-double logistic(double eta) { return eta >= 0 ? 1.0 / (1.0 + std::exp(-eta)) : std::exp(eta) / (1.0 + std::exp(eta)); }
+double logistic(double eta) {
+  return eta >= 0 ? 1.0 / (1.0 + std::exp(-eta)) : std::exp(eta) / (1.0 + std::exp(eta));
+}
 
 void fill_wald(GlmVariantResult& r, double beta, double variance) {
   r.beta = beta;
@@ -58,10 +60,130 @@ void firth_variant(const PreparedPhenotype& ph, const double* g, const std::vect
   fill_wald(r, beta[k1], cov(k1, k1));
 }
 
+// Work arrays of one thread's batches (reused across batches).
+struct BatchWorkspace {
+  RowMatrix gs, obs, w, wr, hcc, hcg, beta, bc;
+  Eigen::VectorXd hgg, grad_g;
+  std::vector<char> done;
+};
+
+// Batched Newton-Raphson (IRLS) of the variants `active` from the covariate-only fit: each iteration's linear
+// predictors, covariate Hessian blocks (weights x pairwise covariate products) and gradients are matrix
+// products shared by the batch. Single-threaded; converged and failed variants are compacted away.
+void newton_batch(const PreparedPhenotype& ph, const double* g, std::size_t n_all,
+                  const std::vector<std::vector<std::uint32_t>>& missing, std::vector<std::uint32_t> active,
+                  BatchWorkspace& ws, GlmVariantResult* results) {
+  const Eigen::Index k1 = ph.x.cols();
+  const Eigen::Index pairs = ph.x_pairs.cols();
+  const int n = static_cast<int>(n_all);
+  RowMatrix &gs = ws.gs, &obs = ws.obs, &w = ws.w, &wr = ws.wr, &hcc = ws.hcc, &hcg = ws.hcg, &beta = ws.beta,
+            &bc = ws.bc;
+  const Eigen::Index a0 = static_cast<Eigen::Index>(active.size());
+  gs.resize(a0, n);
+  obs.resize(a0, n);
+  beta.resize(a0, k1 + 1);
+  for (Eigen::Index r = 0; r < a0; ++r) {
+    const std::uint32_t v = active[static_cast<std::size_t>(r)];
+    gs.row(r) = Eigen::Map<const Eigen::RowVectorXd>(g + static_cast<std::size_t>(v) * n_all, n);
+    obs.row(r) = Eigen::Map<const Eigen::RowVectorXd>(ph.mask.data(), n);
+    for (std::uint32_t i : missing[v]) obs(r, i) = 0;
+    beta.row(r).head(k1) = ph.null_beta.transpose();
+    beta(r, k1) = 0;
+  }
+  Eigen::Index a = a0;
+  for (int it = 0; it < kMaxIterations && a > 0; ++it) {
+    w.resize(a, n);       // linear predictor, then IRLS weights
+    wr.resize(2 * a, n);  // rows 0..a-1: weight * g; rows a..2a-1: residual y - p
+    // eta = B_c X' (+ beta_g g below)
+    bc = beta.leftCols(k1);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(a), n, static_cast<int>(k1), 1.0,
+                bc.data(), static_cast<int>(k1), ph.x.data(), n, 0.0, w.data(), n);
+    ws.hgg.resize(a);
+    ws.grad_g.resize(a);
+    for (Eigen::Index r = 0; r < a; ++r) {
+      double sgg = 0, sg = 0;
+      const double bg = beta(r, k1);
+      double* wrow = w.row(r).data();
+      double* wgrow = wr.row(r).data();
+      double* rrow = wr.row(a + r).data();
+      const double* orow = obs.row(r).data();
+      const double* grow = gs.row(r).data();
+      const double* y = ph.y.data();
+      for (int i = 0; i < n; ++i) {
+        const double gi = grow[i];
+        const double p = logistic(wrow[i] + bg * gi);
+        const double wi = orow[i] * p * (1 - p);
+        const double ri = orow[i] * (y[i] - p);
+        wrow[i] = wi;
+        wgrow[i] = wi * gi;
+        rrow[i] = ri;
+        sgg += wi * gi * gi;
+        sg += ri * gi;
+      }
+      ws.hgg[r] = sgg;
+      ws.grad_g[r] = sg;
+    }
+    hcc.resize(a, pairs);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(a), static_cast<int>(pairs), n,
+                1.0, w.data(), n, ph.x_pairs.data(), static_cast<int>(pairs), 0.0, hcc.data(),
+                static_cast<int>(pairs));
+    hcg.resize(2 * a, k1);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(2 * a), static_cast<int>(k1), n,
+                1.0, wr.data(), n, ph.x.data(), n, 0.0, hcg.data(), static_cast<int>(k1));
+    ws.done.assign(static_cast<std::size_t>(a), 0);
+    Eigen::MatrixXd h(k1 + 1, k1 + 1);
+    Eigen::VectorXd grad(k1 + 1), step;
+    Eigen::LLT<Eigen::MatrixXd> llt(k1 + 1);
+    for (Eigen::Index r = 0; r < a; ++r) {
+      for (Eigen::Index i = 0, t = 0; i < k1; ++i)
+        for (Eigen::Index j = i; j < k1; ++j, ++t) h(i, j) = h(j, i) = hcc(r, t);
+      for (Eigen::Index i = 0; i < k1; ++i) h(i, k1) = h(k1, i) = hcg(r, i);
+      h(k1, k1) = ws.hgg[r];
+      grad.head(k1) = hcg.row(a + r).transpose();
+      grad[k1] = ws.grad_g[r];
+      GlmVariantResult& res = results[active[static_cast<std::size_t>(r)]];
+      llt.compute(h);
+      if (llt.info() == Eigen::Success) step = llt.solve(grad);
+      if (llt.info() != Eigen::Success || !step.allFinite()) {
+        res.error = GlmErrcode::LogisticConvergeFail;
+        ws.done[static_cast<std::size_t>(r)] = 1;
+        continue;
+      }
+      beta.row(r) += step.transpose();
+      if (beta.row(r).cwiseAbs().maxCoeff() > kDivergence) {
+        res.error = GlmErrcode::LogisticConvergeFail;
+        ws.done[static_cast<std::size_t>(r)] = 1;
+      } else if (step.cwiseAbs().maxCoeff() < kStepTolerance) {
+        const Eigen::VectorXd e = llt.solve(Eigen::VectorXd::Unit(k1 + 1, k1));
+        fill_wald(res, beta(r, k1), e[k1]);
+        ws.done[static_cast<std::size_t>(r)] = 1;
+      }
+    }
+    // Compact the still-running variants to the top rows.
+    Eigen::Index kept = 0;
+    for (Eigen::Index r = 0; r < a; ++r) {
+      if (ws.done[static_cast<std::size_t>(r)]) continue;
+      if (kept != r) {
+        gs.row(kept) = gs.row(r);
+        obs.row(kept) = obs.row(r);
+        beta.row(kept) = beta.row(r);
+        active[static_cast<std::size_t>(kept)] = active[static_cast<std::size_t>(r)];
+      }
+      ++kept;
+    }
+    a = kept;
+    active.resize(static_cast<std::size_t>(a));
+    gs.conservativeResize(a, n);
+    obs.conservativeResize(a, n);
+    beta.conservativeResize(a, k1 + 1);
+  }
+  for (std::uint32_t v : active) results[v].error = GlmErrcode::LogisticConvergeFail;
+}
+
 }  // namespace
 
-bool logistic_newton(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Eigen::VectorXd& beta, Eigen::MatrixXd& cov,
-                     int max_iterations) {
+bool logistic_newton(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Eigen::VectorXd& beta,
+                     Eigen::MatrixXd& cov, int max_iterations) {
   const Eigen::Index n = x.rows(), k = x.cols();
   for (int it = 0; it < max_iterations; ++it) {
     Eigen::VectorXd eta = x * beta;
@@ -86,7 +208,8 @@ bool logistic_newton(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Eigen::
   return false;
 }
 
-bool firth_newton(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Eigen::VectorXd& beta, Eigen::MatrixXd& cov) {
+bool firth_newton(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Eigen::VectorXd& beta,
+                  Eigen::MatrixXd& cov) {
   const Eigen::Index n = x.rows(), k = x.cols();
   // Penalized log-likelihood l(b) + 1/2 log det I(b), with the state needed for the next step.
   struct State {
@@ -161,11 +284,9 @@ bool firth_newton(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Eigen::Vec
 }
 
 void logistic_block(const PreparedPhenotype& ph, const double* g, std::size_t n_all,
-                    const std::vector<std::vector<std::uint32_t>>& missing, const std::vector<std::uint32_t>& pending,
-                    const GlmOptions& options, int threads, GlmVariantResult* results) {
-  const Eigen::Index k1 = ph.x.cols();
-  const Eigen::Index pairs = ph.x_pairs.cols();
-  const int n = static_cast<int>(n_all);
+                    const std::vector<std::vector<std::uint32_t>>& missing,
+                    const std::vector<std::uint32_t>& pending, const GlmOptions& options, int threads,
+                    GlmVariantResult* results) {
   // Separation on the tested allele: no A1 dosage among cases or all of it (plink2 skips straight to Firth).
   std::vector<std::uint32_t> newton, firth;
   for (std::uint32_t v : pending) {
@@ -176,119 +297,36 @@ void logistic_block(const PreparedPhenotype& ph, const double* g, std::size_t n_
       cases += row[i] * ph.y[static_cast<Eigen::Index>(i)];
     }
     const bool separated = cases == 0 || cases == total;
-    if (options.firth == FirthMode::Always || (separated && options.firth == FirthMode::Fallback)) firth.push_back(v);
-    else if (separated) results[v].error = GlmErrcode::Separation;
-    else newton.push_back(v);
+    if (options.firth == FirthMode::Always || (separated && options.firth == FirthMode::Fallback))
+      firth.push_back(v);
+    else if (separated)
+      results[v].error = GlmErrcode::Separation;
+    else
+      newton.push_back(v);
   }
-  // BLAS on one thread here: the batches' products are small, and OpenBLAS's own threads competing with the
-  // OpenMP loops around them cost more than they gain (measured on a loaded 2-core machine).
+  // Threads work on whole batches of variants: each runs the complete Newton-Raphson of its batch with its
+  // own work arrays and single-threaded BLAS (run_glm keeps OpenBLAS at one thread), so there is one parallel
+  // region per block and no OpenBLAS threads spinning against the OpenMP ones. Batches are small enough that
+  // the per-sample work arrays stay in a few MB, and there are several per thread for balance.
+  const std::size_t per_thread =
+      (newton.size() + 4 * static_cast<std::size_t>(threads) - 1) / (4 * static_cast<std::size_t>(threads));
+  const std::size_t batch = std::clamp<std::size_t>(
+      std::min((std::size_t{1} << 21) / std::max<std::size_t>(n_all, 1), per_thread), 16, 256);
+  const std::size_t batch_ct = (newton.size() + batch - 1) / batch;
+  const int blas_threads_before = openblas_get_num_threads();
   openblas_set_num_threads(1);
-  // Batched Newton-Raphson; batches small enough that the per-sample work arrays stay in a few MB.
-  const std::size_t batch = std::clamp<std::size_t>((std::size_t{1} << 21) / std::max<std::size_t>(n_all, 1), 16, 256);
-  RowMatrix gs, obs, w, wr, hcc, hcg, beta;
-  Eigen::VectorXd hgg, grad_g;
-  for (std::size_t start = 0; start < newton.size(); start += batch) {
-    std::vector<std::uint32_t> active(newton.begin() + static_cast<std::ptrdiff_t>(start),
-                                      newton.begin() + static_cast<std::ptrdiff_t>(std::min(newton.size(), start + batch)));
-    // Rows of the work arrays follow `active`; converged or failed variants are compacted away.
-    const Eigen::Index a0 = static_cast<Eigen::Index>(active.size());
-    gs.resize(a0, n);
-    obs.resize(a0, n);
-    beta.resize(a0, k1 + 1);
-    for (Eigen::Index r = 0; r < a0; ++r) {
-      gs.row(r) = Eigen::Map<const Eigen::RowVectorXd>(g + static_cast<std::size_t>(active[static_cast<std::size_t>(r)]) * n_all, n);
-      obs.row(r) = Eigen::Map<const Eigen::RowVectorXd>(ph.mask.data(), n);
-      for (std::uint32_t i : missing[active[static_cast<std::size_t>(r)]]) obs(r, i) = 0;
-      beta.row(r).head(k1) = ph.null_beta.transpose();
-      beta(r, k1) = 0;
+#pragma omp parallel num_threads(threads)
+  {
+    BatchWorkspace ws;
+#pragma omp for schedule(dynamic, 1)
+    for (std::size_t b = 0; b < batch_ct; ++b) {
+      const auto first = newton.begin() + static_cast<std::ptrdiff_t>(b * batch);
+      const auto last =
+          newton.begin() + static_cast<std::ptrdiff_t>(std::min(newton.size(), (b + 1) * batch));
+      newton_batch(ph, g, n_all, missing, std::vector<std::uint32_t>(first, last), ws, results);
     }
-    Eigen::Index a = a0;
-    for (int it = 0; it < kMaxIterations && a > 0; ++it) {
-      w.resize(a, n);   // linear predictor, then IRLS weights
-      wr.resize(2 * a, n);  // rows 0..a-1: weight * g; rows a..2a-1: residual y - p
-      // eta = B_c X' (+ beta_g g below)
-      RowMatrix bc = beta.leftCols(k1);
-      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(a), n, static_cast<int>(k1), 1.0,
-                  bc.data(), static_cast<int>(k1), ph.x.data(), n, 0.0, w.data(), n);
-      hgg.resize(a);
-      grad_g.resize(a);
-#pragma omp parallel for num_threads(threads) schedule(static)
-      for (Eigen::Index r = 0; r < a; ++r) {
-        double sgg = 0, sg = 0;
-        const double bg = beta(r, k1);
-        for (int i = 0; i < n; ++i) {
-          const double o = obs(r, i);
-          const double gi = gs(r, i);
-          const double p = logistic(w(r, i) + bg * gi);
-          const double wi = o * p * (1 - p);
-          const double ri = o * (ph.y[i] - p);
-          w(r, i) = wi;
-          wr(r, i) = wi * gi;
-          wr(a + r, i) = ri;
-          sgg += wi * gi * gi;
-          sg += ri * gi;
-        }
-        hgg[r] = sgg;
-        grad_g[r] = sg;
-      }
-      hcc.resize(a, pairs);
-      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(a), static_cast<int>(pairs), n, 1.0,
-                  w.data(), n, ph.x_pairs.data(), static_cast<int>(pairs), 0.0, hcc.data(), static_cast<int>(pairs));
-      hcg.resize(2 * a, k1);
-      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(2 * a), static_cast<int>(k1), n, 1.0,
-                  wr.data(), n, ph.x.data(), n, 0.0, hcg.data(), static_cast<int>(k1));
-      std::vector<char> done(static_cast<std::size_t>(a), 0);
-#pragma omp parallel for num_threads(threads) schedule(static)
-      for (Eigen::Index r = 0; r < a; ++r) {
-        Eigen::MatrixXd h(k1 + 1, k1 + 1);
-        for (Eigen::Index i = 0, t = 0; i < k1; ++i)
-          for (Eigen::Index j = i; j < k1; ++j, ++t) h(i, j) = h(j, i) = hcc(r, t);
-        for (Eigen::Index i = 0; i < k1; ++i) h(i, k1) = h(k1, i) = hcg(r, i);
-        h(k1, k1) = hgg[r];
-        Eigen::VectorXd grad(k1 + 1);
-        grad.head(k1) = hcg.row(a + r).transpose();
-        grad[k1] = grad_g[r];
-        GlmVariantResult& res = results[active[static_cast<std::size_t>(r)]];
-        Eigen::LLT<Eigen::MatrixXd> llt(h);
-        Eigen::VectorXd step;
-        if (llt.info() == Eigen::Success) step = llt.solve(grad);
-        if (llt.info() != Eigen::Success || !step.allFinite()) {
-          res.error = GlmErrcode::LogisticConvergeFail;
-          done[static_cast<std::size_t>(r)] = 1;
-          continue;
-        }
-        beta.row(r) += step.transpose();
-        if (beta.row(r).cwiseAbs().maxCoeff() > kDivergence) {
-          res.error = GlmErrcode::LogisticConvergeFail;
-          done[static_cast<std::size_t>(r)] = 1;
-        } else if (step.cwiseAbs().maxCoeff() < kStepTolerance) {
-          const Eigen::VectorXd e = llt.solve(Eigen::VectorXd::Unit(k1 + 1, k1));
-          fill_wald(res, beta(r, k1), e[k1]);
-          done[static_cast<std::size_t>(r)] = 1;
-        } else if (it + 1 == kMaxIterations) {
-          res.error = GlmErrcode::LogisticConvergeFail;
-        }
-      }
-      // Compact the still-running variants to the top rows.
-      Eigen::Index kept = 0;
-      for (Eigen::Index r = 0; r < a; ++r) {
-        if (done[static_cast<std::size_t>(r)]) continue;
-        if (kept != r) {
-          gs.row(kept) = gs.row(r);
-          obs.row(kept) = obs.row(r);
-          beta.row(kept) = beta.row(r);
-          active[static_cast<std::size_t>(kept)] = active[static_cast<std::size_t>(r)];
-        }
-        ++kept;
-      }
-      a = kept;
-      active.resize(static_cast<std::size_t>(a));
-      gs.conservativeResize(a, n);
-      obs.conservativeResize(a, n);
-      beta.conservativeResize(a, k1 + 1);
-    }
-    for (std::uint32_t v : active) results[v].error = GlmErrcode::LogisticConvergeFail;
   }
+  openblas_set_num_threads(blas_threads_before);
   // Failed fits fall back to Firth (plink2's firth-fallback); without fallback they keep their error code.
   for (std::uint32_t v : newton)
     if (results[v].error == GlmErrcode::LogisticConvergeFail && options.firth == FirthMode::Fallback) {
