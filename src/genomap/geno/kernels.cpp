@@ -4,15 +4,19 @@
 
 namespace genomap {
 
-// Compiled for popcnt-capable CPUs and a portable fallback; the loader picks one at run time.
-[[gnu::target_clones("popcnt", "default")]] GenotypeCounts count_genotypes(const std::uint64_t* row,
-                                                                           std::size_t sample_ct) {
-  const std::size_t words = (sample_ct + 31) / 32;
+namespace {
+// Popcounts of the low bit, the high bit and both bits of each selected 2-bit slot, turned into genotype counts
+// (01 missing, 10 het, 11 hom. allele 2; the rest of the `selected_ct` are hom. allele 1). Inlined into each
+// run-time-selected clone below.
+template <typename SlotMask>
+[[gnu::always_inline]] inline GenotypeCounts tally_genotypes(const std::uint64_t* row, std::size_t words,
+                                                             std::size_t selected_ct, SlotMask slot_mask) {
   std::uint64_t n_lo = 0, n_hi = 0, n_both = 0;
   for (std::size_t w = 0; w < words; ++w) {
     const std::uint64_t x = row[w];
-    const std::uint64_t lo = x & kLowBits;
-    const std::uint64_t hi = (x >> 1) & kLowBits;
+    const std::uint64_t m = slot_mask(w);
+    const std::uint64_t lo = x & m;
+    const std::uint64_t hi = (x >> 1) & m;
     n_lo += static_cast<std::uint64_t>(std::popcount(lo));
     n_hi += static_cast<std::uint64_t>(std::popcount(hi));
     n_both += static_cast<std::uint64_t>(std::popcount(lo & hi));
@@ -21,8 +25,23 @@ namespace genomap {
   c.hom2 = static_cast<std::uint32_t>(n_both);
   c.missing = static_cast<std::uint32_t>(n_lo - n_both);
   c.het = static_cast<std::uint32_t>(n_hi - n_both);
-  c.hom1 = static_cast<std::uint32_t>(sample_ct - c.hom2 - c.missing - c.het);
+  c.hom1 = static_cast<std::uint32_t>(selected_ct - c.hom2 - c.missing - c.het);
   return c;
+}
+}  // namespace
+
+// Compiled for popcnt-capable CPUs and a portable fallback; the loader picks one at run time. Bits past
+// `sample_ct` are zero (hom. allele 1), so they are counted out through `selected_ct`.
+[[gnu::target_clones("popcnt", "default")]] GenotypeCounts count_genotypes(const std::uint64_t* row,
+                                                                           std::size_t sample_ct) {
+  return tally_genotypes(row, (sample_ct + 31) / 32, sample_ct, [](std::size_t) { return kLowBits; });
+}
+
+[[gnu::target_clones("popcnt", "default")]] GenotypeCounts count_genotypes_masked(const std::uint64_t* row,
+                                                                                  const std::uint64_t* mask,
+                                                                                  std::size_t words,
+                                                                                  std::size_t mask_ct) {
+  return tally_genotypes(row, words, mask_ct, [mask](std::size_t w) { return mask[w]; });
 }
 
 namespace {

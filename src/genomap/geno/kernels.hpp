@@ -21,6 +21,11 @@ inline constexpr std::uint64_t kLowBits = 0x5555555555555555ULL;
 // Genotype counts of one row, by popcount over words.
 GenotypeCounts count_genotypes(const std::uint64_t* row, std::size_t sample_ct);
 
+// Genotype counts of the samples whose 2-bit slot has its low bit set in `mask` (`mask_ct` of them), over
+// `words` words; count_genotypes is this with every slot of the first sample_ct selected.
+GenotypeCounts count_genotypes_masked(const std::uint64_t* row, const std::uint64_t* mask, std::size_t words,
+                                      std::size_t mask_ct);
+
 // Allele-1 dosage (2 hom1, 1 het, 0 hom2) of each sample; `missing_value` where missing (e.g. NaN).
 void decode_allele1_dosage(const std::uint64_t* row, std::size_t sample_ct, double missing_value, double* out);
 void decode_allele1_dosage(const std::uint64_t* row, std::size_t sample_ct, float missing_value, float* out);

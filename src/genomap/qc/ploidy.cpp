@@ -1,6 +1,5 @@
 #include "genomap/qc/ploidy.hpp"
 
-#include <bit>
 
 #include "genomap/geno/chromosome.hpp"
 
@@ -40,27 +39,6 @@ SexMasks SexMasks::of(const Dataset& data) {
     }
   }
   return m;
-}
-
-[[gnu::target_clones("popcnt", "default")]] GenotypeCounts count_genotypes_masked(const std::uint64_t* row,
-                                                                                  const std::uint64_t* mask,
-                                                                                  std::size_t words,
-                                                                                  std::size_t mask_ct) {
-  std::uint64_t n_lo = 0, n_hi = 0, n_both = 0;
-  for (std::size_t w = 0; w < words; ++w) {
-    const std::uint64_t x = row[w];
-    const std::uint64_t lo = x & mask[w];
-    const std::uint64_t hi = (x >> 1) & mask[w];
-    n_lo += static_cast<std::uint64_t>(std::popcount(lo));
-    n_hi += static_cast<std::uint64_t>(std::popcount(hi));
-    n_both += static_cast<std::uint64_t>(std::popcount(lo & hi));
-  }
-  GenotypeCounts c;
-  c.hom2 = static_cast<std::uint32_t>(n_both);
-  c.missing = static_cast<std::uint32_t>(n_lo - n_both);
-  c.het = static_cast<std::uint32_t>(n_hi - n_both);
-  c.hom1 = static_cast<std::uint32_t>(mask_ct - c.hom2 - c.missing - c.het);
-  return c;
 }
 
 PloidyCounts count_by_ploidy(const std::uint64_t* row, std::size_t sample_ct, ChromosomePloidy ploidy,

@@ -22,10 +22,6 @@ struct SexMasks {
   static SexMasks of(const Dataset& data);
 };
 
-// Genotype counts of the samples whose bit is set in `mask` (`mask_ct` of them).
-GenotypeCounts count_genotypes_masked(const std::uint64_t* row, const std::uint64_t* mask, std::size_t words,
-                                      std::size_t mask_ct);
-
 // A variant's genotype counts split by ploidy: `diploid` over samples carrying two copies, `haploid` over
 // samples carrying one (their heterozygous calls are errors, counted as missing in allele counts).
 struct PloidyCounts {
