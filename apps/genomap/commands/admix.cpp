@@ -21,6 +21,7 @@ struct AdmixCliOptions {
   double tolerance = 1e-4;
   std::size_t max_iterations = 2000;
   std::size_t starts = 1;
+  std::size_t secants = 10;
   std::size_t cv_folds = 0;
   bool supervised = false;
   std::string pop_file;
@@ -110,6 +111,7 @@ void run_admix(const AdmixCliOptions& o, Invocation& inv) {
   base.tolerance = o.tolerance;
   base.max_iterations = o.max_iterations;
   base.random_starts = o.starts;
+  base.secants = o.secants;
   if (o.supervised) {
     if (o.pop_file.empty()) throw Error("--supervised needs --pop FILE");
     if (ks.size() != 1) throw Error("--supervised takes a single K");
@@ -129,6 +131,7 @@ void run_admix(const AdmixCliOptions& o, Invocation& inv) {
     for (std::size_t c = 0; c < names.size(); ++c) order += fmt::format("{}Q{}={}", c ? ", " : "", c + 1, names[c]);
     inv.log().note("supervised columns: " + order);
   }
+  const AdmixGenotypes genotypes = load_admix_genotypes(data, inv.context());
   std::string summary = "K\tLOGLIK\tPASSES\tCONVERGED\tSECONDS" + std::string(o.cv_folds ? "\tCV_ERROR" : "") + "\n";
   double best_cv = std::numeric_limits<double>::infinity();
   std::size_t best_k = 0;
@@ -136,10 +139,10 @@ void run_admix(const AdmixCliOptions& o, Invocation& inv) {
     auto start = std::chrono::steady_clock::now();
     AdmixOptions options = base;
     options.k = k;
-    AdmixResult result = fit_admixture(data, options, inv.context());
+    AdmixResult result = fit_admixture(genotypes, options, inv.context());
     double cv = 0.0;
     if (o.cv_folds) {
-      cv = admixture_cross_validation(data, options, result, o.cv_folds, inv.context());
+      cv = admixture_cross_validation(genotypes, options, result, o.cv_folds, inv.context());
       inv.log().note(fmt::format("CV error (K={}): {:.6f}", k, cv));
       if (cv < best_cv) {
         best_cv = cv;
@@ -151,7 +154,7 @@ void run_admix(const AdmixCliOptions& o, Invocation& inv) {
     write_matrix(inv.outputs().open(fmt::format(".{}.P", k)), result.p);
     write_q_with_ids(inv.outputs().open(fmt::format(".{}.Q.ids", k)), data, result.q);
     if (o.bootstrap) {
-      RowMatrix se = admixture_bootstrap_se(data, options, result, o.bootstrap, o.bootstrap_block, inv.context());
+      RowMatrix se = admixture_bootstrap_se(genotypes, options, result, o.bootstrap, o.bootstrap_block, inv.context());
       write_matrix(inv.outputs().open(fmt::format(".{}.Q_se", k)), se);
     }
     summary += fmt::format("{}\t{:.6f}\t{}\t{}\t{:.2f}", k, result.log_likelihood, result.iterations,
@@ -175,6 +178,8 @@ const bool registered = register_command({"admix", "Ancestry proportions under t
   app.add_option("--tol", o->tolerance, "Stop when the log-likelihood rises by less than this");
   app.add_option("--max-iter", o->max_iterations, "Maximum data passes per fit");
   app.add_option("--starts", o->starts, "Seeded starts (SVD + ALS from a random Q); with several, short runs pick the best");
+  app.add_option("--qn", o->secants, "Secant pairs of the quasi-Newton acceleration (ADMIXTURE uses 3)")
+      ->check(CLI::Range(1, 50));
   app.add_option("--cv", o->cv_folds, "Cross-validation folds (0: none; ADMIXTURE uses 5)");
   app.add_flag("--supervised", o->supervised, "Fix the ancestry of samples with a known population (--pop)");
   app.add_option("--pop", o->pop_file, "Population labels: ADMIXTURE .pop ('-' unknown) or a table with POP");

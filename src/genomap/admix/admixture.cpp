@@ -7,11 +7,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <random>
 
 #include "genomap/core/error.hpp"
-#include "genomap/geno/block_loop.hpp"
-#include "genomap/geno/kernels.hpp"
 
 extern "C" void openblas_set_num_threads(int);
 
@@ -28,46 +27,13 @@ std::uint64_t splitmix64(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-// Which genotypes a pass uses: all called ones, optionally without one cross-validation fold, optionally with
-// per-variant multiplicities (bootstrap).
-struct PassSetup {
-  std::size_t folds = 0;      // 0: no masking
-  std::size_t held_out = 0;   // the fold left out of the fit
-  std::uint64_t mask_seed = 0;
-  const std::vector<double>* variant_weight = nullptr;
-  const std::vector<int>* fixed_population = nullptr;
-
-  std::size_t fold_of(std::size_t sample_idx, std::size_t variant_idx) const {
-    return splitmix64(mask_seed ^ (static_cast<std::uint64_t>(variant_idx) << 24) ^ sample_idx) % folds;
-  }
-  bool uses(std::size_t sample_idx, std::size_t variant_idx) const {
-    return folds == 0 || fold_of(sample_idx, variant_idx) != held_out;
-  }
-};
-
-std::size_t admix_block_variants(const Dataset& data) {
-  const std::size_t per_variant = data.sample_ct() * sizeof(double) * 3;
-  return std::clamp<std::size_t>((std::size_t{48} << 20) / std::max<std::size_t>(per_variant, 1), 16, 1024);
+// The cross-validation fold of genotype (sample, variant).
+std::size_t fold_of(std::uint64_t seed, std::size_t folds, std::size_t sample_idx, std::size_t variant_idx) {
+  return splitmix64(seed ^ (static_cast<std::uint64_t>(variant_idx) << 24) ^ sample_idx) % folds;
 }
 
-// Weighted count of genotypes used per sample (the denominator of the Q update).
-std::vector<double> observed_per_sample(const Dataset& data, const PassSetup& setup, const Context& ctx) {
-  const std::size_t n = data.sample_ct();
-  std::vector<double> observed(n, 0.0);
-  for_each_block(data, ctx, admix_block_variants(data), "admixture", [&](const GenotypeBlock& b) {
-#pragma omp parallel for num_threads(ctx.threads) schedule(static)
-    for (std::ptrdiff_t si = 0; si < static_cast<std::ptrdiff_t>(n); ++si) {
-      const auto i = static_cast<std::size_t>(si);
-      double sum = 0;
-      for (std::size_t v = 0; v < b.variant_ct(); ++v) {
-        const std::size_t j = b.first_variant_idx() + v;
-        if (genotype_code(b.row(v), i) == 1 || !setup.uses(i, j)) continue;
-        sum += setup.variant_weight ? (*setup.variant_weight)[j] : 1.0;
-      }
-      observed[i] += sum;
-    }
-  });
-  return observed;
+inline unsigned code_at(const AdmixGenotypes& g, std::size_t j, std::size_t i) {
+  return (g.row(j)[i / 4] >> (2 * (i % 4))) & 3u;
 }
 
 void project_parameters(RowMatrix& q, RowMatrix& p, const std::vector<int>* fixed) {
@@ -83,166 +49,170 @@ void project_parameters(RowMatrix& q, RowMatrix& p, const std::vector<int>* fixe
   }
 }
 
-// Runs `work(thread, block)` over all variant blocks, blocks shared dynamically among threads; each thread loads
-// its own blocks and uses single-threaded BLAS, so there is no nested parallelism.
+// Runs work(first, count) over [0, m) in ranges of `block`, ranges shared dynamically among threads.
 template <typename Work>
-void parallel_over_blocks(const Dataset& data, const Context& ctx, std::size_t block, Work&& work) {
-  const std::size_t m = data.variant_ct();
+void parallel_ranges(std::size_t m, std::size_t block, int threads, Work&& work) {
   const std::size_t blocks = (m + block - 1) / block;
-  openblas_set_num_threads(1);
-#pragma omp parallel num_threads(ctx.threads)
-  {
-    GenotypeBlock genotypes;
-#pragma omp for schedule(dynamic, 1)
-    for (std::ptrdiff_t t = 0; t < static_cast<std::ptrdiff_t>(blocks); ++t) {
-      const std::size_t first = static_cast<std::size_t>(t) * block;
-      genotypes.load(data, first, std::min(block, m - first), 1);
-      work(genotypes);
-    }
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+  for (std::ptrdiff_t t = 0; t < static_cast<std::ptrdiff_t>(blocks); ++t) {
+    const std::size_t first = static_cast<std::size_t>(t) * block;
+    work(first, std::min(block, m - first));
   }
 }
 
-struct EmWorkspace {
-  std::vector<double> ratio_alt, ratio_ref, one_minus_p, t1, t2;
-  RowMatrix s1, s2;
-  double log_likelihood = 0.0;
+// What one fit runs on: the genotypes, optional per-variant multiplicities (bootstrap) and fixed populations
+// (supervised), and the per-thread workspaces of the EM sweeps.
+struct Fit {
+  const AdmixGenotypes& genotypes;
+  const std::vector<double>* weight = nullptr;
+  const std::vector<int>* fixed = nullptr;
+  const Context& ctx;
+  std::vector<double> qt;                  // K x n_pad
+  std::vector<std::vector<double>> s;      // per thread, K x n_pad
+  std::size_t passes = 0;                  // full-data EM sweeps (a mini-batch sweep counts its share)
+  double pass_share = 0.0;
+
+  Fit(const AdmixGenotypes& g, const Context& c) : genotypes(g), ctx(c) {}
 };
 
-// One EM update (q, p) -> (next_q, next_p); returns the log-likelihood of (q, p) over the used genotypes.
-double em_pass(const Dataset& data, const RowMatrix& q, const RowMatrix& p, RowMatrix& next_q, RowMatrix& next_p,
-               const std::vector<double>& observed, const PassSetup& setup, const Context& ctx) {
-  const std::size_t n = data.sample_ct();
-  const auto k = static_cast<std::size_t>(q.cols());
-  next_p.resize(p.rows(), p.cols());
-  const std::size_t block = admix_block_variants(data);
-  std::vector<EmWorkspace> workspaces(static_cast<std::size_t>(std::max(1, ctx.threads)));
-  for (auto& w : workspaces) {
-    w.s1 = RowMatrix::Zero(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(k));
-    w.s2 = w.s1;
-  }
-  parallel_over_blocks(data, ctx, block, [&](const GenotypeBlock& b) {
-    EmWorkspace& ws = workspaces[static_cast<std::size_t>(omp_get_thread_num())];
-    const std::size_t nb = b.variant_ct();
-    const std::size_t j0 = b.first_variant_idx();
-    ws.ratio_alt.resize(nb * n);
-    ws.ratio_ref.resize(nb * n);
-    ws.one_minus_p.resize(nb * k);
-    ws.t1.resize(nb * k);
-    ws.t2.resize(nb * k);
-    const double* pb = p.data() + j0 * k;
-    const auto bn = static_cast<blasint>(nb), nn = static_cast<blasint>(n), kk = static_cast<blasint>(k);
-    // H^T = P_block Q^T (nb x N), written into ratio_alt and turned into w g / h there.
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, bn, nn, kk, 1.0, pb, kk, q.data(), kk, 0.0,
-                ws.ratio_alt.data(), nn);
-    constexpr double kAllele1Count[4] = {2.0, 0.0, 1.0, 0.0};
-    for (std::size_t v = 0; v < nb; ++v) {
-      const std::size_t j = j0 + v;
-      const double w = setup.variant_weight ? (*setup.variant_weight)[j] : 1.0;
-      double* alt = ws.ratio_alt.data() + v * n;
-      double* ref = ws.ratio_ref.data() + v * n;
-      const std::uint64_t* row = b.row(v);
-      // The likelihood terms are multiplied together and their log taken only when the product gets small:
-      // one log per few hundred genotypes instead of two per genotype. Each factor is at least 1e-24.
-      double ll = 0.0, product = 1.0;
-      for (std::size_t i = 0; i < n; ++i) {
-        const unsigned code = genotype_code(row, i);
-        if (code == 1 || w == 0.0 || !setup.uses(i, j)) {
-          alt[i] = ref[i] = 0.0;
-          continue;
-        }
-        const double h = std::clamp(alt[i], 1e-12, 1.0 - 1e-12);
-        const double r = 1.0 - h;
-        const double g = kAllele1Count[code];
-        product *= code == 0 ? h * h : (code == 2 ? h * r : r * r);
-        if (product < 1e-250) {
-          ll += std::log(product);
-          product = 1.0;
-        }
-        alt[i] = w * g / h;
-        ref[i] = w * (2.0 - g) / r;
-      }
-      ll += std::log(product);
-      ws.log_likelihood += w * ll;
-      for (std::size_t c = 0; c < k; ++c) ws.one_minus_p[v * k + c] = 1.0 - pb[v * k + c];
-    }
-    // P update terms: T1 = A Q, T2 = B Q (nb x K).
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, bn, kk, nn, 1.0, ws.ratio_alt.data(), nn, q.data(), kk,
-                0.0, ws.t1.data(), kk);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, bn, kk, nn, 1.0, ws.ratio_ref.data(), nn, q.data(), kk,
-                0.0, ws.t2.data(), kk);
-    for (std::size_t v = 0; v < nb; ++v)
-      for (std::size_t c = 0; c < k; ++c) {
-        const double pv = pb[v * k + c];
-        const double num = pv * ws.t1[v * k + c];
-        const double den = num + (1.0 - pv) * ws.t2[v * k + c];
-        next_p(static_cast<Eigen::Index>(j0 + v), static_cast<Eigen::Index>(c)) = den > 0 ? num / den : pv;
-      }
-    // Q update terms: S1 += A^T P_block, S2 += B^T (1 - P_block) (N x K).
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, nn, kk, bn, 1.0, ws.ratio_alt.data(), nn, pb, kk, 1.0,
-                ws.s1.data(), kk);
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, nn, kk, bn, 1.0, ws.ratio_ref.data(), nn,
-                ws.one_minus_p.data(), kk, 1.0, ws.s2.data(), kk);
+// One EM update (q, p) -> (next_q, next_p) over the variants `variants[0..count)` (all when null): P rows of
+// those variants and every Q row are updated (Q from those variants only). Returns the log-likelihood of (q, p)
+// over those variants when `log_likelihood` is set (else 0).
+double em_step(Fit& f, const RowMatrix& q, const RowMatrix& p, RowMatrix& next_q, RowMatrix& next_p,
+               bool log_likelihood, const std::vector<std::uint32_t>* variants = nullptr) {
+  const AdmixGenotypes& g = f.genotypes;
+  const std::size_t n = g.sample_ct, n_pad = g.padded_samples(), k = static_cast<std::size_t>(q.cols());
+  const std::size_t count = variants ? variants->size() : g.variant_ct;
+  const int threads = std::max(1, f.ctx.threads);
+  f.qt.assign(k * n_pad, 1.0 / static_cast<double>(k));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t c = 0; c < k; ++c) f.qt[c * n_pad + i] = q(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c));
+  f.s.resize(static_cast<std::size_t>(threads));
+  for (auto& s : f.s) s.assign(k * n_pad, 0.0);
+  if (next_p.rows() != p.rows() || next_p.cols() != p.cols() || variants) next_p = p;
+  EmSweep sweep;
+  sweep.genotypes = &g;
+  sweep.k = k;
+  sweep.qt = f.qt.data();
+  sweep.p = p.data();
+  sweep.weight = f.weight ? f.weight->data() : nullptr;
+  sweep.log_likelihood = log_likelihood;
+  const std::size_t block = std::clamp<std::size_t>(count / (static_cast<std::size_t>(threads) * 8), 64, 1024);
+  std::vector<double> ll(static_cast<std::size_t>(threads), 0.0);
+  const std::uint32_t* index = variants ? variants->data() : nullptr;
+  parallel_ranges(count, block, threads, [&](std::size_t first, std::size_t ct) {
+    const auto t = static_cast<std::size_t>(omp_get_thread_num());
+    ll[t] += index ? em_sweep(sweep, index + first, 0, ct, next_p.data(), f.s[t].data())
+                   : em_sweep(sweep, nullptr, first, ct, next_p.data(), f.s[t].data());
   });
-  double log_likelihood = 0.0;
-  RowMatrix s = RowMatrix::Zero(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(k));
-  for (const auto& ws : workspaces) {
-    log_likelihood += ws.log_likelihood;
-    s += ws.s1 + ws.s2;
-  }
+  for (std::size_t t = 1; t < f.s.size(); ++t)
+    for (std::size_t x = 0; x < k * n_pad; ++x) f.s[0][x] += f.s[t][x];
+  const std::vector<double>& s = f.s[0];
   next_q.resize(q.rows(), q.cols());
   for (std::size_t i = 0; i < n; ++i) {
     const auto r = static_cast<Eigen::Index>(i);
-    if (observed[i] > 0) next_q.row(r) = q.row(r).cwiseProduct(s.row(r)) / (2.0 * observed[i]);
-    else next_q.row(r) = q.row(r);
+    double total = 0.0;
+    for (std::size_t c = 0; c < k; ++c) total += q(r, static_cast<Eigen::Index>(c)) * s[c * n_pad + i];
+    for (std::size_t c = 0; c < k; ++c) {
+      const auto cc = static_cast<Eigen::Index>(c);
+      next_q(r, cc) = total > 0 ? q(r, cc) * s[c * n_pad + i] / total : q(r, cc);
+    }
   }
-  project_parameters(next_q, next_p, setup.fixed_population);
-  return log_likelihood;
+  project_parameters(next_q, next_p, f.fixed);
+  f.passes += variants ? 0 : 1;
+  if (variants) {
+    f.pass_share += static_cast<double>(count) / static_cast<double>(g.variant_ct);
+    if (f.pass_share >= 1.0) {
+      f.passes += static_cast<std::size_t>(f.pass_share);
+      f.pass_share -= std::floor(f.pass_share);
+    }
+  }
+  return std::accumulate(ll.begin(), ll.end(), 0.0);
 }
 
-// SQUAREM-accelerated EM from (q, p) until the log-likelihood gain falls below the tolerance or the pass budget
-// is spent. Updates q, p in place; returns passes used and the final log-likelihood.
-struct SquaremOutcome {
+struct AccelOutcome {
   std::size_t passes = 0;
   double log_likelihood = -std::numeric_limits<double>::infinity();
   bool converged = false;
   std::vector<double> trace;
 };
 
-SquaremOutcome run_squarem(const Dataset& data, RowMatrix& q, RowMatrix& p, const std::vector<double>& observed,
-                           const PassSetup& setup, double tolerance, std::size_t max_passes, const Context& ctx) {
-  SquaremOutcome out;
-  RowMatrix q1, p1, q2, p2, qn, pn;
+// Quasi-Newton-accelerated EM (Zhou, Alexander & Lange 2011, the acceleration ADMIXTURE uses by default) from
+// (q, p) until the log-likelihood gain falls below the tolerance or the pass budget is spent. With F the EM
+// map and the last `secants` pairs u = F(x) - x, v = F(F(x)) - F(x) as columns of U and V, the step is
+// x' = F(x) + V (U^T (U - V))^-1 U^T u, projected onto the constraints; a step that does not raise the
+// log-likelihood above that of F(x) is replaced by F(F(x)). Updates q, p in place.
+
+Eigen::VectorXd pack(const RowMatrix& q, const RowMatrix& p) {
+  Eigen::VectorXd x(q.size() + p.size());
+  x.head(q.size()) = Eigen::Map<const Eigen::VectorXd>(q.data(), q.size());
+  x.tail(p.size()) = Eigen::Map<const Eigen::VectorXd>(p.data(), p.size());
+  return x;
+}
+
+void unpack(const Eigen::VectorXd& x, RowMatrix& q, RowMatrix& p) {
+  Eigen::Map<Eigen::VectorXd>(q.data(), q.size()) = x.head(q.size());
+  Eigen::Map<Eigen::VectorXd>(p.data(), p.size()) = x.tail(p.size());
+}
+
+AccelOutcome run_accelerated(Fit& f, RowMatrix& q, RowMatrix& p, double tolerance, std::size_t max_passes,
+                             std::size_t secants) {
+  AccelOutcome out;
+  const std::size_t start_passes = f.passes;
+  const auto used = [&] { return f.passes - start_passes; };
+  RowMatrix fq, fp, ffq, ffp, qa = q, pa = p;
+  double ll = em_step(f, q, p, fq, fp, true);  // ll of x = (q, p); (fq, fp) = F(x)
   double previous = -std::numeric_limits<double>::infinity();
-  while (out.passes + 3 <= max_passes) {
-    const double ll0 = em_pass(data, q, p, q1, p1, observed, setup, ctx);
-    const double ll1 = em_pass(data, q1, p1, q2, p2, observed, setup, ctx);
-    out.passes += 2;
-    out.trace.push_back(ll0);
-    if (std::abs(ll0 - previous) < tolerance) {
-      out.log_likelihood = ll0;
+  std::vector<Eigen::VectorXd> us, vs;
+  while (true) {
+    out.trace.push_back(ll);
+    if (std::abs(ll - previous) < tolerance) {
       out.converged = true;
-      return out;
+      break;
     }
-    previous = ll0;
-    // Step length of Varadhan & Roland's S3 scheme, with the step bounded at -1 (plain EM) from above.
-    const double r_norm = (q1 - q).squaredNorm() + (p1 - p).squaredNorm();
-    const double v_norm = (q2 - 2 * q1 + q).squaredNorm() + (p2 - 2 * p1 + p).squaredNorm();
-    double alpha = v_norm > 0 ? -std::sqrt(r_norm / v_norm) : -1.0;
-    alpha = std::min(alpha, -1.0);
-    RowMatrix qa = q - 2 * alpha * (q1 - q) + alpha * alpha * (q2 - 2 * q1 + q);
-    RowMatrix pa = p - 2 * alpha * (p1 - p) + alpha * alpha * (p2 - 2 * p1 + p);
-    project_parameters(qa, pa, setup.fixed_population);
-    const double lla = em_pass(data, qa, pa, qn, pn, observed, setup, ctx);
-    ++out.passes;
-    if (std::isfinite(lla) && lla >= ll1) {
-      q.swap(qn);
-      p.swap(pn);
+    previous = ll;
+    if (used() + 2 > max_passes) break;
+    em_step(f, fq, fp, ffq, ffp, false);  // (ffq, ffp) = F(F(x))
+    const Eigen::VectorXd x = pack(q, p), fx = pack(fq, fp), ffx = pack(ffq, ffp);
+    us.push_back(fx - x);
+    vs.push_back(ffx - fx);
+    if (us.size() > std::max<std::size_t>(1, secants)) {
+      us.erase(us.begin());
+      vs.erase(vs.begin());
+    }
+    const auto m = static_cast<Eigen::Index>(us.size());
+    Eigen::MatrixXd utu(m, m);
+    Eigen::VectorXd utu0(m);
+    for (Eigen::Index a = 0; a < m; ++a) {
+      utu0(a) = us[static_cast<std::size_t>(a)].dot(us.back());
+      for (Eigen::Index b = 0; b < m; ++b)
+        utu(a, b) = us[static_cast<std::size_t>(a)].dot(us[static_cast<std::size_t>(b)] - vs[static_cast<std::size_t>(b)]);
+    }
+    const Eigen::VectorXd c = utu.colPivHouseholderQr().solve(utu0);
+    Eigen::VectorXd xa = fx;
+    for (Eigen::Index a = 0; a < m; ++a) xa += c(a) * vs[static_cast<std::size_t>(a)];
+    unpack(xa, qa, pa);
+    project_parameters(qa, pa, f.fixed);
+    RowMatrix nq, np;
+    const double lla = c.allFinite() ? em_step(f, qa, pa, nq, np, true) : -std::numeric_limits<double>::infinity();
+    if (std::isfinite(lla) && lla >= ll) {
+      q.swap(qa);
+      p.swap(pa);
+      fq.swap(nq);
+      fp.swap(np);
+      ll = lla;
     } else {
-      q.swap(q2);
-      p.swap(p2);
+      q.swap(ffq);
+      p.swap(ffp);
+      if (used() + 1 > max_passes) {
+        ll = admixture_log_likelihood(f.genotypes, q, p, f.ctx);
+        break;
+      }
+      ll = em_step(f, q, p, fq, fp, true);
     }
   }
-  out.log_likelihood = admixture_log_likelihood(data, q, p, ctx);
+  out.log_likelihood = ll;
+  out.passes = used();
   return out;
 }
 
@@ -263,17 +233,24 @@ void random_start(std::size_t n, std::size_t m, std::size_t k, std::mt19937_64& 
 // frequency matrix Pi (N x M, Pi_ij = E[g_ij] / 2) from a randomized SVD of the centred genotypes (Halko et al.
 // 2011, with power iterations), then alternating least squares Pi ~ Q P^T with Q on the simplex and P in (0, 1),
 // done on the low-rank factors so that each step costs O((N + M) K^2).
-void svd_als_start(const Dataset& data, std::size_t k, std::mt19937_64& rng, const Context& ctx, RowMatrix& q,
+void svd_als_start(const AdmixGenotypes& g, std::size_t k, std::mt19937_64& rng, const Context& ctx, RowMatrix& q,
                    RowMatrix& p, const std::vector<int>* fixed) {
-  const std::size_t n = data.sample_ct(), m = data.variant_ct();
+  const std::size_t n = g.sample_ct, m = g.variant_ct;
   const std::size_t rank = k - 1, width = std::min<std::size_t>(k + 10, std::min(n, m));
-  const std::size_t block = admix_block_variants(data);
+  const std::size_t block = std::clamp<std::size_t>((std::size_t{8} << 20) / std::max<std::size_t>(n * 8, 1), 16, 1024);
+  openblas_set_num_threads(1);
   // Allele-1 frequencies.
   std::vector<double> freq(m, 0.0);
-  parallel_over_blocks(data, ctx, block, [&](const GenotypeBlock& b) {
-    for (std::size_t v = 0; v < b.variant_ct(); ++v) {
-      const GenotypeCounts c = count_genotypes(b.row(v), b.sample_ct());
-      freq[b.first_variant_idx() + v] = c.called() ? c.allele1_count() / (2.0 * c.called()) : 0.5;
+  parallel_ranges(m, block, ctx.threads, [&](std::size_t first, std::size_t ct) {
+    for (std::size_t j = first; j < first + ct; ++j) {
+      double alleles = 0.0, called = 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const unsigned code = code_at(g, j, i);
+        if (code == 1) continue;
+        called += 1.0;
+        alleles += code == 0 ? 2.0 : (code == 2 ? 1.0 : 0.0);
+      }
+      freq[j] = called > 0 ? alleles / (2.0 * called) : 0.5;
     }
   });
   // One pass: Z_b = X_b Y (nb x width) stored for all blocks, and Y_next = sum_b X_b^T Z_b.
@@ -281,39 +258,36 @@ void svd_als_start(const Dataset& data, std::size_t k, std::mt19937_64& rng, con
   RowMatrix z(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(width));
   std::normal_distribution<double> normal;
   for (Eigen::Index j = 0; j < z.size(); ++j) z.data()[j] = normal(rng);
-  auto centred_block = [&](const GenotypeBlock& b, std::vector<double>& xt) {
-    xt.resize(b.variant_ct() * n);
-    for (std::size_t v = 0; v < b.variant_ct(); ++v) {
-      decode_allele1_dosage(b.row(v), n, std::numeric_limits<double>::quiet_NaN(), xt.data() + v * n);
-      const double mean = 2.0 * freq[b.first_variant_idx() + v];
-      for (std::size_t i = 0; i < n; ++i) {
-        double& x = xt[v * n + i];
-        x = std::isnan(x) ? 0.0 : x - mean;
-      }
+  auto centred_block = [&](std::size_t first, std::size_t ct, std::vector<double>& xt) {
+    xt.resize(ct * n);
+    for (std::size_t v = 0; v < ct; ++v) {
+      const double mean = 2.0 * freq[first + v];
+      const double value[4] = {2.0 - mean, 0.0, 1.0 - mean, -mean};
+      for (std::size_t i = 0; i < n; ++i) xt[v * n + i] = value[code_at(g, first + v, i)];
     }
   };
-  auto multiply_xt = [&](const RowMatrix& right_m, RowMatrix& out_n) {  // out_n = X^T-free: sum_b X_b^T right_b
+  auto multiply_xt = [&](const RowMatrix& right_m, RowMatrix& out_n) {  // out_n = sum_b X_b^T right_b
     std::vector<RowMatrix> partial(static_cast<std::size_t>(ctx.threads),
                                    RowMatrix::Zero(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(width)));
-    parallel_over_blocks(data, ctx, block, [&](const GenotypeBlock& b) {
+    parallel_ranges(m, block, ctx.threads, [&](std::size_t first, std::size_t ct) {
       thread_local std::vector<double> xt;
-      centred_block(b, xt);
+      centred_block(first, ct, xt);
       RowMatrix& acc = partial[static_cast<std::size_t>(omp_get_thread_num())];
       cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<blasint>(n), static_cast<blasint>(width),
-                  static_cast<blasint>(b.variant_ct()), 1.0, xt.data(), static_cast<blasint>(n),
-                  right_m.data() + b.first_variant_idx() * width, static_cast<blasint>(width), 1.0, acc.data(),
+                  static_cast<blasint>(ct), 1.0, xt.data(), static_cast<blasint>(n),
+                  right_m.data() + first * width, static_cast<blasint>(width), 1.0, acc.data(),
                   static_cast<blasint>(width));
     });
     out_n.setZero();
     for (const auto& part : partial) out_n += part;
   };
   auto multiply_x = [&](const RowMatrix& right_n, RowMatrix& out_m) {  // out_m rows = X_b right_n
-    parallel_over_blocks(data, ctx, block, [&](const GenotypeBlock& b) {
+    parallel_ranges(m, block, ctx.threads, [&](std::size_t first, std::size_t ct) {
       thread_local std::vector<double> xt;
-      centred_block(b, xt);
-      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<blasint>(b.variant_ct()),
+      centred_block(first, ct, xt);
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<blasint>(ct),
                   static_cast<blasint>(width), static_cast<blasint>(n), 1.0, xt.data(), static_cast<blasint>(n),
-                  right_n.data(), static_cast<blasint>(width), 0.0, out_m.data() + b.first_variant_idx() * width,
+                  right_n.data(), static_cast<blasint>(width), 0.0, out_m.data() + first * width,
                   static_cast<blasint>(width));
     });
   };
@@ -356,28 +330,27 @@ void svd_als_start(const Dataset& data, std::size_t k, std::mt19937_64& rng, con
   }
 }
 
-void validate(const Dataset& data, const AdmixOptions& o) {
+void validate(const AdmixGenotypes& g, const AdmixOptions& o) {
   if (o.k < 2) throw Error(fmt::format("--k must be at least 2 (got {})", o.k));
-  if (o.k >= data.sample_ct())
-    throw Error(fmt::format("--k {} must be smaller than the number of samples ({})", o.k, data.sample_ct()));
-  if (!o.fixed_population.empty() && o.fixed_population.size() != data.sample_ct())
+  if (o.k >= g.sample_ct)
+    throw Error(fmt::format("--k {} must be smaller than the number of samples ({})", o.k, g.sample_ct));
+  if (!o.fixed_population.empty() && o.fixed_population.size() != g.sample_ct)
     throw Error("supervised population labels do not cover every sample");
   if (!(o.tolerance > 0)) throw Error("--tol must be positive");
 }
 
 }  // namespace
 
-double admixture_log_likelihood(const Dataset& data, const RowMatrix& q, const RowMatrix& p, const Context& ctx) {
+double admixture_log_likelihood(const AdmixGenotypes& g, const RowMatrix& q, const RowMatrix& p, const Context& ctx) {
+  Fit f(g, ctx);
   RowMatrix nq, np;
-  std::vector<double> observed(data.sample_ct(), 1.0);
-  return em_pass(data, q, p, nq, np, observed, PassSetup{}, ctx);
+  return em_step(f, q, p, nq, np, true);
 }
 
-AdmixResult fit_admixture(const Dataset& data, const AdmixOptions& o, const Context& ctx) {
-  validate(data, o);
-  PassSetup setup;
-  if (!o.fixed_population.empty()) setup.fixed_population = &o.fixed_population;
-  const auto observed = observed_per_sample(data, setup, ctx);
+AdmixResult fit_admixture(const AdmixGenotypes& g, const AdmixOptions& o, const Context& ctx) {
+  validate(g, o);
+  Fit f(g, ctx);
+  if (!o.fixed_population.empty()) f.fixed = &o.fixed_population;
   std::mt19937_64 rng(ctx.seed);
   AdmixResult best;
   best.log_likelihood = -std::numeric_limits<double>::infinity();
@@ -385,14 +358,14 @@ AdmixResult fit_admixture(const Dataset& data, const AdmixOptions& o, const Cont
   const std::size_t starts = std::max<std::size_t>(1, o.random_starts);
   for (std::size_t s = 0; s < starts; ++s) {
     RowMatrix q, p;
-    svd_als_start(data, o.k, rng, ctx, q, p, setup.fixed_population);
+    svd_als_start(g, o.k, rng, ctx, q, p, f.fixed);
     passes += 10;  // the randomized SVD's passes over the data
     if (starts == 1) {
       best.q = std::move(q);
       best.p = std::move(p);
       break;
     }
-    auto outcome = run_squarem(data, q, p, observed, setup, o.tolerance, 3 * o.start_iterations, ctx);
+    auto outcome = run_accelerated(f, q, p, o.tolerance, 2 * o.start_iterations, o.secants);
     passes += outcome.passes;
     ctx.note(fmt::format("admix K={} start {}: log-likelihood {:.6f} after {} passes", o.k, s + 1,
                          outcome.log_likelihood, outcome.passes));
@@ -402,7 +375,7 @@ AdmixResult fit_admixture(const Dataset& data, const AdmixOptions& o, const Cont
       best.log_likelihood = outcome.log_likelihood;
     }
   }
-  auto outcome = run_squarem(data, best.q, best.p, observed, setup, o.tolerance, o.max_iterations, ctx);
+  auto outcome = run_accelerated(f, best.q, best.p, o.tolerance, o.max_iterations, o.secants);
   best.log_likelihood = outcome.log_likelihood;
   best.converged = outcome.converged;
   best.iterations = passes + outcome.passes;
@@ -414,53 +387,60 @@ AdmixResult fit_admixture(const Dataset& data, const AdmixOptions& o, const Cont
   return best;
 }
 
-double admixture_cross_validation(const Dataset& data, const AdmixOptions& o, const AdmixResult& full,
+double admixture_cross_validation(const AdmixGenotypes& g, const AdmixOptions& o, const AdmixResult& full,
                                   std::size_t folds, const Context& ctx) {
   if (folds < 2) throw Error(fmt::format("--cv must be at least 2 (got {})", folds));
+  const std::size_t n = g.sample_ct, m = g.variant_ct;
+  const std::uint64_t seed = splitmix64(ctx.seed + 7919);
+  ctx.memory.require(g.bytes.size(), "admixture cross-validation: a masked copy of the genotypes");
   double deviance = 0.0;
   std::size_t masked = 0;
-  for (std::size_t f = 0; f < folds; ++f) {
-    PassSetup setup;
-    setup.folds = folds;
-    setup.held_out = f;
-    setup.mask_seed = splitmix64(ctx.seed + 7919);
-    if (!o.fixed_population.empty()) setup.fixed_population = &o.fixed_population;
-    const auto observed = observed_per_sample(data, setup, ctx);
-    RowMatrix q = full.q, p = full.p;
-    run_squarem(data, q, p, observed, setup, o.tolerance, o.max_iterations, ctx);
-    // Deviance of the held-out genotypes under the refitted model.
-    const std::size_t n = data.sample_ct();
-    for_each_block(data, ctx, admix_block_variants(data), "cross-validation", [&](const GenotypeBlock& b) {
-      double dev = 0.0;
-      std::size_t count = 0;
-#pragma omp parallel for num_threads(ctx.threads) reduction(+ : dev, count) schedule(static)
-      for (std::ptrdiff_t sv = 0; sv < static_cast<std::ptrdiff_t>(b.variant_ct()); ++sv) {
-        const auto v = static_cast<std::size_t>(sv);
-        const std::size_t j = b.first_variant_idx() + v;
+  for (std::size_t fold = 0; fold < folds; ++fold) {
+    // The genotypes with this fold set to missing.
+    AdmixGenotypes train = g;
+    parallel_ranges(m, 256, ctx.threads, [&](std::size_t first, std::size_t ct) {
+      for (std::size_t j = first; j < first + ct; ++j) {
+        std::uint8_t* row = train.row(j);
         for (std::size_t i = 0; i < n; ++i) {
-          const unsigned code = genotype_code(b.row(v), i);
-          if (code == 1 || setup.fold_of(i, j) != f) continue;
-          const double g = code == 0 ? 2.0 : (code == 2 ? 1.0 : 0.0);
-          const double h = std::clamp(q.row(static_cast<Eigen::Index>(i)).dot(p.row(static_cast<Eigen::Index>(j))),
-                                      1e-12, 1.0 - 1e-12);
-          const double mu = 2.0 * h;
-          double d = 0.0;
-          if (g > 0) d += g * std::log(g / mu);
-          if (g < 2) d += (2.0 - g) * std::log((2.0 - g) / (2.0 - mu));
-          dev += 2.0 * d;
-          ++count;
+          if (fold_of(seed, folds, i, j) != fold) continue;
+          const unsigned shift = 2 * (i % 4);
+          row[i / 4] = static_cast<std::uint8_t>((row[i / 4] & ~(3u << shift)) | (1u << shift));
         }
       }
-      deviance += dev;
-      masked += count;
     });
+    Fit f(train, ctx);
+    if (!o.fixed_population.empty()) f.fixed = &o.fixed_population;
+    RowMatrix q = full.q, p = full.p;
+    run_accelerated(f, q, p, o.tolerance, o.max_iterations, o.secants);
+    // Deviance of the held-out genotypes under the refitted model.
+    double dev = 0.0;
+    std::size_t count = 0;
+#pragma omp parallel for num_threads(ctx.threads) reduction(+ : dev, count) schedule(dynamic, 64)
+    for (std::ptrdiff_t sj = 0; sj < static_cast<std::ptrdiff_t>(m); ++sj) {
+      const auto j = static_cast<std::size_t>(sj);
+      for (std::size_t i = 0; i < n; ++i) {
+        const unsigned code = code_at(g, j, i);
+        if (code == 1 || fold_of(seed, folds, i, j) != fold) continue;
+        const double x = code == 0 ? 2.0 : (code == 2 ? 1.0 : 0.0);
+        const double h = std::clamp(q.row(static_cast<Eigen::Index>(i)).dot(p.row(static_cast<Eigen::Index>(j))),
+                                    1e-12, 1.0 - 1e-12);
+        const double mu = 2.0 * h;
+        double d = 0.0;
+        if (x > 0) d += x * std::log(x / mu);
+        if (x < 2) d += (2.0 - x) * std::log((2.0 - x) / (2.0 - mu));
+        dev += 2.0 * d;
+        ++count;
+      }
+    }
+    deviance += dev;
+    masked += count;
   }
   return masked ? deviance / static_cast<double>(masked) : 0.0;
 }
 
-RowMatrix admixture_bootstrap_se(const Dataset& data, const AdmixOptions& o, const AdmixResult& full,
+RowMatrix admixture_bootstrap_se(const AdmixGenotypes& g, const AdmixOptions& o, const AdmixResult& full,
                                  std::size_t replicates, std::size_t block_variants, const Context& ctx) {
-  const std::size_t m = data.variant_ct();
+  const std::size_t m = g.variant_ct;
   block_variants = std::max<std::size_t>(1, block_variants);
   const std::size_t blocks = (m + block_variants - 1) / block_variants;
   RowMatrix sum = RowMatrix::Zero(full.q.rows(), full.q.cols());
@@ -473,12 +453,11 @@ RowMatrix admixture_bootstrap_se(const Dataset& data, const AdmixOptions& o, con
       const std::size_t chosen = pick(rng);
       for (std::size_t j = chosen * block_variants; j < std::min(m, (chosen + 1) * block_variants); ++j) weight[j] += 1;
     }
-    PassSetup setup;
-    setup.variant_weight = &weight;
-    if (!o.fixed_population.empty()) setup.fixed_population = &o.fixed_population;
-    const auto observed = observed_per_sample(data, setup, ctx);
+    Fit f(g, ctx);
+    f.weight = &weight;
+    if (!o.fixed_population.empty()) f.fixed = &o.fixed_population;
     RowMatrix q = full.q, p = full.p;
-    run_squarem(data, q, p, observed, setup, o.tolerance, o.max_iterations, ctx);
+    run_accelerated(f, q, p, o.tolerance, o.max_iterations, o.secants);
     sum += q;
     sum_sq += q.cwiseProduct(q);
     ctx.note(fmt::format("bootstrap replicate {} of {} done", r + 1, replicates));
