@@ -101,4 +101,9 @@ if [ "$have_fm" = 1 ]; then
     -v gr="$(field q_rmse "$WORK/g.eval")" -v fr="$(field q_rmse "$WORK/f.eval")" 'BEGIN {
       printf "genomap/fastmixture: wall %.2f  peak RSS %.2f  Q_rmse %.2f   loglik genomap - fastmixture: %+.3f\n",
         gs / (fs + 0.001), gk / fk, gr / (fr + 1e-12), gl - fl }'
+  # When genomap's trace first reaches fastmixture's final log-likelihood (each iteration is two data passes).
+  awk -v target="$f_ll_own" -v total="$g_ll_own" '/ iteration [0-9]+: log-likelihood / {
+      n++; if (!hit && $NF + 0 >= target + 0) { hit = n } }
+    END { if (hit) printf "genomap reached fastmixture'"'"'s log-likelihood at iteration %d of %d (%.0f%% of its passes)\n", hit, n, 100 * hit / n
+          else print "genomap never reached fastmixture'"'"'s reported log-likelihood in its trace" }' "$WORK/g.log"
 fi

@@ -21,7 +21,7 @@ struct AdmixCliOptions {
   double tolerance = 1e-4;
   std::size_t max_iterations = 2000;
   std::size_t starts = 1;
-  std::size_t secants = 10;
+  std::size_t secants = 15;
   std::size_t cv_folds = 0;
   bool supervised = false;
   std::string pop_file;

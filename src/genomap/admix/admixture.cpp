@@ -163,7 +163,13 @@ AccelOutcome run_accelerated(Fit& f, RowMatrix& q, RowMatrix& p, double toleranc
   RowMatrix fq, fp, ffq, ffp, qa = q, pa = p;
   double ll = em_step(f, q, p, fq, fp, true);  // ll of x = (q, p); (fq, fp) = F(x)
   double previous = -std::numeric_limits<double>::infinity();
-  std::vector<Eigen::VectorXd> us, vs;
+  // The secant pairs in a ring, with their Gram matrices U^T U and U^T V kept up to date (3 dot products per
+  // pair and iteration instead of all of them).
+  const std::size_t slots = std::max<std::size_t>(1, secants);
+  std::vector<Eigen::VectorXd> us(slots), vs(slots);
+  Eigen::MatrixXd uu = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(slots), static_cast<Eigen::Index>(slots));
+  Eigen::MatrixXd uv = uu;
+  std::size_t stored = 0, next_slot = 0;
   while (true) {
     out.trace.push_back(ll);
     if (std::abs(ll - previous) < tolerance) {
@@ -173,22 +179,21 @@ AccelOutcome run_accelerated(Fit& f, RowMatrix& q, RowMatrix& p, double toleranc
     previous = ll;
     if (used() + 2 > max_passes) break;
     em_step(f, fq, fp, ffq, ffp, false);  // (ffq, ffp) = F(F(x))
-    const Eigen::VectorXd x = pack(q, p), fx = pack(fq, fp), ffx = pack(ffq, ffp);
-    us.push_back(fx - x);
-    vs.push_back(ffx - fx);
-    if (us.size() > std::max<std::size_t>(1, secants)) {
-      us.erase(us.begin());
-      vs.erase(vs.begin());
-    }
-    const auto m = static_cast<Eigen::Index>(us.size());
-    Eigen::MatrixXd utu(m, m);
-    Eigen::VectorXd utu0(m);
+    const Eigen::VectorXd fx = pack(fq, fp);
+    const auto s = static_cast<Eigen::Index>(next_slot);
+    us[next_slot] = fx - pack(q, p);
+    vs[next_slot] = pack(ffq, ffp) - fx;
+    next_slot = (next_slot + 1) % slots;
+    stored = std::min(stored + 1, slots);
+    const auto m = static_cast<Eigen::Index>(stored);
     for (Eigen::Index a = 0; a < m; ++a) {
-      utu0(a) = us[static_cast<std::size_t>(a)].dot(us.back());
-      for (Eigen::Index b = 0; b < m; ++b)
-        utu(a, b) = us[static_cast<std::size_t>(a)].dot(us[static_cast<std::size_t>(b)] - vs[static_cast<std::size_t>(b)]);
+      const auto sa = static_cast<std::size_t>(a);
+      uu(a, s) = uu(s, a) = us[sa].dot(us[static_cast<std::size_t>(s)]);
+      uv(a, s) = us[sa].dot(vs[static_cast<std::size_t>(s)]);
+      uv(s, a) = us[static_cast<std::size_t>(s)].dot(vs[sa]);
     }
-    const Eigen::VectorXd c = utu.colPivHouseholderQr().solve(utu0);
+    const Eigen::MatrixXd system = uu.topLeftCorner(m, m) - uv.topLeftCorner(m, m);
+    const Eigen::VectorXd c = system.colPivHouseholderQr().solve(uu.col(s).head(m));
     Eigen::VectorXd xa = fx;
     for (Eigen::Index a = 0; a < m; ++a) xa += c(a) * vs[static_cast<std::size_t>(a)];
     unpack(xa, qa, pa);

@@ -21,7 +21,7 @@ struct AdmixOptions {
   std::size_t k = 2;
   double tolerance = 1e-4;          // stop when the log-likelihood rises by less than this (ADMIXTURE's default)
   std::size_t max_iterations = 2000;  // EM passes over the data (an accelerated iteration counts its passes)
-  std::size_t secants = 10;         // secant pairs of the quasi-Newton acceleration
+  std::size_t secants = 15;         // secant pairs of the quasi-Newton acceleration
   std::size_t random_starts = 1;    // seeded SVD/ALS starts; with several, short runs pick the best
   std::size_t start_iterations = 10;
   // Supervised mode: per sample, the index of its fixed population (0..k-1) or -1 to estimate.

@@ -139,8 +139,15 @@ template <int KT, bool kLogLik>
             const __m256d g_alt = _mm256_load_pd(kTables.alt[byte]);
             const __m256d g_ref = _mm256_load_pd(kTables.ref[byte]);
             const double* qg = e.qt + 4 * g;
+            // Two independent chains shorten the latency of h.
             __m256d h = _mm256_mul_pd(_mm256_loadu_pd(qg), pk[0]);
-            for (int c = 1; c < k; ++c) h = _mm256_fmadd_pd(_mm256_loadu_pd(qg + c * n_pad), pk[c], h);
+            __m256d h2 = k > 1 ? _mm256_mul_pd(_mm256_loadu_pd(qg + n_pad), pk[1]) : _mm256_setzero_pd();
+            for (int c = 2; c + 1 < k; c += 2) {
+              h = _mm256_fmadd_pd(_mm256_loadu_pd(qg + c * n_pad), pk[c], h);
+              h2 = _mm256_fmadd_pd(_mm256_loadu_pd(qg + (c + 1) * n_pad), pk[c + 1], h2);
+            }
+            if (k > 2 && k % 2 == 1) h = _mm256_fmadd_pd(_mm256_loadu_pd(qg + (k - 1) * n_pad), pk[k - 1], h);
+            h = _mm256_add_pd(h, h2);
             const __m256d r = _mm256_sub_pd(one, h);
             const __m256d inv = _mm256_div_pd(one, _mm256_mul_pd(h, r));
             const __m256d a = _mm256_mul_pd(_mm256_mul_pd(g_alt, r), inv);
