@@ -170,7 +170,9 @@ AccelOutcome run_accelerated(Fit& f, RowMatrix& q, RowMatrix& p, double toleranc
   Eigen::MatrixXd uu = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(slots), static_cast<Eigen::Index>(slots));
   Eigen::MatrixXd uv = uu;
   std::size_t stored = 0, next_slot = 0;
+  const std::string phase = fmt::format("admix K={}: data passes (at most {})", q.cols(), max_passes);
   while (true) {
+    f.ctx.report(phase, used(), max_passes);
     out.trace.push_back(ll);
     if (std::abs(ll - previous) < tolerance) {
       out.converged = true;
