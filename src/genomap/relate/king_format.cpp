@@ -1,9 +1,9 @@
 #include "genomap/relate/king_format.hpp"
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <string>
 
 namespace genomap {
 
@@ -12,14 +12,11 @@ namespace {
 constexpr int kMinExp = -20, kMaxExp = 20;
 
 // 10^k for k in [kMinExp, kMaxExp + 1]: the doubles nearest to them.
-const double* pow10_table() {
-  static const auto table = [] {
-    static double v[kMaxExp - kMinExp + 2];
-    for (int k = kMinExp; k <= kMaxExp + 1; ++k) v[k - kMinExp] = std::stod("1e" + std::to_string(k));
-    return v;
-  }();
-  return table;
-}
+constexpr double kPow10[] = {1e-20, 1e-19, 1e-18, 1e-17, 1e-16, 1e-15, 1e-14, 1e-13, 1e-12, 1e-11, 1e-10,
+                             1e-9,  1e-8,  1e-7,  1e-6,  1e-5,  1e-4,  1e-3,  1e-2,  1e-1,  1e0,   1e1,
+                             1e2,   1e3,   1e4,   1e5,   1e6,   1e7,   1e8,   1e9,   1e10,  1e11,  1e12,
+                             1e13,  1e14,  1e15,  1e16,  1e17,  1e18,  1e19,  1e20,  1e21};
+static_assert(sizeof kPow10 / sizeof kPow10[0] == kMaxExp - kMinExp + 2);
 
 // 10^k exactly, k in [0, 22].
 constexpr double kExact10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
@@ -62,16 +59,11 @@ char* write_g6(char* out, double value) {
     return out + 3;
   }
   const double a = std::fabs(value);
-  const double* p10 = pow10_table();
-  if (!(a >= p10[0] && a < p10[kMaxExp - kMinExp])) return slow_g6(out, value);  // 0, tiny, huge, inf
-  // e with 10^e <= a < 10^(e+1), by binary search on the table.
-  int lo = kMinExp, hi = kMaxExp;  // invariant: p10[lo] <= a < p10[hi]
-  while (hi - lo > 1) {
-    const int mid = (lo + hi) / 2;
-    if (a >= p10[mid - kMinExp]) lo = mid;
-    else hi = mid;
-  }
-  int e = lo;
+  if (!(a >= kPow10[0] && a < kPow10[kMaxExp - kMinExp])) return slow_g6(out, value);  // 0, tiny, huge, inf
+  // e = floor(log10(a)): floor(binary exponent * log10(2)) is e or e - 1 (78913 / 2^18 = log10(2) to 1e-7).
+  const int binary_exponent = static_cast<int>((std::bit_cast<std::uint64_t>(a) >> 52) & 0x7ff) - 1023;
+  int e = (binary_exponent * 78913) >> 18;
+  if (a >= kPow10[e + 1 - kMinExp]) ++e;
   const int shift = 5 - e;  // scaled = a * 10^shift, one rounding
   const double scaled = shift >= 0 ? a * kExact10[shift] : a / kExact10[-shift];
   if (!(scaled >= 100000.0 + 1e-6 && scaled < 1000000.0)) return slow_g6(out, value);
@@ -85,10 +77,10 @@ char* write_g6(char* out, double value) {
     ++e;
   }
   char digits[6];
-  for (int k = 5; k >= 0; --k) {
-    digits[k] = static_cast<char>('0' + q % 10);
-    q /= 10;
-  }
+  const std::uint32_t high = q / 10000, rest = q % 10000;
+  std::memcpy(digits, kDigitPairs + 2 * high, 2);
+  std::memcpy(digits + 2, kDigitPairs + 2 * (rest / 100), 2);
+  std::memcpy(digits + 4, kDigitPairs + 2 * (rest % 100), 2);
   int ndig = 6;
   while (ndig > 1 && digits[ndig - 1] == '0') --ndig;
   char* p = out;
