@@ -54,7 +54,8 @@ KingPlan plan_king(const Dataset& data, const Context& ctx, std::size_t max_band
   const std::size_t n = data.sample_ct();
   KingPlan plan;
   plan.block_variants = kBlockVariants;
-  plan.planes_bytes = n * kKingPlanes * kKingChunkWords * 8 * (kBlockVariants / kKingChunkVariants);
+  // Bit-planes (kKingPlanes bits per genotype) plus the sparse path's het and missing slabs (2 bits per genotype).
+  plan.planes_bytes = n * (kKingPlanes + 2) * kBlockVariants / 8;
   const std::size_t block_bytes = data.samples.words_per_row() * 8 * kBlockVariants;
   if (max_band_bytes == 0) max_band_bytes = std::min<std::size_t>(ctx.memory.bytes() / 4, std::size_t{1} << 30);
   const std::size_t pair_bytes = sizeof(KingPairCounts);
