@@ -38,17 +38,34 @@ struct RowText {
   std::size_t size = 0;
 };
 
-// "FID\tIID\t" of every sample, and the longest one.
-struct SampleLabels {
-  std::vector<std::string> text;
-  std::size_t longest = 0;
+// "FID\tIID\t" of every sample, back to back with 32 bytes of padding at the end, and the longest one. Labels of
+// at most 32 bytes are copied as one fixed 32-byte block (the output buffer keeps that much room).
+class SampleLabels {
+ public:
   explicit SampleLabels(const Dataset& data) {
-    text.reserve(data.sample_ct());
+    offset_.reserve(data.sample_ct() + 1);
+    offset_.push_back(0);
     for (std::size_t s = 0; s < data.sample_ct(); ++s) {
-      text.push_back(data.sample(s).fid + '\t' + data.sample(s).iid + '\t');
-      longest = std::max(longest, text.back().size());
+      const std::string label = data.sample(s).fid + '\t' + data.sample(s).iid + '\t';
+      bytes_.insert(bytes_.end(), label.begin(), label.end());
+      offset_.push_back(bytes_.size());
+      longest_ = std::max(longest_, label.size());
     }
+    bytes_.resize(bytes_.size() + 32, '\0');
   }
+  std::size_t longest() const { return longest_; }
+  // Copies the label of sample s to p (which has at least max(size, 32) bytes of room); returns the end.
+  char* put(char* p, std::size_t s) const {
+    const std::size_t size = offset_[s + 1] - offset_[s];
+    if (size <= 32) std::memcpy(p, bytes_.data() + offset_[s], 32);
+    else std::memcpy(p, bytes_.data() + offset_[s], size);
+    return p + size;
+  }
+
+ private:
+  std::vector<char> bytes_;
+  std::vector<std::size_t> offset_;
+  std::size_t longest_ = 0;
 };
 
 // Formats the .kin0 lines of rows [row_begin, row_end) of a band, one buffer per row, in parallel; counts degrees
@@ -60,7 +77,8 @@ void format_rows(const KingBand& band, std::size_t row_begin, std::size_t row_en
   if (rows.size() < static_cast<std::size_t>(row_ct)) rows.resize(static_cast<std::size_t>(row_ct));
   // Longest line: two labels, NSNP (10 digits), three %.6g numbers (at most 13 characters each with the tab),
   // the degree columns and the newline.
-  const std::size_t max_line = 2 * labels.longest + 10 + 3 * 16 + 32;
+  // Plus 32 bytes of room for the fixed-size label copies.
+  const std::size_t max_line = 2 * labels.longest() + 10 + 3 * 16 + 32 + 32;
   std::vector<std::array<std::size_t, 6>> per_row(static_cast<std::size_t>(row_ct), std::array<std::size_t, 6>{});
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
   for (std::ptrdiff_t r = 0; r < row_ct; ++r) {
@@ -68,7 +86,6 @@ void format_rows(const KingBand& band, std::size_t row_begin, std::size_t row_en
     RowText& row = rows[static_cast<std::size_t>(r)];
     char* p = row.bytes.data();
     char* end = p + row.bytes.size();
-    const std::string& label_j = labels.text[j];
     auto& degrees = per_row[static_cast<std::size_t>(r)];
     for (std::size_t i = 0; i < j; ++i) {
       const KingPairCounts& c = band.at(j, i);
@@ -84,11 +101,8 @@ void format_rows(const KingBand& band, std::size_t row_begin, std::size_t row_en
         p = row.bytes.data() + used;
         end = row.bytes.data() + row.bytes.size();
       }
-      std::memcpy(p, label_j.data(), label_j.size());
-      p += label_j.size();
-      const std::string& label_i = labels.text[i];
-      std::memcpy(p, label_i.data(), label_i.size());
-      p += label_i.size();
+      p = labels.put(p, j);
+      p = labels.put(p, i);
       p = write_u32(p, c.nsnp);
       *p++ = '\t';
       p = write_g6(p, hethet);
