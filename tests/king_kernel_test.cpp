@@ -71,30 +71,64 @@ TEST(KingKernel, PairCountsMatchNaiveDoubleLoop) {
   std::mt19937_64 rng(11);
   struct Shape { std::size_t n, m; double missing; };
   for (Shape shape : {Shape{2, 1, 0.0}, Shape{3, 63, 0.1}, Shape{33, 1025, 0.05}, Shape{65, 2100, 0.02},
-                      Shape{97, 130, 0.3}, Shape{130, 3000, 0.0}}) {
+                      Shape{97, 130, 0.3}, Shape{130, 3000, 0.0}, Shape{100, 2500, 0.01}, Shape{75, 1100, 0.3},
+                      Shape{64, 4096, 0.01}}) {
     const auto codes = random_codes(shape.n, shape.m, shape.missing, rng);
     const auto rows = pack_rows(codes, shape.n, shape.m);
-    KingBitPlanes planes;
-    planes.load(rows.data(), shape.m, (shape.n + 31) / 32, shape.n, 2);
+    std::vector<KingPairCounts> expect(shape.n * shape.n);
+    for (std::size_t j = 0; j < shape.n; ++j)
+      for (std::size_t i = 0; i < j; ++i) expect[j * shape.n + i] = naive_counts(codes, shape.n, shape.m, i, j);
     std::vector<KingKernel> kernels = {KingKernel::Generic};
     if (__builtin_cpu_supports("popcnt")) kernels.push_back(KingKernel::Popcnt);
     if (__builtin_cpu_supports("avx2")) kernels.push_back(KingKernel::Avx2);
-    for (KingKernel kernel : kernels) {
-      std::vector<KingPairCounts> counts(shape.n * shape.n);
-      // Tiles of odd shapes over the whole triangle, as the driver would cut them.
-      for (std::size_t r = 0; r < shape.n; r += 7)
-        for (std::size_t c = 0; c < shape.n; c += 13)
-          accumulate_king_tile(planes, r, std::min(r + 7, shape.n), c, std::min(c + 13, shape.n),
-                               counts.data() + r * shape.n, shape.n, kernel);
-      for (std::size_t j = 0; j < shape.n; ++j)
-        for (std::size_t i = 0; i < j; ++i)
-          ASSERT_EQ(counts[j * shape.n + i], naive_counts(codes, shape.n, shape.m, i, j))
-              << "kernel " << static_cast<int>(kernel) << " n=" << shape.n << " m=" << shape.m << " pair " << i
-              << "," << j;
-      // Nothing is written on or above the diagonal.
-      for (std::size_t j = 0; j < shape.n; ++j)
-        for (std::size_t i = j; i < shape.n; ++i) ASSERT_EQ(counts[j * shape.n + i], KingPairCounts{});
+    for (KingMissingMode mode : {KingMissingMode::Dense, KingMissingMode::Sparse, KingMissingMode::Auto}) {
+      for (KingKernel kernel : kernels) {
+        for (std::size_t tile : {7, 32}) {
+          std::vector<KingPairCounts> counts(shape.n * shape.n);
+          KingSampleTotals totals;
+          // The variants in two blocks (the first a whole number of chunks or not), as the driver passes them.
+          const std::size_t split = tile == 7 ? std::min(shape.m, kKingChunkVariants) : shape.m / 2;
+          for (auto [v0, v1] : {std::pair{std::size_t{0}, split}, std::pair{split, shape.m}}) {
+            KingBitPlanes planes;
+            planes.load(rows.data() + v0 * ((shape.n + 31) / 32), v1 - v0, (shape.n + 31) / 32, shape.n, 2, mode);
+            if (mode != KingMissingMode::Auto) {
+              EXPECT_EQ(planes.sparse(), mode == KingMissingMode::Sparse);
+            }
+            totals.add(planes);
+            // Tiles of odd (or the driver's 32 x 32) shapes over the whole triangle.
+            const std::size_t cols = tile == 7 ? 13 : 32;
+            for (std::size_t r = 0; r < shape.n; r += tile)
+              for (std::size_t c = 0; c < shape.n; c += cols)
+                accumulate_king_tile(planes, r, std::min(r + tile, shape.n), c, std::min(c + cols, shape.n),
+                                     counts.data() + r * shape.n, shape.n, kernel);
+          }
+          if (totals.het.empty()) {  // no variants
+            totals.het.assign(shape.n, 0);
+            totals.missing.assign(shape.n, 0);
+          }
+          finalize_king_counts(counts.data(), shape.n, 0, shape.n, totals, 2);
+          for (std::size_t j = 0; j < shape.n; ++j)
+            for (std::size_t i = 0; i < j; ++i)
+              ASSERT_EQ(counts[j * shape.n + i], expect[j * shape.n + i])
+                  << "kernel " << static_cast<int>(kernel) << " mode " << static_cast<int>(mode) << " n=" << shape.n
+                  << " m=" << shape.m << " tile " << tile << " pair " << i << "," << j;
+          // Nothing is written on or above the diagonal.
+          for (std::size_t j = 0; j < shape.n; ++j)
+            for (std::size_t i = j; i < shape.n; ++i) ASSERT_EQ(counts[j * shape.n + i], KingPairCounts{});
+        }
+      }
     }
+  }
+}
+
+TEST(KingKernel, AutoModeFollowsTheMissingRate) {
+  std::mt19937_64 rng(13);
+  for (auto [missing, sparse] : {std::pair{0.0, true}, std::pair{0.01, true}, std::pair{0.3, false}}) {
+    const auto codes = random_codes(70, 2000, missing, rng);
+    const auto rows = pack_rows(codes, 70, 2000);
+    KingBitPlanes planes;
+    planes.load(rows.data(), 2000, 3, 70, 1);
+    EXPECT_EQ(planes.sparse(), sparse) << missing;
   }
 }
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <algorithm>
 #include <set>
+#include <sstream>
 
 #include "test_support.hpp"
 
@@ -162,12 +163,42 @@ TEST(KingCommand, SameResultWhateverThreadsAndBands) {
   const std::string bfile = data_path("hapmap3_admixture/hapmap3");
   auto a = run_genomap("king --bfile " + bfile + " --threads 2 --degree --out " + dir + "/a");
   ASSERT_EQ(a.exit_code, 0) << a.output;
-  // 1 MB of memory forces a quarter MB of pair counts per band: several passes over the variants.
-  auto b = run_genomap("king --bfile " + bfile + " --threads 1 --memory 1 --degree --out " + dir + "/b");
+  // 2 MB of memory forces half a MB of pair counts per band (hapmap3 has 52k pairs, 1 MB): several passes over the
+  // variants.
+  auto b = run_genomap("king --bfile " + bfile + " --threads 1 --memory 2 --degree --out " + dir + "/b");
   ASSERT_EQ(b.exit_code, 0) << b.output;
   EXPECT_NE(read_text(dir + "/b.log").find("band(s)"), std::string::npos);
   EXPECT_EQ(read_text(dir + "/b.log").find(" 1 band(s)"), std::string::npos) << "expected several bands";
   EXPECT_EQ(read_text(dir + "/a.kin0"), read_text(dir + "/b.kin0"));
+}
+
+TEST(KingCommand, LongSampleIdsAreWrittenWhole) {
+  // The table writer copies IDs of at most 32 bytes (with their tabs) as fixed blocks and longer ones exactly:
+  // the same panel with every IID 40 characters longer gives the same table, IIDs aside.
+  const std::string dir = scratch_dir("king_long_ids");
+  const std::string bfile = data_path("hapmap3_admixture/hapmap3");
+  namespace fs = std::filesystem;
+  fs::copy_file(bfile + ".bed", dir + "/long.bed", fs::copy_options::overwrite_existing);
+  fs::copy_file(bfile + ".bim", dir + "/long.bim", fs::copy_options::overwrite_existing);
+  const std::string pad(40, 'x');
+  std::string fam;
+  {
+    std::istringstream in(read_text(bfile + ".fam"));
+    for (std::string line; std::getline(in, line);) {
+      const auto space = line.find_first_of(" \t");
+      const auto iid_end = line.find_first_of(" \t", space + 1);
+      fam += line.substr(0, space + 1) + pad + line.substr(space + 1, iid_end - space - 1) + line.substr(iid_end) + "\n";
+    }
+  }
+  write_text(dir + "/long.fam", fam);
+  auto a = run_genomap("king --bfile " + bfile + " --threads 2 --out " + dir + "/a");
+  ASSERT_EQ(a.exit_code, 0) << a.output;
+  auto b = run_genomap("king --bfile " + dir + "/long --threads 2 --out " + dir + "/b");
+  ASSERT_EQ(b.exit_code, 0) << b.output;
+  std::string expect = read_text(dir + "/b.kin0");
+  for (std::size_t at = expect.find(pad); at != std::string::npos; at = expect.find(pad, at)) expect.erase(at, pad.size());
+  EXPECT_EQ(read_text(dir + "/a.kin0"), expect);
+  EXPECT_NE(read_text(dir + "/b.kin0").find("\t" + pad), std::string::npos);
 }
 
 TEST(KingCommand, UnrelatedKeepListWorksAsKeep) {

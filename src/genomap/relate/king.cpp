@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::size_t kTileRows = 32;
 constexpr std::size_t kTileCols = 32;
-constexpr std::size_t kBlockVariants = 4 * kKingChunkVariants;
+constexpr std::size_t kBlockVariants = 4096;
 
 struct Tile {
   std::size_t row_begin, row_end, col_begin, col_end;
@@ -28,9 +28,12 @@ std::vector<Tile> band_tiles(std::size_t row_begin, std::size_t row_end) {
     const std::size_t r_end = std::min(row_end, r + kTileRows);
     for (std::size_t c = 0; c + 1 < r_end; c += kTileCols) tiles.push_back({r, r_end, c, std::min(c + kTileCols, r_end)});
   }
-  // Biggest tiles first balances the dynamic schedule.
+  // Biggest tiles first balances the dynamic schedule; then tiles of one column group follow each other, so the
+  // column samples' planes and bit slabs stay in cache from tile to tile.
   std::stable_sort(tiles.begin(), tiles.end(), [](const Tile& a, const Tile& b) {
-    return (a.col_end <= a.row_begin) > (b.col_end <= b.row_begin);
+    const bool full_a = a.col_end <= a.row_begin, full_b = b.col_end <= b.row_begin;
+    if (full_a != full_b) return full_a;
+    return a.col_begin < b.col_begin;
   });
   return tiles;
 }
@@ -51,7 +54,8 @@ KingPlan plan_king(const Dataset& data, const Context& ctx, std::size_t max_band
   const std::size_t n = data.sample_ct();
   KingPlan plan;
   plan.block_variants = kBlockVariants;
-  plan.planes_bytes = n * kKingPlanes * kKingChunkWords * 8 * (kBlockVariants / kKingChunkVariants);
+  // Bit-planes (kKingPlanes bits per genotype) plus the sparse path's het and missing slabs (2 bits per genotype).
+  plan.planes_bytes = n * (kKingPlanes + 2) * kBlockVariants / 8;
   const std::size_t block_bytes = data.samples.words_per_row() * 8 * kBlockVariants;
   if (max_band_bytes == 0) max_band_bytes = std::min<std::size_t>(ctx.memory.bytes() / 4, std::size_t{1} << 30);
   const std::size_t pair_bytes = sizeof(KingPairCounts);
@@ -83,8 +87,10 @@ void compute_king(const Dataset& data, const Context& ctx, const KingPlan& plan,
     const auto tile_ct = static_cast<std::ptrdiff_t>(tiles.size());
     const std::string phase = plan.bands.size() == 1 ? std::string("KING kinship")
                                                      : fmt::format("KING kinship, band {}/{}", b + 1, plan.bands.size());
+    KingSampleTotals totals;
     for_each_block(data, ctx, plan.block_variants, phase, [&](const GenotypeBlock& block) {
       planes.load(block.row(0), block.variant_ct(), block.words_per_row(), row_end, ctx.threads);
+      totals.add(planes);
 #pragma omp parallel for num_threads(ctx.threads) schedule(dynamic, 1)
       for (std::ptrdiff_t t = 0; t < tile_ct; ++t) {
         const Tile& tile = tiles[static_cast<std::size_t>(t)];
@@ -92,6 +98,11 @@ void compute_king(const Dataset& data, const Context& ctx, const KingPlan& plan,
                              band.counts.data() + (tile.row_begin - row_begin) * band.stride, band.stride);
       }
     });
+    if (totals.het.size() < row_end) {  // no variants: every count is zero
+      totals.het.assign(row_end, 0);
+      totals.missing.assign(row_end, 0);
+    }
+    finalize_king_counts(band.counts.data(), band.stride, row_begin, row_end, totals, ctx.threads);
     sink(band);
   }
 }

@@ -27,7 +27,7 @@ struct KingBand {
 
 struct KingPlan {
   std::size_t band_count_bytes = 0;  // most bytes of counts held at once
-  std::size_t planes_bytes = 0;      // bytes of one block of bit-planes
+  std::size_t planes_bytes = 0;      // bytes of one block of bit-planes and bit slabs
   std::size_t block_variants = 0;
   std::vector<std::pair<std::size_t, std::size_t>> bands;  // [row_begin, row_end)
 };
