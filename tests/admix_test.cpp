@@ -1,6 +1,7 @@
 // ADMIXTURE-model estimation: truth recovery on simulated data, population separation and seed stability on
 // the real HapMap3 data, supervised mode, cross-validation and bad input.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -48,13 +49,19 @@ double summary_loglik(const std::string& path) { return read_table(path).number(
 class AdmixSimulated : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = scratch_dir("admix_sim");
+    // ctest -j runs each test of the suite in its own process at the same time: one folder per process.
+    dir_ = scratch_dir("admix_sim_" + std::to_string(::getpid()));
     auto r = run_genomap("simulate --n 300 --m 3000 --k 3 --fst 0.1 --alpha 0.5 --seed 11 --out " + dir_ + "/sim");
-    ASSERT_EQ(r.exit_code, 0) << r.output;
+    setup_ok_ = r.exit_code == 0;
+    setup_output_ = r.output;
   }
-  static std::string dir_;
+  // A failed simulation fails every test of the suite (an assertion in SetUpTestSuite would only skip them).
+  void SetUp() override { ASSERT_TRUE(setup_ok_) << "simulate failed: " << setup_output_; }
+  static std::string dir_, setup_output_;
+  static bool setup_ok_;
 };
-std::string AdmixSimulated::dir_;
+std::string AdmixSimulated::dir_, AdmixSimulated::setup_output_;
+bool AdmixSimulated::setup_ok_ = false;
 
 TEST_F(AdmixSimulated, RecoversTrueAncestry) {
   auto r = run_genomap("admix --bfile " + dir_ + "/sim --k 3 --seed 1 --threads 2 --out " + dir_ + "/a");
