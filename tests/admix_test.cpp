@@ -78,6 +78,30 @@ TEST_F(AdmixSimulated, RecoversTrueAncestry) {
   EXPECT_EQ(summary.text(0, "CONVERGED"), "yes");
 }
 
+TEST_F(AdmixSimulated, BootstrapStandardErrorsMatchTheActualError) {
+  // Block-bootstrap standard errors of Q should be the size of Q's actual error against the truth: their root
+  // mean square within a factor of 2 of the RMSE (both are about 0.03 here).
+  auto r = run_genomap("admix --bfile " + dir_ + "/sim --k 3 --seed 2 --threads 2 --bootstrap 5 --bootstrap-block 100 --out " +
+                       dir_ + "/bs");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto se = read_matrix(dir_ + "/bs.3.Q_se");
+  auto q = read_matrix(dir_ + "/bs.3.Q");
+  ASSERT_EQ(se.size(), 300u);
+  double sum_sq = 0.0;
+  for (const auto& row : se) {
+    ASSERT_EQ(row.size(), 3u);
+    for (double v : row) {
+      ASSERT_TRUE(std::isfinite(v));
+      ASSERT_GE(v, 0.0);
+      sum_sq += v * v;
+    }
+  }
+  const double rms_se = std::sqrt(sum_sq / 900.0);
+  const double rmse = q_rmse_best_permutation(q, read_matrix(dir_ + "/sim.Q"));
+  EXPECT_GT(rms_se, 0.5 * rmse) << "rms se " << rms_se << " rmse " << rmse;
+  EXPECT_LT(rms_se, 2.0 * rmse) << "rms se " << rms_se << " rmse " << rmse;
+}
+
 TEST_F(AdmixSimulated, SupervisedModeRecoversTruthWithUnadmixedReferences) {
   // References: samples whose true ancestry is at least 0.9 one population, labelled with it.
   auto truth = read_matrix(dir_ + "/sim.Q");
