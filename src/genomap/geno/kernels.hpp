@@ -30,6 +30,18 @@ GenotypeCounts count_genotypes_masked(const std::uint64_t* row, const std::uint6
 void decode_allele1_dosage(const std::uint64_t* row, std::size_t sample_ct, double missing_value, double* out);
 void decode_allele1_dosage(const std::uint64_t* row, std::size_t sample_ct, float missing_value, float* out);
 
+// Bits 0, 2, 4, ..., 62 of x gathered into bits 0..31 (e.g. one bit per sample from a packed word's low or
+// high bits).
+inline std::uint32_t gather_even_bits(std::uint64_t x) {
+  x &= 0x5555555555555555ULL;
+  x = (x | (x >> 1)) & 0x3333333333333333ULL;
+  x = (x | (x >> 2)) & 0x0F0F0F0F0F0F0F0FULL;
+  x = (x | (x >> 4)) & 0x00FF00FF00FF00FFULL;
+  x = (x | (x >> 8)) & 0x0000FFFF0000FFFFULL;
+  x = (x | (x >> 16)) & 0x00000000FFFFFFFFULL;
+  return static_cast<std::uint32_t>(x);
+}
+
 // The 2-bit code of one sample.
 inline unsigned genotype_code(const std::uint64_t* row, std::size_t sample_idx) {
   return static_cast<unsigned>((row[sample_idx >> 5] >> (2 * (sample_idx & 31))) & 3u);

@@ -15,17 +15,6 @@ namespace genomap {
 
 namespace ld_detail {
 
-// Gathers the even bits of a 64-bit word into its low 32 bits.
-inline std::uint64_t gather_even_bits(std::uint64_t x) {
-  x &= 0x5555555555555555ULL;
-  x = (x | (x >> 1)) & 0x3333333333333333ULL;
-  x = (x | (x >> 2)) & 0x0F0F0F0F0F0F0F0FULL;
-  x = (x | (x >> 4)) & 0x00FF00FF00FF00FFULL;
-  x = (x | (x >> 8)) & 0x0000FFFF0000FFFFULL;
-  x = (x | (x >> 16)) & 0x00000000FFFFFFFFULL;
-  return x;
-}
-
 [[gnu::target_clones("popcnt", "default")]] PlaneTotals plane_totals(const LdBitPlanes& p, std::size_t words,
                                                                      std::size_t sample_ct) {
   PlaneTotals t;

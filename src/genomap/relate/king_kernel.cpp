@@ -31,21 +31,6 @@ void transpose_bits_64(std::uint64_t* m) {
   }
 }
 
-namespace {
-
-// Bits 0, 2, 4, ..., 62 of x gathered into bits 0..31.
-inline std::uint32_t even_bits(std::uint64_t x) {
-  x &= 0x5555555555555555ULL;
-  x = (x | (x >> 1)) & 0x3333333333333333ULL;
-  x = (x | (x >> 2)) & 0x0F0F0F0F0F0F0F0FULL;
-  x = (x | (x >> 4)) & 0x00FF00FF00FF00FFULL;
-  x = (x | (x >> 8)) & 0x0000FFFF0000FFFFULL;
-  x = (x | (x >> 16)) & 0x00000000FFFFFFFFULL;
-  return static_cast<std::uint32_t>(x);
-}
-
-}  // namespace
-
 void KingBitPlanes::load(const std::uint64_t* rows, std::size_t variant_ct, std::size_t words_per_row,
                          std::size_t sample_ct, int threads, KingMissingMode mode) {
   constexpr std::size_t W = kKingChunkWords;
@@ -132,8 +117,8 @@ void KingBitPlanes::load(const std::uint64_t* rows, std::size_t variant_ct, std:
     for (std::size_t v = 0; v < variant_ct; ++v) {
       const std::uint64_t w = rows[v * words_per_row + group] & mask;
       const std::uint64_t lo = w & kLowBits, hi = (w >> 1) & kLowBits;
-      het[v] = even_bits(hi & ~lo);
-      missing[v] = even_bits(lo & ~hi);
+      het[v] = gather_even_bits(hi & ~lo);
+      missing[v] = gather_even_bits(lo & ~hi);
     }
   }
 }
