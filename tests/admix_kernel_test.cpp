@@ -30,18 +30,15 @@ Problem make_problem(std::size_t n, std::size_t m, std::size_t k, double missing
   AdmixGenotypes& g = pr.genotypes;
   g.sample_ct = n;
   g.variant_ct = m;
-  g.row_bytes = (n + 31) / 32 * 8;
-  g.bytes.assign(g.row_bytes * m, 0);
+  g.words_per_row = (n + 31) / 32;
+  g.words.assign(g.words_per_row * m, 0);  // codes past the last sample stay 00, as in every compact row
   pr.codes.resize(n * m);
   for (std::size_t j = 0; j < m; ++j) {
-    for (std::size_t i = 0; i < g.row_bytes * 4; ++i) {
-      unsigned code = 1;  // padding reads as missing
-      if (i < n) {
-        constexpr unsigned kCalled[3] = {0, 2, 3};
-        code = u(rng) < missing ? 1u : kCalled[rng() % 3];
-        pr.codes[j * n + i] = code;
-      }
-      g.row(j)[i / 4] = static_cast<std::uint8_t>(g.row(j)[i / 4] | (code << (2 * (i % 4))));
+    for (std::size_t i = 0; i < n; ++i) {
+      constexpr unsigned kCalled[3] = {0, 2, 3};
+      const unsigned code = u(rng) < missing ? 1u : kCalled[rng() % 3];
+      pr.codes[j * n + i] = code;
+      g.row(j)[i / 32] |= std::uint64_t{code} << (2 * (i % 32));
     }
   }
   const std::size_t n_pad = g.padded_samples();
@@ -162,8 +159,9 @@ TEST(AdmixKernel, WeightsAndSubsetsMatchNaiveLoop) {
   check(1601, 40, 7, 0.02, true, true);
 }
 
-TEST(AdmixKernel, LoadedGenotypesEqualTheBedAndPadWithMissing) {
-  // 837 samples: three padding codes in the last byte of every row, which must read as missing (01).
+TEST(AdmixKernel, LoadedGenotypesEqualTheBedRows) {
+  // 837 samples: the last word of every row is partly padding, which must stay zero (the compact-row rule the
+  // sweep relies on when it reads the last, partial group of four as missing).
   auto store = std::make_shared<GenotypeStore>(
       GenotypeStore::open_bfile(std::string(GENOMAP_TEST_DATA) + "/human_origins_panel7/panel7"));
   const Dataset data = Dataset::whole(store);
@@ -172,18 +170,19 @@ TEST(AdmixKernel, LoadedGenotypesEqualTheBedAndPadWithMissing) {
   const AdmixGenotypes g = load_admix_genotypes(data, ctx);
   ASSERT_EQ(g.sample_ct, 837u);
   ASSERT_EQ(g.variant_ct, data.variant_ct());
+  ASSERT_EQ(g.words_per_row, 27u);
   std::size_t compared = 0;
   for_each_block(data, ctx, 500, "test", [&](const GenotypeBlock& block) {
     for (std::size_t v = 0; v < block.variant_ct(); ++v) {
-      const std::uint8_t* row = g.row(block.first_variant_idx() + v);
-      for (std::size_t i = 0; i < 840; ++i) {
-        const unsigned code = (row[i / 4] >> (2 * (i % 4))) & 3u;
-        ASSERT_EQ(code, i < 837 ? genotype_code(block.row(v), i) : 1u) << "variant " << v << " sample " << i;
+      const std::uint64_t* row = g.row(block.first_variant_idx() + v);
+      for (std::size_t i = 0; i < 27 * 32; ++i) {
+        ASSERT_EQ(genotype_code(row, i), i < 837 ? genotype_code(block.row(v), i) : 0u)
+            << "variant " << v << " sample " << i;
         ++compared;
       }
     }
   });
-  EXPECT_EQ(compared, 840 * data.variant_ct());
+  EXPECT_EQ(compared, 27 * 32 * data.variant_ct());
 }
 
 }  // namespace

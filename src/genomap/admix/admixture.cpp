@@ -11,6 +11,7 @@
 #include <random>
 
 #include "genomap/core/error.hpp"
+#include "genomap/geno/kernels.hpp"
 
 extern "C" void openblas_set_num_threads(int);
 
@@ -30,10 +31,6 @@ std::uint64_t splitmix64(std::uint64_t x) {
 // The cross-validation fold of genotype (sample, variant).
 std::size_t fold_of(std::uint64_t seed, std::size_t folds, std::size_t sample_idx, std::size_t variant_idx) {
   return splitmix64(seed ^ (static_cast<std::uint64_t>(variant_idx) << 24) ^ sample_idx) % folds;
-}
-
-inline unsigned code_at(const AdmixGenotypes& g, std::size_t j, std::size_t i) {
-  return (g.row(j)[i / 4] >> (2 * (i % 4))) & 3u;
 }
 
 void project_parameters(RowMatrix& q, RowMatrix& p, const std::vector<int>* fixed) {
@@ -250,14 +247,8 @@ void svd_als_start(const AdmixGenotypes& g, std::size_t k, std::mt19937_64& rng,
   std::vector<double> freq(m, 0.0);
   parallel_ranges(m, block, ctx.threads, [&](std::size_t first, std::size_t ct) {
     for (std::size_t j = first; j < first + ct; ++j) {
-      double alleles = 0.0, called = 0.0;
-      for (std::size_t i = 0; i < n; ++i) {
-        const unsigned code = code_at(g, j, i);
-        if (code == 1) continue;
-        called += 1.0;
-        alleles += code == 0 ? 2.0 : (code == 2 ? 1.0 : 0.0);
-      }
-      freq[j] = called > 0 ? alleles / (2.0 * called) : 0.5;
+      const GenotypeCounts c = count_genotypes(g.row(j), n);
+      freq[j] = c.called() ? c.allele1_count() / (2.0 * c.called()) : 0.5;
     }
   });
   // One pass: Z_b = X_b Y (nb x width) stored for all blocks, and Y_next = sum_b X_b^T Z_b.
@@ -268,9 +259,10 @@ void svd_als_start(const AdmixGenotypes& g, std::size_t k, std::mt19937_64& rng,
   auto centred_block = [&](std::size_t first, std::size_t ct, std::vector<double>& xt) {
     xt.resize(ct * n);
     for (std::size_t v = 0; v < ct; ++v) {
+      double* x = xt.data() + v * n;
+      decode_allele1_dosage(g.row(first + v), n, std::numeric_limits<double>::quiet_NaN(), x);
       const double mean = 2.0 * freq[first + v];
-      const double value[4] = {2.0 - mean, 0.0, 1.0 - mean, -mean};
-      for (std::size_t i = 0; i < n; ++i) xt[v * n + i] = value[code_at(g, first + v, i)];
+      for (std::size_t i = 0; i < n; ++i) x[i] = std::isnan(x[i]) ? 0.0 : x[i] - mean;
     }
   };
   auto multiply_xt = [&](const RowMatrix& right_m, RowMatrix& out_n) {  // out_n = sum_b X_b^T right_b
@@ -399,7 +391,7 @@ double admixture_cross_validation(const AdmixGenotypes& g, const AdmixOptions& o
   if (folds < 2) throw Error(fmt::format("--cv must be at least 2 (got {})", folds));
   const std::size_t n = g.sample_ct, m = g.variant_ct;
   const std::uint64_t seed = splitmix64(ctx.seed + 7919);
-  ctx.memory.require(g.bytes.size(), "admixture cross-validation: a masked copy of the genotypes");
+  ctx.memory.require(g.words.size() * 8, "admixture cross-validation: a masked copy of the genotypes");
   double deviance = 0.0;
   std::size_t masked = 0;
   for (std::size_t fold = 0; fold < folds; ++fold) {
@@ -407,11 +399,11 @@ double admixture_cross_validation(const AdmixGenotypes& g, const AdmixOptions& o
     AdmixGenotypes train = g;
     parallel_ranges(m, 256, ctx.threads, [&](std::size_t first, std::size_t ct) {
       for (std::size_t j = first; j < first + ct; ++j) {
-        std::uint8_t* row = train.row(j);
+        std::uint64_t* row = train.row(j);
         for (std::size_t i = 0; i < n; ++i) {
           if (fold_of(seed, folds, i, j) != fold) continue;
-          const unsigned shift = 2 * (i % 4);
-          row[i / 4] = static_cast<std::uint8_t>((row[i / 4] & ~(3u << shift)) | (1u << shift));
+          const unsigned shift = 2 * (i % 32);
+          row[i / 32] = (row[i / 32] & ~(std::uint64_t{3} << shift)) | (std::uint64_t{1} << shift);
         }
       }
     });
@@ -426,7 +418,7 @@ double admixture_cross_validation(const AdmixGenotypes& g, const AdmixOptions& o
     for (std::ptrdiff_t sj = 0; sj < static_cast<std::ptrdiff_t>(m); ++sj) {
       const auto j = static_cast<std::size_t>(sj);
       for (std::size_t i = 0; i < n; ++i) {
-        const unsigned code = code_at(g, j, i);
+        const unsigned code = genotype_code(g.row(j), i);
         if (code == 1 || fold_of(seed, folds, i, j) != fold) continue;
         const double x = code == 0 ? 2.0 : (code == 2 ? 1.0 : 0.0);
         const double h = std::clamp(q.row(static_cast<Eigen::Index>(i)).dot(p.row(static_cast<Eigen::Index>(j))),

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstring>
 
 #include "genomap/geno/block_loop.hpp"
 
@@ -64,7 +63,7 @@ double sweep_generic(const EmSweep& e, const std::uint32_t* variants, std::size_
     }
     std::fill(t1.begin(), t1.end(), 0.0);
     std::fill(t2.begin(), t2.end(), 0.0);
-    const std::uint8_t* row = geno.row(j);
+    const std::uint8_t* row = reinterpret_cast<const std::uint8_t*>(geno.row(j));
     double product = 1.0;
     int exponent = 0;
     for (std::size_t i = 0; i < n; ++i) {
@@ -103,6 +102,9 @@ template <int KT, bool kLogLik>
   const int k = KT > 0 ? KT : static_cast<int>(e.k);
   const std::size_t n_pad = geno.padded_samples(), groups = n_pad / 4;
   const std::size_t tile = tile_groups(static_cast<std::size_t>(k));
+  const std::size_t partial_group = geno.sample_ct % 4 ? groups - 1 : groups;
+  unsigned padding_missing = 0;
+  for (std::size_t slot = geno.sample_ct % 4; slot != 0 && slot < 4; ++slot) padding_missing |= 1u << (2 * slot);
   alignas(32) double t1[kVariantChunk][kMax], t2[kVariantChunk][kMax];
   double ll[kVariantChunk];
   const __m256d one = _mm256_set1_pd(1.0), half = _mm256_set1_pd(0.5), one_half = _mm256_set1_pd(1.5);
@@ -124,7 +126,7 @@ template <int KT, bool kLogLik>
         const double w = e.weight ? e.weight[j] : 1.0;
         if (w == 0.0) continue;
         const double* pj = e.p + j * static_cast<std::size_t>(k);
-        const std::uint8_t* row = geno.row(j);
+        const std::uint8_t* row = reinterpret_cast<const std::uint8_t*>(geno.row(j));
         __m256d pk[kMax];
         for (int c = 0; c < k; ++c) pk[c] = _mm256_set1_pd(pj[c]);
         const __m256d wv = _mm256_set1_pd(w);
@@ -135,7 +137,8 @@ template <int KT, bool kLogLik>
         for (std::size_t g = g0; g < g1;) {
           const std::size_t g_end = std::min(g1, g + 16);
           for (; g < g_end; ++g) {
-            const unsigned byte = row[g];
+            // The codes past the last sample (zero in the row) read as missing in the last, partial group.
+            const unsigned byte = g == partial_group ? row[g] | padding_missing : row[g];
             const __m256d g_alt = _mm256_load_pd(kTables.alt[byte]);
             const __m256d g_ref = _mm256_load_pd(kTables.ref[byte]);
             const double* qg = e.qt + 4 * g;
@@ -237,18 +240,12 @@ AdmixGenotypes load_admix_genotypes(const Dataset& data, const Context& ctx) {
   AdmixGenotypes g;
   g.sample_ct = data.sample_ct();
   g.variant_ct = data.variant_ct();
-  g.row_bytes = (g.sample_ct + 31) / 32 * 8;
-  ctx.memory.require(g.row_bytes * g.variant_ct, "admixture: the packed genotypes in memory");
-  g.bytes.assign(g.row_bytes * g.variant_ct, 0);
-  const std::size_t used_bytes = (g.sample_ct + 3) / 4;
+  g.words_per_row = (g.sample_ct + 31) / 32;
+  ctx.memory.require(g.words_per_row * 8 * g.variant_ct, "admixture: the packed genotypes in memory");
+  g.words.assign(g.words_per_row * g.variant_ct, 0);
   for_each_block(data, ctx, 4096, "admixture: loading genotypes", [&](const GenotypeBlock& b) {
-    for (std::size_t v = 0; v < b.variant_ct(); ++v) {
-      std::uint8_t* row = g.row(b.first_variant_idx() + v);
-      std::memcpy(row, b.row(v), used_bytes);
-      // Codes past the last sample read as missing (01).
-      for (std::size_t i = g.sample_ct; i < used_bytes * 4; ++i) row[i / 4] = static_cast<std::uint8_t>(
-          (row[i / 4] & ~(3u << (2 * (i % 4)))) | (1u << (2 * (i % 4))));
-    }
+    for (std::size_t v = 0; v < b.variant_ct(); ++v)
+      std::copy_n(b.row(v), g.words_per_row, g.row(b.first_variant_idx() + v));
   });
   return g;
 }

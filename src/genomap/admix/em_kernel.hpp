@@ -16,13 +16,14 @@
 
 namespace genomap {
 
-// The packed genotypes of a fit: row j holds the N codes of variant j, four per byte (sample 4t + s in bits
-// 2s..2s+1 of byte t), padded with the missing code (01) to `row_bytes`, a multiple of 8.
+// The packed genotypes of a fit, held in memory: row j is variant j as a compact packed row (geno/kernels.hpp:
+// 32 codes per word, bits past the last sample zero), so the shared row kernels apply; the EM sweep reads it a
+// byte (four samples) at a time.
 struct AdmixGenotypes {
-  std::size_t sample_ct = 0, variant_ct = 0, row_bytes = 0;
-  std::vector<std::uint8_t> bytes;
-  const std::uint8_t* row(std::size_t j) const { return bytes.data() + j * row_bytes; }
-  std::uint8_t* row(std::size_t j) { return bytes.data() + j * row_bytes; }
+  std::size_t sample_ct = 0, variant_ct = 0, words_per_row = 0;
+  std::vector<std::uint64_t> words;
+  const std::uint64_t* row(std::size_t j) const { return words.data() + j * words_per_row; }
+  std::uint64_t* row(std::size_t j) { return words.data() + j * words_per_row; }
   // Sample count rounded up to a multiple of 4 (the lanes of the kernel).
   std::size_t padded_samples() const { return (sample_ct + 3) / 4 * 4; }
 };
@@ -31,7 +32,7 @@ struct AdmixGenotypes {
 AdmixGenotypes load_admix_genotypes(const Dataset& data, const Context& ctx);
 
 // Parameters of one sweep. Q is given transposed and padded: qt[k * n_pad + i] (padding lanes hold valid
-// proportions, e.g. 1/K; their genotypes are missing so they contribute nothing).
+// proportions, e.g. 1/K; the sweep reads their genotypes as missing, so they contribute nothing).
 struct EmSweep {
   const AdmixGenotypes* genotypes = nullptr;
   std::size_t k = 0;
