@@ -66,27 +66,25 @@ struct Fit {
   const Context& ctx;
   std::vector<double> qt;                  // K x n_pad
   std::vector<std::vector<double>> s;      // per thread, K x n_pad
-  std::size_t passes = 0;                  // full-data EM sweeps (a mini-batch sweep counts its share)
-  double pass_share = 0.0;
+  std::size_t passes = 0;                  // EM sweeps over the data
 
   Fit(const AdmixGenotypes& g, const Context& c) : genotypes(g), ctx(c) {}
 };
 
-// One EM update (q, p) -> (next_q, next_p) over the variants `variants[0..count)` (all when null): P rows of
-// those variants and every Q row are updated (Q from those variants only). Returns the log-likelihood of (q, p)
-// over those variants when `log_likelihood` is set (else 0).
+// One EM update (q, p) -> (next_q, next_p), one sweep over the data. Returns the log-likelihood of (q, p) when
+// `log_likelihood` is set (else 0).
 double em_step(Fit& f, const RowMatrix& q, const RowMatrix& p, RowMatrix& next_q, RowMatrix& next_p,
-               bool log_likelihood, const std::vector<std::uint32_t>* variants = nullptr) {
+               bool log_likelihood) {
   const AdmixGenotypes& g = f.genotypes;
   const std::size_t n = g.sample_ct, n_pad = g.padded_samples(), k = static_cast<std::size_t>(q.cols());
-  const std::size_t count = variants ? variants->size() : g.variant_ct;
+  const std::size_t count = g.variant_ct;
   const int threads = std::max(1, f.ctx.threads);
   f.qt.assign(k * n_pad, 1.0 / static_cast<double>(k));
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t c = 0; c < k; ++c) f.qt[c * n_pad + i] = q(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c));
   f.s.resize(static_cast<std::size_t>(threads));
   for (auto& s : f.s) s.assign(k * n_pad, 0.0);
-  if (next_p.rows() != p.rows() || next_p.cols() != p.cols() || variants) next_p = p;
+  next_p.resize(p.rows(), p.cols());  // the sweep writes every row
   EmSweep sweep;
   sweep.genotypes = &g;
   sweep.k = k;
@@ -96,11 +94,9 @@ double em_step(Fit& f, const RowMatrix& q, const RowMatrix& p, RowMatrix& next_q
   sweep.log_likelihood = log_likelihood;
   const std::size_t block = std::clamp<std::size_t>(count / (static_cast<std::size_t>(threads) * 8), 64, 1024);
   std::vector<double> ll(static_cast<std::size_t>(threads), 0.0);
-  const std::uint32_t* index = variants ? variants->data() : nullptr;
   parallel_ranges(count, block, threads, [&](std::size_t first, std::size_t ct) {
     const auto t = static_cast<std::size_t>(omp_get_thread_num());
-    ll[t] += index ? em_sweep(sweep, index + first, 0, ct, next_p.data(), f.s[t].data())
-                   : em_sweep(sweep, nullptr, first, ct, next_p.data(), f.s[t].data());
+    ll[t] += em_sweep(sweep, nullptr, first, ct, next_p.data(), f.s[t].data());
   });
   for (std::size_t t = 1; t < f.s.size(); ++t)
     for (std::size_t x = 0; x < k * n_pad; ++x) f.s[0][x] += f.s[t][x];
@@ -116,14 +112,7 @@ double em_step(Fit& f, const RowMatrix& q, const RowMatrix& p, RowMatrix& next_q
     }
   }
   project_parameters(next_q, next_p, f.fixed);
-  f.passes += variants ? 0 : 1;
-  if (variants) {
-    f.pass_share += static_cast<double>(count) / static_cast<double>(g.variant_ct);
-    if (f.pass_share >= 1.0) {
-      f.passes += static_cast<std::size_t>(f.pass_share);
-      f.pass_share -= std::floor(f.pass_share);
-    }
-  }
+  ++f.passes;
   return std::accumulate(ll.begin(), ll.end(), 0.0);
 }
 
