@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Configures and builds genomap (Release, warnings as errors) into ./build.
+# Configures and builds genomap (Release, warnings as errors) into ./build (or $GENOMAP_BUILD_DIR).
+# Uses ccache when it is installed, so rebuilds of unchanged files are near-instant.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DGENOMAP_WERROR=ON >/dev/null
-cmake --build build -j "$(nproc)"
+build_dir="${GENOMAP_BUILD_DIR:-build}"
+launcher=()
+if command -v ccache >/dev/null 2>&1; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGENOMAP_WERROR=ON "${launcher[@]}" "$@" >/dev/null
+cmake --build "$build_dir" -j "$(nproc)"
