@@ -150,9 +150,9 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
       throw Error(
           "fstats: reading --f2-store without genotypes, the store's populations, blocks and filters "
           "apply (--pop, --block-size and store filters need --bfile or --eigenstrat)");
+    const F2Store store = read_f2_store(o.f2_store);
     for (const char* name : {"manifest.tsv", "populations.tsv", "variants.tsv", "counts.bin", "f2.bin"})
       inv.log().add_input((std::filesystem::path(o.f2_store) / name).string());
-    const F2Store store = read_f2_store(o.f2_store);
     inv.log().note(fmt::format("f2 store {} read: {} populations, {} variants, {} blocks", o.f2_store,
                                store.pop_ct(), store.variants.size(), store.block_ct));
     compute_and_write(o, store.population_data(), store.block_of_variant, store.block_ct, inv);

@@ -106,9 +106,9 @@ void run_qpadm(const QpadmCommandOptions& o, Invocation& inv) {
   if (o.max_sources < 1 || o.max_sources > 3) throw Error("qpadm: --max-sources must be 1, 2 or 3");
   F2Store store;
   if (!o.f2_store.empty()) {
+    store = read_f2_store(o.f2_store);
     for (const char* name : {"manifest.tsv", "populations.tsv", "variants.tsv", "counts.bin", "f2.bin"})
       inv.log().add_input(o.f2_store + "/" + name);
-    store = read_f2_store(o.f2_store);
   } else {
     store = store_from_genotypes(o, inv);
   }

@@ -23,33 +23,44 @@ void run_simulate(SimulateOptions o, Invocation& inv) {
   inv.log().phase_done("simulate");
 }
 
-const bool registered = register_command({"simulate", "Simulate admixed genotypes with known truth", [](CLI::App& app) {
-  auto o = std::make_shared<SimulateOptions>();
-  auto& s = o->sim;
-  app.add_option("--n", s.sample_ct, "Number of samples")->required();
-  app.add_option("--m", s.variant_ct, "Number of variants")->required();
-  s.k = 3;
-  s.fst = 0.1;
-  app.add_option("--k", s.k, "Number of ancestral populations")->capture_default_str();
-  app.add_option("--fst", s.fst, "Balding-Nichols drift F of each population from the ancestral one")
-      ->capture_default_str();
-  app.add_option("--alpha", o->alpha, "Dirichlet parameter of ancestry proportions: one value or K, comma-separated "
-                                      "(small: nearly unadmixed individuals)")->capture_default_str();
-  app.add_option("--missing", s.missing, "Per-genotype missing rate")->capture_default_str();
-  app.add_option("--chromosomes", s.chromosome_ct, "Spread variants over chromosomes 1..C (GRCh37 lengths)")
-      ->capture_default_str();
-  app.add_option("--related", o->related, "Planted related pairs, e.g. dup:2,po:3,fs:3,d2:3,d3:3 (written to .related)");
-  app.add_option("--ld-block", s.ld_block, "LD block length in variants (1: no LD)")->capture_default_str();
-  app.add_option("--ld-r2", s.ld_r2, "Target r^2 between neighbouring variants within an LD block")
-      ->capture_default_str();
-  app.add_option("--causal", s.causal_ct, "Number of causal variants (0: no .pheno/.causal)")->capture_default_str();
-  app.add_option("--h2", s.h2, "Heritability of the quantitative trait")->capture_default_str();
-  app.add_option("--confound", s.confound, "Effect of standardized ancestry Q1 on the trait (confounding)")
-      ->capture_default_str();
-  app.add_option("--prevalence", s.prevalence, "Share of cases in the binary trait (liability threshold)")
-      ->capture_default_str();
-  return Runner([o](Invocation& inv) { run_simulate(*o, inv); });
-}, 5});
+const bool registered = register_command(
+    {"simulate", "Simulate admixed genotypes with known truth",
+     [](CLI::App& app) {
+       auto o = std::make_shared<SimulateOptions>();
+       auto& s = o->sim;
+       app.add_option("--n", s.sample_ct, "Number of samples")->required();
+       app.add_option("--m", s.variant_ct, "Number of variants")->required();
+       s.k = 3;
+       s.fst = 0.1;
+       app.add_option("--k", s.k, "Number of ancestral populations")->capture_default_str();
+       app.add_option("--fst", s.fst, "Balding-Nichols drift F of each population from the ancestral one")
+           ->capture_default_str();
+       app.add_option("--alpha", o->alpha,
+                      "Dirichlet parameter of ancestry proportions: one value or K, comma-separated "
+                      "(small: nearly unadmixed individuals)")
+           ->capture_default_str();
+       app.add_option("--missing", s.missing, "Per-genotype missing rate")->capture_default_str();
+       app.add_option("--chromosomes", s.chromosome_ct,
+                      "Spread variants over chromosomes 1..C (GRCh37 lengths)")
+           ->capture_default_str();
+       app.add_option("--related", o->related,
+                      "Planted related pairs, e.g. dup:2,po:3,fs:3,d2:3,d3:3 (written to .related)");
+       app.add_option("--ld-block", s.ld_block, "LD block length in variants (1: no LD)")
+           ->capture_default_str();
+       app.add_option("--ld-r2", s.ld_r2, "Target r^2 between neighbouring variants within an LD block")
+           ->capture_default_str();
+       app.add_option("--causal", s.causal_ct, "Number of causal variants (0: no .pheno/.causal)")
+           ->capture_default_str();
+       app.add_option("--h2", s.h2, "Heritability of the quantitative trait")->capture_default_str();
+       app.add_option("--confound", s.confound,
+                      "Effect of standardized ancestry Q1 on the trait (confounding)")
+           ->capture_default_str();
+       app.add_option("--prevalence", s.prevalence,
+                      "Share of cases in the binary trait (liability threshold)")
+           ->capture_default_str();
+       return Runner([o](Invocation& inv) { run_simulate(*o, inv); });
+     },
+     5});
 
 }  // namespace
 }  // namespace genomap::cli
