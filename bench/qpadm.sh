@@ -5,15 +5,15 @@
 #   store_read     genomap fstats --f2-store alone (all pairwise f2 from the store, no genotypes)
 #   rotate         genomap qpadm --rotate: target pop1, pool of the next P populations, models of 1..3 sources,
 #                  the remaining populations as fixed rights (P = 13 gives 13 + 78 + 286 = 377 models; P = 17
-#                  gives 17 + 136 + 680 = 833; P = 18 gives 1,139)
+#                  gives 17 + 136 + 680 = 833; P = 19, the default with K = 20, gives 19 + 171 + 969 = 1,159)
 # ADMIXTOOLS is not packaged for Debian, so it is not timed here. Prints wall time (s) and peak RSS (MB).
-# Usage: bench/qpadm.sh [N] [M] [K] [P] [THREADS]   (default 2000 20000 20 18 2)
+# Usage: bench/qpadm.sh [N] [M] [K] [P] [THREADS]   (default 2000 20000 20 19 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-2000}
 M=${2:-20000}
 K=${3:-20}
-P=${4:-18}
+P=${4:-19}
 THREADS=${5:-2}
 GENOMAP=${GENOMAP:-build/genomap}
 work=$(mktemp -d "${TMPDIR:-/tmp}/genomap-bench-qpadm.XXXXXX")
