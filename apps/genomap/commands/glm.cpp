@@ -11,7 +11,7 @@
 #include "command_registry.hpp"
 #include "genomap/assoc/multiple_testing.hpp"
 #include "genomap/core/error.hpp"
-#include "genomap/io/sample_table_file.hpp"
+#include "genomap/geno/sample_table_file.hpp"
 #include "genomap/pca/pca.hpp"
 #include "invocation.hpp"
 

@@ -8,7 +8,7 @@
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
-#include "genomap/io/eigenstrat.hpp"
+#include "genomap/geno/eigenstrat.hpp"
 #include "genomap/io/line_reader.hpp"
 #include "genomap/popstats/jackknife.hpp"
 #include "invocation.hpp"
