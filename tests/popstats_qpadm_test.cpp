@@ -12,6 +12,7 @@
 #include "genomap/core/error.hpp"
 #include "genomap/popstats/jackknife.hpp"
 #include "genomap/popstats/qpadm.hpp"
+#include "genomap/sim/population_tree.hpp"
 #include "test_support.hpp"
 
 namespace genomap {
@@ -250,39 +251,37 @@ struct TreeSimulation {
   F2Store store;
 };
 
-// Tree: root -> R0; root -> n1; n1 -> nA, nB, C; nA -> A, A', R1, R2; nB -> B, B', R3, R4; the target is
-// alpha A' + (1 - alpha) B', then drifts. A and B (sisters of the true sources A', B') are the sources
-// offered; C (an outgroup to both) is a wrong source. 20 diploid samples per population.
-TreeSimulation simulate_tree(double alpha, std::size_t variants, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> uniform(0.05, 0.95);
-  auto drift = [&](double p, double f) {
-    if (p <= 0 || p >= 1) return p;
-    std::gamma_distribution<double> ga(p * (1 - f) / f, 1.0), gb((1 - p) * (1 - f) / f, 1.0);
-    const double x = ga(rng), y = gb(rng);
-    return x / (x + y);
-  };
+// Tree (genomap simulate --tree): ancestral -> R0; ancestral -> n1; n1 -> nA, nB, C; nA -> A, Atrue, R1, R2;
+// nB -> B, Btrue, R3, R4; T = 0.3 Atrue + 0.7 Btrue, then drifts. A and B (sisters of the true sources) are
+// the sources offered; C (an outgroup to both) is a wrong source.
+const char* kTree =
+    "n1 - 0.05\nnA n1 0.05\nnB n1 0.05\nA nA 0.02\nAtrue nA 0.02\nB nB 0.02\nBtrue nB 0.02\nC n1 0.1\n"
+    "R0 - 0.1\nR1 nA 0.05\nR2 nA 0.05\nR3 nB 0.05\nR4 nB 0.05\n# the admixed target\n"
+    "T Atrue:0.3,Btrue:0.7 0.01\n";
+
+PopulationTree truth_tree() {
+  const std::string path = test::scratch_dir("qpadm_tree") + "/tree.txt";
+  test::write_text(path, kTree);
+  return read_population_tree(path);
+}
+
+// Frequencies from the simulator's tree model, then 20 diploid samples per sampled population (allele counts
+// drawn allele by allele, as simulate draws genotypes); 200-variant jackknife blocks.
+TreeSimulation simulate_tree(const PopulationTree& tree, std::size_t variants, std::uint64_t seed) {
   TreeSimulation sim;
-  sim.names = {"A", "B", "C", "R0", "R1", "R2", "R3", "R4", "T"};
-  const std::size_t k = sim.names.size(), n = 20;
+  const auto sampled = tree.sampled();
+  for (std::size_t p : sampled) sim.names.push_back(tree.populations[p].name);
+  const std::size_t k = sampled.size(), n = 20;
   PopulationData pd;
   pd.populations.names = sim.names;
   pd.populations.sizes.assign(k, n);
-  std::vector<std::uint32_t> called(variants * k, n), allele1(variants * k), het(variants * k, 0);
+  std::vector<std::uint32_t> called(variants * k, n), allele1(variants * k, 0), het(variants * k, 0);
+  std::vector<double> freq;
   for (std::size_t v = 0; v < variants; ++v) {
-    const double root = uniform(rng);
-    const double n1 = drift(root, 0.05), na = drift(n1, 0.05), nb = drift(n1, 0.05);
-    const double a_true = drift(na, 0.02), b_true = drift(nb, 0.02);
-    const double freq[] = {
-        drift(na, 0.02),  drift(nb, 0.02), drift(n1, 0.1),
-        drift(root, 0.1), drift(na, 0.05), drift(na, 0.05),
-        drift(nb, 0.05),  drift(nb, 0.05), drift(alpha * a_true + (1 - alpha) * b_true, 0.01)};
-    for (std::size_t p = 0; p < k; ++p) {
-      std::binomial_distribution<std::uint32_t> copies(2 * n, freq[p]);
-      allele1[v * k + p] = copies(rng);
-    }
-  }
-  for (std::size_t v = 0; v < variants; ++v) {
+    RandomStream rng(seed, v);
+    draw_tree_frequencies(tree, rng, freq);
+    for (std::size_t p = 0; p < k; ++p)
+      for (std::size_t a = 0; a < 2 * n; ++a) allele1[v * k + p] += rng.uniform() < freq[sampled[p]];
     Variant var;
     var.chrom = "1";
     var.chrom_code = 1;
@@ -313,12 +312,13 @@ TreeSimulation simulate_tree(double alpha, std::size_t variants, std::uint64_t s
 // wrong source C in place of B is rejected in every one.
 TEST(PopstatsQpadmTruth, SimulatedMixtures) {
   const double alpha = 0.3;
+  const PopulationTree tree = truth_tree();
   const std::vector<std::string> rights{"R0", "R1", "R2", "R3", "R4"};
   int covered = 0, accepted = 0, wrong_rejected = 0;
   const int runs = 50;
   double mean_weight = 0;
   for (int run = 0; run < runs; ++run) {
-    const TreeSimulation sim = simulate_tree(alpha, 20000, 1000 + static_cast<std::uint64_t>(run));
+    const TreeSimulation sim = simulate_tree(tree, 20000, 1000 + static_cast<std::uint64_t>(run));
     const F2Blocks blocks = f2_blocks_for(sim.store, sim.names);
     ASSERT_EQ(blocks.block_ct, 100u);
     const QpadmResult fit = qpadm(blocks, "T", {"A", "B"}, rights, QpadmOptions{});
@@ -340,6 +340,46 @@ TEST(PopstatsQpadmTruth, SimulatedMixtures) {
   EXPECT_GE(accepted, 45) << "true model not rejected";
   EXPECT_EQ(wrong_rejected, runs);
   EXPECT_NEAR(mean_weight, alpha, 0.01);
+}
+
+// The same tree through the command line: genomap simulate --tree, a store, qpadm on it.
+TEST(PopstatsQpadmTruth, SimulateTreeCommand) {
+  const std::string dir = test::scratch_dir("qpadm_simulate_tree");
+  test::write_text(dir + "/tree.txt", kTree);
+  auto r = test::run_genomap("simulate --tree " + dir +
+                             "/tree.txt --n 20 --m 20000 --chromosomes 2 --seed 7 --quiet "
+                             "--out " +
+                             dir + "/sim");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto pops = test::read_table(dir + "/sim.pop");
+  ASSERT_EQ(pops.rows.size(), 9u * 20u);
+  EXPECT_EQ(pops.text(0, "POP"), "A");
+  EXPECT_EQ(pops.text(pops.rows.size() - 1, "POP"), "T");
+  r = test::run_genomap("fstats --bfile " + dir + "/sim --pop " + dir +
+                        "/sim.pop --block-size 200 --f2-store " + dir + "/store --quiet --out " + dir +
+                        "/store");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = test::run_genomap("qpadm --f2-store " + dir +
+                        "/store --target T --sources A,B --right R0,R1,R2,R3,R4 --quiet "
+                        "--out " +
+                        dir + "/right");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto w = test::read_table(dir + "/right.qpadm.weights");
+  EXPECT_LE(std::abs(w.number(0, "WEIGHT") - 0.3), 2 * w.number(0, "SE"));
+  EXPECT_GE(test::read_table(dir + "/right.qpadm.models").number(0, "P"), 0.05);
+  r = test::run_genomap("qpadm --f2-store " + dir +
+                        "/store --target T --sources A,C --right R0,R1,R2,R3,R4 --quiet "
+                        "--out " +
+                        dir + "/wrong");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_LT(test::read_table(dir + "/wrong.qpadm.models").number(0, "P"), 0.05);
+  // A malformed tree names file and line.
+  test::write_text(dir + "/bad.txt", "n1 - 0.05\nT n1:0.3,n2:0.7 0\n");
+  r = test::run_genomap("simulate --tree " + dir + "/bad.txt --n 2 --m 10 --quiet --out " + dir + "/bad");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find(dir + "/bad.txt:2: population 'n2' is not defined on an earlier line"),
+            std::string::npos)
+      << r.output;
 }
 
 TEST(PopstatsQpadmMath, ChiSquareTail) {

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include "command_registry.hpp"
+#include "genomap/core/error.hpp"
 #include "genomap/sim/admixture_simulation.hpp"
+#include "genomap/sim/population_tree.hpp"
 #include "invocation.hpp"
 
 namespace genomap::cli {
@@ -13,10 +15,20 @@ struct SimulateOptions {
   SimulationOptions sim;
   std::string alpha = "0.5";
   std::string related;
+  std::string tree;  // population tree file (--tree): --n samples per sampled population
 };
 
 void run_simulate(SimulateOptions o, Invocation& inv) {
   o.sim.seed = inv.options().seed;
+  if (!o.tree.empty()) {
+    if (!o.related.empty() || o.sim.causal_ct > 0 || o.sim.ld_block > 1 || o.sim.missing > 0)
+      throw Error("simulate: --tree takes --n, --m, --chromosomes and --seed only");
+    inv.log().add_input(o.tree);
+    simulate_tree_dataset(read_population_tree(o.tree), o.sim.sample_ct, o.sim.variant_ct,
+                          o.sim.chromosome_ct, o.sim.seed, inv.outputs());
+    inv.log().phase_done("simulate");
+    return;
+  }
   if (o.sim.k >= 1) o.sim.alpha = parse_alpha(o.alpha, o.sim.k);
   if (!o.related.empty()) o.sim.related = parse_related_plan(o.related);
   simulate_dataset(o.sim, inv.outputs(), inv.context());
@@ -39,6 +51,9 @@ const bool registered = register_command(
                       "Dirichlet parameter of ancestry proportions: one value or K, comma-separated "
                       "(small: nearly unadmixed individuals)")
            ->capture_default_str();
+       app.add_option("--tree", o->tree,
+                      "Population tree with drift and admixture pulses (lines 'NAME PARENT DRIFT' or 'NAME "
+                      "A:0.3,B:0.7 DRIFT'); --n samples per sampled population");
        app.add_option("--missing", s.missing, "Per-genotype missing rate")->capture_default_str();
        app.add_option("--chromosomes", s.chromosome_ct,
                       "Spread variants over chromosomes 1..C (GRCh37 lengths)")
