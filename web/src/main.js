@@ -1,0 +1,79 @@
+// The report page: reads the data document (docs/report-data.md) from the page and draws every section.
+import { select } from 'd3';
+import { orderSamples } from './lib/order.js';
+import { populationColour } from './lib/palette.js';
+import { drawHeader } from './charts/header.js';
+import { drawPca } from './charts/pca.js';
+import { drawAdmixture } from './charts/admixture.js';
+import { drawMap } from './charts/map.js';
+import { drawKinship } from './charts/kinship.js';
+import { drawHistory } from './charts/history.js';
+import { drawGwas } from './charts/gwas.js';
+import { drawConsent, drawProvenance } from './charts/provenance.js';
+import './style.css';
+
+const SECTIONS = [
+  ['overview', 'Overview'], ['map', 'Map'], ['ancestry', 'Ancestry'], ['pca', 'PCA'], ['relatedness', 'Relatedness'],
+  ['history', 'History'], ['gwas', 'Association'], ['consent', 'Consent'], ['provenance', 'Provenance'],
+];
+
+function readData() {
+  const el = document.getElementById('genomap-data');
+  if (!el) throw new Error('the page has no data element (#genomap-data)');
+  return JSON.parse(el.textContent);
+}
+
+export function renderReport(app, data) {
+  const pops = (data.dataset?.populations ?? []).map((p) => p.name);
+  const rank = new Map(pops.map((name, i) => [name, i]));
+  const populationColourOf = (name) => populationColour(rank.has(name) ? rank.get(name) : -1);
+  const legendEntries = pops.map((name) => ({ label: name, colour: populationColourOf(name) }));
+  if (data.dataset?.unassigned) legendEntries.push({ label: 'unassigned', colour: populationColourOf(null) });
+  const ks = data.admixture?.ks ?? [];
+  const highest = ks.reduce((a, e) => (!a || e.k > a.k ? e : a), null);
+  const sampleOrder = orderSamples(data.samples?.pop ?? [], pops, highest?.q ?? null);
+  document.title = `${data.title ?? data.dataset?.name ?? 'genomap'} · genomap report`;
+
+  const nav = select(app).append('nav').attr('class', 'top-nav');
+  nav.append('span').attr('class', 'brand').text('genomap');
+  const main = select(app).append('main').node();
+  const steps = [
+    () => drawHeader(main, data, populationColourOf),
+    () => drawMap(main, data),
+    () => drawAdmixture(main, data, sampleOrder),
+    () => drawPca(main, data, populationColourOf, legendEntries),
+    () => drawKinship(main, data),
+    () => drawHistory(main, data),
+    () => drawGwas(main, data),
+    () => drawConsent(main, data),
+    () => drawProvenance(main, data),
+  ];
+  for (const step of steps) {
+    try {
+      step();
+    } catch (error) {
+      console.error('genomap report: a section failed to draw:', error);
+      select(main).append('p').attr('class', 'missing error').text(`A section could not be drawn: ${error.message}`);
+    }
+  }
+  for (const [id, label] of SECTIONS) {
+    if (document.getElementById(id)) nav.append('a').attr('href', `#${id}`).text(label);
+  }
+  select(app).append('footer').text(`Made by genomap ${data.provenance?.version ?? ''}. Everything on this page is inside this one file; it needs no network.`);
+}
+
+function start() {
+  const app = document.getElementById('app');
+  let data;
+  try {
+    data = readData();
+  } catch (error) {
+    app.textContent = `This report's data could not be read: ${error.message}`;
+    throw error;
+  }
+  renderReport(app, data);
+  document.body.setAttribute('data-ready', 'true');
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();
