@@ -38,19 +38,24 @@ export function renderReport(app, data) {
   nav.append('span').attr('class', 'brand').text('genomap');
   const main = select(app).append('main').node();
   const steps = [
-    () => drawHeader(main, data, populationColourOf),
-    () => drawMap(main, data),
-    () => drawAdmixture(main, data, sampleOrder),
-    () => drawPca(main, data, populationColourOf, legendEntries),
-    () => drawKinship(main, data),
-    () => drawHistory(main, data),
-    () => drawGwas(main, data),
-    () => drawConsent(main, data),
-    () => drawProvenance(main, data),
+    ['header', () => drawHeader(main, data, populationColourOf)],
+    ['map', () => drawMap(main, data)],
+    ['ancestry', () => drawAdmixture(main, data, sampleOrder)],
+    ['pca', () => drawPca(main, data, populationColourOf, legendEntries)],
+    ['relatedness', () => drawKinship(main, data)],
+    ['history', () => drawHistory(main, data)],
+    ['gwas', () => drawGwas(main, data)],
+    ['consent', () => drawConsent(main, data)],
+    ['provenance', () => drawProvenance(main, data)],
   ];
-  for (const step of steps) {
+  // Milliseconds each section took to draw, for the browser test's report.
+  const timings = {};
+  window.genomapTimings = timings;
+  for (const [name, step] of steps) {
+    const started = performance.now();
     try {
       step();
+      timings[name] = Math.round(performance.now() - started);
     } catch (error) {
       console.error('genomap report: a section failed to draw:', error);
       select(main).append('p').attr('class', 'missing error').text(`A section could not be drawn: ${error.message}`);

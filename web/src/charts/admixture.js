@@ -4,7 +4,9 @@ import { scaleLinear, scalePoint, axisBottom, axisLeft, line, extent } from 'd3'
 import { section, card, missing, escapeHtml, formatNumber, widthOf, showTooltip, hideTooltip } from '../ui.js';
 import { ancestryColour } from '../lib/palette.js';
 import { columnsToTsv } from '../lib/tsv.js';
-import { CANVAS_ABOVE } from './scatter.js';
+
+// SVG bars (K rectangles each) up to this many samples; a canvas beyond.
+export const BARS_CANVAS_ABOVE = 1500;
 
 export function drawAdmixture(root, data, sampleOrder) {
   const s = section(root, 'ancestry', 'Ancestry',
@@ -50,7 +52,7 @@ function barPlot(parent, entry, order, groups, width, height, samples) {
     .style('width', `${width}px`).style('height', `${height}px`);
   const stack = stackOrder(entry);
   const colours = entry.q.map((_, j) => ancestryColour(entry.colour?.[j] ?? j));
-  if (n <= CANVAS_ABOVE) {
+  if (n <= BARS_CANVAS_ABOVE) {
     box.attr('data-renderer', 'svg');
     const svg = box.append('svg').attr('width', width).attr('height', height).attr('shape-rendering', 'crispEdges');
     const bw = width / n;

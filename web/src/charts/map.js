@@ -4,7 +4,8 @@
 // joins each moved pie to its true place.
 import { geoNaturalEarth1, geoPath, geoGraticule10, pie as d3pie, arc as d3arc, select } from 'd3';
 import { feature, mesh } from 'topojson-client';
-import world from 'world-atlas/countries-50m.json';
+import world50 from 'world-atlas/countries-50m.json';
+import world110 from 'world-atlas/countries-110m.json';
 import { section, card, missing, escapeHtml, widthOf, showTooltip, hideTooltip, formatCount } from '../ui.js';
 import { ancestryColour } from '../lib/palette.js';
 import { meanAncestry } from '../lib/order.js';
@@ -45,7 +46,10 @@ export function drawMap(root, data) {
 
   const width = widthOf(body, 900);
   const height = Math.round(Math.min(620, Math.max(320, width * 0.56)));
-  const projection = geoNaturalEarth1().fitExtent([[24, 24], [width - 24, height - 24]], fitTarget(placed));
+  const target = fitTarget(placed);
+  const projection = geoNaturalEarth1().precision(0.5).fitExtent([[24, 24], [width - 24, height - 24]], target);
+  // The 1:50m outline for regional maps; at continental and world scale 1:110m looks the same and draws faster.
+  const world = target.lonSpan > 100 ? world110 : world50;
   const path = geoPath(projection);
   const svg = body.append('div').attr('class', 'plot map').append('svg').attr('width', width).attr('height', height)
     .attr('viewBox', `0 0 ${width} ${height}`);
@@ -126,7 +130,7 @@ function fitTarget(placed) {
     const lon = west + ((east - west) * t) / 4;
     corners.push([lon, south], [lon, north]);
   }
-  return { type: 'MultiPoint', coordinates: corners };
+  return { type: 'MultiPoint', coordinates: corners, lonSpan: east - west };
 }
 
 function mapTsv(placed, data, current) {

@@ -49,6 +49,7 @@ export function drawPca(root, data, populationColourOf, legendEntries) {
 
 function scree(parent, eigenvalues, varianceExplained, width) {
   const height = width * 0.85;
+  // The same height as the scatter plots beside it.
   const m = { top: 14, right: 12, bottom: 42, left: 54 };
   const iw = width - m.left - m.right;
   const ih = height - m.top - m.bottom;

@@ -88,6 +88,7 @@ export function largeReportData(n) {
     kinship: { pairs, bands: [0.354, 0.177, 0.0884, 0.0442], unrelated_n: n - 300 },
     fst: { pops: POPS, matrix: fst, se: fst.map((row) => row.map((v) => v / 20)) },
     gwas,
+    consent: { purpose: 'GRU', analysed: n, excluded: [{ reason: 'consent withdrawn', n: 40 }, { reason: 'purpose not covered', n: 80 }] },
     provenance: { version: '0.1.0', command: 'synthetic', started: '2026-12-04T15:00:00Z', inputs: [], parameters: {}, steps: [] },
   };
 }
