@@ -1,7 +1,7 @@
 // Ancestry: one stacked bar per sample for every K (SVG up to a few thousand samples, a canvas averaging the
 // samples that share a pixel column beyond), and the cross-validation error against K with the best K marked.
 import { scaleLinear, scalePoint, axisBottom, axisLeft, line, extent } from 'd3';
-import { section, card, missing, escapeHtml, formatNumber, widthOf, showTooltip, hideTooltip } from '../ui.js';
+import { section, card, missing, escapeHtml, formatNumber, widthOf, showTooltip, hideTooltip, table } from '../ui.js';
 import { ancestryColour } from '../lib/palette.js';
 import { columnsToTsv } from '../lib/tsv.js';
 
@@ -30,8 +30,9 @@ export function drawAdmixture(root, data, sampleOrder) {
   });
   groupLabels(body.append('div').style('margin-left', `${labelW}px`), groups, order.length, plotW);
 
+  const lower = s.append('div').attr('class', 'grid two');
   if (adm.ks.some((e) => Number.isFinite(e.cv_error))) {
-    const cvBody = card(s, 'Cross-validation error', {
+    const cvBody = card(lower, 'Cross-validation error', {
       tsv: { name: 'admixture_cv', text: () => columnsToTsv([
         { name: 'K', values: adm.ks.map((e) => e.k) }, { name: 'CV_ERROR', values: adm.ks.map((e) => e.cv_error) },
         { name: 'LOGLIK', values: adm.ks.map((e) => e.loglik) }, { name: 'STARTS', values: adm.ks.map((e) => e.starts) }]) },
@@ -39,6 +40,10 @@ export function drawAdmixture(root, data, sampleOrder) {
     });
     cvPlot(cvBody, adm, Math.min(520, widthOf(cvBody, 480)));
   }
+  const fits = card(lower, 'Fits', { note: 'The best of several seeded starts is kept at each K.' });
+  table(fits, ['K', 'log-likelihood', 'CV error', 'starts'],
+    adm.ks.map((e) => [`${e.k}${e.k === adm.best_k ? ' (best)' : ''}`, (Number.isFinite(e.loglik) ? e.loglik.toLocaleString('en-US', { maximumFractionDigits: 1 }) : 'NA'), formatNumber(e.cv_error, 5), e.starts ?? 'NA']),
+    { numeric: [1, 2, 3], rowClass: (row) => (row[0].endsWith('(best)') ? 'best-k' : null) });
 }
 
 // Stacking order is the colour index, so a component sits at the same height at every K.
@@ -142,7 +147,7 @@ function cvPlot(parent, adm, width) {
     .attr('cx', (e) => x(e.k)).attr('cy', (e) => y(e.cv_error)).attr('r', (e) => (e.k === adm.best_k ? 6.5 : 4));
   const best = pts.find((e) => e.k === adm.best_k);
   if (best) {
-    g.append('text').attr('class', 'best-label').attr('x', x(best.k)).attr('y', y(best.cv_error) - 12).attr('text-anchor', 'middle').text('best K');
+    g.append('text').attr('class', 'best-label').attr('x', x(best.k)).attr('y', y(best.cv_error) + 22).attr('text-anchor', 'middle').text('best K');
   }
   svg.append('text').attr('class', 'axis-label').attr('x', m.left + iw / 2).attr('y', height - 6).attr('text-anchor', 'middle').text('K');
   svg.append('text').attr('class', 'axis-label').attr('transform', `translate(14,${m.top + ih / 2}) rotate(-90)`).attr('text-anchor', 'middle').text('CV error');

@@ -51,12 +51,13 @@ export function scatterPlot(parent, opts) {
     py[k] = sy(y[i]);
   });
   if (useCanvas) {
-    const r = Math.max(1.2, radius * 0.6);
-    context.globalAlpha = 0.75;
-    valid.forEach((i, k) => {
-      context.fillStyle = colour(i);
+    const r = valid.length > 20000 ? 1 : Math.max(1.2, radius * 0.6);
+    context.globalAlpha = 0.7;
+    // Drawn in a fixed shuffled order, so no population is always painted over by the ones after it.
+    for (const k of shuffledIndices(valid.length)) {
+      context.fillStyle = colour(valid[k]);
       context.fillRect(px[k] - r, py[k] - r, 2 * r, 2 * r);
-    });
+    }
   } else {
     g.append('g').attr('class', 'marks').selectAll('circle').data(valid).join('circle')
       .attr('class', 'mark').attr('cx', (_, k) => px[k]).attr('cy', (_, k) => py[k]).attr('r', radius)
@@ -86,6 +87,19 @@ export function scatterPlot(parent, opts) {
       hideTooltip();
     });
   return { svg, g, sx, sy, box };
+}
+
+function shuffledIndices(n) {
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  let state = 0x9e3779b9;
+  for (let i = n - 1; i > 0; i--) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const j = state % (i + 1);
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
 }
 
 function interleave(a, b) {
