@@ -50,7 +50,17 @@ function finitePairs(a, b) {
   return n;
 }
 
+// Nothing in the file can point outside it: no external script, style sheet, image, frame, font or import.
+function checkSelfContained(file) {
+  const html = readFileSync(file, 'utf8');
+  const patterns = [/<script[^>]+src\s*=/i, /<link[\s>]/i, /<img[\s>]/i, /<iframe[\s>]/i, /<object[\s>]/i, /<embed[\s>]/i,
+    /url\(\s*['"]?(https?:)?\/\//i, /@import/i, /(src|href|action)\s*=\s*['"]?(https?:)?\/\//i];
+  for (const pattern of patterns) assert.ok(!pattern.test(html), `${file} matches ${pattern}`);
+  assert.ok(html.includes("default-src 'none'"), 'the page carries a content security policy that forbids loading');
+}
+
 async function checkExample(context) {
+  checkSelfContained(join(dir, 'example.html'));
   const data = JSON.parse(readFileSync(join(here, '../fixtures/report-data.example.json'), 'utf8'));
   const n = data.samples.iid.length;
   const { page, problems, outside } = await openReport(context, join(dir, 'example.html'));
