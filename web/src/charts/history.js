@@ -36,7 +36,7 @@ function fstCard(parent, fst) {
   const width = Math.min(widthOf(body, 900), 980);
   const labelW = 90;
   const treeW = Math.min(220, width * 0.22);
-  const cell = Math.max(6, Math.min(44, (width - treeW - labelW - 20) / n));
+  const cell = Math.max(6, Math.min(60, (width - treeW - labelW - 20) / n));
   const side = cell * n;
   const height = side + labelW + 10;
   const svg = body.append('div').attr('class', 'plot fst').append('svg').attr('width', treeW + side + labelW + 60).attr('height', height);

@@ -145,8 +145,12 @@ async function checkExample(context) {
   assert.ok(data.samples.iid.some((id) => tip.includes(id)), `tooltip: ${tip}`);
   await page.mouse.move(0, 0);
 
+  // Screenshots (test artifacts): the whole page without the sticky bar, and each section.
+  await page.evaluate(() => { document.querySelector('.top-nav').style.position = 'static'; });
   await page.screenshot({ path: join(dir, 'report-example.png'), fullPage: true });
-  await page.locator('#map .card').screenshot({ path: join(dir, 'report-example-map.png') });
+  for (const id of ['overview', 'map', 'ancestry', 'pca', 'relatedness', 'history', 'gwas', 'provenance']) {
+    await page.locator(`#${id}`).screenshot({ path: join(dir, `report-example-${id}.png`) });
+  }
   assert.deepEqual(problems, [], problems.join('\n'));
   assert.deepEqual(outside, [], `requests left the page: ${outside.join(', ')}`);
   console.log(`example: ${n} samples, ${placed.length} pies, ${land} land paths; screenshots in ${dir}`);
