@@ -69,14 +69,22 @@ export function drawMap(root, data) {
   });
   const positions = layoutPies(items, { padding: 2 });
   const layer = svg.append('g').attr('class', 'pies');
-  layer.selectAll('line.leader').data(items.filter((_, i) => positions[i].moved)).join('line').attr('class', 'leader')
-    .attr('x1', (d) => d.x).attr('y1', (d) => d.y)
-    .attr('x2', (d) => positions[items.indexOf(d)].x).attr('y2', (d) => positions[items.indexOf(d)].y);
-  layer.selectAll('circle.place').data(items).join('circle').attr('class', 'place').attr('cx', (d) => d.x).attr('cy', (d) => d.y).attr('r', 2);
   const pies = layer.selectAll('g.pie').data(items).join('g').attr('class', 'pie').attr('data-pop', (d) => d.pop.name)
     .attr('transform', (_, i) => `translate(${positions[i].x},${positions[i].y})`);
+  // Leader lines from a moved pie's rim to its true place, and the places themselves, above the pies so a
+  // place covered by a neighbour's pie still shows.
+  const moved = items.map((d, i) => ({ d, p: positions[i] })).filter(({ p }) => p.moved);
+  const rimPoint = ({ d, p }) => {
+    const length = Math.hypot(d.x - p.x, d.y - p.y) || 1;
+    const t = Math.min(1, d.r / length);
+    return [p.x + (d.x - p.x) * t, p.y + (d.y - p.y) * t];
+  };
+  const marks = svg.append('g').attr('class', 'places');
+  marks.selectAll('line.leader').data(moved).join('line').attr('class', 'leader')
+    .attr('x1', (m) => m.d.x).attr('y1', (m) => m.d.y).attr('x2', (m) => rimPoint(m)[0]).attr('y2', (m) => rimPoint(m)[1]);
+  marks.selectAll('circle.place').data(moved.map((m) => m.d)).join('circle').attr('class', 'place').attr('cx', (d) => d.x).attr('cy', (d) => d.y).attr('r', 2.2);
   if (placed.length <= 24) {
-    layer.selectAll('text.pie-label').data(items).join('text').attr('class', 'pie-label')
+    marks.selectAll('text.pie-label').data(items).join('text').attr('class', 'pie-label')
       .attr('x', (_, i) => positions[i].x).attr('y', (d, i) => positions[i].y + d.r + 11).attr('text-anchor', 'middle').text((d) => d.pop.name);
   }
 

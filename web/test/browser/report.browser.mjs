@@ -44,6 +44,21 @@ async function openReport(context, file) {
   return { page, problems, outside, seconds };
 }
 
+// The pies on the map (centre, radius) after checking that no two overlap.
+async function piesApart(page) {
+  const pies = await page.$$eval('#map g.pie', (gs) => gs.map((g) => {
+    const m = /translate\(([-\d.e]+),([-\d.e]+)\)/.exec(g.getAttribute('transform'));
+    return { pop: g.dataset.pop, x: Number(m[1]), y: Number(m[2]), r: Number(g.querySelector('circle.pie-rim').getAttribute('r')) };
+  }));
+  for (let i = 0; i < pies.length; i++) {
+    for (let j = i + 1; j < pies.length; j++) {
+      const gap = Math.hypot(pies[i].x - pies[j].x, pies[i].y - pies[j].y) - pies[i].r - pies[j].r;
+      assert.ok(gap >= 1, `pies ${pies[i].pop} and ${pies[j].pop} overlap (gap ${gap})`);
+    }
+  }
+  return pies;
+}
+
 function finitePairs(a, b) {
   let n = 0;
   for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i]) && Number.isFinite(b[i])) n++;
@@ -86,17 +101,8 @@ async function checkExample(context) {
   const landDrawn = await page.$$eval('#map path.land', (paths) => paths.filter((p) => (p.getAttribute('d') ?? '').length > 20).length);
   assert.ok(landDrawn > 20, `land paths with a shape inside the view: ${landDrawn}`);
   assert.equal(await page.locator('#map g.pie').count(), placed.length, 'one pie per placed population');
-  const pies = await page.$$eval('#map g.pie', (gs) => gs.map((g) => {
-    const m = /translate\(([-\d.e]+),([-\d.e]+)\)/.exec(g.getAttribute('transform'));
-    return { pop: g.dataset.pop, x: Number(m[1]), y: Number(m[2]), r: Number(g.querySelector('circle.pie-rim').getAttribute('r')) };
-  }));
+  const pies = await piesApart(page);
   assert.deepEqual(pies.map((p) => p.pop).sort(), placed.map((p) => p.name).sort());
-  for (let i = 0; i < pies.length; i++) {
-    for (let j = i + 1; j < pies.length; j++) {
-      const gap = Math.hypot(pies[i].x - pies[j].x, pies[i].y - pies[j].y) - pies[i].r - pies[j].r;
-      assert.ok(gap >= 1, `pies ${pies[i].pop} and ${pies[j].pop} overlap (gap ${gap})`);
-    }
-  }
   const byN = new Map(placed.map((p) => [p.name, p.n]));
   const [big, small] = [...pies].sort((a, b) => byN.get(b.pop) - byN.get(a.pop)).filter((_, i, all) => i === 0 || i === all.length - 1);
   if (byN.get(big.pop) !== byN.get(small.pop) && small.r > 5) {
@@ -171,6 +177,10 @@ async function checkLarge(context) {
     assert.equal(await page.getAttribute(`.barplot[data-k="${k}"]`, 'data-bars'), String(n));
   }
   assert.equal(await page.locator('#map g.pie').count(), data.dataset.populations.length);
+  // ITU and STU were both collected in London: their pies must have been pushed apart, with leader lines.
+  await piesApart(page);
+  assert.ok(await page.locator('#map line.leader').count() >= 2, 'moved pies have leader lines');
+  await page.locator('#map').screenshot({ path: join(dir, 'report-large-map.png') });
   await page.screenshot({ path: join(dir, 'report-large.png') });
   assert.deepEqual(problems, [], problems.join('\n'));
   assert.deepEqual(outside, []);
