@@ -1,15 +1,15 @@
 // The HTML report writer: the page is the embedded template with the data element inlined; the data comes
 // back out of the page unchanged (numbers to six significant digits); nothing in the data can close the
 // element; writing is atomic.
+#include "genomap/report/report_html.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "genomap/core/error.hpp"
-#include "genomap/report/report_html.hpp"
 #include "genomap/report/report_template.hpp"
 #include "test_support.hpp"
 
@@ -96,7 +96,8 @@ TEST(ReportHtml, WritesThroughATemporaryNameAndLeavesNothingOnFailure) {
     write_report_html({{"title", "t"}}, missing_dir);
     FAIL() << "expected an error";
   } catch (const Error& error) {
-    EXPECT_NE(std::string(error.what()).find("no-such-folder/report.html"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("no-such-folder/report.html"), std::string::npos)
+        << error.what();
   }
   EXPECT_EQ(test::list_files(dir).size(), 1u);
 }

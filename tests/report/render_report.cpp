@@ -2,7 +2,6 @@
 // browser tests load exactly what `genomap analyze` would write. Usage: render_report DATA.json OUT.html
 #include <fstream>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "genomap/core/error.hpp"

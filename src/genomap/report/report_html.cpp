@@ -42,8 +42,10 @@ std::string report_data_json(const nlohmann::json& data, const ReportHtmlOptions
   std::string out;
   out.reserve(text.size() + text.size() / 64);
   for (char c : text) {
-    if (c == '<') out += "\\u003c";
-    else out += c;
+    if (c == '<')
+      out += "\\u003c";
+    else
+      out += c;
   }
   return out;
 }

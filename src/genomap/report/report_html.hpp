@@ -3,9 +3,8 @@
 // Nothing on the page is fetched when it is viewed.
 #pragma once
 #include <filesystem>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace genomap::report {
 
