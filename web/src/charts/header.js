@@ -1,7 +1,8 @@
 // The header: the dataset, what QC kept, the populations and why samples or variants were excluded.
 import { select } from 'd3';
-import { card, formatCount, table } from '../ui.js';
-import { rowsToTsv } from '../lib/tsv.js';
+import { card, formatCount, formatNumber, table, widthOf, escapeHtml } from '../ui.js';
+import { rowsToTsv, columnsToTsv } from '../lib/tsv.js';
+import { scatterPlot } from './scatter.js';
 
 export function drawHeader(root, data, populationColourOf) {
   const ds = data.dataset ?? {};
@@ -55,7 +56,27 @@ export function drawHeader(root, data, populationColourOf) {
   } else {
     exCard.append('p').attr('class', 'missing').text('No sample or variant was excluded.');
   }
-  if (data.qc?.hwe_failed !== undefined) {
+  if (Number.isFinite(data.qc?.hwe_failed)) {
     exCard.append('p').attr('class', 'note').text(`${formatCount(data.qc.hwe_failed)} variants failed the Hardy-Weinberg test.`);
   }
+  qcCard(grid, data, populationColourOf);
+}
+
+// Per-sample quality: call rate against the inbreeding coefficient F, the usual screen for contaminated
+// (high heterozygosity, F < 0) or low-quality samples.
+function qcCard(grid, data, populationColourOf) {
+  const qc = data.qc ?? {};
+  const samples = data.samples ?? {};
+  if (!Array.isArray(qc.missing_rate) || !Array.isArray(qc.het_f)) return;
+  const body = card(grid, 'Sample quality', {
+    tsv: { name: 'sample_qc', text: () => columnsToTsv([{ name: 'IID', values: samples.iid ?? [] }, { name: 'POP', values: samples.pop ?? [] },
+      { name: 'F_MISS', values: qc.missing_rate }, { name: 'F', values: qc.het_f }]) },
+    note: 'Missing-call rate against the heterozygosity F of each sample.',
+  });
+  const width = widthOf(body, 380);
+  scatterPlot(body, {
+    x: qc.missing_rate, y: qc.het_f, width, height: width * 0.62, xLabel: 'missing-call rate', yLabel: 'F (heterozygosity)',
+    radius: 2.5, className: 'scatter sample-qc', colour: (i) => populationColourOf(samples.pop?.[i]),
+    tooltip: (i) => `<b>${escapeHtml(samples.iid?.[i])}</b> · ${escapeHtml(samples.pop?.[i] ?? 'unassigned')}<br>missing ${formatNumber(qc.missing_rate[i], 4)} · F ${formatNumber(qc.het_f[i], 4)}`,
+  });
 }

@@ -83,6 +83,7 @@ export function largeReportData(n) {
       unassigned: 0,
     },
     samples: { fid: pop.map((_, i) => `F${i}`), iid: pop.map((_, i) => `S${i}`), pop },
+    qc: { missing_rate: pop.map(() => +(0.02 * random() ** 3).toFixed(5)), het_f: pop.map(() => +(0.02 * normal()).toFixed(5)), hwe_failed: 812 },
     pca: { eigenvalues: [40, 22, 11, 6], variance_explained: [0.04, 0.022, 0.011, 0.006], pcs, projected: pop.map((_, i) => i % 97 === 0) },
     admixture: { ks, best_k: 5 },
     kinship: { pairs, bands: [0.354, 0.177, 0.0884, 0.0442], unrelated_n: n - 300 },
