@@ -88,6 +88,7 @@ async function checkExample(context) {
     assert.equal(await page.locator(`.pca-${a}-${b} circle.mark`).count(), n, `PC${a}/PC${b} marks`);
     assert.equal(await page.getAttribute(`.pca-${a}-${b}`, 'data-marks'), String(n));
   }
+  assert.equal(await page.locator('.sample-qc circle.mark').count(), n, 'sample quality marks');
   // Ancestry: one bar per sample at every K.
   for (const { k } of data.admixture.ks) {
     assert.equal(await page.locator(`.barplot[data-k="${k}"] g.bar`).count(), n, `K=${k} bars`);
@@ -177,6 +178,10 @@ async function checkLarge(context) {
     assert.equal(await page.getAttribute(`.barplot[data-k="${k}"]`, 'data-bars'), String(n));
   }
   assert.equal(await page.locator('#map g.pie').count(), data.dataset.populations.length);
+  // Samples outside the pop file are one group at the end, and are named in the header.
+  assert.equal(await page.locator('.group-labels text').last().textContent(), 'unassigned');
+  assert.match(await page.locator('.tiles').innerText(), new RegExp(`${data.dataset.unassigned.toLocaleString('en-US')} samples unassigned`));
+  assert.equal(await page.getAttribute('.sample-qc', 'data-marks'), String(n));
   // ITU and STU were both collected in London: their pies must have been pushed apart, with leader lines.
   await piesApart(page);
   assert.ok(await page.locator('#map line.leader').count() >= 2, 'moved pies have leader lines');
