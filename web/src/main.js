@@ -76,7 +76,10 @@ function start() {
     app.textContent = `This report's data could not be read: ${error.message}`;
     throw error;
   }
+  const parsed = performance.now();
   renderReport(app, data);
+  // Milliseconds from the start of navigation: the data parsed, and the whole page drawn.
+  Object.assign(window.genomapTimings, { data_parsed: Math.round(parsed), ready: Math.round(performance.now()) });
   document.body.setAttribute('data-ready', 'true');
 }
 
