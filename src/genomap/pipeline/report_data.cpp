@@ -35,7 +35,10 @@ std::map<std::string, PopulationPlace> read_population_coordinates(const std::st
     const std::string name(f[0]);
     if (places.count(name)) reader.fail("population '" + name + "' listed twice");
     PopulationPlace place{lat, lon, {}};
-    for (std::size_t i = 3; i < f.size(); ++i) place.source += (i > 3 ? " " : "") + std::string(f[i]);
+    for (std::size_t i = 3; i < f.size(); ++i) {
+      if (i > 3) place.source.push_back(' ');
+      place.source += f[i];
+    }
     places[name] = place;
   }
   return places;
