@@ -11,7 +11,7 @@
 #include "genomap/core/run_log.hpp"
 #include "genomap/geno/chromosome.hpp"
 #include "genomap/io/line_reader.hpp"
-#include "genomap/io/vcf_import.hpp"
+#include "genomap/vcf/vcf_import.hpp"
 #include "genomap/pipeline/analysis_steps.hpp"
 #include "genomap/pipeline/report_data.hpp"
 #include "genomap/pipeline/step_cache.hpp"

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "genomap/core/context.hpp"
-#include "genomap/geno/filters.hpp"
+#include "genomap/qc/filters.hpp"
 
 namespace genomap {
 

@@ -8,7 +8,7 @@
 
 #include "genomap/core/context.hpp"
 #include "genomap/geno/dataset.hpp"
-#include "genomap/geno/filters.hpp"
+#include "genomap/qc/filters.hpp"
 #include "genomap/io/output_file.hpp"
 #include "genomap/pipeline/analysis.hpp"
 #include "genomap/popstats/population_file.hpp"
