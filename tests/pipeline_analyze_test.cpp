@@ -6,8 +6,10 @@
 
 #include <filesystem>
 #include <map>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
+#include "registry_fixtures.hpp"
 #include "test_support.hpp"
 
 namespace genomap {
@@ -112,42 +114,52 @@ TEST(PipelineAnalyze, FilesMatchTheSingleCommandsByteForByte) {
 
 TEST(PipelineAnalyze, SecondRunRecomputesNothingAndNewKOnlyAdmixtureAndReport) {
   const std::string dir = scratch_dir("analyze_cache_" + std::to_string(::getpid())) + "/out";
-  auto first = analyze_loud(analyze_args(dir));
+  const std::string fast = " --starts 1 --cv 0";
+  auto first = analyze_loud(analyze_args(dir, "2", fast));
   ASSERT_EQ(first.exit_code, 0) << first.output;
-  const std::vector<std::string> all = {"qc", "prune", "kinship", "pca", "admixture K=2", "admixture K=3",
-                                        "popstats", "report"};
+  const std::vector<std::string> all = {"qc", "prune", "kinship", "pca", "admixture K=2", "popstats", "report"};
   EXPECT_EQ(steps_with(read_text(dir + "/analyze.log"), "computed"), all);
   const auto before = mtimes(dir);
 
-  auto second = analyze_loud(analyze_args(dir));
+  auto second = analyze_loud(analyze_args(dir, "2", fast));
   ASSERT_EQ(second.exit_code, 0) << second.output;
   const std::string log = read_text(dir + "/analyze.log");
   EXPECT_EQ(steps_with(log, "cached"), all);
   EXPECT_TRUE(steps_with(log, "computed").empty());
   for (const auto& step : all) EXPECT_NE(second.output.find(step), std::string::npos) << second.output;
-  EXPECT_NE(second.output.find("[8/8] report"), std::string::npos) << second.output;
+  EXPECT_NE(second.output.find("[7/7] report             cached"), std::string::npos) << second.output;
   EXPECT_EQ(mtimes(dir), before) << "a cached run rewrote files";
 
-  // K 2..4: only the new K and the report are computed.
-  auto third = analyze_loud(analyze_args(dir, "2..4"));
+  // K 2..3: only the new K and the report are computed.
+  auto third = analyze_loud(analyze_args(dir, "2..3", fast));
   ASSERT_EQ(third.exit_code, 0) << third.output;
-  const std::string log3 = read_text(dir + "/analyze.log");
-  EXPECT_EQ(steps_with(log3, "computed"), (std::vector<std::string>{"admixture K=4", "report"}));
+  EXPECT_EQ(steps_with(read_text(dir + "/analyze.log"), "computed"),
+            (std::vector<std::string>{"admixture K=3", "report"}));
   const auto data = nlohmann::json::parse(read_text(dir + "/report-data.json"));
-  EXPECT_EQ(data["admixture"]["ks"].size(), 3u);
-  EXPECT_EQ(data["admixture"]["ks"][2]["colour"], nlohmann::json({0, 1, 2, 3}));
+  ASSERT_EQ(data["admixture"]["ks"].size(), 2u);
+  EXPECT_EQ(data["admixture"]["ks"][1]["colour"], nlohmann::json({0, 1, 2}));
+  const auto& steps = data["provenance"]["steps"];
+  ASSERT_EQ(steps.size(), 7u);  // the report's own time is not in itself
+  EXPECT_EQ(steps[0]["name"], "qc");
+  EXPECT_EQ(steps[0]["cached"], true);
+  EXPECT_EQ(steps[5]["name"], "admixture K=3");
+  EXPECT_EQ(steps[5]["cached"], false);
 
+  // A truncated cached result: that step alone (and nothing downstream of an unchanged result) is recomputed.
+  fs::resize_file(dir + "/.analyze-cache/pca.cbor", 10);
+  ASSERT_EQ(run_genomap(analyze_args(dir, "2..3", fast)).exit_code, 0);
+  EXPECT_EQ(steps_with(read_text(dir + "/analyze.log"), "computed"), (std::vector<std::string>{"pca"}));
+  // A step file changed on disk: recomputed.
+  test::write_text(dir + "/hapmap3.prune.in", "rs1\n");
+  ASSERT_EQ(run_genomap(analyze_args(dir, "2..3", fast)).exit_code, 0);
+  EXPECT_EQ(steps_with(read_text(dir + "/analyze.log"), "computed"), (std::vector<std::string>{"prune"}));
   // A manifest that is not ours: every step recomputed, and the log says why.
   test::write_text(dir + "/analyze.manifest.json", "{\"schema\": \"something-else\"}");
-  auto fourth = run_genomap(analyze_args(dir));
+  auto fourth = run_genomap(analyze_args(dir, "2", fast));
   ASSERT_EQ(fourth.exit_code, 0) << fourth.output;
   const std::string log4 = read_text(dir + "/analyze.log");
   EXPECT_EQ(steps_with(log4, "computed"), all);
   EXPECT_NE(log4.find("analyze.manifest.json: ignored (not a genomap-analyze-cache/1 manifest)"), std::string::npos);
-  // A truncated cached result: that step alone is recomputed.
-  fs::resize_file(dir + "/.analyze-cache/pca.cbor", 10);
-  ASSERT_EQ(run_genomap(analyze_args(dir)).exit_code, 0);
-  EXPECT_EQ(steps_with(read_text(dir + "/analyze.log"), "computed"), (std::vector<std::string>{"pca"}));
 }
 
 // The contract's keys and JSON types (docs/report-data.md).
@@ -158,7 +170,7 @@ void expect_type(const nlohmann::json& doc, const nlohmann::json::json_pointer& 
 
 TEST(PipelineAnalyze, ReportDataHasTheContractsSections) {
   const std::string dir = scratch_dir("analyze_report_" + std::to_string(::getpid())) + "/out";
-  auto r = run_genomap(analyze_args(dir, "2", " --starts 2 --cv 0 --outgroup YRI"));
+  auto r = run_genomap(analyze_args(dir, "2", " --starts 2 --cv 2 --outgroup YRI"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   ASSERT_TRUE(fs::exists(dir + "/report.html"));
   const auto d = nlohmann::json::parse(read_text(dir + "/report-data.json"));
@@ -272,6 +284,57 @@ TEST(PipelineAnalyze, UnknownCoordinatesAreWarnedAndAFailedStepKeepsTheEarlierOn
   const std::string log = read_text(dir + "/out/analyze.log");
   EXPECT_NE(log.find("coords.tsv: population 'ATLANTIS' has no analysed sample; ignored"), std::string::npos);
   EXPECT_EQ(steps_with(log, "computed"), (std::vector<std::string>{"popstats", "report"}));
+}
+
+TEST(PipelineAnalyze, RegistryConsentDecidesTheSamplesAndIsCounted) {
+  const std::string dir = scratch_dir("analyze_consent_" + std::to_string(::getpid()));
+  // Every sample's donor consents to general research use (GRU), except sample 5 (HMB: health research only,
+  // which does not cover ancestry) and sample 6 (not in the registry).
+  std::string donors = test::kDonorHeader, samples = test::kSampleHeader, consents = test::kConsentHeader;
+  std::istringstream lines(read_text(kBfile + ".fam"));
+  std::string line;
+  for (std::size_t i = 0; std::getline(lines, line); ++i) {
+    std::istringstream f(line);
+    std::string fid, iid;
+    f >> fid >> iid;
+    if (i == 6) continue;
+    const std::string id = std::to_string(i);
+    donors += "D" + id + ",unknown,,,,,,,\n";
+    samples += "S" + id + ",D" + id + "," + fid + "," + iid + ",DNA,1,ug,2008-01-01,,HapMap,,frozen,-80\n";
+    consents += "C" + id + ",D" + id + "," + (i == 5 ? "HMB" : "GRU") + ",2007-01-01,,\n";
+  }
+  test::write_text(dir + "/d.csv", donors);
+  test::write_text(dir + "/s.csv", samples);
+  test::write_text(dir + "/c.csv", consents);
+  const std::string db = dir + "/hapmap.db";
+  ASSERT_EQ(run_genomap("registry init --db " + db).exit_code, 0);
+  auto r = run_genomap("registry import --db " + db + " --donors " + dir + "/d.csv --samples " + dir + "/s.csv " +
+                       "--consents " + dir + "/c.csv");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = run_genomap("analyze --bfile " + kBfile + " --pop " + kPops + " --k 2 --starts 1 --cv 0 --threads 2 --registry " +
+                  db + " --purpose GRU --out " + dir + "/out");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto d = nlohmann::json::parse(read_text(dir + "/out/report-data.json"));
+  EXPECT_EQ(d["dataset"]["samples_after"], 322);
+  EXPECT_EQ(d["consent"]["purpose"], "GRU");
+  EXPECT_EQ(d["consent"]["analysed"], 322);
+  std::size_t excluded = 0, not_in_registry = 0;
+  for (const auto& e : d["consent"]["excluded"]) {
+    excluded += e["n"].get<std::size_t>();
+    if (e["reason"] == "not in the registry") not_in_registry = e["n"];
+  }
+  EXPECT_EQ(excluded, 2u);
+  EXPECT_EQ(not_in_registry, 1u);
+  const std::string excluded_iid5 = [&] {
+    std::istringstream l(read_text(kBfile + ".fam"));
+    std::string row, fid, iid;
+    for (int i = 0; i <= 5; ++i) std::getline(l, row);
+    std::istringstream f(row);
+    f >> fid >> iid;
+    return iid;
+  }();
+  const auto& iids = d["samples"]["iid"];
+  EXPECT_EQ(std::find(iids.begin(), iids.end(), excluded_iid5), iids.end()) << "the HMB-only sample was analysed";
 }
 
 }  // namespace
