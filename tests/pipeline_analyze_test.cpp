@@ -109,6 +109,12 @@ TEST(PipelineAnalyze, FilesMatchTheSingleCommandsByteForByte) {
                 .exit_code,
             0);
   EXPECT_EQ(read_text(out + ".fstats"), read_text(single + ".fstats"));
+  // Without --outgroup the report's f3 are the 12 admixture triples; ASW is admixed between CEU and YRI.
+  ASSERT_EQ(data["f3"]["target"].size(), 12u);
+  double asw_min_z = 0;
+  for (std::size_t i = 0; i < 12; ++i)
+    if (data["f3"]["target"][i] == "ASW") asw_min_z = std::min(asw_min_z, data["f3"]["z"][i].get<double>());
+  EXPECT_LT(asw_min_z, -10);
   EXPECT_EQ(read_text(out + ".f2"), read_text(single + ".f2"));
 }
 
@@ -203,13 +209,36 @@ TEST(PipelineAnalyze, ReportDataHasTheContractsSections) {
   EXPECT_EQ(m[1][3], m[3][1]);
   EXPECT_EQ(m[0][0], 0.0);
   EXPECT_GT(m[1][3].get<double>(), m[0][1].get<double>());
-  // f3: 12 admixture triples and 3 outgroup pairs; ASW and MEX have negative f3 (admixed).
-  EXPECT_EQ(d["f3"]["target"].size(), 15u);
-  EXPECT_EQ(d["f3"]["outgroup"], "YRI");
-  double asw_min_z = 0;
-  for (std::size_t i = 0; i < d["f3"]["target"].size(); ++i)
-    if (d["f3"]["target"][i] == "ASW") asw_min_z = std::min(asw_min_z, d["f3"]["z"][i].get<double>());
-  EXPECT_LT(asw_min_z, -10);
+  // With --outgroup the section holds the outgroup f3(YRI; A, B) of the 3 other pairs; CEU and MEX share the
+  // most drift apart from YRI (ASW is mostly of West African ancestry).
+  const auto& f3 = d["f3"];
+  ASSERT_EQ(f3["target"].size(), 3u);
+  EXPECT_EQ(f3["outgroup"], "YRI");
+  std::map<std::string, double> outgroup_f3;
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(f3["target"][i], "YRI");
+    outgroup_f3[f3["a"][i].get<std::string>() + "," + f3["b"][i].get<std::string>()] = f3["f3"][i].get<double>();
+  }
+  EXPECT_GT(outgroup_f3.at("CEU,MEX"), outgroup_f3.at("ASW,CEU"));
+  EXPECT_GT(outgroup_f3.at("CEU,MEX"), outgroup_f3.at("ASW,MEX"));
+  EXPECT_GT(outgroup_f3.at("ASW,CEU"), 0.0);
+  // Parameters are a flat table of numbers and strings.
+  EXPECT_EQ(d["provenance"]["parameters"]["maf"], 0.01);
+  EXPECT_EQ(d["provenance"]["parameters"]["k"], "2..2");
+  // Exclusions: one row per filter that removed something (HapMap3: --hwe and --maf remove variants).
+  for (const auto& e : d["dataset"]["exclusions"])
+    EXPECT_GT(e["samples"].get<std::size_t>() + e["variants"].get<std::size_t>(), 0u) << e.dump();
+  // Kinship: every related pair (the table's) and a background of unrelated pairs, each with its degree.
+  const auto& pairs = d["kinship"]["pairs"];
+  std::size_t related = 0;
+  for (std::size_t i = 0; i < pairs["kinship"].size(); ++i) {
+    const double k = pairs["kinship"][i].get<double>();
+    const int degree = pairs["degree"][i].get<int>();
+    EXPECT_EQ(degree == -1, k < 0.0442) << k;
+    related += k >= 0.0442;
+  }
+  EXPECT_EQ(related, test::read_table(dir + "/hapmap3.kin0").rows.size());
+  EXPECT_GT(pairs["kinship"].size(), 1000u);
   // The page carries the same document, with "</" escaped.
   const std::string page = read_text(dir + "/report.html");
   EXPECT_NE(page.find("<script type=\"application/json\" id=\"genomap-data\">{"), std::string::npos);

@@ -140,11 +140,37 @@ struct Populations {
   std::vector<std::int32_t> report_index;  // per QC sample
 };
 
+// The population names of a sample table's `column` in the order of the file's rows (read_population_file
+// has already checked the file).
+std::vector<std::string> names_in_row_order(const std::string& path, const std::string& column) {
+  LineReader reader(path);
+  std::string line;
+  std::vector<std::string> names;
+  std::size_t col = std::string::npos;
+  while (reader.next(line)) {
+    const auto f = split_whitespace(line);
+    if (f.empty()) continue;
+    if (col == std::string::npos) {
+      for (std::size_t i = 0; i < f.size(); ++i)
+        if (f[i] == column || f[i] == "#" + column) col = i;
+      if (col == std::string::npos) return names;
+      continue;
+    }
+    if (col < f.size() && std::find(names.begin(), names.end(), f[col]) == names.end()) names.emplace_back(f[col]);
+  }
+  return names;
+}
+
 Populations read_populations(const AnalysisOptions& o, const Dataset& qc, const Context& ctx) {
   Populations p;
   p.file_order = read_population_file(o.pop_file, o.pop_column, qc.store->samples(), qc.samples.uidx_list());
   if (p.file_order.pop_ct() == 0) throw Error(o.pop_file, 0, "no analysed sample has a population label");
-  p.report_order = p.file_order.names;
+  for (const auto& name : names_in_row_order(o.pop_file, o.pop_column))
+    if (std::find(p.file_order.names.begin(), p.file_order.names.end(), name) != p.file_order.names.end())
+      p.report_order.push_back(name);
+  for (const auto& name : p.file_order.names)
+    if (std::find(p.report_order.begin(), p.report_order.end(), name) == p.report_order.end())
+      p.report_order.push_back(name);
   if (!o.pop_order.empty()) {
     std::vector<std::string> order = read_population_order(o.pop_order);
     for (const auto& name : p.report_order)
@@ -336,14 +362,11 @@ AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, co
                                {"samples", store->sample_ct() - selected_samples},
                                {"variants", store->variant_ct() - selected_variants}});
     auto add = [&](const char* flag, const std::optional<double>& v, const char* key, bool samples) {
-      if (!v) return;
+      const std::size_t removed_ct = removed.at(key).get<std::size_t>();
+      if (!v || removed_ct == 0) return;  // one row per filter that removed something
       in.exclusions.push_back({{"step", "qc"}, {"reason", fmt::format("{} {}", flag, *v)},
-                               {"samples", samples ? removed.at(key) : json(0)},
-                               {"variants", samples ? json(0) : removed.at(key)}});
+                               {"samples", samples ? removed_ct : 0}, {"variants", samples ? 0 : removed_ct}});
     };
-    add("--mind", filters.max_sample_missing, "mind", true);
-    add("--geno", filters.max_variant_missing, "geno", false);
-    add("--hwe", filters.min_hwe_p, "hwe", false);
     add("--maf", filters.min_maf, "maf", false);
     in.population_order = pops.report_order;
     in.pop_of_sample = pops.report_index;
@@ -358,6 +381,16 @@ AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, co
       in.consent = *consent;
       (*in.consent)["analysed"] = qc.sample_ct();
     }
+    json parameters = {{"k", fmt::format("{}..{}", o.k_min, o.k_max)}, {"starts", o.starts}, {"cv", o.cv_folds},
+                       {"king-cutoff", o.king_cutoff}, {"pcs", o.pcs}, {"indep-pairwise", "50 5 0.2"},
+                       {"seed", ctx.seed}};
+    if (filters.max_variant_missing) parameters["geno"] = *filters.max_variant_missing;
+    if (filters.max_sample_missing) parameters["mind"] = *filters.max_sample_missing;
+    if (filters.min_maf) parameters["maf"] = *filters.min_maf;
+    if (filters.min_hwe_p) parameters["hwe"] = *filters.min_hwe_p;
+    if (!o.outgroup.empty()) parameters["outgroup"] = o.outgroup;
+    if (!o.filters.chromosomes.empty()) parameters["chr"] = o.filters.chromosomes;
+    if (o.filters.autosomes_only) parameters["autosome"] = true;
     json steps_json = json::array();
     for (const auto& s : steps.records())
       steps_json.push_back({{"name", s.name}, {"seconds", s.seconds}, {"cached", s.cached}});
@@ -365,18 +398,14 @@ AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, co
                      {"command", o.command_line},
                      {"started", started},
                      {"inputs", inputs},
-                     {"parameters",
-                      {{"geno", optional_text(filters.max_variant_missing)}, {"mind", optional_text(filters.max_sample_missing)},
-                       {"maf", optional_text(filters.min_maf)}, {"hwe", optional_text(filters.min_hwe_p)},
-                       {"k", fmt::format("{}..{}", o.k_min, o.k_max)}, {"starts", o.starts}, {"cv_folds", o.cv_folds},
-                       {"king_cutoff", o.king_cutoff}, {"pcs", o.pcs}, {"seed", ctx.seed},
-                       {"outgroup", o.outgroup.empty() ? json(nullptr) : json(o.outgroup)}}},
+                     {"parameters", parameters},
                      {"steps", steps_json}};
     json data = build_report_data(in);
     OutputFile& f = out.open_path(result.report_data_path);
     f.write(data.dump(1) + "\n");
     f.commit();
-    write_report(data, result.report_path);
+    if (o.write_page) o.write_page(data, result.report_path);
+    else write_report(data, result.report_path);
     return json{{"written_files", {result.report_path}}};
   });
   (void)report;

@@ -37,6 +37,9 @@ struct AnalysisOptions {
   std::size_t pcs = 10;
   std::string outgroup;
   std::string command_line;  // for provenance
+  // Writes report.html from the report's data document (the front end passes the report module's writer; by
+  // default a plain page carrying the data element, see report_data.hpp).
+  std::function<void(const nlohmann::json&, const std::string&)> write_page;
 };
 
 // Called by the pipeline as steps start and end; the front end draws them.

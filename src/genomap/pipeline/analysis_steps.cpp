@@ -91,14 +91,16 @@ json kinship_step(const Dataset& qc, double cutoff, double report_min, OutputSet
   const Dataset data = king_variants(qc, &excluded);
   if (data.sample_ct() < 2) throw Error("KING kinship needs at least 2 samples");
   if (excluded) ctx.note(fmt::format("kinship: {} variants on X, Y and MT left out", excluded));
-  const auto pairs = kinship_pairs_at_least(data, std::min(report_min, cutoff), outputs.open(".kin0").stream(), ctx);
+  // Every pair at or above the lower kinship bound of the third degree, and about 2,000 others as the
+  // background of the report's scatter.
+  const auto pairs =
+      kinship_pairs_at_least(data, std::min(report_min, cutoff), outputs.open(".kin0").stream(), 2000, ctx);
   std::vector<RelatedPair> related;
   json table = {{"uidx1", json::array()}, {"uidx2", json::array()}, {"kinship", json::array()},
                 {"ibs0", json::array()},  {"nsnp", json::array()}};
   for (const auto& p : pairs) {
     const double kinship = king_kinship(p.counts);
-    if (kinship > cutoff) related.push_back({p.i, p.j});
-    if (!(kinship >= report_min)) continue;
+    if (p.in_table && kinship > cutoff) related.push_back({p.i, p.j});
     table["uidx1"].push_back(data.samples.uidx(p.i));
     table["uidx2"].push_back(data.samples.uidx(p.j));
     table["kinship"].push_back(kinship);
@@ -225,6 +227,7 @@ json popstats_step(const Dataset& qc, const PopulationAssignment& assignment, co
     for (std::uint32_t a = 0; a < pop_ct; ++a)
       for (std::uint32_t b = a + 1; b < pop_ct; ++b)
         if (a != c && b != c) requests.push_back({StatisticKind::F3, {c, a, b, 0}});
+  const std::size_t admixture_ct = requests.size();
   if (!outgroup.empty()) {
     const std::uint32_t o = assignment.index_of(outgroup, "--outgroup");
     for (std::uint32_t a = 0; a < pop_ct; ++a)
@@ -249,8 +252,10 @@ json popstats_step(const Dataset& qc, const PopulationAssignment& assignment, co
     fst_json["se"].push_back(p.se);
   }
   json f3 = {{"target", json::array()}, {"a", json::array()}, {"b", json::array()}, {"f3", json::array()},
-             {"se", json::array()},     {"z", json::array()}, {"snps", json::array()}};
-  for (const auto& r : stats.requested) {
+             {"se", json::array()},     {"z", json::array()}, {"snps", json::array()}, {"outgroup_f3", json::array()}};
+  for (std::size_t i = 0; i < stats.requested.size(); ++i) {
+    const StatisticResult& r = stats.requested[i];
+    f3["outgroup_f3"].push_back(i >= admixture_ct);
     f3["target"].push_back(assignment.names[r.request.pops[0]]);
     f3["a"].push_back(assignment.names[r.request.pops[1]]);
     f3["b"].push_back(assignment.names[r.request.pops[2]]);

@@ -231,10 +231,18 @@ json fst_section(const ReportInputs& in) {
   return {{"pops", names}, {"matrix", matrix}, {"se", se}};
 }
 
+// With an outgroup the section holds the outgroup f3(O; A, B) (the page reads them as such); otherwise the
+// admixture f3 of every triple. Both are in the .fstats file.
 json f3_section(const ReportInputs& in) {
-  json f3 = in.popstats_result->at("f3");
-  f3.erase("snps");
-  f3["outgroup"] = in.outgroup.empty() ? json(nullptr) : json(in.outgroup);
+  const json& all = in.popstats_result->at("f3");
+  const bool want_outgroup = !in.outgroup.empty();
+  json f3 = {{"target", json::array()}, {"a", json::array()}, {"b", json::array()},
+             {"f3", json::array()},     {"se", json::array()}, {"z", json::array()}};
+  for (std::size_t i = 0; i < all.at("target").size(); ++i) {
+    if (all.at("outgroup_f3")[i].get<bool>() != want_outgroup) continue;
+    for (const char* key : {"target", "a", "b", "f3", "se", "z"}) f3[key].push_back(all.at(key)[i]);
+  }
+  f3["outgroup"] = want_outgroup ? json(in.outgroup) : json(nullptr);
   return f3;
 }
 

@@ -207,8 +207,12 @@ void write_prune_lists(const Dataset& data, const PruneResult& result, OutputSet
 }
 
 std::vector<KinshipPair> kinship_pairs_at_least(const Dataset& data, double keep_min, std::FILE* kin0,
-                                                const Context& ctx) {
+                                                std::size_t background_ct, const Context& ctx) {
   std::vector<KinshipPair> pairs;
+  const std::size_t n = data.sample_ct();
+  const std::size_t pair_ct = n * (n - 1) / 2;
+  const std::size_t every = background_ct ? std::max<std::size_t>(1, pair_ct / background_ct) : 0;
+  std::size_t pair_index = 0;
   fmt::print(kin0, "#FID1\tIID1\tFID2\tIID2\tNSNP\tHETHET\tIBS0\tKINSHIP\n");
   const KingPlan plan = plan_king(data, ctx);
   std::string line;
@@ -222,8 +226,12 @@ std::vector<KinshipPair> kinship_pairs_at_least(const Dataset& data, double keep
       for (std::size_t i = 0; i < j; ++i) {
         const KingPairCounts& c = band.at(j, i);
         const double kinship = king_kinship(c);
-        if (!(kinship >= keep_min)) continue;
-        pairs.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), c});
+        const bool background = every && pair_index++ % every == 0;
+        if (!(kinship >= keep_min)) {
+          if (background) pairs.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), c, false});
+          continue;
+        }
+        pairs.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), c, true});
         line.clear();
         append_ids(line, data, j);
         line.push_back('\t');

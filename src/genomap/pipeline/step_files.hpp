@@ -36,12 +36,14 @@ void write_prune_lists(const Dataset& data, const PruneResult& result, OutputSet
 struct KinshipPair {
   std::uint32_t i = 0, j = 0;
   KingPairCounts counts;
+  bool in_table = false;  // kinship >= keep_min (else a background pair)
 };
 
 // Computes KING-robust kinship of every pair and keeps the pairs with kinship >= `keep_min`, writing them to
-// `kin0` as genomap king --king-table-filter writes them.
+// `kin0` as genomap king --king-table-filter writes them; of the other pairs it keeps about `background_ct`,
+// evenly spaced in pair order (for the report's kinship scatter).
 std::vector<KinshipPair> kinship_pairs_at_least(const Dataset& data, double keep_min, std::FILE* kin0,
-                                                const Context& ctx);
+                                                std::size_t background_ct, const Context& ctx);
 
 // #FID IID lists of the samples with removed[s] == want_removed (plink2's --king-cutoff files).
 void write_sample_list(std::FILE* out, const Dataset& data, const std::vector<bool>& removed, bool want_removed);
