@@ -65,7 +65,8 @@ std::vector<Verdict> judge_samples(registry::Database& db, const registry::Resea
 }  // namespace
 
 std::vector<std::uint32_t> consented_samples(const ConsentQuery& query, const SampleTable& samples,
-                                             const Context& ctx) {
+                                             const Context& ctx,
+                                             std::map<std::string, std::size_t>* excluded_by_reason) {
   registry::ResearchPurpose purpose;
   try {
     purpose = registry::parse_purpose(query.purpose);
@@ -80,6 +81,7 @@ std::vector<std::uint32_t> consented_samples(const ConsentQuery& query, const Sa
     if (verdicts[i].allowed) kept.push_back(i);
     else ++excluded[verdicts[i].reason];
   }
+  if (excluded_by_reason) *excluded_by_reason = excluded;
   const std::string kind = query.ancestry_analysis ? ", an ancestry analysis" : "";
   ctx.note(fmt::format("registry {}: purpose {}{}: {} of {} genotyped samples have consent, {} excluded",
                        query.database, purpose.text, kind, kept.size(), samples.size(), samples.size() - kept.size()));

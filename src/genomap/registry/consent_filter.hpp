@@ -1,6 +1,7 @@
 // The link between the biobank registry and every analysis: which genotyped samples may be used for a purpose.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,9 @@ struct ConsentQuery {
 
 // Positions (in `samples`) of the samples whose consent covers the query and is not withdrawn. Writes counts
 // excluded and why to the log, and records the analysis in the registry's audit log.
+// `excluded_by_reason`, when given, receives the number of samples excluded for each reason.
 std::vector<std::uint32_t> consented_samples(const ConsentQuery& query, const SampleTable& samples,
-                                             const Context& ctx);
+                                             const Context& ctx,
+                                             std::map<std::string, std::size_t>* excluded_by_reason = nullptr);
 
 }  // namespace genomap
