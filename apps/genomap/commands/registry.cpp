@@ -1,5 +1,5 @@
-// genomap registry: the biobank registry (donors, samples, consent, eligibility, custody, exports, audit log).
-// Nested subcommands: init, import, add, withdraw, check, custody, export, audit, report.
+// genomap registry: the biobank registry (donors, samples, consent, eligibility, custody, exports, audit
+// log). Nested subcommands: init, import, add, withdraw, check, custody, export, audit, report.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -24,11 +24,11 @@ struct RegistryOptions {
   int busy_timeout_ms = 5000;
   std::string format = "tsv";
   std::string donors, samples, consents, custody_file, exports_file;  // import
-  std::string add_type;                                                // add
+  std::string add_type;                                               // add
   std::vector<std::string> add_fields;
-  std::string donor, consent, date, reason;  // withdraw
-  std::string rules;                         // check
-  std::string sample, event_id, event, time, holder, place, to_holder, note;  // custody
+  std::string donor, consent, date, reason;                                      // withdraw
+  std::string rules;                                                             // check
+  std::string sample, event_id, event, time, holder, place, to_holder, note;     // custody
   std::string export_id, what, recipient, recipient_country, purpose, approval;  // export
   std::string audit_action = "verify";
 };
@@ -68,12 +68,15 @@ std::unique_ptr<Database> open_db(const RegistryOptions& o, Invocation& inv, boo
 }
 
 void run_import(const RegistryOptions& o, Invocation& inv) {
-  const std::pair<const std::string*, RecordType> files[] = {
-      {&o.donors, RecordType::Donor}, {&o.samples, RecordType::Sample}, {&o.consents, RecordType::Consent},
-      {&o.custody_file, RecordType::Custody}, {&o.exports_file, RecordType::Export}};
+  const std::pair<const std::string*, RecordType> files[] = {{&o.donors, RecordType::Donor},
+                                                             {&o.samples, RecordType::Sample},
+                                                             {&o.consents, RecordType::Consent},
+                                                             {&o.custody_file, RecordType::Custody},
+                                                             {&o.exports_file, RecordType::Export}};
   bool any = false;
   for (const auto& f : files) any = any || !f.first->empty();
-  if (!any) throw Error("registry import: give at least one of --donors --samples --consents --custody --exports");
+  if (!any)
+    throw Error("registry import: give at least one of --donors --samples --consents --custody --exports");
   auto db = open_db(o, inv, true);
   for (const auto& [path, type] : files) {
     if (path->empty()) continue;
@@ -90,7 +93,8 @@ void run_add(const RegistryOptions& o, Invocation& inv) {
   std::vector<std::pair<std::string, std::string>> fields;
   for (const auto& f : o.add_fields) {
     const auto eq = f.find('=');
-    if (eq == std::string::npos || eq == 0) throw Error(fmt::format("registry add: '{}' is not FIELD=VALUE", f));
+    if (eq == std::string::npos || eq == 0)
+      throw Error(fmt::format("registry add: '{}' is not FIELD=VALUE", f));
     fields.emplace_back(f.substr(0, eq), f.substr(eq + 1));
   }
   auto db = open_db(o, inv, true);
@@ -99,7 +103,8 @@ void run_add(const RegistryOptions& o, Invocation& inv) {
 }
 
 void run_withdraw(const RegistryOptions& o, Invocation& inv) {
-  if (o.donor.empty() == o.consent.empty()) throw Error("registry withdraw: give exactly one of --donor and --consent");
+  if (o.donor.empty() == o.consent.empty())
+    throw Error("registry withdraw: give exactly one of --donor and --consent");
   auto db = open_db(o, inv, true);
   const std::size_t n = withdraw_consent(*db, o.donor, o.consent, o.date, o.reason);
   fmt::print("withdrew {} consent record(s)\n", n);
@@ -113,8 +118,9 @@ void run_check(const RegistryOptions& o, Invocation& inv) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& f : result.failures) rows.push_back({f.sample_id, f.donor_id, f.rule, f.detail});
   write_table(inv, o, ".registry_check", {"sample_id", "donor_id", "rule", "detail"}, rows);
-  const std::string line = fmt::format("{} of {} samples fail the rules in {} ({} failed rules)", result.samples_failing,
-                                       result.samples_checked, o.rules, result.failures.size());
+  const std::string line =
+      fmt::format("{} of {} samples fail the rules in {} ({} failed rules)", result.samples_failing,
+                  result.samples_checked, o.rules, result.failures.size());
   inv.log().note(line);
   fmt::print("{}\n", line);
 }
@@ -124,10 +130,17 @@ void run_custody(const RegistryOptions& o, Invocation& inv) {
   if (!o.event.empty()) {
     auto db = open_db(o, inv, true);
     const std::string id = o.event_id.empty()
-        ? fmt::format("{}#{}", o.sample, custody_chain(*db, o.sample).size() + 1) : o.event_id;
-    add_record(*db, RecordType::Custody, {{"event_id", id}, {"sample_id", o.sample}, {"time", o.time.empty() ? today_utc() : o.time},
-                                          {"event", o.event}, {"holder", o.holder}, {"place", o.place},
-                                          {"to_holder", o.to_holder}, {"note", o.note}});
+                               ? fmt::format("{}#{}", o.sample, custody_chain(*db, o.sample).size() + 1)
+                               : o.event_id;
+    add_record(*db, RecordType::Custody,
+               {{"event_id", id},
+                {"sample_id", o.sample},
+                {"time", o.time.empty() ? today_utc() : o.time},
+                {"event", o.event},
+                {"holder", o.holder},
+                {"place", o.place},
+                {"to_holder", o.to_holder},
+                {"note", o.note}});
     fmt::print("recorded custody event {} of sample {}\n", id, o.sample);
     return;
   }
@@ -145,22 +158,30 @@ void run_export(const RegistryOptions& o, Invocation& inv) {
     if (o.sample.empty()) throw Error("registry export: --sample is required to record an export");
     auto db = open_db(o, inv, true);
     const std::string id = o.export_id.empty()
-        ? fmt::format("{}#{}", o.sample, list_exports(*db, o.sample).size() + 1) : o.export_id;
-    add_record(*db, RecordType::Export, {{"export_id", id}, {"sample_id", o.sample}, {"what", o.what},
-                                         {"recipient_organisation", o.recipient},
-                                         {"recipient_country", o.recipient_country}, {"purpose", o.purpose},
-                                         {"approval_reference", o.approval}, {"date", o.date.empty() ? today_utc() : o.date}});
-    fmt::print("recorded export {} of sample {} to {} ({})\n", id, o.sample, o.recipient, o.recipient_country);
+                               ? fmt::format("{}#{}", o.sample, list_exports(*db, o.sample).size() + 1)
+                               : o.export_id;
+    add_record(*db, RecordType::Export,
+               {{"export_id", id},
+                {"sample_id", o.sample},
+                {"what", o.what},
+                {"recipient_organisation", o.recipient},
+                {"recipient_country", o.recipient_country},
+                {"purpose", o.purpose},
+                {"approval_reference", o.approval},
+                {"date", o.date.empty() ? today_utc() : o.date}});
+    fmt::print("recorded export {} of sample {} to {} ({})\n", id, o.sample, o.recipient,
+               o.recipient_country);
     return;
   }
   auto db = open_db(o, inv, false);
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : list_exports(*db, o.sample))
-    rows.push_back({e.export_id, e.sample_id, e.what, e.recipient_organisation, e.recipient_country, e.purpose,
-                    e.approval_reference, e.date});
+    rows.push_back({e.export_id, e.sample_id, e.what, e.recipient_organisation, e.recipient_country,
+                    e.purpose, e.approval_reference, e.date});
   write_table(inv, o, ".registry_exports",
               {"export_id", "sample_id", "what", "recipient_organisation", "recipient_country", "purpose",
-               "approval_reference", "date"}, rows);
+               "approval_reference", "date"},
+              rows);
   fmt::print("{} exports\n", rows.size());
 }
 
@@ -185,19 +206,33 @@ void run_report(const RegistryOptions& o, Invocation& inv) {
   auto db = open_db(o, inv, false);
   const RegistryReport r = build_report(*db);
   if (o.format == "json") {
-    nlohmann::json j = {{"donors", r.donors}, {"samples", r.samples}, {"genotyped_samples", r.genotyped_samples},
-                        {"consents", r.consents}, {"withdrawn_donors", r.withdrawn_donors}, {"exports", r.exports},
-                        {"custody_events", r.custody_events}, {"audit_entries", r.audit_entries}};
+    nlohmann::json j = {{"donors", r.donors},
+                        {"samples", r.samples},
+                        {"genotyped_samples", r.genotyped_samples},
+                        {"consents", r.consents},
+                        {"withdrawn_donors", r.withdrawn_donors},
+                        {"exports", r.exports},
+                        {"custody_events", r.custody_events},
+                        {"audit_entries", r.audit_entries}};
     j["collections"] = nlohmann::json::array();
     for (const auto& c : r.collections)
-      j["collections"].push_back({{"organisation", c.organisation}, {"country", c.country}, {"site", c.site},
-                                  {"material", c.material}, {"consent", c.consent}, {"samples", c.samples},
+      j["collections"].push_back({{"organisation", c.organisation},
+                                  {"country", c.country},
+                                  {"site", c.site},
+                                  {"material", c.material},
+                                  {"consent", c.consent},
+                                  {"samples", c.samples},
                                   {"donors", c.donors}});
     j["sent"] = nlohmann::json::array();
     for (const auto& s : r.sent)
-      j["sent"].push_back({{"organisation", s.organisation}, {"recipient_organisation", s.recipient_organisation},
-                           {"recipient_country", s.recipient_country}, {"what", s.what}, {"purpose", s.purpose},
-                           {"exports", s.exports}, {"samples", s.samples}, {"first_date", s.first_date},
+      j["sent"].push_back({{"organisation", s.organisation},
+                           {"recipient_organisation", s.recipient_organisation},
+                           {"recipient_country", s.recipient_country},
+                           {"what", s.what},
+                           {"purpose", s.purpose},
+                           {"exports", s.exports},
+                           {"samples", s.samples},
+                           {"first_date", s.first_date},
                            {"last_date", s.last_date}});
     inv.outputs().open(".registry_report.json").write(j.dump(2) + "\n");
   } else {
@@ -213,10 +248,13 @@ void run_report(const RegistryOptions& o, Invocation& inv) {
                       std::to_string(s.exports), std::to_string(s.samples), s.first_date, s.last_date});
     write_table(inv, o, ".registry_sent",
                 {"organisation", "recipient_organisation", "recipient_country", "what", "purpose", "exports",
-                 "samples", "first_date", "last_date"}, rows);
+                 "samples", "first_date", "last_date"},
+                rows);
   }
-  fmt::print("{} donors, {} samples ({} genotyped), {} consents ({} donors withdrawn), {} exports, {} custody events\n",
-             r.donors, r.samples, r.genotyped_samples, r.consents, r.withdrawn_donors, r.exports, r.custody_events);
+  fmt::print(
+      "{} donors, {} samples ({} genotyped), {} consents ({} donors withdrawn), {} exports, {} custody "
+      "events\n",
+      r.donors, r.samples, r.genotyped_samples, r.consents, r.withdrawn_donors, r.exports, r.custody_events);
 }
 
 void run_registry(const RegistryOptions& o, const Subcommands& s, Invocation& inv) {
@@ -224,14 +262,22 @@ void run_registry(const RegistryOptions& o, const Subcommands& s, Invocation& in
     create_registry(o.db, o.busy_timeout_ms);
     inv.log().note(fmt::format("created registry {} (schema version {})", o.db, latest_schema_version()));
     fmt::print("created registry {} (schema version {})\n", o.db, latest_schema_version());
-  } else if (s.import->parsed()) run_import(o, inv);
-  else if (s.add->parsed()) run_add(o, inv);
-  else if (s.withdraw->parsed()) run_withdraw(o, inv);
-  else if (s.check->parsed()) run_check(o, inv);
-  else if (s.custody->parsed()) run_custody(o, inv);
-  else if (s.exports->parsed()) run_export(o, inv);
-  else if (s.audit->parsed()) run_audit(o, inv);
-  else if (s.report->parsed()) run_report(o, inv);
+  } else if (s.import->parsed())
+    run_import(o, inv);
+  else if (s.add->parsed())
+    run_add(o, inv);
+  else if (s.withdraw->parsed())
+    run_withdraw(o, inv);
+  else if (s.check->parsed())
+    run_check(o, inv);
+  else if (s.custody->parsed())
+    run_custody(o, inv);
+  else if (s.exports->parsed())
+    run_export(o, inv);
+  else if (s.audit->parsed())
+    run_audit(o, inv);
+  else if (s.report->parsed())
+    run_report(o, inv);
 }
 
 CLI::App* nested(CLI::App& app, RegistryOptions& o, const std::string& name, const std::string& summary,
@@ -239,7 +285,8 @@ CLI::App* nested(CLI::App& app, RegistryOptions& o, const std::string& name, con
   CLI::App* sub = app.add_subcommand(name, summary);
   sub->fallthrough();  // --out, --threads ... belong to `registry` and may follow the nested command
   sub->add_option("--db,--registry", o.db, "Registry database file")->required();
-  sub->add_option("--busy-timeout", o.busy_timeout_ms, "Milliseconds to wait for another writer before failing")
+  sub->add_option("--busy-timeout", o.busy_timeout_ms,
+                  "Milliseconds to wait for another writer before failing")
       ->check(CLI::NonNegativeNumber);
   if (has_output)
     sub->add_option("--format", o.format, "Output format")->check(CLI::IsMember({"tsv", "json"}));
@@ -267,9 +314,11 @@ Runner setup(CLI::App& app) {
   s->withdraw->add_option("--reason", o->reason, "Reason");
   s->check = nested(app, *o, "check", "List samples failing the eligibility rules", true);
   s->check->add_option("--rules", o->rules, "Eligibility rules (TOML)")->required();
-  s->custody = nested(app, *o, "custody", "Record a custody event, or list a sample's chain of custody", true);
+  s->custody =
+      nested(app, *o, "custody", "Record a custody event, or list a sample's chain of custody", true);
   s->custody->add_option("--sample", o->sample, "Sample ID")->required();
-  s->custody->add_option("--event", o->event, "collected, received, stored, aliquoted, transferred, shipped, ...");
+  s->custody->add_option("--event", o->event,
+                         "collected, received, stored, aliquoted, transferred, shipped, ...");
   s->custody->add_option("--event-id", o->event_id, "Event ID (default SAMPLE#N)");
   s->custody->add_option("--time", o->time, "YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z");
   s->custody->add_option("--holder", o->holder, "Holder after the event (sender of a transfer)");
@@ -287,12 +336,13 @@ Runner setup(CLI::App& app) {
   s->exports->add_option("--date", o->date, "YYYY-MM-DD");
   s->audit = nested(app, *o, "audit", "Verify the audit log's hash chain, or list it", true);
   s->audit->add_option("action", o->audit_action, "verify or list")->check(CLI::IsMember({"verify", "list"}));
-  s->report = nested(app, *o, "report", "Who collected what, where, under which consent, and where it was sent", true);
+  s->report = nested(app, *o, "report",
+                     "Who collected what, where, under which consent, and where it was sent", true);
   return Runner([o, s](Invocation& inv) { run_registry(*o, *s, inv); });
 }
 
-const bool registered =
-    register_command({"registry", "Biobank registry: donors, samples, consent, custody, exports, audit", setup, 90});
+const bool registered = register_command(
+    {"registry", "Biobank registry: donors, samples, consent, custody, exports, audit", setup, 90});
 
 }  // namespace
 }  // namespace genomap::cli
