@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "genomap/core/context.hpp"
+#include "genomap/core/error.hpp"
 #include "genomap/freqdb/frequency_database.hpp"
 #include "genomap/freqdb/release_builder.hpp"
 #include "genomap/geno/dataset.hpp"
@@ -278,14 +279,61 @@ TEST(FreqdbCommand, BuildsAReleaseAndRefusesBadInput) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("no population has at least 500 samples"), std::string::npos) << r.output;
   EXPECT_FALSE(std::ifstream(dir + "/none.freqdb").good());
-  EXPECT_TRUE(list_files(dir).end() == std::find_if(list_files(dir).begin(), list_files(dir).end(), [](const std::string& f) {
-    return f.find(".tmp.") != std::string::npos;
-  }));
-
+  for (const auto& f : list_files(dir)) EXPECT_EQ(f.find(".tmp."), std::string::npos) << f;  // no partial output
   // Not a release: a text file, and a registry database.
   write_text(dir + "/text.freqdb", "hello");
-  EXPECT_THROW(freqdb::FrequencyDatabase(dir + "/text.freqdb"), Error);
-  EXPECT_THROW(freqdb::FrequencyDatabase(dir + "/missing.freqdb"), Error);
+  EXPECT_THROW({ freqdb::FrequencyDatabase db_text(dir + "/text.freqdb"); }, Error);
+  EXPECT_THROW({ freqdb::FrequencyDatabase db_missing(dir + "/missing.freqdb"); }, Error);
+}
+
+}  // namespace
+}  // namespace genomap::test
+
+namespace genomap::test {
+namespace {
+
+// With --registry/--purpose only consented samples are counted, and the release records how many.
+TEST(FreqdbCommand, CountsOnlyConsentedSamples) {
+  const std::string dir = scratch_dir("freqdb_consent");
+  const std::string pops = write_pop_file(dir);
+  std::istringstream in(read_text(pops));
+  std::string line, donors = kDonorHeader, samples = kSampleHeader, consents = kConsentHeader;
+  std::getline(in, line);
+  std::map<std::string, std::uint32_t> consented_per_pop;
+  for (int i = 0; std::getline(in, line); ++i) {
+    std::istringstream f(line);
+    std::string fid, iid, pop;
+    f >> fid >> iid >> pop;
+    const std::string id = std::to_string(i);
+    donors += "D" + id + ",unknown,,,,,,,\n";
+    samples += "S" + id + ",D" + id + "," + fid + "," + iid + ",DNA,1,ug,2008-01-01,,HapMap,,frozen,-80\n";
+    const bool general = i % 7 != 0;  // every 7th donor consented to health research only
+    consents += "C" + id + ",D" + id + "," + (general ? "GRU" : "HMB") + ",2007-01-01,,\n";
+    if (general) ++consented_per_pop[pop];
+  }
+  write_text(dir + "/d.csv", donors);
+  write_text(dir + "/s.csv", samples);
+  write_text(dir + "/c.csv", consents);
+  const std::string db = dir + "/registry.db";
+  ASSERT_EQ(run_genomap("registry init --db " + db).exit_code, 0);
+  auto r = run_genomap("registry import --db " + db + " --donors " + dir + "/d.csv --samples " + dir +
+                       "/s.csv --consents " + dir + "/c.csv");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = run_genomap("freqdb build --bfile " + kBfile + " --pop " + pops + " --registry " + db +
+                  " --purpose GRU --min-pop-size 40 --out " + dir + "/consented.freqdb");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  freqdb::FrequencyDatabase release(dir + "/consented.freqdb");
+  std::uint64_t expected = 0;
+  for (const auto& p : release.populations()) {
+    EXPECT_EQ(p.sample_ct, consented_per_pop.at(p.name)) << p.name;
+    expected += p.sample_ct;
+  }
+  EXPECT_EQ(release.info().samples_counted, expected);
+  EXPECT_EQ(release.info().parameters.at("consent").at("purpose"), "GRU");
+  std::uint32_t total = 0;
+  for (const auto& [pop, n] : consented_per_pop) total += n;
+  EXPECT_EQ(release.info().parameters.at("consent").at("samples_consented"), total);
+  EXPECT_LT(total, 324u);
 }
 
 }  // namespace

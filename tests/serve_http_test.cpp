@@ -189,15 +189,17 @@ TEST_F(ServeHttp, NegativeAndMaliciousRequestsGetJsonErrorsAndTheServerSurvives)
       {"/v1/variant/1:99999999999", 400},
       {"/v1/variant/1:100:A", 400},
       {"/v1/variant/1:100:A:%2B", 400},
-      {"/v1/variant/chrQQ%3F:1", 404},
+      {"/v1/variant/chrQQ%3F:1", 400},
       {"/v1/variant/rs1'%20OR%20'1'='1", 400},
       {"/v1/variant/rs1%22%3B%20DROP%20TABLE%20variant%3B--", 400},
       {"/v1/variant/rs1;DROP%20TABLE%20variant", 400},
       {"/v1/variant/rs1;DROP_TABLE_variant", 404},
-      {"/v1/variant/%3Cscript%3Ealert(1)%3C%2Fscript%3E", 400},
+      {"/v1/variant/%3Cscript%3Ealert(1)", 400},
+      {"/v1/variant/%3Cscript%3Ealert(1)%3C%2Fscript%3E", 404},  // %2F decodes to a path separator
       {"/v1/variant/%FF%FE%FD", 400},
       {"/v1/variant/rs1%00", 400},
-      {"/v1/variant/..%2F..%2F..%2Fetc%2Fpasswd", 400},
+      {"/v1/variant/..%2F..%2F..%2Fetc%2Fpasswd", 404},
+      {"/v1/variant/..%5C..%5Cetc%5Cpasswd", 400},
       {"/v1/variant/../../../etc/passwd", 404},
       {"/../../../../etc/passwd", 404},
       {"/v1/region/1:1-100000000000000000000", 400},
@@ -230,7 +232,7 @@ TEST_F(ServeHttp, NegativeAndMaliciousRequestsGetJsonErrorsAndTheServerSurvives)
   r = c.Get("/healthz", {{"X-Big", std::string(20000, 'b')}});
   EXPECT_TRUE(!r || r->status >= 400);
   // Bad JSON, bad UTF-8 and wrong types in Beacon POST bodies.
-  for (const std::string body :
+  for (const std::string& body :
        {std::string("not json"), std::string("[1,2]"), std::string("{\"query\": 5}"),
         std::string("{\"query\":{\"requestParameters\":{\"referenceName\":\"1\",\"start\":\"\xff\xfe\"}}}"),
         std::string("{\"query\":{\"requestParameters\":{\"referenceName\":[1],\"start\":5}}}"),
@@ -344,6 +346,20 @@ TEST_F(ServeHttp, ControlledQueriesGoToTheRegistryAuditLog) {
   EXPECT_EQ(run_genomap("registry audit verify --db " + reg).exit_code, 0);
 }
 
+TEST_F(ServeHttp, AnonymousQueryBudgetPerAddress) {
+  serve::ServerOptions o = options();
+  o.anonymous_budget = 3;
+  RunningServer server(*db_, o);
+  auto c = server.client();
+  EXPECT_EQ(c.Get("/v1/region/1:1-1000000")->status, 200);
+  EXPECT_EQ(c.Get("/v1/variant/rs_absent")->status, 404);
+  EXPECT_EQ(c.Get("/beacon/v2/g_variants?referenceName=1&start=5")->status, 200);
+  auto r = c.Get("/v1/region/1:1-1000000");
+  EXPECT_EQ(r->status, 429);
+  EXPECT_NE(body_of(r)["error"].get<std::string>().find("anonymous query budget"), std::string::npos);
+  EXPECT_EQ(c.Get("/v1/populations")->status, 200);  // not a data query
+}
+
 TEST_F(ServeHttp, RateLimitPerClient) {
   serve::ServerOptions o = options();
   o.rate_per_client = 5;
@@ -365,33 +381,36 @@ TEST_F(ServeHttp, RateLimitPerClient) {
 TEST_F(ServeHttp, NothingServedRevealsACountBelowTwenty) {
   serve::ServerOptions o = options();
   o.tokens_file = dir_ + "/tokens";
-  o.token_budget = 1000;
+  o.token_budget = 10000;
   o.query_log = dir_ + "/privacy.log";
   RunningServer server(*db_, o);
   auto c = server.client();
   const httplib::Headers auth = {{"Authorization", "Bearer " + kToken}};
   std::size_t checked = 0;
-  for (const std::string chrom : {"1", "7", "22"}) {
-    std::string after;
-    for (int page = 0; page < 50; ++page) {
-      json b = body_of(c.Get("/v1/region/" + chrom + ":1-10000000?limit=1000" + (after.empty() ? "" : "&after=" + after),
-                             auth));
-      for (const auto& v : b["variants"]) {
-        std::vector<std::int64_t> ac;
-        for (const auto& f : v["frequencies"]) {
-          const std::int64_t a = f["allele_count"], n = f["allele_number"], h = f["hom_alt_count"];
-          for (std::int64_t value : {a, n, h, n - a, a - 2 * h}) ASSERT_FALSE(value % 20) << v.dump();
-          ac.push_back(a);
-          ++checked;
-        }
-        for (std::size_t i = 0; i < ac.size(); ++i)
-          for (std::size_t j = 0; j < i; ++j) {
-            const std::int64_t d = ac[i] > ac[j] ? ac[i] - ac[j] : ac[j] - ac[i];
-            ASSERT_FALSE(d >= 1 && d <= 19) << v.dump();
+  for (const char* chrom : {"1", "7", "22"}) {
+    for (std::int64_t window = 0; window < 25; ++window) {  // 10 Mb windows over 250 Mb
+      const std::string region = std::string(chrom) + ":" + std::to_string(window * 10'000'000 + 1) + "-" +
+                                 std::to_string((window + 1) * 10'000'000);
+      std::string after;
+      for (int page = 0; page < 50; ++page) {
+        json b = body_of(c.Get("/v1/region/" + region + "?limit=1000" + (after.empty() ? "" : "&after=" + after), auth));
+        for (const auto& v : b["variants"]) {
+          std::vector<std::int64_t> ac;
+          for (const auto& f : v["frequencies"]) {
+            const std::int64_t a = f["allele_count"], n = f["allele_number"], h = f["hom_alt_count"];
+            for (std::int64_t value : {a, n, h, n - a, a - 2 * h}) ASSERT_FALSE(value % 20) << v.dump();
+            ac.push_back(a);
+            ++checked;
           }
+          for (std::size_t i = 0; i < ac.size(); ++i)
+            for (std::size_t j = 0; j < i; ++j) {
+              const std::int64_t d = ac[i] > ac[j] ? ac[i] - ac[j] : ac[j] - ac[i];
+              ASSERT_FALSE(d >= 1 && d <= 19) << v.dump();
+            }
+        }
+        if (b["next"].is_null()) break;
+        after = b["next"];
       }
-      if (b["next"].is_null()) break;
-      after = b["next"];
     }
   }
   EXPECT_GT(checked, 1000u);

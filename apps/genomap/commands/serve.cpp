@@ -21,7 +21,8 @@ namespace {
 struct ServeCommandOptions {
   std::string freqdb;
   serve::ServerOptions server;
-  std::int64_t token_window_s = 3600;
+  std::int64_t token_window_s = 86400;
+  std::int64_t anonymous_window_s = 86400;
   bool verify = false;
 };
 
@@ -62,6 +63,8 @@ class SignalWatcher {
 
 void run_serve(ServeCommandOptions& o, Invocation& inv) {
   if (o.token_window_s < 1) throw Error("--token-window must be at least 1 second");
+  if (o.anonymous_window_s < 1) throw Error("--anonymous-window must be at least 1 second");
+  o.server.anonymous_window = std::chrono::seconds(o.anonymous_window_s);
   if (o.server.rate_per_client < 0) throw Error("--rate-limit must not be negative");
   o.server.token_window = std::chrono::seconds(o.token_window_s);
   o.server.rate_burst = std::max(1.0, 2 * o.server.rate_per_client);
@@ -90,6 +93,9 @@ const bool registered = register_command({"serve", "Allele-frequency service (HT
   app.add_option("--tokens", s.tokens_file, "Controlled-tier tokens: lines NAME SHA256HEX (hash of the token)");
   app.add_option("--token-budget", s.token_budget, "Controlled queries per token per window");
   app.add_option("--token-window", o->token_window_s, "Budget window in seconds");
+  app.add_option("--anonymous-budget", s.anonymous_budget,
+                 "Anonymous data queries per client address per window (0: no budget)");
+  app.add_option("--anonymous-window", o->anonymous_window_s, "Anonymous budget window in seconds");
   app.add_option("--registry", s.registry, "Registry whose audit log records controlled queries");
   app.add_option("--query-log", s.query_log, "File recording controlled queries (without --registry)");
   app.add_option("--rate-limit", s.rate_per_client, "Requests per second per client address (0: no limit)");

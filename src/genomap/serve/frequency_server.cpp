@@ -20,11 +20,13 @@ struct FrequencyServer::State {
   RateLimiter limiter;
   std::optional<TokenTable> tokens;
   std::unique_ptr<QueryBudget> budget;
+  QueryBudget anonymous_budget;
   std::unique_ptr<QueryLog> log;
 
   State(const freqdb::FrequencyDatabase& database, ServerOptions opts)
       : db(database), options(std::move(opts)), api(db, options.api),
-        limiter(options.rate_per_client, options.rate_burst) {}
+        limiter(options.rate_per_client, options.rate_burst),
+        anonymous_budget(options.anonymous_budget, options.anonymous_window) {}
 };
 
 namespace {
@@ -103,7 +105,15 @@ FrequencyServer::FrequencyServer(const freqdb::FrequencyDatabase& db, ServerOpti
   // The tier of a data query; a controlled query is checked against its budget and logged before it runs.
   auto tier_of = [this](const httplib::Request& req, httplib::Response& res) -> std::optional<Tier> {
     State& st = *state_;
-    if (!req.has_header("Authorization")) return Tier::Anonymous;
+    if (!req.has_header("Authorization")) {
+      if (st.options.anonymous_budget > 0 && !st.anonymous_budget.spend(req.remote_addr)) {
+        send_error(res, 429, fmt::format("anonymous query budget of this address spent ({} per {} s); ask for a "
+                                         "token for more", st.options.anonymous_budget,
+                                         st.options.anonymous_window.count()));
+        return std::nullopt;
+      }
+      return Tier::Anonymous;
+    }
     const std::string header = req.get_header_value("Authorization");
     if (!st.tokens) {
       send_error(res, 401, "this server has no controlled tier");

@@ -21,7 +21,11 @@ struct ServerOptions {
   double rate_burst = 400;
   std::string tokens_file;        // controlled tier off when empty
   std::uint64_t token_budget = 1000;
-  std::chrono::seconds token_window{3600};
+  std::chrono::seconds token_window{86400};
+  // Anonymous data queries (variant, region, Beacon) per client address per window; 0: no budget. The
+  // membership attack needs thousands of queries (docs/open-data.md), so a budget is part of the defence.
+  std::uint64_t anonymous_budget = 1000;
+  std::chrono::seconds anonymous_window{86400};
   std::string registry;           // controlled queries logged to its audit log ...
   std::string query_log;          // ... or to this file
   ApiLimits api;
