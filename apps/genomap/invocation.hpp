@@ -10,7 +10,7 @@
 #include "genomap/core/context.hpp"
 #include "genomap/core/run_log.hpp"
 #include "genomap/geno/dataset.hpp"
-#include "genomap/geno/filters.hpp"
+#include "genomap/qc/filters.hpp"
 #include "genomap/io/output_file.hpp"
 
 namespace genomap::cli {

@@ -9,7 +9,7 @@
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
-#include "genomap/io/eigenstrat.hpp"
+#include "genomap/geno/eigenstrat.hpp"
 #include "genomap/popstats/jackknife.hpp"
 #include "genomap/popstats/population_file.hpp"
 #include "invocation.hpp"

@@ -10,7 +10,7 @@
 #include "genomap/assoc/glm.hpp"
 #include "genomap/assoc/multiple_testing.hpp"
 #include "genomap/core/error.hpp"
-#include "genomap/io/sample_table_file.hpp"
+#include "genomap/geno/sample_table_file.hpp"
 #include "genomap/pca/pca.hpp"
 #include "invocation.hpp"
 

@@ -1,4 +1,4 @@
-#include "genomap/geno/filters.hpp"
+#include "genomap/qc/filters.hpp"
 
 #include <fmt/format.h>
 
