@@ -92,7 +92,7 @@ Dataset Invocation::load_dataset(const InputOptions& input, Purpose kind) {
   if (input.hwe >= 0) filters.min_hwe_p = input.hwe;
   if (!input.registry.empty() || !input.purpose.empty()) {
     if (input.registry.empty() || input.purpose.empty()) throw Error("--registry and --purpose must be given together");
-    ConsentQuery query{input.registry, input.purpose, kind == Purpose::Ancestry};
+    ConsentQuery query{input.registry, input.purpose, kind == Purpose::Ancestry, ""};
     filters.allowed_samples = consented_samples(query, store->samples(), context_);
   }
   Dataset data = apply_filters(store, filters, context_);

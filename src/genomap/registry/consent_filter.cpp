@@ -7,6 +7,8 @@
 
 #include "genomap/core/error.hpp"
 #include "genomap/registry/audit_log.hpp"
+#include "genomap/registry/chain.hpp"
+#include "genomap/registry/consent_status.hpp"
 #include "genomap/registry/duo.hpp"
 #include "genomap/registry/schema.hpp"
 #include "genomap/registry/values.hpp"
@@ -28,10 +30,8 @@ struct Verdict {
 std::vector<Verdict> judge_samples(registry::Database& db, const registry::ResearchPurpose& purpose,
                                    bool ancestry_analysis, const SampleTable& samples) {
   std::vector<Verdict> verdicts(samples.size());
-  const std::string today = registry::today_utc();
-  auto st = db.prepare(
-      "SELECT s.sample_id, s.donor_id, s.genotype_fid, s.genotype_iid, c.consent_id, c.codes, c.withdrawn_date "
-      "FROM sample s LEFT JOIN effective_consent c ON c.donor_id = s.donor_id WHERE s.genotype_iid IS NOT NULL");
+  const auto statuses = registry::consent_statuses(db);
+  auto st = db.prepare("SELECT sample_id, donor_id, genotype_fid, genotype_iid FROM sample WHERE genotype_iid IS NOT NULL");
   while (st.step()) {
     const auto fid = st.optional_text(2);
     const std::string iid = st.text(3);
@@ -47,12 +47,15 @@ std::vector<Verdict> judge_samples(registry::Database& db, const registry::Resea
     }
     v.assigned = true;
     v.donor_id = donor_id;
-    if (st.is_null(4)) {
+    const auto it = statuses.find(donor_id);
+    using State = registry::ConsentStatus::State;
+    if (it == statuses.end() || it->second.state == State::None) {
       v.reason = kNoConsent;
-    } else if (auto withdrawn = st.optional_text(6); withdrawn && *withdrawn <= today) {
+    } else if (it->second.state == State::Withdrawn) {
       v.reason = kWithdrawn;
     } else {
-      const auto decision = registry::decide(registry::parse_consent_codes(st.text(5)), purpose, ancestry_analysis);
+      const auto decision =
+          registry::decide(registry::parse_consent_codes(it->second.codes), purpose, ancestry_analysis);
       v.allowed = decision.allowed;
       v.reason = decision.reason;
     }
@@ -72,7 +75,10 @@ std::vector<std::uint32_t> consented_samples(const ConsentQuery& query, const Sa
   } catch (const Error& e) {
     throw Error(fmt::format("--purpose {}: {}", query.purpose, e.what()));
   }
-  auto db = registry::open_registry(query.database, true);
+  const std::string actor = query.actor.empty() ? registry::default_actor() : query.actor;
+  auto db = registry::open_registry(query.database, true, 5000, actor);
+  // The chain is checked before it is used (a broken registry is refused) and the entry is written with it.
+  registry::RegistryWrite write(*db, actor);
   const auto verdicts = judge_samples(*db, purpose, query.ancestry_analysis, samples);
   std::vector<std::uint32_t> kept;
   std::map<std::string, std::size_t> excluded;
@@ -98,9 +104,7 @@ std::vector<std::uint32_t> consented_samples(const ConsentQuery& query, const Sa
                             {"samples_used", kept.size()},
                             {"excluded", excluded},
                             {"inputs", ctx.log ? ctx.log->inputs() : std::vector<std::string>()}};
-  registry::WriteTransaction tx(*db);
-  registry::append_audit(*db, "analysis", details.dump());
-  tx.commit();
+  write.commit("analysis", std::move(details));
   return kept;
 }
 

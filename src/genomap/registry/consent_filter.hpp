@@ -12,7 +12,8 @@ namespace genomap {
 struct ConsentQuery {
   std::string database;       // --registry
   std::string purpose;        // --purpose, a DUO code
-  bool ancestry_analysis = false;  // pca, admix, fst, fstats, analyze: needs consent covering ancestry research
+  bool ancestry_analysis = false;  // pca, admix, fst, fstats: needs consent covering ancestry research
+  std::string actor;               // who runs it (default: the OS user)
 };
 
 // Positions (in `samples`) of the samples whose consent covers the query and is not withdrawn. Writes counts
