@@ -69,7 +69,8 @@ TEST(RegistryDuo, NoPopulationOriginsForbidsAncestryWhateverElseIsConsented) {
   EXPECT_TRUE(allowed("GRU;NPOA", "HMB"));
   EXPECT_FALSE(allowed("GRU;NPOA", "POA"));
   EXPECT_FALSE(allowed("GRU;NPOA", "GRU", true));
-  EXPECT_FALSE(allowed("POA;NPOA", "POA"));
+  // POA;NPOA permits nothing: refused as a consent (issue 14, defect 11).
+  EXPECT_NE(error_of([] { parse_consent_codes("POA;NPOA"); }).find("permit nothing"), std::string::npos);
   EXPECT_EQ(reason("GRU;NPOA", "HMB", true), "NPOA forbids population origins/ancestry research");
 }
 

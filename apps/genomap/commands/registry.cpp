@@ -1,5 +1,5 @@
 // genomap registry: the biobank registry (donors, samples, consent, eligibility, custody, exports, audit log).
-// Nested subcommands: init, import, add, amend, void, withdraw, check, custody, export, audit, report.
+// Nested subcommands: init, import, add, amend, void, withdraw, check, custody, export, audit, report, trace.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +12,7 @@
 #include "genomap/registry/records.hpp"
 #include "genomap/registry/report.hpp"
 #include "genomap/registry/schema.hpp"
+#include "genomap/registry/trace.hpp"
 #include "genomap/registry/values.hpp"
 #include "invocation.hpp"
 
@@ -35,10 +36,11 @@ struct RegistryOptions {
   std::string anchor;                        // audit verify --anchor
   std::string actor;                         // --actor (default: the OS user)
   std::string record_id;                     // void
+  bool withdrawn = false;                    // trace --withdrawn
 };
 
 struct Subcommands {
-  CLI::App *init, *import, *add, *amend, *void_, *withdraw, *check, *custody, *exports, *audit, *report;
+  CLI::App *init, *import, *add, *amend, *void_, *withdraw, *check, *custody, *exports, *audit, *report, *trace;
 };
 
 // Rows as TSV (header line, tab-separated) or JSON (an array of objects), written to <out><suffix>.<format>.
@@ -256,6 +258,19 @@ void run_report(const RegistryOptions& o, Invocation& inv) {
              r.donors, r.samples, r.genotyped_samples, r.consents, r.withdrawn_donors, r.exports, r.custody_events);
 }
 
+void run_trace(const RegistryOptions& o, Invocation& inv) {
+  if ((o.donor.empty() ? 0 : 1) + (o.sample.empty() ? 0 : 1) + (o.withdrawn ? 1 : 0) != 1)
+    throw Error("registry trace: give exactly one of --donor, --sample and --withdrawn");
+  auto db = open_db(o, inv, false);
+  const std::vector<TraceEvent> events = o.withdrawn      ? trace_withdrawn(*db)
+                                         : o.donor.empty() ? trace_sample(*db, o.sample)
+                                                           : trace_donor(*db, o.donor);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& e : events) rows.push_back({e.time, e.kind, e.id, e.donor_id, e.sample_id, e.detail});
+  write_table(inv, o, ".registry_trace", {"time", "kind", "id", "donor_id", "sample_id", "detail"}, rows);
+  fmt::print("{} events\n", rows.size());
+}
+
 void run_registry(const RegistryOptions& o, const Subcommands& s, Invocation& inv) {
   if (s.init->parsed()) {
     create_registry(o.db, actor_of(o), o.busy_timeout_ms);
@@ -271,6 +286,7 @@ void run_registry(const RegistryOptions& o, const Subcommands& s, Invocation& in
   else if (s.exports->parsed()) run_export(o, inv);
   else if (s.audit->parsed()) run_audit(o, inv);
   else if (s.report->parsed()) run_report(o, inv);
+  else if (s.trace->parsed()) run_trace(o, inv);
 }
 
 CLI::App* nested(CLI::App& app, RegistryOptions& o, const std::string& name, const std::string& summary,
@@ -338,6 +354,10 @@ Runner setup(CLI::App& app) {
       ->check(CLI::IsMember({"verify", "list", "anchor"}));
   s->audit->add_option("--anchor", o->anchor, "SEQ:HASH printed earlier by `audit anchor`: verify still holds it");
   s->report = nested(app, *o, "report", "Who collected what, where, under which consent, and where it was sent", true);
+  s->trace = nested(app, *o, "trace", "What touched a donor or sample, or used donors who later withdrew", true);
+  s->trace->add_option("--donor", o->donor, "Donor: collection, consents, withdrawals, custody, exports, analyses");
+  s->trace->add_option("--sample", o->sample, "Sample: collection, custody, exports, analyses");
+  s->trace->add_flag("--withdrawn", o->withdrawn, "Analyses and exports that used donors who withdrew afterwards");
   return Runner([o, s](Invocation& inv) { run_registry(*o, *s, inv); });
 }
 

@@ -257,6 +257,12 @@ AuditVerification verify_audit(Database& db, const std::optional<Anchor>& anchor
   });
   if (!chain_ok) return w.result;
   if (!check_head(db, w)) return w.result;
+  if (version >= 2) {
+    auto cp = db.prepare("SELECT c.seq, c.hash, l.hash FROM audit_checkpoint c LEFT JOIN audit_log l ON l.seq = c.seq");
+    if (!cp.step()) return broken(w.result, 0, "the audit checkpoint is missing");
+    if (cp.is_null(2)) return broken(w.result, cp.integer(0), "the last verified entry is missing (the log was truncated)");
+    if (cp.text(1) != cp.text(2)) return broken(w.result, cp.integer(0), "the last verified entry was changed");
+  }
   if (anchor) {
     if (w.last_seq < anchor->seq)
       return broken(w.result, 0, fmt::format("the log ends at entry {}, before the anchor's entry {} (entries were "
