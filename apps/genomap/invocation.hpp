@@ -55,10 +55,13 @@ class Invocation {
   // Writes the log to `path` instead of <out>.log (analyze: --out names a folder, the log goes inside it).
   void set_log_path(std::string path) { log_path_ = std::move(path); }
 
-  // Writes <out>.log and renames every output into place.
+  // Writes <out>.log and renames every output into place; with --registry, then records the analysis (samples
+  // used, inputs, outputs with hashes) in the registry's audit log.
   void finish();
 
  private:
+  struct RegistryTrace;  // the consent selection of this run, recorded when it ends (or as failed)
+  std::unique_ptr<RegistryTrace> registry_trace_;
   RunOptions options_;
   std::string log_path_;
   RunLog log_;
