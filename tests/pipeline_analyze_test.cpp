@@ -271,7 +271,7 @@ TEST(PipelineAnalyze, BadInputIsOneClearError) {
   };
   const std::string base = "analyze --bfile " + kBfile + " --cv 0 --starts 1 --threads 2 --out " + dir + "/out";
   test::write_text(dir + "/none.pop", "IID\tPOP\nNOBODY\tX\n");
-  expect_error(base + " --pop " + dir + "/none.pop --k 2", dir + "/none.pop:2: unknown sample 'NOBODY'");
+  expect_error(base + " --pop " + dir + "/none.pop --k 2", dir + "/none.pop:2: sample 'NOBODY' is not in the genotype data");
   test::write_text(dir + "/unlabelled.pop", "IID\tPOP\nNA19916\tNA\n");
   expect_error(base + " --pop " + dir + "/unlabelled.pop --k 2",
                dir + "/unlabelled.pop: no sample of the fileset has a population label");
