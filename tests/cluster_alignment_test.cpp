@@ -104,9 +104,11 @@ RowMatrix read_q(const std::string& path) {
     std::istringstream s(line);
     rows.emplace_back(std::istream_iterator<double>(s), std::istream_iterator<double>());
   }
-  RowMatrix q(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows.empty() ? 0 : rows[0].size()));
+  RowMatrix q(static_cast<Eigen::Index>(rows.size()),
+              static_cast<Eigen::Index>(rows.empty() ? 0 : rows[0].size()));
   for (std::size_t i = 0; i < rows.size(); ++i)
-    for (std::size_t c = 0; c < rows[i].size(); ++c) q(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = rows[i][c];
+    for (std::size_t c = 0; c < rows[i].size(); ++c)
+      q(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = rows[i][c];
   return q;
 }
 
@@ -119,7 +121,8 @@ double correlation(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
 TEST(ClusterAlignment, ParentsFromKToKPlusOneOnSimulatedTruth) {
   const std::string dir = test::scratch_dir("cluster_alignment_" + std::to_string(::getpid()));
   // Four populations, mostly unadmixed individuals; the K=4 fit recovers them.
-  auto r = test::run_genomap("simulate --n 240 --m 4000 --k 4 --fst 0.08 --alpha 0.1 --seed 21 --out " + dir + "/sim");
+  auto r = test::run_genomap("simulate --n 240 --m 4000 --k 4 --fst 0.08 --alpha 0.1 --seed 21 --out " + dir +
+                             "/sim");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = test::run_genomap("admix --bfile " + dir + "/sim --k 4 --seed 1 --threads 2 --out " + dir + "/fit");
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -141,16 +144,20 @@ TEST(ClusterAlignment, ParentsFromKToKPlusOneOnSimulatedTruth) {
     return found;
   };
   std::vector<Eigen::Index> parent_truth(3), child_truth(4);
-  for (Eigen::Index c = 0; c < 3; ++c) parent_truth[static_cast<std::size_t>(c)] = truth_of(aligned[0].q, c, merged3);
-  for (Eigen::Index c = 0; c < 4; ++c) child_truth[static_cast<std::size_t>(c)] = truth_of(aligned[1].q, c, truth);
+  for (Eigen::Index c = 0; c < 3; ++c)
+    parent_truth[static_cast<std::size_t>(c)] = truth_of(aligned[0].q, c, merged3);
+  for (Eigen::Index c = 0; c < 4; ++c)
+    child_truth[static_cast<std::size_t>(c)] = truth_of(aligned[1].q, c, truth);
   for (auto t : child_truth) ASSERT_GE(t, 0) << "the K=4 fit does not recover the truth";
   // Colours 0-2 at K=4 continue the K=3 cluster of the same colour: the unmerged clusters match exactly, and
   // the merged one (truth 1 + 3) continues as truth 1 or 3; the new colour 3 is the other half of the merge.
   for (std::size_t c = 0; c < 3; ++c) {
     const Eigen::Index parent = parent_truth[c];  // column of merged3
     const Eigen::Index child = child_truth[c];    // column of truth
-    if (parent == 1) EXPECT_TRUE(child == 1 || child == 3) << "colour " << c;
-    else EXPECT_EQ(child, parent == 0 ? 2 : 0) << "colour " << c;
+    if (parent == 1)
+      EXPECT_TRUE(child == 1 || child == 3) << "colour " << c;
+    else
+      EXPECT_EQ(child, parent == 0 ? 2 : 0) << "colour " << c;
   }
   const Eigen::Index added = child_truth[3];
   EXPECT_TRUE(added == 1 || added == 3) << "the new cluster at K=4 is truth cluster " << added;
