@@ -383,9 +383,9 @@ TEST(PipelineAnalyze, RegistryConsentDecidesTheSamplesAndIsCounted) {
   test::write_text(dir + "/s.csv", samples);
   test::write_text(dir + "/c.csv", consents);
   const std::string db = dir + "/hapmap.db";
-  ASSERT_EQ(run_genomap("registry init --db " + db).exit_code, 0);
+  ASSERT_EQ(run_genomap("registry init --db " + db + " --out " + dir + "/init").exit_code, 0);
   auto r = run_genomap("registry import --db " + db + " --donors " + dir + "/d.csv --samples " + dir +
-                       "/s.csv " + "--consents " + dir + "/c.csv");
+                       "/s.csv " + "--consents " + dir + "/c.csv --out " + dir + "/import");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = run_genomap("analyze --bfile " + kBfile + " --pop " + kPops +
                   " --k 2 --starts 1 --cv 0 --threads 2 --registry " + db + " --purpose GRU --out " + dir +
