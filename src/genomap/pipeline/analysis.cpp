@@ -11,11 +11,11 @@
 #include "genomap/core/run_log.hpp"
 #include "genomap/geno/chromosome.hpp"
 #include "genomap/io/line_reader.hpp"
-#include "genomap/vcf/vcf_import.hpp"
 #include "genomap/pipeline/analysis_steps.hpp"
 #include "genomap/pipeline/report_data.hpp"
 #include "genomap/pipeline/step_cache.hpp"
 #include "genomap/registry/consent_filter.hpp"
+#include "genomap/vcf/vcf_import.hpp"
 
 namespace genomap {
 
@@ -27,7 +27,8 @@ std::pair<std::size_t, std::size_t> parse_k_range(const std::string& text) {
   auto dots = text.find("..");
   if (dots == std::string::npos) dots = text.find('-');
   if (dots == std::string::npos) {
-    if (!parse_int64(text, a)) throw Error("--k: expected a number or a range such as 2..6, got '" + text + "'");
+    if (!parse_int64(text, a))
+      throw Error("--k: expected a number or a range such as 2..6, got '" + text + "'");
     b = a;
   } else {
     const std::size_t skip = text.compare(dots, 2, "..") == 0 ? 2 : 1;
@@ -53,7 +54,9 @@ std::string now_iso8601() {
 json describe_input(const std::string& path) {
   const std::string d = describe_file(path);  // "<bytes> bytes xxh128:<hex>"
   const auto space = d.find(' ');
-  return {{"path", path}, {"bytes", std::stoull(d.substr(0, space))}, {"hash", "xxh3-128:" + d.substr(d.rfind(':') + 1)}};
+  return {{"path", path},
+          {"bytes", std::stoull(d.substr(0, space))},
+          {"hash", "xxh3-128:" + d.substr(d.rfind(':') + 1)}};
 }
 
 std::string joined_keys(const json& inputs) {
@@ -68,7 +71,8 @@ std::string dataset_name(const AnalysisOptions& o) {
   fs::path p = o.vcf.empty() ? fs::path(o.bfile) : fs::path(o.vcf);
   std::string name = p.filename().string();
   for (const char* ext : {".gz", ".vcf", ".bcf"})
-    if (name.size() > std::string(ext).size() && name.ends_with(ext)) name.resize(name.size() - std::string(ext).size());
+    if (name.size() > std::string(ext).size() && name.ends_with(ext))
+      name.resize(name.size() - std::string(ext).size());
   return name.empty() ? "genomap" : name;
 }
 
@@ -77,7 +81,8 @@ class StepRunner {
   StepRunner(StepCache& cache, StepObserver* observer, std::size_t step_ct, const Context& ctx)
       : cache_(cache), observer_(observer), step_ct_(step_ct), ctx_(ctx) {}
 
-  // Reads the step's cached result or computes it with `compute(outputs)`; errors are rethrown naming the step.
+  // Reads the step's cached result or computes it with `compute(outputs)`; errors are rethrown naming the
+  // step.
   template <class Compute>
   json run(const std::string& name, const std::string& key, const std::string& prefix, Compute compute) {
     if (observer_) observer_->step_started(name, index_++, step_ct_);
@@ -156,7 +161,8 @@ std::vector<std::string> names_in_row_order(const std::string& path, const std::
       if (col == std::string::npos) return names;
       continue;
     }
-    if (col < f.size() && std::find(names.begin(), names.end(), f[col]) == names.end()) names.emplace_back(f[col]);
+    if (col < f.size() && std::find(names.begin(), names.end(), f[col]) == names.end())
+      names.emplace_back(f[col]);
   }
   return names;
 }
@@ -180,7 +186,8 @@ Populations read_populations(const AnalysisOptions& o, const Dataset& qc, const 
       if (std::find(p.report_order.begin(), p.report_order.end(), name) != p.report_order.end())
         known.push_back(name);
       else
-        ctx.note(fmt::format("warning: {}: population '{}' has no analysed sample; ignored", o.pop_order, name));
+        ctx.note(
+            fmt::format("warning: {}: population '{}' has no analysed sample; ignored", o.pop_order, name));
     }
     p.report_order = known;
   }
@@ -201,7 +208,8 @@ PopulationAssignment popstats_populations(const PopulationAssignment& assignment
   std::vector<std::string> labels(assignment.pop_of_sample.size());
   for (std::size_t i = 0; i < labels.size(); ++i) {
     const auto p = assignment.pop_of_sample[i];
-    if (p >= 0 && assignment.sizes[static_cast<std::size_t>(p)] >= 2) labels[i] = assignment.names[static_cast<std::size_t>(p)];
+    if (p >= 0 && assignment.sizes[static_cast<std::size_t>(p)] >= 2)
+      labels[i] = assignment.names[static_cast<std::size_t>(p)];
   }
   for (std::size_t p = 0; p < assignment.pop_ct(); ++p)
     if (assignment.sizes[p] < 2)
@@ -217,7 +225,8 @@ PopulationAssignment popstats_populations(const PopulationAssignment& assignment
 AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, const Context& ctx) {
   if (o.bfile.empty() == o.vcf.empty()) throw Error("analyze: give exactly one of --bfile or --vcf");
   if (o.pop_file.empty()) throw Error("analyze: --pop FILE is required");
-  if (o.k_min < 2 || o.k_min > o.k_max) throw Error(fmt::format("--k: invalid range {}..{}", o.k_min, o.k_max));
+  if (o.k_min < 2 || o.k_min > o.k_max)
+    throw Error(fmt::format("--k: invalid range {}..{}", o.k_min, o.k_max));
   if (o.starts < 1) throw Error("--starts must be at least 1");
   fs::create_directories(o.out_dir);
   const std::string name = dataset_name(o);
@@ -244,7 +253,8 @@ AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, co
     bfile = prefix;
   }
   auto store = std::make_shared<const GenotypeStore>(GenotypeStore::open_bfile(bfile));
-  for (const auto& path : {store->bed_path(), store->bim_path(), store->fam_path()}) inputs.push_back(describe_input(path));
+  for (const auto& path : {store->bed_path(), store->bim_path(), store->fam_path()})
+    inputs.push_back(describe_input(path));
   for (const auto& path : {o.filters.keep, o.filters.remove, o.filters.extract, o.filters.exclude})
     if (!path.empty()) inputs.push_back(describe_input(path));
   const std::string data_key = joined_keys(inputs);  // what the genotype steps depend on
@@ -272,9 +282,11 @@ AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, co
   std::optional<json> consent;
   std::string consent_key;
   if (!o.registry.empty() || !o.purpose.empty()) {
-    if (o.registry.empty() || o.purpose.empty()) throw Error("--registry and --purpose must be given together");
+    if (o.registry.empty() || o.purpose.empty())
+      throw Error("--registry and --purpose must be given together");
     std::map<std::string, std::size_t> excluded;
-    filters.allowed_samples = consented_samples({o.registry, o.purpose, true, ""}, store->samples(), ctx, &excluded);
+    filters.allowed_samples =
+        consented_samples({o.registry, o.purpose, true, ""}, store->samples(), ctx, &excluded);
     json reasons = json::array();
     for (const auto& [reason, n] : excluded) reasons.push_back({{"reason", reason}, {"n", n}});
     consent = json{{"purpose", o.purpose}, {"excluded", reasons}};
@@ -282,29 +294,33 @@ AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, co
   }
 
   const std::string input_key = data_key + content_key(consent_key);
-  const std::string qc_key =
-      content_key(fmt::format("qc/1|{}|geno={}|mind={}|maf={}|hwe={}|midp={}|chr={}|autosome={}", input_key,
-                              optional_text(filters.max_variant_missing), optional_text(filters.max_sample_missing),
-                              optional_text(filters.min_maf), optional_text(filters.min_hwe_p), filters.hwe_midp,
-                              filters.chromosomes, filters.autosomes_only));
-  const json qc_result = steps.run("qc", qc_key, prefix, [&](OutputSet& out) { return qc_step(store, filters, out, ctx); });
+  const std::string qc_key = content_key(
+      fmt::format("qc/1|{}|geno={}|mind={}|maf={}|hwe={}|midp={}|chr={}|autosome={}", input_key,
+                  optional_text(filters.max_variant_missing), optional_text(filters.max_sample_missing),
+                  optional_text(filters.min_maf), optional_text(filters.min_hwe_p), filters.hwe_midp,
+                  filters.chromosomes, filters.autosomes_only));
+  const json qc_result =
+      steps.run("qc", qc_key, prefix, [&](OutputSet& out) { return qc_step(store, filters, out, ctx); });
   const Dataset qc = dataset_view(store, qc_result.at("sample_uidx").get<std::vector<std::uint32_t>>(),
                                   qc_result.at("variant_uidx").get<std::vector<std::uint32_t>>());
 
   const std::string prune_key = content_key("prune/1|" + qc_key);
-  const json prune_result = steps.run("prune", prune_key, prefix, [&](OutputSet& out) { return prune_step(qc, out, ctx); });
+  const json prune_result =
+      steps.run("prune", prune_key, prefix, [&](OutputSet& out) { return prune_step(qc, out, ctx); });
   const auto pruned_variants = prune_result.at("variant_uidx").get<std::vector<std::uint32_t>>();
 
-  const std::string kinship_key =
-      content_key(fmt::format("kinship/1|{}|cutoff={:.17g}|report={:.17g}", qc_key, o.king_cutoff, o.kinship_report_min));
+  const std::string kinship_key = content_key(
+      fmt::format("kinship/1|{}|cutoff={:.17g}|report={:.17g}", qc_key, o.king_cutoff, o.kinship_report_min));
   const json kinship_result = steps.run("kinship", kinship_key, prefix, [&](OutputSet& out) {
     return kinship_step(qc, o.king_cutoff, o.kinship_report_min, out, ctx);
   });
 
   const std::string pca_key = content_key(fmt::format("pca/1|{}|{}|pcs={}", prune_key, kinship_key, o.pcs));
   const json pca_result = steps.run("pca", pca_key, prefix, [&](OutputSet& out) {
-    const Dataset unrelated = dataset_view(store, kinship_result.at("unrelated_uidx").get<std::vector<std::uint32_t>>(), pruned_variants);
-    const Dataset relatives = dataset_view(store, kinship_result.at("relative_uidx").get<std::vector<std::uint32_t>>(), pruned_variants);
+    const Dataset unrelated = dataset_view(
+        store, kinship_result.at("unrelated_uidx").get<std::vector<std::uint32_t>>(), pruned_variants);
+    const Dataset relatives = dataset_view(
+        store, kinship_result.at("relative_uidx").get<std::vector<std::uint32_t>>(), pruned_variants);
     return pca_step(unrelated, relatives, o.pcs, prefix, out, ctx);
   });
 
@@ -319,8 +335,8 @@ AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, co
                             admix_data.sample_ct()));
   std::vector<json> admixture_results;
   for (std::size_t k = o.k_min; k <= o.k_max; ++k) {
-    const std::string key = content_key(fmt::format("admixture/1|{}|k={}|starts={}|cv={}|seed={}", prune_key, k,
-                                                    o.starts, o.cv_folds, ctx.seed));
+    const std::string key = content_key(fmt::format("admixture/1|{}|k={}|starts={}|cv={}|seed={}", prune_key,
+                                                    k, o.starts, o.cv_folds, ctx.seed));
     admixture_results.push_back(steps.run(fmt::format("admixture K={}", k), key, prefix, [&](OutputSet& out) {
       return admixture_step(admix_data, k, o.starts, o.cv_folds, out, ctx);
     }));
@@ -332,18 +348,22 @@ AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, co
                          pops.file_order.unassigned_ct));
   for (const auto& [pop, place] : places)
     if (std::find(pops.report_order.begin(), pops.report_order.end(), pop) == pops.report_order.end())
-      ctx.note(fmt::format("warning: {}: population '{}' has no analysed sample; ignored", o.pop_coords, pop));
-  const std::string popstats_key = content_key(fmt::format("popstats/1|{}|{}|column={}|outgroup={}", qc_key,
-                                                           pop_key, o.pop_column, o.outgroup));
+      ctx.note(
+          fmt::format("warning: {}: population '{}' has no analysed sample; ignored", o.pop_coords, pop));
+  const std::string popstats_key = content_key(
+      fmt::format("popstats/1|{}|{}|column={}|outgroup={}", qc_key, pop_key, o.pop_column, o.outgroup));
   const json popstats_result = steps.run("popstats", popstats_key, prefix, [&](OutputSet& out) {
     const PopulationAssignment usable = popstats_populations(pops.file_order, ctx);
-    if (usable.pop_ct() < 2) throw Error(o.pop_file, 0, "Fst and f3 need at least 2 populations of 2 or more samples");
+    if (usable.pop_ct() < 2)
+      throw Error(o.pop_file, 0, "Fst and f3 need at least 2 populations of 2 or more samples");
     return popstats_step(qc, usable, o.outgroup, out, ctx);
   });
 
   // The report: its key covers every step's key, so it is rebuilt exactly when something it shows changed.
-  std::string report_text = "report/1|" + labels_key + qc_key + prune_key + kinship_key + pca_key + popstats_key;
-  for (const auto& r : admixture_results) report_text += std::to_string(r.at("k").get<std::size_t>()) + r.at("loglik").dump();
+  std::string report_text =
+      "report/1|" + labels_key + qc_key + prune_key + kinship_key + pca_key + popstats_key;
+  for (const auto& r : admixture_results)
+    report_text += std::to_string(r.at("k").get<std::size_t>()) + r.at("loglik").dump();
   AnalysisResult result;
   result.report_data_path = (fs::path(o.out_dir) / "report-data.json").string();
   result.report_path = (fs::path(o.out_dir) / "report.html").string();
@@ -358,14 +378,18 @@ AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, co
     const auto selected_samples = qc_result.at("selected_sample_uidx").size();
     const auto selected_variants = qc_result.at("selected_variant_ct").get<std::size_t>();
     if (selected_samples != store->sample_ct() || selected_variants != store->variant_ct())
-      in.exclusions.push_back({{"step", "input"}, {"reason", consent ? "sample/variant lists, --chr, consent" : "sample/variant lists, --chr"},
-                               {"samples", store->sample_ct() - selected_samples},
-                               {"variants", store->variant_ct() - selected_variants}});
+      in.exclusions.push_back(
+          {{"step", "input"},
+           {"reason", consent ? "sample/variant lists, --chr, consent" : "sample/variant lists, --chr"},
+           {"samples", store->sample_ct() - selected_samples},
+           {"variants", store->variant_ct() - selected_variants}});
     auto add = [&](const char* flag, const std::optional<double>& v, const char* key, bool samples) {
       const std::size_t removed_ct = removed.at(key).get<std::size_t>();
       if (!v || removed_ct == 0) return;  // one row per filter that removed something
-      in.exclusions.push_back({{"step", "qc"}, {"reason", fmt::format("{} {}", flag, *v)},
-                               {"samples", samples ? removed_ct : 0}, {"variants", samples ? 0 : removed_ct}});
+      in.exclusions.push_back({{"step", "qc"},
+                               {"reason", fmt::format("{} {}", flag, *v)},
+                               {"samples", samples ? removed_ct : 0},
+                               {"variants", samples ? 0 : removed_ct}});
     };
     add("--maf", filters.min_maf, "maf", false);
     in.population_order = pops.report_order;
@@ -381,8 +405,12 @@ AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, co
       in.consent = *consent;
       (*in.consent)["analysed"] = qc.sample_ct();
     }
-    json parameters = {{"k", fmt::format("{}..{}", o.k_min, o.k_max)}, {"starts", o.starts}, {"cv", o.cv_folds},
-                       {"king-cutoff", o.king_cutoff}, {"pcs", o.pcs}, {"indep-pairwise", "50 5 0.2"},
+    json parameters = {{"k", fmt::format("{}..{}", o.k_min, o.k_max)},
+                       {"starts", o.starts},
+                       {"cv", o.cv_folds},
+                       {"king-cutoff", o.king_cutoff},
+                       {"pcs", o.pcs},
+                       {"indep-pairwise", "50 5 0.2"},
                        {"seed", ctx.seed}};
     if (filters.max_variant_missing) parameters["geno"] = *filters.max_variant_missing;
     if (filters.max_sample_missing) parameters["mind"] = *filters.max_sample_missing;
@@ -394,18 +422,16 @@ AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, co
     json steps_json = json::array();
     for (const auto& s : steps.records())
       steps_json.push_back({{"name", s.name}, {"seconds", s.seconds}, {"cached", s.cached}});
-    in.provenance = {{"version", GENOMAP_VERSION},
-                     {"command", o.command_line},
-                     {"started", started},
-                     {"inputs", inputs},
-                     {"parameters", parameters},
-                     {"steps", steps_json}};
+    in.provenance = {{"version", GENOMAP_VERSION}, {"command", o.command_line}, {"started", started},
+                     {"inputs", inputs},           {"parameters", parameters},  {"steps", steps_json}};
     json data = build_report_data(in);
     OutputFile& f = out.open_path(result.report_data_path);
     f.write(data.dump(1) + "\n");
     f.commit();
-    if (o.write_page) o.write_page(data, result.report_path);
-    else write_report(data, result.report_path);
+    if (o.write_page)
+      o.write_page(data, result.report_path);
+    else
+      write_report(data, result.report_path);
     return json{{"written_files", {result.report_path}}};
   });
   (void)report;

@@ -1,11 +1,12 @@
-// `genomap analyze`: the whole population-structure analysis of one dataset as a series of library calls, each
-// step writing the files its single command writes into one folder and caching its result there (step_cache.hpp),
-// ending in the report's data document.
+// `genomap analyze`: the whole population-structure analysis of one dataset as a series of library calls,
+// each step writing the files its single command writes into one folder and caching its result there
+// (step_cache.hpp), ending in the report's data document.
 //
 // Steps: input (VCF import when given one), qc (.smiss .vmiss .hardy .het, then --geno/--mind/--maf/--hwe),
 // prune (.prune.in/.prune.out), kinship (.kin0 of pairs above the third-degree boundary,
-// .king.cutoff.in.id/.out.id), pca (unrelated samples; relatives projected: .eigenvec .eigenval .eigenvec.var,
-// .projected.eigenvec), admixture K=k for each K (.K.Q .K.P), popstats (.fst.summary, .f2, .fstats), report.
+// .king.cutoff.in.id/.out.id), pca (unrelated samples; relatives projected: .eigenvec .eigenval
+// .eigenvec.var, .projected.eigenvec), admixture K=k for each K (.K.Q .K.P), popstats (.fst.summary, .f2,
+// .fstats), report.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -32,7 +33,7 @@ struct AnalysisOptions {
   std::size_t k_min = 2, k_max = 6;
   std::size_t starts = 3;
   std::size_t cv_folds = 5;
-  double king_cutoff = 0.0884;       // second degree (Manichaikul et al. 2010)
+  double king_cutoff = 0.0884;         // second degree (Manichaikul et al. 2010)
   double kinship_report_min = 0.0442;  // third-degree boundary: pairs kept for the report and .kin0
   std::size_t pcs = 10;
   std::string outgroup;
@@ -64,8 +65,8 @@ struct AnalysisResult {
 // Parses "2..6", "2-6" or "3" into [k_min, k_max]; throws Error for K < 2 or a reversed range.
 std::pair<std::size_t, std::size_t> parse_k_range(const std::string& text);
 
-// Runs every step (reading cached results where their keys match). An error is rethrown as an Error naming the
-// step; the steps before it keep their files and cache entries, and no report is written.
+// Runs every step (reading cached results where their keys match). An error is rethrown as an Error naming
+// the step; the steps before it keep their files and cache entries, and no report is written.
 AnalysisResult run_analysis(const AnalysisOptions& options, StepObserver* observer, const Context& ctx);
 
 }  // namespace genomap

@@ -23,7 +23,8 @@ namespace genomap {
 
 using nlohmann::json;
 
-Dataset dataset_view(std::shared_ptr<const GenotypeStore> store, const std::vector<std::uint32_t>& sample_uidx,
+Dataset dataset_view(std::shared_ptr<const GenotypeStore> store,
+                     const std::vector<std::uint32_t>& sample_uidx,
                      const std::vector<std::uint32_t>& variant_uidx) {
   Dataset d;
   d.samples = SampleView(store->sample_ct(), sample_uidx);
@@ -77,7 +78,8 @@ json qc_step(std::shared_ptr<const GenotypeStore> store, const FilterOptions& fi
 json prune_step(const Dataset& qc, OutputSet& outputs, const Context& ctx) {
   const PruneOptions options;  // --indep-pairwise 50 5 0.2
   const PruneResult r = indep_pairwise(qc, options, ctx);
-  ctx.note(fmt::format("prune (--indep-pairwise 50 5 0.2): {} of {} variants kept", r.kept_ct, qc.variant_ct()));
+  ctx.note(
+      fmt::format("prune (--indep-pairwise 50 5 0.2): {} of {} variants kept", r.kept_ct, qc.variant_ct()));
   write_prune_lists(qc, r, outputs);
   std::vector<std::uint32_t> kept;
   for (std::size_t v = 0; v < qc.variant_ct(); ++v)
@@ -86,7 +88,8 @@ json prune_step(const Dataset& qc, OutputSet& outputs, const Context& ctx) {
   return {{"variant_uidx", kept}};
 }
 
-json kinship_step(const Dataset& qc, double cutoff, double report_min, OutputSet& outputs, const Context& ctx) {
+json kinship_step(const Dataset& qc, double cutoff, double report_min, OutputSet& outputs,
+                  const Context& ctx) {
   std::size_t excluded = 0;
   const Dataset data = king_variants(qc, &excluded);
   if (data.sample_ct() < 2) throw Error("KING kinship needs at least 2 samples");
@@ -96,8 +99,11 @@ json kinship_step(const Dataset& qc, double cutoff, double report_min, OutputSet
   const auto pairs =
       kinship_pairs_at_least(data, std::min(report_min, cutoff), outputs.open(".kin0").stream(), 2000, ctx);
   std::vector<RelatedPair> related;
-  json table = {{"uidx1", json::array()}, {"uidx2", json::array()}, {"kinship", json::array()},
-                {"ibs0", json::array()},  {"nsnp", json::array()}};
+  json table = {{"uidx1", json::array()},
+                {"uidx2", json::array()},
+                {"kinship", json::array()},
+                {"ibs0", json::array()},
+                {"nsnp", json::array()}};
   for (const auto& p : pairs) {
     const double kinship = king_kinship(p.counts);
     if (p.in_table && kinship > cutoff) related.push_back({p.i, p.j});
@@ -114,8 +120,8 @@ json kinship_step(const Dataset& qc, double cutoff, double report_min, OutputSet
   std::vector<std::uint32_t> kept_uidx, removed_uidx;
   for (std::size_t s = 0; s < data.sample_ct(); ++s)
     (removed[s] ? removed_uidx : kept_uidx).push_back(data.samples.uidx(s));
-  ctx.note(fmt::format("kinship: {} pairs above {}; {} related samples set aside, {} unrelated", related.size(),
-                       cutoff, removed_uidx.size(), kept_uidx.size()));
+  ctx.note(fmt::format("kinship: {} pairs above {}; {} related samples set aside, {} unrelated",
+                       related.size(), cutoff, removed_uidx.size(), kept_uidx.size()));
   return {{"pairs", table}, {"unrelated_uidx", kept_uidx}, {"relative_uidx", removed_uidx}};
 }
 
@@ -175,8 +181,8 @@ json admixture_step(const Dataset& data, std::size_t k, std::size_t starts, std:
   cv_ctx.seed = ctx.seed + best;
   const double cv = cv_folds ? admixture_cross_validation(genotypes, options, fit, cv_folds, cv_ctx)
                              : std::numeric_limits<double>::quiet_NaN();
-  ctx.note(fmt::format("admixture K={}: best of {} starts (seed {}), log-likelihood {:.6f}, CV error {:.6f}", k,
-                       starts, ctx.seed + best, fit.log_likelihood, cv));
+  ctx.note(fmt::format("admixture K={}: best of {} starts (seed {}), log-likelihood {:.6f}, CV error {:.6f}",
+                       k, starts, ctx.seed + best, fit.log_likelihood, cv));
   write_admixture_matrix(outputs.open(fmt::format(".{}.Q", k)), fit.q);
   write_admixture_matrix(outputs.open(fmt::format(".{}.P", k)), fit.p);
   json q = json::array();
@@ -244,15 +250,17 @@ json popstats_step(const Dataset& qc, const PopulationAssignment& assignment, co
   write_statistic_table(outputs.open(".f2").stream(), stats.f2, assignment);
   write_statistic_table(outputs.open(".fstats").stream(), stats.requested, assignment);
 
-  json fst_json = {{"pop1", json::array()}, {"pop2", json::array()}, {"fst", json::array()}, {"se", json::array()}};
+  json fst_json = {
+      {"pop1", json::array()}, {"pop2", json::array()}, {"fst", json::array()}, {"se", json::array()}};
   for (const auto& p : fst.pairs) {
     fst_json["pop1"].push_back(assignment.names[p.pop1]);
     fst_json["pop2"].push_back(assignment.names[p.pop2]);
     fst_json["fst"].push_back(p.fst);
     fst_json["se"].push_back(p.se);
   }
-  json f3 = {{"target", json::array()}, {"a", json::array()}, {"b", json::array()}, {"f3", json::array()},
-             {"se", json::array()},     {"z", json::array()}, {"snps", json::array()}, {"outgroup_f3", json::array()}};
+  json f3 = {{"target", json::array()}, {"a", json::array()},          {"b", json::array()},
+             {"f3", json::array()},     {"se", json::array()},         {"z", json::array()},
+             {"snps", json::array()},   {"outgroup_f3", json::array()}};
   for (std::size_t i = 0; i < stats.requested.size(); ++i) {
     const StatisticResult& r = stats.requested[i];
     f3["outgroup_f3"].push_back(i >= admixture_ct);

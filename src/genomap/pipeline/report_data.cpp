@@ -28,8 +28,10 @@ std::map<std::string, PopulationPlace> read_population_coordinates(const std::st
     if (header || f[0].starts_with('#')) continue;
     if (f.size() < 3) reader.fail(fmt::format("expected POP LAT LON, found {} column(s)", f.size()));
     double lat = 0, lon = 0;
-    if (!parse_double(f[1], lat) || !std::isfinite(lat)) reader.fail("latitude '" + std::string(f[1]) + "' is not a number");
-    if (!parse_double(f[2], lon) || !std::isfinite(lon)) reader.fail("longitude '" + std::string(f[2]) + "' is not a number");
+    if (!parse_double(f[1], lat) || !std::isfinite(lat))
+      reader.fail("latitude '" + std::string(f[1]) + "' is not a number");
+    if (!parse_double(f[2], lon) || !std::isfinite(lon))
+      reader.fail("longitude '" + std::string(f[2]) + "' is not a number");
     if (lat < -90 || lat > 90) reader.fail(fmt::format("latitude {} out of range [-90, 90]", f[1]));
     if (lon < -180 || lon > 180) reader.fail(fmt::format("longitude {} out of range [-180, 180]", f[2]));
     const std::string name(f[0]);
@@ -73,8 +75,10 @@ json dataset_section(const ReportInputs& in) {
   std::vector<std::size_t> sizes(in.population_order.size(), 0);
   std::size_t unassigned = 0;
   for (auto p : in.pop_of_sample) {
-    if (p < 0) ++unassigned;
-    else ++sizes[static_cast<std::size_t>(p)];
+    if (p < 0)
+      ++unassigned;
+    else
+      ++sizes[static_cast<std::size_t>(p)];
   }
   json pops = json::array();
   for (std::size_t p = 0; p < in.population_order.size(); ++p) {
@@ -148,7 +152,10 @@ json pca_section(const ReportInputs& in) {
   const double n = static_cast<double>(r.at("unrelated_uidx").size());
   std::vector<double> explained;
   for (double e : eigenvalues) explained.push_back(e / n);
-  return {{"eigenvalues", eigenvalues}, {"variance_explained", explained}, {"pcs", pcs}, {"projected", projected}};
+  return {{"eigenvalues", eigenvalues},
+          {"variance_explained", explained},
+          {"pcs", pcs},
+          {"projected", projected}};
 }
 
 RowMatrix q_matrix(const json& columns) {
@@ -156,7 +163,8 @@ RowMatrix q_matrix(const json& columns) {
   const std::size_t n = k ? columns[0].size() : 0;
   RowMatrix q(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(k));
   for (std::size_t c = 0; c < k; ++c)
-    for (std::size_t i = 0; i < n; ++i) q(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = columns[c][i];
+    for (std::size_t i = 0; i < n; ++i)
+      q(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = columns[c][i];
   return q;
 }
 
@@ -200,7 +208,10 @@ json kinship_section(const ReportInputs& in) {
     degree.push_back(king_degree_number(king_degree(pairs["kinship"][p].get<double>(), ibs0)));
   }
   return {{"pairs",
-           {{"iid1", iid1}, {"iid2", iid2}, {"kinship", pairs.at("kinship")}, {"ibs0", pairs.at("ibs0")},
+           {{"iid1", iid1},
+            {"iid2", iid2},
+            {"kinship", pairs.at("kinship")},
+            {"ibs0", pairs.at("ibs0")},
             {"degree", degree}}},
           {"bands", {0.354, 0.177, 0.0884, 0.0442}},
           {"unrelated_n", in.kinship_result->at("unrelated_uidx").size()}};
@@ -236,7 +247,7 @@ json fst_section(const ReportInputs& in) {
 json f3_section(const ReportInputs& in) {
   const json& all = in.popstats_result->at("f3");
   const bool want_outgroup = !in.outgroup.empty();
-  json f3 = {{"target", json::array()}, {"a", json::array()}, {"b", json::array()},
+  json f3 = {{"target", json::array()}, {"a", json::array()},  {"b", json::array()},
              {"f3", json::array()},     {"se", json::array()}, {"z", json::array()}};
   for (std::size_t i = 0; i < all.at("target").size(); ++i) {
     if (all.at("outgroup_f3")[i].get<bool>() != want_outgroup) continue;
@@ -271,14 +282,18 @@ void write_report(const nlohmann::json& data, const std::string& path) {
   std::string escaped;
   escaped.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '<' && i + 1 < text.size() && text[i + 1] == '/') escaped += "<\\";
-    else escaped.push_back(text[i]);
+    if (text[i] == '<' && i + 1 < text.size() && text[i + 1] == '/')
+      escaped += "<\\";
+    else
+      escaped.push_back(text[i]);
   }
   std::string page =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>genomap report: " +
       data.value("title", std::string()) +
-      "</title></head><body>\n<h1>genomap analyze</h1>\n<p>This build has no report scripts; the report's data is "
-      "in the element below and in report-data.json.</p>\n<script type=\"application/json\" id=\"genomap-data\">" +
+      "</title></head><body>\n<h1>genomap analyze</h1>\n<p>This build has no report scripts; the report's "
+      "data is "
+      "in the element below and in report-data.json.</p>\n<script type=\"application/json\" "
+      "id=\"genomap-data\">" +
       escaped + "</script>\n</body></html>\n";
   OutputFile out(path);
   out.write(page);

@@ -28,11 +28,11 @@ std::vector<std::string> read_population_order(const std::string& path);
 // Everything the document is made of, as the pipeline's steps left it.
 struct ReportInputs {
   std::string title, source;
-  const Dataset* qc = nullptr;         // the analysed samples and variants
+  const Dataset* qc = nullptr;  // the analysed samples and variants
   std::size_t samples_before = 0, variants_before = 0;
   nlohmann::json exclusions = nlohmann::json::array();
-  std::vector<std::string> population_order;         // names, in report order
-  std::vector<std::int32_t> pop_of_sample;            // per QC sample: index into population_order, -1 none
+  std::vector<std::string> population_order;  // names, in report order
+  std::vector<std::int32_t> pop_of_sample;    // per QC sample: index into population_order, -1 none
   std::map<std::string, PopulationPlace> places;
   const nlohmann::json* qc_result = nullptr;
   const nlohmann::json* kinship_result = nullptr;
@@ -46,8 +46,8 @@ struct ReportInputs {
 
 nlohmann::json build_report_data(const ReportInputs& inputs);
 
-// Writes the report page for `data` to `path`. (The page's scripts come from the report module; until it is part
-// of the build this writes a plain page that carries the same data element.)
+// Writes the report page for `data` to `path`. (The page's scripts come from the report module; until it is
+// part of the build this writes a plain page that carries the same data element.)
 void write_report(const nlohmann::json& data, const std::string& path);
 
 }  // namespace genomap

@@ -44,7 +44,9 @@ StepCache::StepCache(std::string dir, const Context& ctx)
   }
 }
 
-std::string StepCache::result_path(const std::string& step) const { return dir_ + "/.analyze-cache/" + step + ".cbor"; }
+std::string StepCache::result_path(const std::string& step) const {
+  return dir_ + "/.analyze-cache/" + step + ".cbor";
+}
 
 std::optional<nlohmann::json> StepCache::lookup(const std::string& step, const std::string& key) const {
   const auto entry = steps_.find(step);

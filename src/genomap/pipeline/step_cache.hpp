@@ -1,12 +1,12 @@
 // The resumable cache of `genomap analyze`: every step's result is stored in the output folder under a key, a
-// hash of the step's inputs' keys and its parameters. A later run whose step has the same key reads the stored
-// result instead of recomputing it.
+// hash of the step's inputs' keys and its parameters. A later run whose step has the same key reads the
+// stored result instead of recomputing it.
 //
 // DIR/analyze.manifest.json lists, per step, its key, the files it wrote (with sizes) and its run time;
-// DIR/.analyze-cache/<step>.cbor holds the step's result struct in CBOR (RFC 8949, nlohmann::json's encoding),
-// which keeps doubles exact and NaN as NaN. A manifest that does not parse or has another schema is ignored (and
-// noted in the log), so every step is recomputed; a step whose files are missing, changed size or whose result
-// does not decode is recomputed.
+// DIR/.analyze-cache/<step>.cbor holds the step's result struct in CBOR (RFC 8949, nlohmann::json's
+// encoding), which keeps doubles exact and NaN as NaN. A manifest that does not parse or has another schema
+// is ignored (and noted in the log), so every step is recomputed; a step whose files are missing, changed
+// size or whose result does not decode is recomputed.
 #pragma once
 #include <map>
 #include <nlohmann/json.hpp>

@@ -38,8 +38,8 @@ void append_count(std::string& line, std::uint64_t v) {
   append_uint(line, v);
 }
 
-// The .fam phenotype as plink2 reads it for the .smiss PHENO1 column (see genomap missing): one flag per sample of
-// the fileset, true when missing; empty when no sample has a phenotype.
+// The .fam phenotype as plink2 reads it for the .smiss PHENO1 column (see genomap missing): one flag per
+// sample of the fileset, true when missing; empty when no sample has a phenotype.
 std::vector<char> phenotype_missing(const SampleTable& samples) {
   bool binary = true;
   for (const auto& s : samples.all()) {
@@ -199,8 +199,10 @@ QcTables write_qc_tables(const Dataset& data, OutputSet& outputs, const Context&
 void write_prune_lists(const Dataset& data, const PruneResult& result, OutputSet& outputs) {
   std::string in, out;
   for (std::size_t v = 0; v < data.variant_ct(); ++v) {
-    if (result.status[v] == PruneStatus::Kept) in += data.variant(v).id + "\n";
-    else if (result.status[v] == PruneStatus::Removed) out += data.variant(v).id + "\n";
+    if (result.status[v] == PruneStatus::Kept)
+      in += data.variant(v).id + "\n";
+    else if (result.status[v] == PruneStatus::Removed)
+      out += data.variant(v).id + "\n";
   }
   outputs.open(".prune.in").write(in);
   outputs.open(".prune.out").write(out);
@@ -228,7 +230,8 @@ std::vector<KinshipPair> kinship_pairs_at_least(const Dataset& data, double keep
         const double kinship = king_kinship(c);
         const bool background = every && pair_index++ % every == 0;
         if (!(kinship >= keep_min)) {
-          if (background) pairs.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), c, false});
+          if (background)
+            pairs.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), c, false});
           continue;
         }
         pairs.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), c, true});
@@ -249,7 +252,8 @@ std::vector<KinshipPair> kinship_pairs_at_least(const Dataset& data, double keep
   return pairs;
 }
 
-void write_sample_list(std::FILE* out, const Dataset& data, const std::vector<bool>& removed, bool want_removed) {
+void write_sample_list(std::FILE* out, const Dataset& data, const std::vector<bool>& removed,
+                       bool want_removed) {
   fmt::print(out, "#FID\tIID\n");
   for (std::size_t s = 0; s < data.sample_ct(); ++s)
     if (removed[s] == want_removed) fmt::print(out, "{}\t{}\n", data.sample(s).fid, data.sample(s).iid);

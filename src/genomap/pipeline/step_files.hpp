@@ -1,6 +1,6 @@
 // The files `genomap analyze` writes, in the layouts of the single commands (plink2's .smiss/.vmiss/.hardy/
-// .het/.prune.in/.kin0/--king-cutoff lists, ADMIXTURE's .Q/.P, genomap fst's .fst.summary and fstats' tables),
-// so a user's scripts read the folder as they read the single commands' outputs.
+// .het/.prune.in/.kin0/--king-cutoff lists, ADMIXTURE's .Q/.P, genomap fst's .fst.summary and fstats'
+// tables), so a user's scripts read the folder as they read the single commands' outputs.
 #pragma once
 #include <cstdio>
 #include <string>
@@ -22,11 +22,11 @@ struct QcTables {
   std::vector<double> missing_rate;  // per sample of the dataset
   std::vector<double> het_f;         // per sample (NaN without polymorphic autosomal variants)
   std::size_t hwe_tested = 0;
-  std::vector<double> hwe_p;         // per variant of the dataset (NaN where not tested)
+  std::vector<double> hwe_p;  // per variant of the dataset (NaN where not tested)
 };
 
-// Writes .smiss, .vmiss, .hardy (.hardy.x with chrX) and .het of `data` through `outputs`, as genomap missing,
-// hardy and het do, and returns the per-sample values the report shows.
+// Writes .smiss, .vmiss, .hardy (.hardy.x with chrX) and .het of `data` through `outputs`, as genomap
+// missing, hardy and het do, and returns the per-sample values the report shows.
 QcTables write_qc_tables(const Dataset& data, OutputSet& outputs, const Context& ctx);
 
 // .prune.in / .prune.out as genomap prune writes them.
@@ -46,7 +46,8 @@ std::vector<KinshipPair> kinship_pairs_at_least(const Dataset& data, double keep
                                                 std::size_t background_ct, const Context& ctx);
 
 // #FID IID lists of the samples with removed[s] == want_removed (plink2's --king-cutoff files).
-void write_sample_list(std::FILE* out, const Dataset& data, const std::vector<bool>& removed, bool want_removed);
+void write_sample_list(std::FILE* out, const Dataset& data, const std::vector<bool>& removed,
+                       bool want_removed);
 
 // ADMIXTURE's .Q/.P layout: space-separated, 6 decimals.
 void write_admixture_matrix(OutputFile& out, const RowMatrix& m);
