@@ -9,6 +9,7 @@
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
 #include "genomap/pipeline/analysis.hpp"
+#include "genomap/report/report_html.hpp"
 #include "invocation.hpp"
 
 namespace genomap::cli {
@@ -90,6 +91,10 @@ void run_analyze(const AnalyzeCliOptions& o, Invocation& inv) {
   if (!inv.options().quiet) progress = std::make_unique<StepProgress>(::isatty(STDERR_FILENO) != 0);
   Context ctx = inv.context();
   ctx.progress = progress.get();
+  // The report page: the web bundle embedded in the report module, with the data document inside.
+  options.write_page = [](const nlohmann::json& data, const std::string& path) {
+    report::write_report_html(data, path);
+  };
   const AnalysisResult result = run_analysis(options, progress.get(), ctx);
   std::size_t cached = 0;
   for (const auto& s : result.steps) cached += s.cached;
