@@ -1,11 +1,11 @@
 #include "genomap/registry/eligibility.hpp"
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <toml++/toml.h>
 
 #include "genomap/core/error.hpp"
 
@@ -39,8 +39,7 @@ std::vector<std::string> split_conditions(const std::string& text) {
   throw Error(path, node.source().begin.line, message);
 }
 
-std::vector<std::string> string_list(const std::string& path, const std::string& key,
-                                     const toml::node& node) {
+std::vector<std::string> string_list(const std::string& path, const std::string& key, const toml::node& node) {
   std::vector<std::string> out;
   if (auto s = node.value<std::string>()) {
     out.push_back(*s);
@@ -77,8 +76,7 @@ EligibilityRules read_rules(const std::string& path) {
     const std::string section(section_key.str());
     const toml::table* section_table = section_node.as_table();
     if (!section_table || (section != "donor" && section != "sample"))
-      fail_at(path, section_node,
-              fmt::format("unknown rules section '{}' (use [donor] and [sample])", section));
+      fail_at(path, section_node, fmt::format("unknown rules section '{}' (use [donor] and [sample])", section));
     for (const auto& [k, node] : *section_table) {
       const std::string key = section + "." + std::string(k.str());
       if (key == "donor.exclude_conditions") {
@@ -96,8 +94,7 @@ EligibilityRules read_rules(const std::string& path) {
             fail_at(path, node, fmt::format("{}: {}", key, e.what()));
           }
           if (!dimensions.insert(rules.min_amounts.back().unit.dimension).second)
-            fail_at(path, node,
-                    fmt::format("{}: two minimums for {}", key, rules.min_amounts.back().unit.dimension));
+            fail_at(path, node, fmt::format("{}: two minimums for {}", key, rules.min_amounts.back().unit.dimension));
         }
       } else if (key == "sample.storage_states") {
         rules.storage_states = string_list(path, key, node);
@@ -120,8 +117,7 @@ EligibilityResult check_eligibility(Database& db, const EligibilityRules& rules)
   for (const auto& s : rules.storage_states) states.insert(lower(trim(s)));
   auto st = db.prepare(
       "SELECT s.sample_id, s.donor_id, d.conditions, d.birth_year, s.collection_date, s.material, s.amount, "
-      "s.amount_unit, s.storage_state, s.storage_temperature_c FROM sample s JOIN donor d ON d.donor_id = "
-      "s.donor_id "
+      "s.amount_unit, s.storage_state, s.storage_temperature_c FROM sample s JOIN donor d ON d.donor_id = s.donor_id "
       "ORDER BY s.sample_id");
   while (st.step()) {
     ++result.samples_checked;
@@ -131,16 +127,14 @@ EligibilityResult check_eligibility(Database& db, const EligibilityRules& rules)
       result.failures.push_back({sample_id, donor_id, rule, detail});
     };
     for (const auto& condition : split_conditions(st.text(2)))
-      if (excluded.count(lower(condition)))
-        fail("donor.exclude_conditions", fmt::format("donor condition '{}'", condition));
+      if (excluded.count(lower(condition))) fail("donor.exclude_conditions", fmt::format("donor condition '{}'", condition));
     if (rules.min_age_at_collection) {
-      if (st.is_null(3))
-        fail("donor.min_age_at_collection", "donor's year of birth is not recorded");
+      if (st.is_null(3)) fail("donor.min_age_at_collection", "donor's year of birth is not recorded");
       else {
         const auto age = std::stoll(st.text(4).substr(0, 4)) - st.integer(3);
         if (age < *rules.min_age_at_collection)
-          fail("donor.min_age_at_collection", fmt::format("about {} years old at collection (minimum {})",
-                                                          age, *rules.min_age_at_collection));
+          fail("donor.min_age_at_collection", fmt::format("about {} years old at collection (minimum {})", age,
+                                                          *rules.min_age_at_collection));
       }
     }
     const std::string material = st.text(5);
@@ -155,27 +149,24 @@ EligibilityResult check_eligibility(Database& db, const EligibilityRules& rules)
         auto rule = std::find_if(rules.min_amounts.begin(), rules.min_amounts.end(),
                                  [&](const Amount& a) { return a.unit.dimension == unit.dimension; });
         if (rule == rules.min_amounts.end())
-          fail("sample.min_amount", fmt::format("amount {:g} {} is a {}, the rule has no minimum for it",
-                                                amount, unit.name, unit.dimension));
+          fail("sample.min_amount", fmt::format("amount {:g} {} is a {}, the rule has no minimum for it", amount,
+                                                unit.name, unit.dimension));
         // Compare in the rule's unit, with a relative tolerance for decimal conversions (250 mg == 0.25 g).
         else if (amount * unit.factor < rule->value * rule->unit.factor * (1 - 1e-12))
-          fail("sample.min_amount",
-               fmt::format("{:g} {} < {:g} {}", amount, unit.name, rule->value, rule->unit.name));
+          fail("sample.min_amount", fmt::format("{:g} {} < {:g} {}", amount, unit.name, rule->value, rule->unit.name));
       }
     }
     if (!states.empty()) {
       const std::string state = st.is_null(8) ? "" : st.text(8);
       if (!states.count(lower(state)))
-        fail("sample.storage_states", state.empty()
-                                          ? "storage state is not recorded"
-                                          : fmt::format("storage state '{}' is not allowed", state));
+        fail("sample.storage_states", state.empty() ? "storage state is not recorded"
+                                                    : fmt::format("storage state '{}' is not allowed", state));
     }
     if (rules.max_storage_temperature_c) {
-      if (st.is_null(9))
-        fail("sample.max_storage_temperature_c", "storage temperature is not recorded");
+      if (st.is_null(9)) fail("sample.max_storage_temperature_c", "storage temperature is not recorded");
       else if (st.real(9) > *rules.max_storage_temperature_c)
-        fail("sample.max_storage_temperature_c", fmt::format("stored at {:g} C, warmer than {:g} C",
-                                                             st.real(9), *rules.max_storage_temperature_c));
+        fail("sample.max_storage_temperature_c",
+             fmt::format("stored at {:g} C, warmer than {:g} C", st.real(9), *rules.max_storage_temperature_c));
     }
     if (result.failures.size() > before) ++result.samples_failing;
   }

@@ -11,12 +11,12 @@
 namespace genomap::registry {
 
 struct EligibilityRules {
-  std::string source;                            // the rules file
+  std::string source;                           // the rules file
   std::vector<std::string> excluded_conditions;  // [donor] exclude_conditions
-  std::optional<int> min_age_at_collection;      // [donor] min_age_at_collection (years, from year of birth)
-  std::vector<std::string> materials;            // [sample] materials: allowed materials (empty: any)
-  std::vector<Amount> min_amounts;               // [sample] min_amount: "0.25 g" or a list, one per dimension
-  std::vector<std::string> storage_states;       // [sample] storage_states (empty: any)
+  std::optional<int> min_age_at_collection;     // [donor] min_age_at_collection (years, from year of birth)
+  std::vector<std::string> materials;           // [sample] materials: allowed materials (empty: any)
+  std::vector<Amount> min_amounts;              // [sample] min_amount: "0.25 g" or a list, one per dimension
+  std::vector<std::string> storage_states;      // [sample] storage_states (empty: any)
   std::optional<double> max_storage_temperature_c;  // [sample] max_storage_temperature_c
 };
 

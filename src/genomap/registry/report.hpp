@@ -38,8 +38,8 @@ struct CustodyEvent {
 std::vector<CustodyEvent> custody_chain(Database& db, const std::string& sample_id);
 
 struct ExportRecord {
-  std::string export_id, sample_id, what, recipient_organisation, recipient_country, purpose,
-      approval_reference, date;
+  std::string export_id, sample_id, what, recipient_organisation, recipient_country, purpose, approval_reference,
+      date;
 };
 // Every export, or those of one sample, by date.
 std::vector<ExportRecord> list_exports(Database& db, const std::string& sample_id = "");

@@ -9,10 +9,8 @@ namespace genomap::registry {
 Database::Database(const std::string& path, Mode mode, int busy_timeout_ms)
     : path_(path), busy_timeout_ms_(busy_timeout_ms) {
   int flags = SQLITE_OPEN_FULLMUTEX;
-  if (mode == Mode::ReadOnly)
-    flags |= SQLITE_OPEN_READONLY;
-  else
-    flags |= SQLITE_OPEN_READWRITE;
+  if (mode == Mode::ReadOnly) flags |= SQLITE_OPEN_READONLY;
+  else flags |= SQLITE_OPEN_READWRITE;
   if (mode == Mode::Create) flags |= SQLITE_OPEN_CREATE;
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
@@ -33,10 +31,8 @@ Database::~Database() { sqlite3_close_v2(db_); }
 void Database::fail(int rc, const std::string& what) const {
   const int primary = rc & 0xff;
   if (primary == SQLITE_BUSY)
-    throw Error(path_, 0,
-                fmt::format("{}: the registry is locked by another writer (waited {} ms); try again when "
-                            "it has finished",
-                            what, busy_timeout_ms_));
+    throw Error(path_, 0, fmt::format("{}: the registry is locked by another writer (waited {} ms); try again when "
+                                      "it has finished", what, busy_timeout_ms_));
   throw Error(path_, 0, fmt::format("{}: {}", what, sqlite3_errmsg(db_)));
 }
 
@@ -60,9 +56,7 @@ Statement Database::prepare(std::string_view sql) {
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
-Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
-  other.stmt_ = nullptr;
-}
+Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
 
 Statement& Statement::bind(int index, std::string_view text) {
   sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
@@ -111,8 +105,7 @@ void Statement::reset() {
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 std::string Statement::text(int column) const {
   const unsigned char* p = sqlite3_column_text(stmt_, column);
-  return p ? std::string(reinterpret_cast<const char*>(p),
-                         static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
            : std::string();
 }
 std::optional<std::string> Statement::optional_text(int column) const {
