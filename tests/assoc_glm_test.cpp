@@ -119,7 +119,7 @@ const Tolerances kFirthTolerance{
 class GlmGolden : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!have_program("plink2")) GTEST_SKIP() << "plink2 not installed; the golden comparison needs it";
+    if (!have_program("plink2")) GENOMAP_MISSING_TOOL("plink2 not installed; the golden comparison needs it");
     dir_ = scratch_dir(std::string("assoc_glm_golden_") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     write_inputs(dir_);
   }

@@ -28,7 +28,7 @@ void write_weights(const std::string& path) {
 }
 
 TEST(ScoreGolden, MatchesPlink2Score) {
-  if (!have_program("plink2")) GTEST_SKIP() << "plink2 not installed; the golden comparison needs it";
+  if (!have_program("plink2")) GENOMAP_MISSING_TOOL("plink2 not installed; the golden comparison needs it");
   const std::string dir = scratch_dir("assoc_score_golden");
   write_weights(dir + "/w.txt");
   auto ours = run_genomap("score --bfile " + kBfile + " --weights " + dir + "/w.txt --score-sums --out " + dir + "/g");
@@ -60,7 +60,7 @@ TEST(ScoreGolden, MatchesPlink2Score) {
 // counted), missing genotypes counted 0 (no-mean-imputation). genomap prints 6 significant digits as plink2
 // does, so the check is to that print precision (5e-6 relative), not 1e-9.
 TEST(ScoreGolden, SumsEqualNaiveComputationToFullPrecision) {
-  if (!have_program("plink2")) GTEST_SKIP() << "plink2 not installed; it exports the dosages";
+  if (!have_program("plink2")) GENOMAP_MISSING_TOOL("plink2 not installed; it exports the dosages");
   const std::string dir = scratch_dir("assoc_score_naive");
   write_weights(dir + "/w.txt");
   auto ours = run_genomap("score --bfile " + kBfile + " --weights " + dir + "/w.txt --score-sum --no-mean-imputation --out " +

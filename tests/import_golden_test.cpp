@@ -83,13 +83,13 @@ const char* kCraftedBody =
     "MT\t900\trs9\tA\tG\t.\t.\t.\tGT\t0\t1\t.\t1\n";
 
 TEST(ImportGolden, OneThousandGenomesChr22MatchesPlink2) {
-  if (!have_program("plink2")) GTEST_SKIP() << "plink2 not installed (CI installs it)";
+  if (!have_program("plink2")) GENOMAP_MISSING_TOOL("plink2 not installed (CI installs it)");
   compare_with_plink2(data_path("1kg_phase1_chr22_vcf/1kg_phase1_chr22_191.vcf.gz"),
                       scratch_dir("import_1kg"));
 }
 
 TEST(ImportGolden, BiocHapmapExomeMatchesPlink2SkippingMultiallelic) {
-  if (!have_program("plink2")) GTEST_SKIP() << "plink2 not installed (CI installs it)";
+  if (!have_program("plink2")) GENOMAP_MISSING_TOOL("plink2 not installed (CI installs it)");
   const std::string dir = scratch_dir("import_exome");
   compare_with_plink2(data_path("bioc_variantannotation_vcfs/hapmap_exome_chr22.vcf.gz"), dir);
   const std::string log = read_text(dir + "/genomap.log");
@@ -98,13 +98,13 @@ TEST(ImportGolden, BiocHapmapExomeMatchesPlink2SkippingMultiallelic) {
 }
 
 TEST(ImportGolden, BiocOneThousandGenomesGbrMatchesPlink2) {
-  if (!have_program("plink2")) GTEST_SKIP() << "plink2 not installed (CI installs it)";
+  if (!have_program("plink2")) GENOMAP_MISSING_TOOL("plink2 not installed (CI installs it)");
   compare_with_plink2(data_path("bioc_variantannotation_vcfs/1kg_phase1_chr22_5gbr.vcf.gz"),
                       scratch_dir("import_gbr"));
 }
 
 TEST(ImportGolden, SplitMultiallelicMatchesBcftoolsNormThenPlink2) {
-  if (!have_program("plink2") || !have_program("bcftools")) GTEST_SKIP() << "plink2/bcftools not installed";
+  if (!have_program("plink2") || !have_program("bcftools")) GENOMAP_MISSING_TOOL("plink2/bcftools not installed");
   const std::string dir = scratch_dir("import_split");
   const std::string vcf = data_path("bioc_variantannotation_vcfs/hapmap_exome_chr22.vcf.gz");
   ASSERT_EQ(run_command("bcftools norm -m- -Ov -o " + dir + "/split.vcf " + vcf).exit_code, 0);
@@ -118,7 +118,7 @@ TEST(ImportGolden, SplitMultiallelicMatchesBcftoolsNormThenPlink2) {
 }
 
 TEST(ImportGolden, BcfGivesTheSameFilesetAsVcf) {
-  if (!have_program("bcftools")) GTEST_SKIP() << "bcftools not installed";
+  if (!have_program("bcftools")) GENOMAP_MISSING_TOOL("bcftools not installed");
   const std::string dir = scratch_dir("import_bcf");
   const std::string vcf = data_path("bioc_variantannotation_vcfs/hapmap_exome_chr22.vcf.gz");
   ASSERT_EQ(run_command("bcftools view -Ob -o " + dir + "/x.bcf " + vcf).exit_code, 0);
@@ -130,7 +130,7 @@ TEST(ImportGolden, BcfGivesTheSameFilesetAsVcf) {
 }
 
 TEST(ImportGolden, CraftedCallsMatchPlink2InEveryHalfCallMode) {
-  if (!have_program("plink2")) GTEST_SKIP() << "plink2 not installed (CI installs it)";
+  if (!have_program("plink2")) GENOMAP_MISSING_TOOL("plink2 not installed (CI installs it)");
   const std::string dir = scratch_dir("import_crafted");
   const std::string vcf = dir + "/crafted.vcf";
   write_text(vcf, std::string(kHeader) + kCraftedBody);
@@ -222,7 +222,7 @@ TEST(ImportBadInput, EmptyAndMissingFiles) {
 
 // Streaming: peak memory for 200,000 records is within a few MB of that for 2,000 records.
 TEST(ImportStreaming, MemoryDoesNotGrowWithRecords) {
-  if (!fs::exists("/usr/bin/time")) GTEST_SKIP() << "/usr/bin/time not installed";
+  if (!fs::exists("/usr/bin/time")) GENOMAP_MISSING_TOOL("/usr/bin/time not installed");
   const std::string dir = scratch_dir("import_streaming");
   auto make = [&](const std::string& path, int records) {
     std::ofstream out(path);

@@ -78,7 +78,7 @@ void compare_kin0(const Table& g, const Table& p) {
 class KingVsPlink2 : public ::testing::TestWithParam<Fileset> {};
 
 TEST_P(KingVsPlink2, TableAndMatrixMatch) {
-  if (!need_plink2()) GTEST_SKIP() << "plink2 not installed: golden comparison skipped";
+  if (!need_plink2()) GENOMAP_MISSING_TOOL("plink2 not installed: golden comparison skipped");
   const Fileset fs = GetParam();
   const std::string dir = scratch_dir(std::string("king_plink2_") + fs.name);
   const std::string bfile = data_path(fs.prefix);
@@ -100,7 +100,7 @@ TEST_P(KingVsPlink2, TableAndMatrixMatch) {
 }
 
 TEST_P(KingVsPlink2, TableFilterGivesTheSamePairs) {
-  if (!need_plink2()) GTEST_SKIP() << "plink2 not installed: golden comparison skipped";
+  if (!need_plink2()) GENOMAP_MISSING_TOOL("plink2 not installed: golden comparison skipped");
   const Fileset fs = GetParam();
   const std::string dir = scratch_dir(std::string("king_filter_") + fs.name);
   const std::string bfile = data_path(fs.prefix);
@@ -120,7 +120,7 @@ TEST_P(KingVsPlink2, TableFilterGivesTheSamePairs) {
 // valid (no kept pair above the cutoff, by plink2's own .kin0), maximal, and no more than 10% (or 2 samples)
 // larger than plink2's removed set.
 TEST_P(KingVsPlink2, KingCutoffMatchesPlink2) {
-  if (!need_plink2()) GTEST_SKIP() << "plink2 not installed: golden comparison skipped";
+  if (!need_plink2()) GENOMAP_MISSING_TOOL("plink2 not installed: golden comparison skipped");
   const Fileset fs = GetParam();
   const bool exact = std::string(fs.name) == "hapmap3";
   const std::string dir = scratch_dir(std::string("king_cutoff_") + fs.name);

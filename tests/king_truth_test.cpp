@@ -173,7 +173,7 @@ TEST(KingTruth, SimulatedPlantedPairsAreRecovered) {
   }
   EXPECT_EQ(found, planted.size());
 
-  if (!have_program("plink1.9")) GTEST_SKIP() << "plink1.9 not installed: --genome second view skipped";
+  if (!have_program("plink1.9")) GENOMAP_MISSING_TOOL("plink1.9 not installed: --genome second view skipped");
   auto g = run_command("plink1.9 --bfile " + dir + "/sim --genome --min 0.2 --threads 1 --out " + dir + "/g");
   ASSERT_EQ(g.exit_code, 0) << g.output;
   const Table genome = read_table(dir + "/g.genome");

@@ -26,7 +26,7 @@ void expect_matches_plink2(const std::string& bfile, const std::string& dir) {
 }
 
 TEST(PcaGolden, HapmapExactMatchesPlink2) {
-  if (!have_program("plink2")) GTEST_SKIP() << "plink2 not installed (CI installs it)";
+  if (!have_program("plink2")) GENOMAP_MISSING_TOOL("plink2 not installed (CI installs it)");
   expect_matches_plink2(data_path(kHapmap), scratch_dir("pca_golden_hapmap"));
 }
 
@@ -34,7 +34,7 @@ TEST(PcaGolden, HapmapExactMatchesPlink2) {
 // plink2 2.00a3 miscounts allele frequencies on such rows when reading the whole file, so the comparison runs on
 // plink2's own re-write of the file (padding zeroed). genomap must give the same answer on both files.
 TEST(PcaGolden, HumanOriginsExactMatchesPlink2) {
-  if (!have_program("plink2")) GTEST_SKIP() << "plink2 not installed (CI installs it)";
+  if (!have_program("plink2")) GENOMAP_MISSING_TOOL("plink2 not installed (CI installs it)");
   const std::string dir = scratch_dir("pca_golden_panel7");
   ASSERT_EQ(run_command("plink2 --bfile " + data_path("human_origins_panel7/panel7") +
                         " --make-bed --out " + dir + "/panel7").exit_code, 0);
@@ -47,7 +47,7 @@ TEST(PcaGolden, HumanOriginsExactMatchesPlink2) {
 }
 
 TEST(PcaGolden, VariantWeightsMatchPlink2) {
-  if (!have_program("plink2")) GTEST_SKIP() << "plink2 not installed (CI installs it)";
+  if (!have_program("plink2")) GENOMAP_MISSING_TOOL("plink2 not installed (CI installs it)");
   const std::string dir = scratch_dir("pca_golden_varwts");
   ASSERT_EQ(run_command("plink2 --bfile " + data_path(kHapmap) + " --pca 5 biallelic-var-wts --out " + dir + "/plink")
                 .exit_code, 0);

@@ -139,7 +139,7 @@ TEST(PcaProjection, ReferenceSamplesReprojectOntoThemselves) {
 
 // The target with REF and ALT swapped (plink2 --ref-allele force) projects to the same scores; flips are counted.
 TEST(PcaProjection, SwappedAllelesAreFlipped) {
-  if (!have_program("plink2")) GTEST_SKIP() << "plink2 not installed (CI installs it)";
+  if (!have_program("plink2")) GENOMAP_MISSING_TOOL("plink2 not installed (CI installs it)");
   const std::string dir = scratch_dir("pca_project_flip");
   run_ok("pca --bfile " + kBfile + " --pcs 3 --var-wts --out " + dir + "/ref");
   ASSERT_EQ(run_command("awk '$5 != \"0\" {print $2, $5}' " + kBfile + ".bim > " + dir + "/alt.txt && plink2 --bfile " +

@@ -6,7 +6,7 @@
 #include <iterator>
 
 #include "genomap/core/error.hpp"
-#include "genomap/io/eigenstrat.hpp"
+#include "genomap/geno/eigenstrat.hpp"
 #include "test_support.hpp"
 
 namespace genomap {

@@ -107,7 +107,7 @@ std::map<std::string, std::string> hapmap3_labels() {
 }
 
 TEST(PopstatsFst, Hapmap3MatchesPlink2BothMethods) {
-  if (!test::have_program("plink2")) GTEST_SKIP() << "plink2 not installed (CI installs it)";
+  if (!test::have_program("plink2")) GENOMAP_MISSING_TOOL("plink2 not installed (CI installs it)");
   const std::string dir = scratch_dir("popstats_fst_hapmap3");
   const std::string bfile = data_path("hapmap3_admixture/hapmap3");
   const std::string pops = write_pheno(dir, bfile + ".fam", hapmap3_labels());
@@ -130,7 +130,7 @@ TEST(PopstatsFst, Hapmap3PopulationTableMatchedByIid) {
 }
 
 TEST(PopstatsFst, Panel7MatchesPlink2BothMethods) {
-  if (!test::have_program("plink2")) GTEST_SKIP() << "plink2 not installed (CI installs it)";
+  if (!test::have_program("plink2")) GENOMAP_MISSING_TOOL("plink2 not installed (CI installs it)");
   const std::string dir = scratch_dir("popstats_fst_panel7");
   const std::string bfile = data_path("human_origins_panel7/panel7");
   // FID is the population; populations of one genome (Chimp, Href, ...) cannot enter Fst.

@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "genomap/geno/block_loop.hpp"
-#include "genomap/io/bed_writer.hpp"
+#include "genomap/geno/bed_writer.hpp"
 #include "genomap/popstats/population_counts.hpp"
 #include "test_support.hpp"
 

@@ -79,7 +79,7 @@ TEST(PopstatsSimulate, AdmixedGroupHasNegativeF3AndStarTreeHasZeroF4) {
     EXPECT_LT(s.number(i, "SE"), 0.01);
   }
   // Without jackknife columns the summary is plink2's, byte for byte (populations in natural order).
-  if (!test::have_program("plink2")) GTEST_SKIP() << "plink2 not installed (CI installs it)";
+  if (!test::have_program("plink2")) GENOMAP_MISSING_TOOL("plink2 not installed (CI installs it)");
   for (const std::string method : {"hudson", "wc"}) {
     r = run_genomap("fst --bfile " + sim + " --pop " + pops + " --block-size 0 --method " + method +
                     " --out " + dir + "/g_" + method);

@@ -113,7 +113,7 @@ std::string copy_with_zero_padding(const std::string& prefix, const std::string&
 }
 
 TEST(PruneGolden, Hapmap3MatchesPlink2) {
-  if (!have_plink2()) GTEST_SKIP() << "plink2 not installed (CI installs it)";
+  if (!have_plink2()) GENOMAP_MISSING_TOOL("plink2 not installed (CI installs it)");
   const std::string dir = scratch_dir("prune_golden_hapmap3");
   // 324 samples, autosomes plus X (males haploid, het calls dropped), XY and a single MT variant.
   expect_same_as_plink2(data_path("hapmap3_admixture/hapmap3"), "50 5 0.2", dir);
@@ -122,7 +122,7 @@ TEST(PruneGolden, Hapmap3MatchesPlink2) {
 }
 
 TEST(PruneGolden, OneThousandGenomesChr22MatchesPlink2) {
-  if (!have_plink2()) GTEST_SKIP() << "plink2 not installed (CI installs it)";
+  if (!have_plink2()) GENOMAP_MISSING_TOOL("plink2 not installed (CI installs it)");
   const std::string dir = scratch_dir("prune_golden_1kg");
   const std::string bfile =
       copy_with_unique_ids(data_path("1kg_phase1_chr22_vcf/1kg_phase1_chr22_191"), dir + "/kg_ids");
@@ -132,7 +132,7 @@ TEST(PruneGolden, OneThousandGenomesChr22MatchesPlink2) {
 }
 
 TEST(PruneGolden, HumanOriginsMatchesPlink2OnZeroPaddedCopy) {
-  if (!have_plink2()) GTEST_SKIP() << "plink2 not installed (CI installs it)";
+  if (!have_plink2()) GENOMAP_MISSING_TOOL("plink2 not installed (CI installs it)");
   const std::string dir = scratch_dir("prune_golden_panel7");
   const std::string raw = data_path("human_origins_panel7/panel7");
   const std::string clean = copy_with_zero_padding(raw, dir + "/panel7_clean");
@@ -176,7 +176,7 @@ std::string copy_with_nonfounders(const std::string& dest,
 }
 
 TEST(PruneGolden, NonfoundersAreLeftOutAsPlink2Does) {
-  if (!have_plink2()) GTEST_SKIP() << "plink2 not installed (CI installs it)";
+  if (!have_plink2()) GENOMAP_MISSING_TOOL("plink2 not installed (CI installs it)");
   const std::string dir = scratch_dir("prune_golden_nonfounders");
   // Nonfounders last: plink2's X sample selection is right, and the outputs are identical.
   const std::string last = copy_with_nonfounders(dir + "/last", [](std::size_t line) { return line >= 278; });

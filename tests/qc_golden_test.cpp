@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 bool have_plink2() { return have_program("plink2"); }
 
 #define REQUIRE_PLINK2() \
-  if (!have_plink2()) GTEST_SKIP() << "plink2 is not installed (CI installs the Debian package plink2)"
+  if (!have_plink2()) GENOMAP_MISSING_TOOL("plink2 is not installed (CI installs the Debian package plink2)")
 
 void run_ok(const std::string& command) {
   const CommandResult r = run_command(command);

@@ -174,7 +174,7 @@ TEST(RegistryConsentAnalysis, AnalysisEntryHoldsTheSamplesUsedInputsAndOutputs) 
 }
 
 TEST(RegistryConsentAnalysis, ConsentedFrequenciesMatchPlink2OnTheConsentedSamples) {
-  if (!have_program("plink2")) GTEST_SKIP() << "plink2 is not installed (CI installs it)";
+  if (!have_program("plink2")) GENOMAP_MISSING_TOOL("plink2 is not installed (CI installs it)");
   const std::string dir = scratch_dir("registry_consent_plink2");
   const std::string bfile = data_path("hapmap3_admixture/hapmap3");
   const auto fam = read_fam_ids(bfile + ".fam");

@@ -382,7 +382,7 @@ TEST(Simulate, LdBlocksCorrelateNeighboursAndKeepFrequencies) {
   }
   // Variants in a block are correlated, so the mean has more spread than with independent variants.
   EXPECT_NEAR(z2 / static_cast<double>(used), 1.0, 0.2);
-  if (!have_program("plink2")) GTEST_SKIP() << "plink2 not installed: pruning check skipped";
+  if (!have_program("plink2")) GENOMAP_MISSING_TOOL("plink2 not installed: pruning check skipped");
   CommandResult r = run_command("plink2 --bfile " + prefix + " --indep-pairwise 50 5 0.2 --out " + dir + "/pr");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string kept = read_text(dir + "/pr.prune.in");

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -29,6 +30,14 @@ CommandResult run_genomap(const std::string& arguments) {
 }
 
 bool have_program(const std::string& name) { return run_command("command -v " + name).exit_code == 0; }
+
+bool tools_required() {
+  const auto set = [](const char* name, const char* value) {
+    const char* v = std::getenv(name);
+    return v != nullptr && std::string(v) == value;
+  };
+  return set("CI", "true") || set("GENOMAP_REQUIRE_TOOLS", "1");
+}
 
 std::string scratch_dir(const std::string& name) {
   std::filesystem::path p = std::filesystem::path(GENOMAP_TEST_SCRATCH) / name;
@@ -70,7 +79,9 @@ double Table::number(std::size_t row, const std::string& name) const {
   return std::stod(s);
 }
 
-const std::string& Table::text(std::size_t row, const std::string& name) const { return rows.at(row).at(column(name)); }
+const std::string& Table::text(std::size_t row, const std::string& name) const {
+  return rows.at(row).at(column(name));
+}
 
 Table read_table(const std::string& path) {
   std::ifstream in(path);

@@ -18,8 +18,12 @@ struct CommandResult {
 CommandResult run_command(const std::string& command_line);
 // Runs the genomap binary built with the tests with the given arguments.
 CommandResult run_genomap(const std::string& arguments);
-// True when a program is on PATH (tests against reference tools skip, loudly, without it; CI installs them).
+// True when a program is on PATH (CI installs every reference tool the golden tests run).
 bool have_program(const std::string& name);
+// True under CI=true or GENOMAP_REQUIRE_TOOLS=1 (scripts/test.sh sets it): then a missing reference tool, or
+// a kernel the processor cannot run, fails the test instead of skipping it, so a comparison that did not run
+// never passes silently.
+bool tools_required();
 
 // A fresh empty folder for one test, under the build tree: <scratch>/<name>.
 std::string scratch_dir(const std::string& name);
@@ -41,3 +45,12 @@ struct Table {
 Table read_table(const std::string& path);
 
 }  // namespace genomap::test
+
+// A test whose reference tool is missing: skipped on a developer's machine (the reason printed), failed where
+// tools are required (see tools_required). Returns from the test body either way.
+#define GENOMAP_MISSING_TOOL(reason)                                                                        \
+  do {                                                                                                      \
+    if (::genomap::test::tools_required())                                                                  \
+      GTEST_FAIL() << reason << " (reference tools are required under CI=true or GENOMAP_REQUIRE_TOOLS=1)"; \
+    GTEST_SKIP() << reason;                                                                                 \
+  } while (0)

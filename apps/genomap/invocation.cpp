@@ -127,8 +127,9 @@ Dataset Invocation::load_dataset(const InputOptions& input, Purpose kind) {
 void Invocation::finish() {
   if (progress_) progress_->finish();
   for (const auto& p : outputs_.paths()) log_.add_output(p);
-  log_.add_output(options_.out + ".log");
-  OutputFile& log_file = outputs_.open(".log");
+  const std::string log_path = log_path_.empty() ? options_.out + ".log" : log_path_;
+  log_.add_output(log_path);
+  OutputFile& log_file = outputs_.open_path(log_path);
   log_file.write(log_.render());
   outputs_.commit_all();
   if (registry_trace_) {

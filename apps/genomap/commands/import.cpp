@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "command_registry.hpp"
-#include "genomap/io/vcf_import.hpp"
+#include "genomap/vcf/vcf_import.hpp"
 #include "invocation.hpp"
 
 namespace genomap::cli {

@@ -11,9 +11,9 @@
 #include <random>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/thread_scope.hpp"
 #include "genomap/geno/kernels.hpp"
 
-extern "C" void openblas_set_num_threads(int);
 
 namespace genomap {
 namespace {
@@ -231,7 +231,7 @@ void svd_als_start(const AdmixGenotypes& g, std::size_t k, std::mt19937_64& rng,
   const std::size_t n = g.sample_ct, m = g.variant_ct;
   const std::size_t rank = k - 1, width = std::min<std::size_t>(k + 10, std::min(n, m));
   const std::size_t block = std::clamp<std::size_t>((std::size_t{8} << 20) / std::max<std::size_t>(n * 8, 1), 16, 1024);
-  openblas_set_num_threads(1);
+  const ThreadScope single_threaded_blas(ctx.threads, 1);
   // Allele-1 frequencies.
   std::vector<double> freq(m, 0.0);
   parallel_ranges(m, block, ctx.threads, [&](std::size_t first, std::size_t ct) {

@@ -10,6 +10,7 @@
 #include "genomap/assoc/distributions.hpp"
 #include "genomap/assoc/glm_internal.hpp"
 #include "genomap/core/error.hpp"
+#include "genomap/core/thread_scope.hpp"
 #include "genomap/geno/block_loop.hpp"
 #include "genomap/geno/kernels.hpp"
 
@@ -283,13 +284,7 @@ std::vector<GlmPhenotypeResult> run_glm(const Dataset& data, const std::vector<G
   const int threads = std::max(1, ctx.threads);
   // OpenBLAS on one thread for the whole pass: the OpenMP threads split every product themselves (whole row
   // ranges, whole batches of variants), so no OpenBLAS worker threads spin beside them. Restored at the end.
-  struct BlasThreads {
-    int before = openblas_get_num_threads();
-    BlasThreads() { openblas_set_num_threads(1); }
-    ~BlasThreads() { openblas_set_num_threads(before); }
-    BlasThreads(const BlasThreads&) = delete;
-    BlasThreads& operator=(const BlasThreads&) = delete;
-  } blas_single;
+  const ThreadScope single_threaded_blas(threads, 1);
   const std::size_t block = options.block_variants
                                 ? options.block_variants
                                 : std::clamp<std::size_t>((std::size_t{1} << 23) / std::max<std::size_t>(n_all, 1), 64, 4096);

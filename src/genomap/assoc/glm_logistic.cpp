@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "genomap/core/thread_scope.hpp"
 #include "genomap/assoc/distributions.hpp"
 #include "genomap/assoc/glm_internal.hpp"
 
@@ -313,20 +314,20 @@ void logistic_block(const PreparedPhenotype& ph, const double* g, std::size_t n_
   const std::size_t batch = std::clamp<std::size_t>(
       std::min((std::size_t{1} << 21) / std::max<std::size_t>(n_all, 1), per_thread), 16, 256);
   const std::size_t batch_ct = (newton.size() + batch - 1) / batch;
-  const int blas_threads_before = openblas_get_num_threads();
-  openblas_set_num_threads(1);
-#pragma omp parallel num_threads(threads)
   {
-    BatchWorkspace ws;
+    const ThreadScope single_threaded_blas(threads, 1);
+#pragma omp parallel num_threads(threads)
+    {
+      BatchWorkspace ws;
 #pragma omp for schedule(dynamic, 1)
-    for (std::size_t b = 0; b < batch_ct; ++b) {
-      const auto first = newton.begin() + static_cast<std::ptrdiff_t>(b * batch);
-      const auto last =
-          newton.begin() + static_cast<std::ptrdiff_t>(std::min(newton.size(), (b + 1) * batch));
-      newton_batch(ph, g, n_all, missing, std::vector<std::uint32_t>(first, last), ws, results);
+      for (std::size_t b = 0; b < batch_ct; ++b) {
+        const auto first = newton.begin() + static_cast<std::ptrdiff_t>(b * batch);
+        const auto last =
+            newton.begin() + static_cast<std::ptrdiff_t>(std::min(newton.size(), (b + 1) * batch));
+        newton_batch(ph, g, n_all, missing, std::vector<std::uint32_t>(first, last), ws, results);
+      }
     }
   }
-  openblas_set_num_threads(blas_threads_before);
   // Failed fits fall back to Firth (plink2's firth-fallback); without fallback they keep their error code.
   for (std::uint32_t v : newton)
     if (results[v].error == GlmErrcode::LogisticConvergeFail && options.firth == FirthMode::Fallback) {

@@ -52,7 +52,6 @@ Eigenpairs exact_eigenpairs(const Dataset& data, const std::vector<double>& freq
   const std::size_t n = data.sample_ct();
   const auto ni = static_cast<int>(n);
   ctx.memory.require(n * n * 12 + n * panel_variants(n) * 12, "exact PCA (N x N relationship matrix)");
-  openblas_set_num_threads(ctx.threads);
   Eigen::MatrixXd grm = Eigen::MatrixXd::Zero(ni, ni);
   Eigen::MatrixXf both_missing;  // (i, j): variants where both are missing; diagonal: i's missing count
   std::vector<float> indicator;

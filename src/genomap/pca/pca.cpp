@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/thread_scope.hpp"
 #include "genomap/geno/chromosome.hpp"
 #include "genomap/pca/pca_solvers.hpp"
 #include "genomap/pca/standardized_panel.hpp"
@@ -70,6 +71,7 @@ Eigen::MatrixXd variant_loadings(const Dataset& data, const std::vector<double>&
 PcaResult run_pca(const Dataset& input, const PcaOptions& options, const Context& ctx) {
   const std::size_t k = options.components;
   if (k == 0) throw Error("--pcs must be at least 1");
+  const ThreadScope threads(ctx.threads);  // the randomized solver narrows BLAS to one thread inside
   Dataset data = without_sex_chromosomes(input, ctx);
   if (data.variant_ct() == 0) throw Error("no variants left for PCA (X, Y and MT are left out)");
   const std::size_t n = data.sample_ct(), m = data.variant_ct();

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/thread_scope.hpp"
 #include "genomap/geno/kernels.hpp"
 #include "genomap/io/line_reader.hpp"
 #include "genomap/pca/standardized_panel.hpp"
@@ -137,7 +138,7 @@ ProjectionResult project_samples(const Dataset& target, const ReferencePca& ref,
   const Eigen::MatrixXd gram_all = b_col.transpose() * b_col;
   Eigen::MatrixXd gram_missing = Eigen::MatrixXd::Zero(k * k, n);  // per sample, the missing variants' B^T B
   out.observed.assign(static_cast<std::size_t>(n), out.matched);
-  openblas_set_num_threads(ctx.threads);
+  const ThreadScope threads(ctx.threads);
   for_each_standardized_panel(matched, freq, ctx, "projecting", [&](const StandardizedPanel& p) {
     const auto cols = static_cast<int>(p.variant_ct);
     const double* bp = b_col.data() + p.first_variant_idx;

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/thread_scope.hpp"
 #include "genomap/geno/block_loop.hpp"
 #include "genomap/geno/kernels.hpp"
 #include "genomap/pca/pca_solvers.hpp"
@@ -163,7 +164,8 @@ Eigenpairs randomized_eigenpairs(const Dataset& data, const std::vector<double>&
   const auto kk = static_cast<Index>(k);
   const Index block = std::min<Index>(n, kk + std::max<Index>(10, kk));
   const Index max_basis = std::min<Index>(n, 10 * block);
-  openblas_set_num_threads(1);
+  // The operator's OpenMP threads split the products themselves; BLAS stays on one thread inside them.
+  const ThreadScope single_threaded_blas(ctx.threads, 1);
   CorrectedGrmOperator op(data, freq, ctx);
 
   std::mt19937_64 rng(ctx.seed);

@@ -11,7 +11,7 @@
 #include "genomap/geno/block_loop.hpp"
 #include "genomap/geno/dataset.hpp"
 #include "genomap/geno/variant_table.hpp"
-#include "genomap/io/eigenstrat.hpp"
+#include "genomap/geno/eigenstrat.hpp"
 #include "genomap/popstats/population_file.hpp"
 
 namespace genomap {

@@ -142,8 +142,10 @@ void record_analysis(const ConsentQuery& query, const ConsentSelection& selectio
 }
 
 std::vector<std::uint32_t> consented_samples(const ConsentQuery& query, const SampleTable& samples,
-                                             const Context& ctx) {
+                                             const Context& ctx,
+                                             std::map<std::string, std::size_t>* excluded_by_reason) {
   const ConsentSelection selection = select_consented_samples(query, samples, ctx);
+  if (excluded_by_reason) *excluded_by_reason = selection.excluded;
   AnalysisOutcome outcome;
   outcome.succeeded = true;
   outcome.command = ctx.log ? ctx.log->command_line() : std::string();

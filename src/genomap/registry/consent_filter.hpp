@@ -45,7 +45,9 @@ void record_analysis(const ConsentQuery& query, const ConsentSelection& selectio
                      const AnalysisOutcome& outcome);
 
 // Selection and entry at once (for callers without a separate run): the entry records the selection as used.
+// `excluded_by_reason`, when given, receives the number of samples excluded for each reason.
 std::vector<std::uint32_t> consented_samples(const ConsentQuery& query, const SampleTable& samples,
-                                             const Context& ctx);
+                                             const Context& ctx,
+                                             std::map<std::string, std::size_t>* excluded_by_reason = nullptr);
 
 }  // namespace genomap

@@ -8,7 +8,7 @@
 
 #include "genomap/core/error.hpp"
 #include "genomap/geno/chromosome.hpp"
-#include "genomap/io/bed_writer.hpp"
+#include "genomap/geno/bed_writer.hpp"
 #include "genomap/sim/genome_layout.hpp"
 #include "genomap/sim/random_stream.hpp"
 #include "genomap/sim/simulated_pedigree.hpp"

@@ -1,4 +1,4 @@
-#include "genomap/io/eigenstrat.hpp"
+#include "genomap/geno/eigenstrat.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "genomap/io/sample_table_file.hpp"
+#include "genomap/geno/sample_table_file.hpp"
 
 #include <cmath>
 #include <limits>

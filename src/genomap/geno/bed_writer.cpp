@@ -1,4 +1,4 @@
-#include "genomap/io/bed_writer.hpp"
+#include "genomap/geno/bed_writer.hpp"
 
 namespace genomap {
 

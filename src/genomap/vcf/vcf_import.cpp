@@ -1,4 +1,4 @@
-#include "genomap/io/vcf_import.hpp"
+#include "genomap/vcf/vcf_import.hpp"
 
 #include <fmt/format.h>
 #include <htslib/hts.h>
@@ -17,7 +17,7 @@
 
 #include "genomap/core/error.hpp"
 #include "genomap/geno/chromosome.hpp"
-#include "genomap/io/bed_writer.hpp"
+#include "genomap/geno/bed_writer.hpp"
 
 namespace genomap {
 namespace {

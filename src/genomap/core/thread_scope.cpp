@@ -1,0 +1,35 @@
+#include "genomap/core/thread_scope.hpp"
+
+#include <omp.h>
+
+#include <Eigen/Core>
+#include <algorithm>
+
+// OpenBLAS's own controls (cblas.h declares them too, but core does not need the rest of BLAS).
+extern "C" {
+void openblas_set_num_threads(int);
+int openblas_get_num_threads(void);
+}
+
+namespace genomap {
+
+ThreadScope::ThreadScope(int threads, int library_threads)
+    : openmp_before_(omp_get_max_threads()),
+      blas_before_(openblas_get_num_threads()),
+      eigen_before_(Eigen::nbThreads()) {
+  threads = std::max(1, threads);
+  library_threads = std::max(1, library_threads);
+  omp_set_num_threads(threads);
+  openblas_set_num_threads(library_threads);
+  Eigen::setNbThreads(library_threads);
+}
+
+ThreadScope::~ThreadScope() {
+  Eigen::setNbThreads(eigen_before_);
+  openblas_set_num_threads(blas_before_);
+  omp_set_num_threads(openmp_before_);
+}
+
+int available_threads() { return omp_get_num_procs(); }
+
+}  // namespace genomap
