@@ -270,9 +270,15 @@ AuditVerification verify_audit(Database& db, const std::optional<Anchor>& anchor
     if (details.is_discarded() || !details.contains("changes")) return;
     if (details.value("snapshot", false)) replayed.clear();
     try {
-      for (const auto& c : details["changes"])
-        apply_change(replayed,
-                     {c.at("op").get<std::string>(), c.at("table").get<std::string>(), c.at("row")});
+      for (const auto& c : details["changes"]) {
+        const std::string op = c.at("op").get<std::string>();
+        const auto& row = c.at("row");
+        // A row written by an entry carries that entry's time and actor: who and when cannot be moved apart.
+        if (op != "void" && (row.value("recorded_at", std::string()) != e.time ||
+                             row.value("actor", std::string()) != details.value("actor", std::string())))
+          throw Error(fmt::format("a {} row's recorded_at or actor differs from the entry's", c.at("table").dump()));
+        apply_change(replayed, {op, c.at("table").get<std::string>(), row});
+      }
     } catch (const std::exception& ex) {
       replay_error =
           fmt::format("audit log broken at entry {}: its changes do not apply: {}", e.seq, ex.what());

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "genomap/core/context.hpp"
@@ -12,6 +13,10 @@
 namespace genomap {
 
 struct ConsentQuery {
+  ConsentQuery() = default;
+  ConsentQuery(std::string database_path, std::string research_purpose, bool ancestry, std::string who = "")
+      : database(std::move(database_path)), purpose(std::move(research_purpose)), ancestry_analysis(ancestry),
+        actor(std::move(who)) {}
   std::string database;            // --registry
   std::string purpose;             // --purpose, a DUO code
   bool ancestry_analysis = false;  // pca, admix, fst, fstats: needs consent covering ancestry research
