@@ -1,7 +1,7 @@
-// Impossible histories are refused (issue 14, defects 5, 6, 9, 11, 12, 15): exports before collection, after a
-// recorded withdrawal or a destruction, genotypes of a sample never genotyped, custody after destruction, DUO
-// modifiers on what is sent, genotype IDs shared by two donors, generated IDs that collide; and records are
-// corrected by amendment and voiding, never erased.
+// Impossible histories are refused (issue 14, defects 5, 6, 9, 11, 12, 15): exports before collection, after
+// a recorded withdrawal or a destruction, genotypes of a sample never genotyped, custody after destruction,
+// DUO modifiers on what is sent, genotype IDs shared by two donors, generated IDs that collide; and records
+// are corrected by amendment and voiding, never erased.
 #include <gtest/gtest.h>
 
 #include "genomap/core/error.hpp"
@@ -11,7 +11,9 @@
 namespace genomap::test {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 // D1..D3 with samples S1..S3 (collected 2020-01-01, GRU consent from 2019); S1 and S2 genotyped as I1, I2.
 std::string history_registry(const std::string& dir) {
@@ -23,8 +25,8 @@ std::string history_registry(const std::string& dir) {
 
 std::string export_cmd(const std::string& db, const std::string& sample, const std::string& what,
                        const std::string& purpose, const std::string& date) {
-  return "registry export --db " + db + " --sample " + sample + " --what " + what + " --recipient InstZ --country DE " +
-         "--purpose " + purpose + " --date " + date;
+  return "registry export --db " + db + " --sample " + sample + " --what " + what +
+         " --recipient InstZ --country DE " + "--purpose " + purpose + " --date " + date;
 }
 
 TEST(RegistryHistory, ExportsThatCannotHaveHappenedAreRefused) {
@@ -37,7 +39,8 @@ TEST(RegistryHistory, ExportsThatCannotHaveHappenedAreRefused) {
   r = run_genomap(export_cmd(db, "S3", "genotypes", "GRU", "2021-01-01"));
   EXPECT_TRUE(contains(r.output, "field 'what': sample 'S3' was never genotyped")) << r.output;
   // A country that is not an ISO 3166 code.
-  r = run_genomap("registry export --db " + db + " --sample S1 --what genotypes --recipient InstZ --country Germany "
+  r = run_genomap("registry export --db " + db +
+                  " --sample S1 --what genotypes --recipient InstZ --country Germany "
                   "--purpose GRU --date 2021-01-01");
   EXPECT_TRUE(contains(r.output, "field 'recipient_country': 'Germany' is not an ISO 3166-1 country code"))
       << r.output;
@@ -50,15 +53,20 @@ TEST(RegistryHistory, ExportsThatCannotHaveHappenedAreRefused) {
       << r.output;
 
   // Material of a destroyed sample; and nothing happens to it after its destruction.
-  r = run_genomap("registry custody --db " + db + " --sample S1 --event destroyed --holder LabA --time 2022-01-01");
+  r = run_genomap("registry custody --db " + db +
+                  " --sample S1 --event destroyed --holder LabA --time 2022-01-01");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = run_genomap(export_cmd(db, "S1", "material", "GRU", "2023-01-01"));
   EXPECT_TRUE(contains(r.output, "field 'what': sample 'S1' was destroyed at 2022-01-01")) << r.output;
-  r = run_genomap("registry custody --db " + db + " --sample S1 --event shipped --holder LabA --to LabB "
+  r = run_genomap("registry custody --db " + db +
+                  " --sample S1 --event shipped --holder LabA --to LabB "
                   "--time 2023-01-01");
-  EXPECT_TRUE(contains(r.output, "field 'time': sample 'S1' was destroyed at 2022-01-01; nothing happens to it "
-                                 "afterwards")) << r.output;
-  r = run_genomap("registry custody --db " + db + " --sample S3 --event stored --holder LabA --time 2019-01-01");
+  EXPECT_TRUE(contains(r.output,
+                       "field 'time': sample 'S1' was destroyed at 2022-01-01; nothing happens to it "
+                       "afterwards"))
+      << r.output;
+  r = run_genomap("registry custody --db " + db +
+                  " --sample S3 --event stored --holder LabA --time 2019-01-01");
   EXPECT_TRUE(contains(r.output, "field 'time': 2019-01-01 is before the sample was collected")) << r.output;
   // Its data may still be sent (genotypes do not go with the tube).
   r = run_genomap(export_cmd(db, "S1", "genotypes", "GRU", "2023-01-01"));
@@ -69,14 +77,22 @@ TEST(RegistryHistory, ExportsThatCannotHaveHappenedAreRefused) {
 TEST(RegistryHistory, DuoModifiersApplyToWhatIsSent) {
   const std::string dir = scratch_dir("registry_history_modifiers");
   const std::string db = history_registry(dir);
-  ASSERT_EQ(run_genomap("registry add consent --db " + db + " consent_id=C1g donor_id=D1 codes='HMB;GSO' "
-                        "consent_date=2020-02-01").exit_code, 0);
-  ASSERT_EQ(run_genomap("registry add consent --db " + db + " consent_id=C2n donor_id=D2 codes='GRU;NPU;IRB' "
-                        "consent_date=2020-02-01").exit_code, 0);
+  ASSERT_EQ(run_genomap("registry add consent --db " + db +
+                        " consent_id=C1g donor_id=D1 codes='HMB;GSO' "
+                        "consent_date=2020-02-01")
+                .exit_code,
+            0);
+  ASSERT_EQ(run_genomap("registry add consent --db " + db +
+                        " consent_id=C2n donor_id=D2 codes='GRU;NPU;IRB' "
+                        "consent_date=2020-02-01")
+                .exit_code,
+            0);
   auto r = run_genomap(export_cmd(db, "S1", "phenotypes", "HMB", "2021-01-01"));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_TRUE(contains(r.output, "field 'what': consent 'C1g' allows genetic studies only (GSO): phenotypes alone "
-                                 "are not sent")) << r.output;
+  EXPECT_TRUE(contains(r.output,
+                       "field 'what': consent 'C1g' allows genetic studies only (GSO): phenotypes alone "
+                       "are not sent"))
+      << r.output;
   EXPECT_EQ(run_genomap(export_cmd(db, "S1", "genotypes", "HMB", "2021-01-01")).exit_code, 0);
   r = run_genomap(export_cmd(db, "S2", "genotypes", "GRU+NPU", "2021-01-01"));
   EXPECT_TRUE(contains(r.output, "consent requires the requester to meet IRB")) << r.output;
@@ -87,19 +103,28 @@ TEST(RegistryHistory, DuoModifiersApplyToWhatIsSent) {
 TEST(RegistryHistory, GenotypeLinkedToAnotherDonorIsRefused) {
   const std::string dir = scratch_dir("registry_history_genotype");
   const std::string db = history_registry(dir);
-  auto r = run_genomap("registry add sample --db " + db + " sample_id=S9 donor_id=D3 genotype_iid=I1 material=DNA "
+  auto r = run_genomap("registry add sample --db " + db +
+                       " sample_id=S9 donor_id=D3 genotype_iid=I1 material=DNA "
                        "collection_date=2020-01-01 organisation=Lab");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_TRUE(contains(r.output, "field 'genotype_iid': genotype 'I1' is already linked to sample 'S1' of donor 'D1'"))
+  EXPECT_TRUE(contains(r.output,
+                       "field 'genotype_iid': genotype 'I1' is already linked to sample 'S1' of donor 'D1'"))
       << r.output;
   // Another sample of the same donor may share it; another family's I1 is another genotype.
-  EXPECT_EQ(run_genomap("registry add sample --db " + db + " sample_id=S1b donor_id=D1 genotype_iid=I1 material=DNA "
-                        "collection_date=2020-01-01 organisation=Lab").exit_code, 0);
+  EXPECT_EQ(run_genomap("registry add sample --db " + db +
+                        " sample_id=S1b donor_id=D1 genotype_iid=I1 material=DNA "
+                        "collection_date=2020-01-01 organisation=Lab")
+                .exit_code,
+            0);
   EXPECT_EQ(run_genomap("registry amend sample --db " + db + " sample_id=S2 genotype_fid=FAM2").exit_code, 0);
   EXPECT_EQ(run_genomap("registry amend sample --db " + db + " sample_id=S1 genotype_fid=FAM1").exit_code, 0);
-  EXPECT_EQ(run_genomap("registry amend sample --db " + db + " sample_id=S1b genotype_fid=FAM1").exit_code, 0);
-  EXPECT_EQ(run_genomap("registry add sample --db " + db + " sample_id=S9 donor_id=D3 genotype_fid=FAM3 "
-                        "genotype_iid=I1 material=DNA collection_date=2020-01-01 organisation=Lab").exit_code, 0);
+  EXPECT_EQ(run_genomap("registry amend sample --db " + db + " sample_id=S1b genotype_fid=FAM1").exit_code,
+            0);
+  EXPECT_EQ(run_genomap("registry add sample --db " + db +
+                        " sample_id=S9 donor_id=D3 genotype_fid=FAM3 "
+                        "genotype_iid=I1 material=DNA collection_date=2020-01-01 organisation=Lab")
+                .exit_code,
+            0);
 }
 
 // Defects 9 and 15: IDs are trimmed and clean; generated IDs never collide with given ones.
@@ -112,13 +137,21 @@ TEST(RegistryHistory, IdsAreNormalisedAndGeneratedOnesNeverCollide) {
   r = run_genomap("registry add donor --db " + db + " \"donor_id=$(printf 'D1\\033x')\"");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.output, "contains a control character (byte 0x1b)")) << r.output;
-  r = run_genomap("registry export --db " + db + " --sample S1 --what genotypes --recipient InstZ --country DEU "
+  r = run_genomap("registry add donor --db " + db + " donor_id=D9 \"population=$(printf 'Popul\\377')\"");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.output, "field 'population': is not valid UTF-8")) << r.output;
+  // Every report of the registry still works (defect 8 broke `report --format json` for the whole registry).
+  r = run_genomap("registry report --db " + db + " --format json --out " + dir + "/rep");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = run_genomap("registry export --db " + db +
+                  " --sample S1 --what genotypes --recipient InstZ --country DEU "
                   "--purpose GRU --date 2021-01-01");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string generated = query_text(db, "SELECT export_id FROM export");
   EXPECT_TRUE(contains(generated, "S1#")) << generated;
   EXPECT_EQ(query_text(db, "SELECT recipient_country FROM export"), "DE");  // alpha-3 stored as alpha-2
-  r = run_genomap("registry export --db " + db + " --sample S1 --export-id " + generated + " --what genotypes "
+  r = run_genomap("registry export --db " + db + " --sample S1 --export-id " + generated +
+                  " --what genotypes "
                   "--recipient InstZ --country DE --purpose GRU --date 2021-01-01");
   EXPECT_TRUE(contains(r.output, "'#' is kept for IDs genomap generates")) << r.output;
 }
@@ -143,9 +176,11 @@ TEST(RegistryHistory, DiseaseCodesAndCombinationsThatPermitNothing) {
   EXPECT_EQ(parse_consent_codes(hepatitis.text()).text(), hepatitis.text());  // stored text parses back
   const ResearchPurpose p = parse_purpose("DS:\"Hepatitis B\"+IRB");
   EXPECT_EQ(p.disease, "HEPATITIS B");
-  EXPECT_TRUE(decide(parse_consent_codes("DS:\"hepatitis B\""), p, false).allowed);  // IRB declared, not required
+  EXPECT_TRUE(
+      decide(parse_consent_codes("DS:\"hepatitis B\""), p, false).allowed);  // IRB declared, not required
   EXPECT_TRUE(decide(parse_consent_codes("DS:\"hepatitis B\";IRB"), p, false).allowed);
-  EXPECT_FALSE(decide(parse_consent_codes("DS:\"hepatitis C\""), parse_purpose("DS:\"hepatitis B\""), false).allowed);
+  EXPECT_FALSE(
+      decide(parse_consent_codes("DS:\"hepatitis C\""), parse_purpose("DS:\"hepatitis B\""), false).allowed);
   EXPECT_EQ(parse_consent_codes("DS:MONDO:0005148").text(), "DS:MONDO:0005148");
   EXPECT_TRUE(contains(error_of([] { parse_consent_codes("DS:MONDO:12"); }), "is not a MONDO ID"));
 }
@@ -159,7 +194,8 @@ TEST(RegistryHistory, AmendAndVoidKeepTheHistory) {
   EXPECT_TRUE(contains(r.output, "registry amend sample: field 'amount': -2 is negative")) << r.output;
   r = run_genomap("registry amend sample --db " + db + " sample_id=S99 amount=2");
   EXPECT_TRUE(contains(r.output, "no sample 'S99' to amend")) << r.output;
-  r = run_genomap("registry custody --db " + db + " --sample S3 --event stored --holder LabA --time 2021-01-01 "
+  r = run_genomap("registry custody --db " + db +
+                  " --sample S3 --event stored --holder LabA --time 2021-01-01 "
                   "--event-id EV1");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = run_genomap("registry void --db " + db + " sample S3 --reason mislabelled");
@@ -167,9 +203,10 @@ TEST(RegistryHistory, AmendAndVoidKeepTheHistory) {
   r = run_genomap("registry void --db " + db + " custody EV1 --reason \"entered twice\" --actor curator");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(query_count(db, "SELECT count(*) FROM custody_event"), 0);
-  EXPECT_EQ(query_text(db, "SELECT json_extract(details, '$.changes[0].row.reason') || ' ' || "
-                           "json_extract(details, '$.changes[0].row.was.holder') || ' ' || "
-                           "json_extract(details, '$.actor') FROM audit_log WHERE action = 'void'"),
+  EXPECT_EQ(query_text(db,
+                       "SELECT json_extract(details, '$.changes[0].row.reason') || ' ' || "
+                       "json_extract(details, '$.changes[0].row.was.holder') || ' ' || "
+                       "json_extract(details, '$.actor') FROM audit_log WHERE action = 'void'"),
             "entered twice LabA curator");
   r = run_genomap("registry audit verify --db " + db);
   EXPECT_EQ(r.exit_code, 0) << r.output;

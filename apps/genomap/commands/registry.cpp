@@ -1,5 +1,6 @@
-// genomap registry: the biobank registry (donors, samples, consent, eligibility, custody, exports, audit log).
-// Nested subcommands: init, import, add, amend, void, withdraw, check, custody, export, audit, report, trace.
+// genomap registry: the biobank registry (donors, samples, consent, eligibility, custody, exports, audit
+// log). Nested subcommands: init, import, add, amend, void, withdraw, check, custody, export, audit, report,
+// trace.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -26,22 +27,29 @@ struct RegistryOptions {
   int busy_timeout_ms = 5000;
   std::string format = "tsv";
   std::string donors, samples, consents, custody_file, exports_file;  // import
-  std::string add_type;                                                // add
+  std::string add_type;                                               // add
   std::vector<std::string> add_fields;
-  std::string donor, consent, date, reason;  // withdraw
-  std::string rules;                         // check
-  std::string sample, event_id, event, time, holder, place, to_holder, note;  // custody
+  std::string donor, consent, date, reason;                                      // withdraw
+  std::string rules;                                                             // check
+  std::string sample, event_id, event, time, holder, place, to_holder, note;     // custody
   std::string export_id, what, recipient, recipient_country, purpose, approval;  // export
   std::string audit_action = "verify";
-  std::string anchor;                        // audit verify --anchor
-  std::string actor;                         // --actor (default: the OS user)
-  std::string record_id;                     // void
-  bool withdrawn = false;                    // trace --withdrawn
+  std::string anchor;      // audit verify --anchor
+  std::string actor;       // --actor (default: the OS user)
+  std::string record_id;   // void
+  bool withdrawn = false;  // trace --withdrawn
 };
 
 struct Subcommands {
-  CLI::App *init, *import, *add, *amend, *void_, *withdraw, *check, *custody, *exports, *audit, *report, *trace;
+  CLI::App *init, *import, *add, *amend, *void_, *withdraw, *check, *custody, *exports, *audit, *report,
+      *trace;
 };
+
+// Indented JSON; text that is not valid UTF-8 (possible only in registries written before schema 2 checked
+// it) is written with U+FFFD rather than failing the whole output.
+std::string json_text(const nlohmann::json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
 
 // Rows as TSV (header line, tab-separated) or JSON (an array of objects), written to <out><suffix>.<format>.
 void write_table(Invocation& inv, const RegistryOptions& o, const std::string& suffix,
@@ -54,7 +62,7 @@ void write_table(Invocation& inv, const RegistryOptions& o, const std::string& s
       for (std::size_t i = 0; i < columns.size(); ++i) object[columns[i]] = row[i];
       array.push_back(std::move(object));
     }
-    out.write(array.dump(2) + "\n");
+    out.write(json_text(array));
     return;
   }
   out.write(fmt::format("{}\n", fmt::join(columns, "\t")));
@@ -76,12 +84,15 @@ std::unique_ptr<Database> open_db(const RegistryOptions& o, Invocation& inv, boo
 }
 
 void run_import(const RegistryOptions& o, Invocation& inv) {
-  const std::pair<const std::string*, RecordType> files[] = {
-      {&o.donors, RecordType::Donor}, {&o.samples, RecordType::Sample}, {&o.consents, RecordType::Consent},
-      {&o.custody_file, RecordType::Custody}, {&o.exports_file, RecordType::Export}};
+  const std::pair<const std::string*, RecordType> files[] = {{&o.donors, RecordType::Donor},
+                                                             {&o.samples, RecordType::Sample},
+                                                             {&o.consents, RecordType::Consent},
+                                                             {&o.custody_file, RecordType::Custody},
+                                                             {&o.exports_file, RecordType::Export}};
   bool any = false;
   for (const auto& f : files) any = any || !f.first->empty();
-  if (!any) throw Error("registry import: give at least one of --donors --samples --consents --custody --exports");
+  if (!any)
+    throw Error("registry import: give at least one of --donors --samples --consents --custody --exports");
   auto db = open_db(o, inv, true);
   for (const auto& [path, type] : files) {
     if (path->empty()) continue;
@@ -128,7 +139,8 @@ void run_void(const RegistryOptions& o, Invocation& inv) {
 }
 
 void run_withdraw(const RegistryOptions& o, Invocation& inv) {
-  if (o.donor.empty() == o.consent.empty()) throw Error("registry withdraw: give exactly one of --donor and --consent");
+  if (o.donor.empty() == o.consent.empty())
+    throw Error("registry withdraw: give exactly one of --donor and --consent");
   auto db = open_db(o, inv, true);
   const std::string id = withdraw_consent(*db, o.donor, o.consent, o.date, o.reason, actor_of(o));
   fmt::print("recorded withdrawal {} of {} {}\n", id, o.consent.empty() ? "donor" : "consent",
@@ -143,8 +155,9 @@ void run_check(const RegistryOptions& o, Invocation& inv) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& f : result.failures) rows.push_back({f.sample_id, f.donor_id, f.rule, f.detail});
   write_table(inv, o, ".registry_check", {"sample_id", "donor_id", "rule", "detail"}, rows);
-  const std::string line = fmt::format("{} of {} samples fail the rules in {} ({} failed rules)", result.samples_failing,
-                                       result.samples_checked, o.rules, result.failures.size());
+  const std::string line =
+      fmt::format("{} of {} samples fail the rules in {} ({} failed rules)", result.samples_failing,
+                  result.samples_checked, o.rules, result.failures.size());
   inv.log().note(line);
   fmt::print("{}\n", line);
 }
@@ -153,11 +166,16 @@ void run_custody(const RegistryOptions& o, Invocation& inv) {
   if (o.sample.empty()) throw Error("registry custody: --sample is required");
   if (!o.event.empty()) {
     auto db = open_db(o, inv, true);
-    const std::string id = add_record(
-        *db, RecordType::Custody,
-        {{"event_id", o.event_id}, {"sample_id", o.sample}, {"time", o.time.empty() ? today_utc() : o.time},
-         {"event", o.event}, {"holder", o.holder}, {"place", o.place}, {"to_holder", o.to_holder}, {"note", o.note}},
-        actor_of(o));
+    const std::string id = add_record(*db, RecordType::Custody,
+                                      {{"event_id", o.event_id},
+                                       {"sample_id", o.sample},
+                                       {"time", o.time.empty() ? today_utc() : o.time},
+                                       {"event", o.event},
+                                       {"holder", o.holder},
+                                       {"place", o.place},
+                                       {"to_holder", o.to_holder},
+                                       {"note", o.note}},
+                                      actor_of(o));
     fmt::print("recorded custody event {} of sample {}\n", id, o.sample);
     return;
   }
@@ -174,23 +192,29 @@ void run_export(const RegistryOptions& o, Invocation& inv) {
   if (!o.recipient.empty()) {
     if (o.sample.empty()) throw Error("registry export: --sample is required to record an export");
     auto db = open_db(o, inv, true);
-    const std::string id = add_record(
-        *db, RecordType::Export,
-        {{"export_id", o.export_id}, {"sample_id", o.sample}, {"what", o.what}, {"recipient_organisation", o.recipient},
-         {"recipient_country", o.recipient_country}, {"purpose", o.purpose}, {"approval_reference", o.approval},
-         {"date", o.date.empty() ? today_utc() : o.date}},
-        actor_of(o));
-    fmt::print("recorded export {} of sample {} to {} ({})\n", id, o.sample, o.recipient, o.recipient_country);
+    const std::string id = add_record(*db, RecordType::Export,
+                                      {{"export_id", o.export_id},
+                                       {"sample_id", o.sample},
+                                       {"what", o.what},
+                                       {"recipient_organisation", o.recipient},
+                                       {"recipient_country", o.recipient_country},
+                                       {"purpose", o.purpose},
+                                       {"approval_reference", o.approval},
+                                       {"date", o.date.empty() ? today_utc() : o.date}},
+                                      actor_of(o));
+    fmt::print("recorded export {} of sample {} to {} ({})\n", id, o.sample, o.recipient,
+               o.recipient_country);
     return;
   }
   auto db = open_db(o, inv, false);
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : list_exports(*db, o.sample))
-    rows.push_back({e.export_id, e.sample_id, e.what, e.recipient_organisation, e.recipient_country, e.purpose,
-                    e.approval_reference, e.date});
+    rows.push_back({e.export_id, e.sample_id, e.what, e.recipient_organisation, e.recipient_country,
+                    e.purpose, e.approval_reference, e.date});
   write_table(inv, o, ".registry_exports",
               {"export_id", "sample_id", "what", "recipient_organisation", "recipient_country", "purpose",
-               "approval_reference", "date"}, rows);
+               "approval_reference", "date"},
+              rows);
   fmt::print("{} exports\n", rows.size());
 }
 
@@ -214,8 +238,9 @@ void run_audit(const RegistryOptions& o, Invocation& inv) {
   if (!o.anchor.empty()) anchor = parse_anchor(o.anchor);
   const AuditVerification v = verify_audit(*db, anchor);
   if (!v.ok) throw Error(o.db, 0, v.message());
-  const std::string line = fmt::format("audit log verified: {} entries, hash chain intact, tables match the chain{}",
-                                       v.entries, anchor ? fmt::format(", anchor {} held", anchor->seq) : "");
+  const std::string line =
+      fmt::format("audit log verified: {} entries, hash chain intact, tables match the chain{}", v.entries,
+                  anchor ? fmt::format(", anchor {} held", anchor->seq) : "");
   inv.log().note(line);
   fmt::print("{}\n", line);
 }
@@ -224,21 +249,35 @@ void run_report(const RegistryOptions& o, Invocation& inv) {
   auto db = open_db(o, inv, false);
   const RegistryReport r = build_report(*db);
   if (o.format == "json") {
-    nlohmann::json j = {{"donors", r.donors}, {"samples", r.samples}, {"genotyped_samples", r.genotyped_samples},
-                        {"consents", r.consents}, {"withdrawn_donors", r.withdrawn_donors}, {"exports", r.exports},
-                        {"custody_events", r.custody_events}, {"audit_entries", r.audit_entries}};
+    nlohmann::json j = {{"donors", r.donors},
+                        {"samples", r.samples},
+                        {"genotyped_samples", r.genotyped_samples},
+                        {"consents", r.consents},
+                        {"withdrawn_donors", r.withdrawn_donors},
+                        {"exports", r.exports},
+                        {"custody_events", r.custody_events},
+                        {"audit_entries", r.audit_entries}};
     j["collections"] = nlohmann::json::array();
     for (const auto& c : r.collections)
-      j["collections"].push_back({{"organisation", c.organisation}, {"country", c.country}, {"site", c.site},
-                                  {"material", c.material}, {"consent", c.consent}, {"samples", c.samples},
+      j["collections"].push_back({{"organisation", c.organisation},
+                                  {"country", c.country},
+                                  {"site", c.site},
+                                  {"material", c.material},
+                                  {"consent", c.consent},
+                                  {"samples", c.samples},
                                   {"donors", c.donors}});
     j["sent"] = nlohmann::json::array();
     for (const auto& s : r.sent)
-      j["sent"].push_back({{"organisation", s.organisation}, {"recipient_organisation", s.recipient_organisation},
-                           {"recipient_country", s.recipient_country}, {"what", s.what}, {"purpose", s.purpose},
-                           {"exports", s.exports}, {"samples", s.samples}, {"first_date", s.first_date},
+      j["sent"].push_back({{"organisation", s.organisation},
+                           {"recipient_organisation", s.recipient_organisation},
+                           {"recipient_country", s.recipient_country},
+                           {"what", s.what},
+                           {"purpose", s.purpose},
+                           {"exports", s.exports},
+                           {"samples", s.samples},
+                           {"first_date", s.first_date},
                            {"last_date", s.last_date}});
-    inv.outputs().open(".registry_report.json").write(j.dump(2) + "\n");
+    inv.outputs().open(".registry_report.json").write(json_text(j));
   } else {
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : r.collections)
@@ -252,17 +291,20 @@ void run_report(const RegistryOptions& o, Invocation& inv) {
                       std::to_string(s.exports), std::to_string(s.samples), s.first_date, s.last_date});
     write_table(inv, o, ".registry_sent",
                 {"organisation", "recipient_organisation", "recipient_country", "what", "purpose", "exports",
-                 "samples", "first_date", "last_date"}, rows);
+                 "samples", "first_date", "last_date"},
+                rows);
   }
-  fmt::print("{} donors, {} samples ({} genotyped), {} consents ({} donors withdrawn), {} exports, {} custody events\n",
-             r.donors, r.samples, r.genotyped_samples, r.consents, r.withdrawn_donors, r.exports, r.custody_events);
+  fmt::print(
+      "{} donors, {} samples ({} genotyped), {} consents ({} donors withdrawn), {} exports, {} custody "
+      "events\n",
+      r.donors, r.samples, r.genotyped_samples, r.consents, r.withdrawn_donors, r.exports, r.custody_events);
 }
 
 void run_trace(const RegistryOptions& o, Invocation& inv) {
   if ((o.donor.empty() ? 0 : 1) + (o.sample.empty() ? 0 : 1) + (o.withdrawn ? 1 : 0) != 1)
     throw Error("registry trace: give exactly one of --donor, --sample and --withdrawn");
   auto db = open_db(o, inv, false);
-  const std::vector<TraceEvent> events = o.withdrawn      ? trace_withdrawn(*db)
+  const std::vector<TraceEvent> events = o.withdrawn       ? trace_withdrawn(*db)
                                          : o.donor.empty() ? trace_sample(*db, o.sample)
                                                            : trace_donor(*db, o.donor);
   std::vector<std::vector<std::string>> rows;
@@ -276,17 +318,28 @@ void run_registry(const RegistryOptions& o, const Subcommands& s, Invocation& in
     create_registry(o.db, actor_of(o), o.busy_timeout_ms);
     inv.log().note(fmt::format("created registry {} (schema version {})", o.db, latest_schema_version()));
     fmt::print("created registry {} (schema version {})\n", o.db, latest_schema_version());
-  } else if (s.import->parsed()) run_import(o, inv);
-  else if (s.add->parsed()) run_add(o, inv);
-  else if (s.amend->parsed()) run_amend(o, inv);
-  else if (s.void_->parsed()) run_void(o, inv);
-  else if (s.withdraw->parsed()) run_withdraw(o, inv);
-  else if (s.check->parsed()) run_check(o, inv);
-  else if (s.custody->parsed()) run_custody(o, inv);
-  else if (s.exports->parsed()) run_export(o, inv);
-  else if (s.audit->parsed()) run_audit(o, inv);
-  else if (s.report->parsed()) run_report(o, inv);
-  else if (s.trace->parsed()) run_trace(o, inv);
+  } else if (s.import->parsed())
+    run_import(o, inv);
+  else if (s.add->parsed())
+    run_add(o, inv);
+  else if (s.amend->parsed())
+    run_amend(o, inv);
+  else if (s.void_->parsed())
+    run_void(o, inv);
+  else if (s.withdraw->parsed())
+    run_withdraw(o, inv);
+  else if (s.check->parsed())
+    run_check(o, inv);
+  else if (s.custody->parsed())
+    run_custody(o, inv);
+  else if (s.exports->parsed())
+    run_export(o, inv);
+  else if (s.audit->parsed())
+    run_audit(o, inv);
+  else if (s.report->parsed())
+    run_report(o, inv);
+  else if (s.trace->parsed())
+    run_trace(o, inv);
 }
 
 CLI::App* nested(CLI::App& app, RegistryOptions& o, const std::string& name, const std::string& summary,
@@ -294,7 +347,8 @@ CLI::App* nested(CLI::App& app, RegistryOptions& o, const std::string& name, con
   CLI::App* sub = app.add_subcommand(name, summary);
   sub->fallthrough();  // --out, --threads ... belong to `registry` and may follow the nested command
   sub->add_option("--db,--registry", o.db, "Registry database file")->required();
-  sub->add_option("--busy-timeout", o.busy_timeout_ms, "Milliseconds to wait for another writer before failing")
+  sub->add_option("--busy-timeout", o.busy_timeout_ms,
+                  "Milliseconds to wait for another writer before failing")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--actor", o.actor, "Who acts, recorded in the audit log (default: the OS user)");
   if (has_output)
@@ -316,7 +370,8 @@ Runner setup(CLI::App& app) {
   s->add = nested(app, *o, "add", "Add one record: TYPE FIELD=VALUE ...", false);
   s->add->add_option("type", o->add_type, "donor, sample, consent, custody or export")->required();
   s->add->add_option("fields", o->add_fields, "FIELD=VALUE pairs")->required();
-  s->amend = nested(app, *o, "amend", "Amend one record: TYPE ID_FIELD=ID FIELD=VALUE ... (checked as new)", false);
+  s->amend =
+      nested(app, *o, "amend", "Amend one record: TYPE ID_FIELD=ID FIELD=VALUE ... (checked as new)", false);
   s->amend->add_option("type", o->add_type, "donor, sample, consent, custody or export")->required();
   s->amend->add_option("fields", o->add_fields, "FIELD=VALUE pairs, with the record's ID")->required();
   s->void_ = nested(app, *o, "void", "Void one record: TYPE ID --reason TEXT (the chain keeps it)", false);
@@ -330,9 +385,11 @@ Runner setup(CLI::App& app) {
   s->withdraw->add_option("--reason", o->reason, "Reason");
   s->check = nested(app, *o, "check", "List samples failing the eligibility rules", true);
   s->check->add_option("--rules", o->rules, "Eligibility rules (TOML)")->required();
-  s->custody = nested(app, *o, "custody", "Record a custody event, or list a sample's chain of custody", true);
+  s->custody =
+      nested(app, *o, "custody", "Record a custody event, or list a sample's chain of custody", true);
   s->custody->add_option("--sample", o->sample, "Sample ID")->required();
-  s->custody->add_option("--event", o->event, "collected, received, stored, aliquoted, transferred, shipped, ...");
+  s->custody->add_option("--event", o->event,
+                         "collected, received, stored, aliquoted, transferred, shipped, ...");
   s->custody->add_option("--event-id", o->event_id, "Event ID (default SAMPLE#ENTRY, generated)");
   s->custody->add_option("--time", o->time, "YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z");
   s->custody->add_option("--holder", o->holder, "Holder after the event (sender of a transfer)");
@@ -348,21 +405,26 @@ Runner setup(CLI::App& app) {
   s->exports->add_option("--purpose", o->purpose, "Research purpose, DUO codes (e.g. HMB+NPU)");
   s->exports->add_option("--approval", o->approval, "Approval reference");
   s->exports->add_option("--date", o->date, "YYYY-MM-DD");
-  s->audit = nested(app, *o, "audit", "Verify the registry against its audit chain, list the chain, or print its anchor",
-                    true);
+  s->audit = nested(app, *o, "audit",
+                    "Verify the registry against its audit chain, list the chain, or print its anchor", true);
   s->audit->add_option("action", o->audit_action, "verify, list or anchor")
       ->check(CLI::IsMember({"verify", "list", "anchor"}));
-  s->audit->add_option("--anchor", o->anchor, "SEQ:HASH printed earlier by `audit anchor`: verify still holds it");
-  s->report = nested(app, *o, "report", "Who collected what, where, under which consent, and where it was sent", true);
-  s->trace = nested(app, *o, "trace", "What touched a donor or sample, or used donors who later withdrew", true);
-  s->trace->add_option("--donor", o->donor, "Donor: collection, consents, withdrawals, custody, exports, analyses");
+  s->audit->add_option("--anchor", o->anchor,
+                       "SEQ:HASH printed earlier by `audit anchor`: verify still holds it");
+  s->report = nested(app, *o, "report",
+                     "Who collected what, where, under which consent, and where it was sent", true);
+  s->trace =
+      nested(app, *o, "trace", "What touched a donor or sample, or used donors who later withdrew", true);
+  s->trace->add_option("--donor", o->donor,
+                       "Donor: collection, consents, withdrawals, custody, exports, analyses");
   s->trace->add_option("--sample", o->sample, "Sample: collection, custody, exports, analyses");
-  s->trace->add_flag("--withdrawn", o->withdrawn, "Analyses and exports that used donors who withdrew afterwards");
+  s->trace->add_flag("--withdrawn", o->withdrawn,
+                     "Analyses and exports that used donors who withdrew afterwards");
   return Runner([o, s](Invocation& inv) { run_registry(*o, *s, inv); });
 }
 
-const bool registered =
-    register_command({"registry", "Biobank registry: donors, samples, consent, custody, exports, audit", setup, 90});
+const bool registered = register_command(
+    {"registry", "Biobank registry: donors, samples, consent, custody, exports, audit", setup, 90});
 
 }  // namespace
 }  // namespace genomap::cli

@@ -34,7 +34,8 @@ std::string check_triggers(Database& db, int version) {
     auto st = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?");
     st.bind(1, name);
     if (!st.step()) return fmt::format("the trigger {} is missing (dropped)", name);
-    if (squeeze_spaces(st.text(0)) != squeeze_spaces(sql)) return fmt::format("the trigger {} was replaced", name);
+    if (squeeze_spaces(st.text(0)) != squeeze_spaces(sql))
+      return fmt::format("the trigger {} was replaced", name);
   }
   return "";
 }
@@ -58,20 +59,22 @@ AuditVerification broken(AuditVerification r, std::int64_t seq, std::string prob
 // `visit` on each good entry.
 template <class Visit>
 bool walk_chain(Database& db, Walk& w, Visit&& visit) {
-  auto st = db.prepare("SELECT seq, time, action, details, prev_hash, hash FROM audit_log WHERE seq > ? ORDER BY seq");
+  auto st = db.prepare(
+      "SELECT seq, time, action, details, prev_hash, hash FROM audit_log WHERE seq > ? ORDER BY seq");
   st.bind(1, w.last_seq);
   while (st.step()) {
     AuditEntry e{st.integer(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)};
     ++w.result.entries;
     const std::int64_t expected = w.last_seq + 1;
     if (e.seq != expected) {
-      w.result = broken(w.result, expected, fmt::format("entry {} is missing (deleted); the next entry is {}", expected,
-                                                        e.seq));
+      w.result = broken(w.result, expected,
+                        fmt::format("entry {} is missing (deleted); the next entry is {}", expected, e.seq));
       return false;
     }
     if (e.prev_hash != w.last_hash) {
-      w.result = broken(w.result, e.seq, "its link to the previous entry does not match (an earlier entry was changed "
-                                         "or removed)");
+      w.result = broken(w.result, e.seq,
+                        "its link to the previous entry does not match (an earlier entry was changed "
+                        "or removed)");
       return false;
     }
     if (audit_entry_hash(e.prev_hash, e.seq, e.time, e.action, e.details) != e.hash) {
@@ -79,8 +82,10 @@ bool walk_chain(Database& db, Walk& w, Visit&& visit) {
       return false;
     }
     if (e.time < w.last_time) {
-      w.result = broken(w.result, e.seq, fmt::format("its time {} is before the previous entry's {} (times never go "
-                                                     "backwards)", e.time, w.last_time));
+      w.result = broken(w.result, e.seq,
+                        fmt::format("its time {} is before the previous entry's {} (times never go "
+                                    "backwards)",
+                                    e.time, w.last_time));
       return false;
     }
     visit(e);
@@ -99,17 +104,19 @@ bool check_head(Database& db, Walk& w) {
     return false;
   }
   if (head.integer(0) != w.last_seq || head.text(1) != w.last_hash) {
-    w.result = broken(w.result, w.last_seq + 1,
-                      head.integer(0) == w.last_seq
-                          ? fmt::format("the head records another hash for entry {} (the log was rewritten)", w.last_seq)
-                          : fmt::format("the log ends at entry {} but the head records entry {} (entries at the end "
-                                        "were deleted, or one was appended without the head)", w.last_seq,
-                                        head.integer(0)));
+    w.result = broken(
+        w.result, w.last_seq + 1,
+        head.integer(0) == w.last_seq
+            ? fmt::format("the head records another hash for entry {} (the log was rewritten)", w.last_seq)
+            : fmt::format("the log ends at entry {} but the head records entry {} (entries at the end "
+                          "were deleted, or one was appended without the head)",
+                          w.last_seq, head.integer(0)));
     return false;
   }
   if (w.last_seq == 0) {
-    w.result = broken(w.result, 1, "the audit log is empty, but creating a registry writes its first entry (the log "
-                                   "was wiped)");
+    w.result = broken(w.result, 1,
+                      "the audit log is empty, but creating a registry writes its first entry (the log "
+                      "was wiped)");
     return false;
   }
   return true;
@@ -132,19 +139,22 @@ std::string compare_state(const RegistryState& chain, const RegistryState& table
     for (const auto& [key, row] : s) {
       auto it = c.find(key);
       if (it == c.end())
-        return fmt::format("table {}: row '{}' is not in the audit chain (inserted outside genomap)", t.name, key);
+        return fmt::format("table {}: row '{}' is not in the audit chain (inserted outside genomap)", t.name,
+                           key);
       if (it->second != row) {
         for (const auto& [column, value] : row.items())
           if (!it->second.contains(column) || it->second[column] != value)
-            return fmt::format("table {}: row '{}' differs from the audit chain in {} (chain {}, table {})", t.name, key,
-                               column, it->second.value(column, nlohmann::json()).dump(-1, ' ', false,
-                                                                                      nlohmann::json::error_handler_t::replace),
+            return fmt::format("table {}: row '{}' differs from the audit chain in {} (chain {}, table {})",
+                               t.name, key, column,
+                               it->second.value(column, nlohmann::json())
+                                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                                value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         return fmt::format("table {}: row '{}' differs from the audit chain", t.name, key);
       }
     }
     for (const auto& [key, row] : c)
-      if (!s.count(key)) return fmt::format("table {}: row '{}' of the audit chain is missing (deleted)", t.name, key);
+      if (!s.count(key))
+        return fmt::format("table {}: row '{}' of the audit chain is missing (deleted)", t.name, key);
   }
   return "";
 }
@@ -183,7 +193,8 @@ std::string audit_entry_hash(const std::string& prev_hash, std::int64_t seq, con
   return sha256_hex(fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}", prev_hash, seq, time, action, details));
 }
 
-AuditEntry append_audit(Database& db, const std::string& time, const std::string& action, const std::string& details) {
+AuditEntry append_audit(Database& db, const std::string& time, const std::string& action,
+                        const std::string& details) {
   auto head = db.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
   if (!head.step()) throw Error(db.path(), 0, "the audit log head is missing");
   AuditEntry e;
@@ -193,8 +204,15 @@ AuditEntry append_audit(Database& db, const std::string& time, const std::string
   e.action = action;
   e.details = details;
   e.hash = audit_entry_hash(e.prev_hash, e.seq, e.time, e.action, e.details);
-  auto insert = db.prepare("INSERT INTO audit_log (seq, time, action, details, prev_hash, hash) VALUES (?,?,?,?,?,?)");
-  insert.bind(1, e.seq).bind(2, e.time).bind(3, e.action).bind(4, e.details).bind(5, e.prev_hash).bind(6, e.hash).run();
+  auto insert =
+      db.prepare("INSERT INTO audit_log (seq, time, action, details, prev_hash, hash) VALUES (?,?,?,?,?,?)");
+  insert.bind(1, e.seq)
+      .bind(2, e.time)
+      .bind(3, e.action)
+      .bind(4, e.details)
+      .bind(5, e.prev_hash)
+      .bind(6, e.hash)
+      .run();
   auto update = db.prepare("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1");
   update.bind(1, e.seq).bind(2, e.hash).run();
   return e;
@@ -216,8 +234,10 @@ Anchor parse_anchor(const std::string& text) {
   bool ok = colon != std::string::npos && colon > 0 && text.size() - colon - 1 == 64;
   for (std::size_t i = 0; ok && i < colon; ++i) ok = std::isdigit(static_cast<unsigned char>(text[i])) != 0;
   for (std::size_t i = colon + 1; ok && i < text.size(); ++i)
-    ok = std::isxdigit(static_cast<unsigned char>(text[i])) && !std::isupper(static_cast<unsigned char>(text[i]));
-  if (!ok) throw Error(fmt::format("'{}' is not an anchor (SEQ:HASH as printed by `registry audit anchor`)", text));
+    ok = std::isxdigit(static_cast<unsigned char>(text[i])) &&
+         !std::isupper(static_cast<unsigned char>(text[i]));
+  if (!ok)
+    throw Error(fmt::format("'{}' is not an anchor (SEQ:HASH as printed by `registry audit anchor`)", text));
   a.seq = std::stoll(text.substr(0, colon));
   a.hash = text.substr(colon + 1);
   return a;
@@ -238,7 +258,8 @@ std::string AuditVerification::message() const {
 AuditVerification verify_audit(Database& db, const std::optional<Anchor>& anchor) {
   Walk w;
   const int version = user_version(db);
-  if (auto t = check_triggers(db, version); !t.empty()) return broken(w.result, 0, "audit log unprotected: " + t);
+  if (auto t = check_triggers(db, version); !t.empty())
+    return broken(w.result, 0, "audit log unprotected: " + t);
   RegistryState replayed;
   std::string replay_error;
   std::int64_t anchor_seen = 0;
@@ -249,26 +270,40 @@ AuditVerification verify_audit(Database& db, const std::optional<Anchor>& anchor
     if (details.is_discarded() || !details.contains("changes")) return;
     if (details.value("snapshot", false)) replayed.clear();
     try {
-      for (const auto& c : details["changes"])
-        apply_change(replayed, {c.at("op").get<std::string>(), c.at("table").get<std::string>(), c.at("row")});
+      for (const auto& c : details["changes"]) {
+        const std::string op = c.at("op").get<std::string>();
+        const auto& row = c.at("row");
+        // A row written by an entry carries that entry's time and actor: who and when cannot be moved apart.
+        if (op != "void" && (row.value("recorded_at", std::string()) != e.time ||
+                             row.value("actor", std::string()) != details.value("actor", std::string())))
+          throw Error(fmt::format("a {} row's recorded_at or actor differs from the entry's", c.at("table").dump()));
+        apply_change(replayed, {op, c.at("table").get<std::string>(), row});
+      }
     } catch (const std::exception& ex) {
-      replay_error = fmt::format("audit log broken at entry {}: its changes do not apply: {}", e.seq, ex.what());
+      replay_error =
+          fmt::format("audit log broken at entry {}: its changes do not apply: {}", e.seq, ex.what());
     }
   });
   if (!chain_ok) return w.result;
   if (!check_head(db, w)) return w.result;
   if (version >= 2) {
-    auto cp = db.prepare("SELECT c.seq, c.hash, l.hash FROM audit_checkpoint c LEFT JOIN audit_log l ON l.seq = c.seq");
+    auto cp = db.prepare(
+        "SELECT c.seq, c.hash, l.hash FROM audit_checkpoint c LEFT JOIN audit_log l ON l.seq = c.seq");
     if (!cp.step()) return broken(w.result, 0, "the audit checkpoint is missing");
-    if (cp.is_null(2)) return broken(w.result, cp.integer(0), "the last verified entry is missing (the log was truncated)");
-    if (cp.text(1) != cp.text(2)) return broken(w.result, cp.integer(0), "the last verified entry was changed");
+    if (cp.is_null(2))
+      return broken(w.result, cp.integer(0), "the last verified entry is missing (the log was truncated)");
+    if (cp.text(1) != cp.text(2))
+      return broken(w.result, cp.integer(0), "the last verified entry was changed");
   }
   if (anchor) {
     if (w.last_seq < anchor->seq)
-      return broken(w.result, 0, fmt::format("the log ends at entry {}, before the anchor's entry {} (entries were "
-                                             "removed or the log was wiped)", w.last_seq, anchor->seq));
+      return broken(w.result, 0,
+                    fmt::format("the log ends at entry {}, before the anchor's entry {} (entries were "
+                                "removed or the log was wiped)",
+                                w.last_seq, anchor->seq));
     if (anchor_seen != 1)
-      return broken(w.result, 0, fmt::format("entry {} does not match the anchor (the log was rewritten)", anchor->seq));
+      return broken(w.result, 0,
+                    fmt::format("entry {} does not match the anchor (the log was rewritten)", anchor->seq));
   }
   if (!replay_error.empty()) return broken(w.result, 0, replay_error);
   if (version >= 2) {
@@ -281,7 +316,8 @@ AuditVerification verify_audit(Database& db, const std::optional<Anchor>& anchor
 AuditVerification check_before_use(Database& db) {
   Walk w;
   const int version = user_version(db);
-  if (auto t = check_triggers(db, version); !t.empty()) return broken(w.result, 0, "audit log unprotected: " + t);
+  if (auto t = check_triggers(db, version); !t.empty())
+    return broken(w.result, 0, "audit log unprotected: " + t);
   if (version >= 2) {
     auto cp = db.prepare("SELECT seq, hash FROM audit_checkpoint WHERE id = 1");
     if (!cp.step()) return broken(w.result, 0, "the audit checkpoint is missing");
@@ -290,7 +326,8 @@ AuditVerification check_before_use(Database& db) {
     if (seq > 0) {
       auto e = db.prepare("SELECT hash, time FROM audit_log WHERE seq = ?");
       e.bind(1, seq);
-      if (!e.step()) return broken(w.result, seq, "the last verified entry is missing (the log was truncated)");
+      if (!e.step())
+        return broken(w.result, seq, "the last verified entry is missing (the log was truncated)");
       if (e.text(0) != hash) return broken(w.result, seq, "the last verified entry was changed");
       w.last_seq = seq;
       w.last_hash = hash;
@@ -307,8 +344,9 @@ AuditVerification check_before_use(Database& db) {
     const auto details = nlohmann::json::parse(w.last_details, nullptr, false);
     const std::string recorded = details.is_object() ? details.value("state", std::string()) : std::string();
     if (recorded != state_digest(read_state(db)))
-      return broken(w.result, 0, "the registry tables differ from the state recorded in the last audit entry (a record "
-                                 "was changed outside genomap)");
+      return broken(w.result, 0,
+                    "the registry tables differ from the state recorded in the last audit entry (a record "
+                    "was changed outside genomap)");
   }
   return w.result;
 }

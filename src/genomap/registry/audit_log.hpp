@@ -24,9 +24,10 @@ struct AuditEntry {
 // The current UTC time, ISO 8601 with microseconds ("2024-06-01T10:00:00.000000Z").
 std::string now_utc();
 
-// Appends an entry after the head (seq, prev_hash and hash are computed here) and moves the head; must run inside
-// the caller's write transaction so the entry commits with the change. Returns the entry written.
-AuditEntry append_audit(Database& db, const std::string& time, const std::string& action, const std::string& details);
+// Appends an entry after the head (seq, prev_hash and hash are computed here) and moves the head; must run
+// inside the caller's write transaction so the entry commits with the change. Returns the entry written.
+AuditEntry append_audit(Database& db, const std::string& time, const std::string& action,
+                        const std::string& details);
 
 std::vector<AuditEntry> read_audit(Database& db);
 
@@ -41,16 +42,17 @@ Anchor current_anchor(Database& db);
 
 struct AuditVerification {
   bool ok = true;
-  std::int64_t entries = 0;       // entries read
-  std::int64_t first_broken = 0;  // seq of the first broken entry (0 when ok or when the problem is not an entry)
-  std::string problem;            // what is wrong
+  std::int64_t entries = 0;  // entries read
+  std::int64_t first_broken =
+      0;                // seq of the first broken entry (0 when ok or when the problem is not an entry)
+  std::string problem;  // what is wrong
   // One line: "audit log broken at entry N: ..." or the problem itself.
   std::string message() const;
 };
 
-// Full verification: the triggers exist, every entry links to the previous one and matches its hash, times never
-// go backwards, the head names the last entry, the record tables equal the state the chain builds (first
-// difference named), and, with an anchor, the chain still holds the anchored entry.
+// Full verification: the triggers exist, every entry links to the previous one and matches its hash, times
+// never go backwards, the head names the last entry, the record tables equal the state the chain builds
+// (first difference named), and, with an anchor, the chain still holds the anchored entry.
 AuditVerification verify_audit(Database& db, const std::optional<Anchor>& anchor = std::nullopt);
 
 // The check before use (every write and every analysis): the same checks from the last verified entry on

@@ -14,10 +14,14 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 
 json column_value(const Statement& st, int column) {
   switch (st.column_type(column)) {
-    case SQLITE_NULL: return nullptr;
-    case SQLITE_INTEGER: return st.integer(column);
-    case SQLITE_FLOAT: return st.real(column);
-    default: return st.text(column);
+    case SQLITE_NULL:
+      return nullptr;
+    case SQLITE_INTEGER:
+      return st.integer(column);
+    case SQLITE_FLOAT:
+      return st.real(column);
+    default:
+      return st.text(column);
   }
 }
 
@@ -29,16 +33,17 @@ const RecordTable& table_of(const std::string& name) {
 
 std::string key_of(const RecordTable& table, const json& row) {
   const auto it = row.find(table.key);
-  if (it == row.end() || !it->is_string()) throw Error(fmt::format("a {} row without its key {}", table.name, table.key));
+  if (it == row.end() || !it->is_string())
+    throw Error(fmt::format("a {} row without its key {}", table.name, table.key));
   return it->get<std::string>();
 }
 
 }  // namespace
 
 const std::vector<RecordTable>& record_tables() {
-  static const std::vector<RecordTable> tables = {{"donor", "donor_id"},         {"sample", "sample_id"},
-                                                  {"consent", "consent_id"},     {"withdrawal", "withdrawal_id"},
-                                                  {"custody_event", "event_id"}, {"export", "export_id"}};
+  static const std::vector<RecordTable> tables = {
+      {"donor", "donor_id"},           {"sample", "sample_id"},       {"consent", "consent_id"},
+      {"withdrawal", "withdrawal_id"}, {"custody_event", "event_id"}, {"export", "export_id"}};
   return tables;
 }
 
@@ -104,14 +109,18 @@ struct RegistryWrite::TableWriter {
       marks += marks.empty() ? "?" : ",?";
       sets += fmt::format("{}{} = ?", sets.empty() ? "" : ", ", name);
     }
-    insert = std::make_unique<Statement>(db.prepare(fmt::format("INSERT INTO {} ({}) VALUES ({})", t.name, names, marks)));
+    insert = std::make_unique<Statement>(
+        db.prepare(fmt::format("INSERT INTO {} ({}) VALUES ({})", t.name, names, marks)));
     update = std::make_unique<Statement>(
         db.prepare(fmt::format("UPDATE {} SET {} WHERE {} = ?", t.name, sets, t.key)));
-    remove = std::make_unique<Statement>(db.prepare(fmt::format("DELETE FROM {} WHERE {} = ?", t.name, t.key)));
-    select = std::make_unique<Statement>(db.prepare(fmt::format("SELECT * FROM {} WHERE {} = ?", t.name, t.key)));
+    remove =
+        std::make_unique<Statement>(db.prepare(fmt::format("DELETE FROM {} WHERE {} = ?", t.name, t.key)));
+    select =
+        std::make_unique<Statement>(db.prepare(fmt::format("SELECT * FROM {} WHERE {} = ?", t.name, t.key)));
   }
 
-  // Every column present, numbers typed as their column stores them (so the chain's row equals the stored row).
+  // Every column present, numbers typed as their column stores them (so the chain's row equals the stored
+  // row).
   json canonical(const json& row) const {
     for (const auto& [name, value] : row.items()) {
       bool known = false;
@@ -122,8 +131,10 @@ struct RegistryWrite::TableWriter {
     for (const auto& [name, type] : columns) {
       const auto it = row.find(name);
       json v = it == row.end() ? json(nullptr) : *it;
-      if (type == "REAL" && v.is_number()) v = v.get<double>();
-      else if (type == "INTEGER" && v.is_number_float()) v = static_cast<std::int64_t>(v.get<double>());
+      if (type == "REAL" && v.is_number())
+        v = v.get<double>();
+      else if (type == "INTEGER" && v.is_number_float())
+        v = static_cast<std::int64_t>(v.get<double>());
       out[name] = std::move(v);
     }
     return out;
@@ -133,10 +144,14 @@ struct RegistryWrite::TableWriter {
     int i = 1;
     for (const auto& [name, type] : columns) {
       const json& v = row[name];
-      if (v.is_null()) st.bind_null(i);
-      else if (v.is_number_integer()) st.bind(i, v.get<std::int64_t>());
-      else if (v.is_number()) st.bind(i, v.get<double>());
-      else st.bind(i, v.get<std::string>());
+      if (v.is_null())
+        st.bind_null(i);
+      else if (v.is_number_integer())
+        st.bind(i, v.get<std::int64_t>());
+      else if (v.is_number())
+        st.bind(i, v.get<double>());
+      else
+        st.bind(i, v.get<std::string>());
       ++i;
     }
   }
@@ -148,19 +163,23 @@ RegistryWrite::RegistryWrite(Database& db, std::string actor) : db_(db), actor_(
   try {
     const AuditVerification check = check_before_use(db_);
     if (!check.ok)
-      throw Error(db_.path(), 0, fmt::format("the registry is not used: {}; nothing is written to it and no analysis "
-                                             "uses it (see `genomap registry audit verify`)", check.message()));
-    auto head = db_.prepare("SELECT h.seq, h.hash, coalesce(l.time, '') FROM audit_head h LEFT JOIN audit_log l ON "
-                            "l.seq = h.seq WHERE h.id = 1");
+      throw Error(db_.path(), 0,
+                  fmt::format("the registry is not used: {}; nothing is written to it and no analysis "
+                              "uses it (see `genomap registry audit verify`)",
+                              check.message()));
+    auto head = db_.prepare(
+        "SELECT h.seq, h.hash, coalesce(l.time, '') FROM audit_head h LEFT JOIN audit_log l ON "
+        "l.seq = h.seq WHERE h.id = 1");
     head.step();
     seq_ = head.integer(0) + 1;
     prev_hash_ = head.text(1);
     const std::string last_time = head.text(2);
     recorded_at_ = now_utc();
     if (recorded_at_ < last_time)
-      throw Error(db_.path(), 0, fmt::format("the clock reads {}, before the last audit entry ({}); times in the audit "
-                                             "log never go backwards, so nothing is written until the clock is right",
-                                             recorded_at_, last_time));
+      throw Error(db_.path(), 0,
+                  fmt::format("the clock reads {}, before the last audit entry ({}); times in the audit "
+                              "log never go backwards, so nothing is written until the clock is right",
+                              recorded_at_, last_time));
   } catch (...) {
     db_.exec("ROLLBACK");
     throw;
@@ -173,7 +192,8 @@ RegistryWrite::~RegistryWrite() {
 
 RegistryWrite::TableWriter& RegistryWrite::writer(const std::string& table) {
   auto it = writers_.find(table);
-  if (it == writers_.end()) it = writers_.emplace(table, std::make_unique<TableWriter>(db_, table_of(table))).first;
+  if (it == writers_.end())
+    it = writers_.emplace(table, std::make_unique<TableWriter>(db_, table_of(table))).first;
   return *it->second;
 }
 
@@ -217,7 +237,8 @@ json RegistryWrite::find(const std::string& table, const std::string& key) {
   json row;
   if (w.select->step()) {
     row = json::object();
-    for (int c = 0; c < w.select->column_count(); ++c) row[w.select->column_name(c)] = column_value(*w.select, c);
+    for (int c = 0; c < w.select->column_count(); ++c)
+      row[w.select->column_name(c)] = column_value(*w.select, c);
   }
   w.select->reset();
   return row;

@@ -1,7 +1,8 @@
-// The audit chain is the record: every change to a record table (insert, amendment, voiding) is an audit entry
-// holding the full new row in canonical form, and the tables are the state those entries build. This file holds
-// the canonical rows, the state of the tables and its digest, and `RegistryWrite`, the one way a change is made:
-// it takes the write lock, checks the chain before use, applies each change and appends one entry for all of them.
+// The audit chain is the record: every change to a record table (insert, amendment, voiding) is an audit
+// entry holding the full new row in canonical form, and the tables are the state those entries build. This
+// file holds the canonical rows, the state of the tables and its digest, and `RegistryWrite`, the one way a
+// change is made: it takes the write lock, checks the chain before use, applies each change and appends one
+// entry for all of them.
 #pragma once
 #include <map>
 #include <nlohmann/json.hpp>
@@ -29,7 +30,8 @@ RegistryState read_state(Database& db);
 // SHA-256 of the canonical rows of every record table, table by table in key order.
 std::string state_digest(const RegistryState& state);
 
-// One change in an audit entry: op is "insert", "amend" (the full new row) or "void" (the row removed from use).
+// One change in an audit entry: op is "insert", "amend" (the full new row) or "void" (the row removed from
+// use).
 struct RecordChange {
   std::string op;
   std::string table;
@@ -40,8 +42,9 @@ struct RecordChange {
 void apply_change(RegistryState& state, const RecordChange& change);
 
 // A write to the registry: BEGIN IMMEDIATE, then the chain is checked from the last verified entry (a broken
-// chain is refused: nothing is written to it). Changes are applied as they come (so later rows of an import see
-// earlier ones) and `commit` appends one audit entry holding them, the actor, and the digest of the new state.
+// chain is refused: nothing is written to it). Changes are applied as they come (so later rows of an import
+// see earlier ones) and `commit` appends one audit entry holding them, the actor, and the digest of the new
+// state.
 class RegistryWrite {
  public:
   RegistryWrite(Database& db, std::string actor);

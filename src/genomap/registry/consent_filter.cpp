@@ -32,7 +32,8 @@ std::vector<Verdict> judge_samples(registry::Database& db, const registry::Resea
                                    bool ancestry_analysis, const SampleTable& samples) {
   std::vector<Verdict> verdicts(samples.size());
   const auto statuses = registry::consent_statuses(db);
-  auto st = db.prepare("SELECT sample_id, donor_id, genotype_fid, genotype_iid FROM sample WHERE genotype_iid IS NOT NULL");
+  auto st = db.prepare(
+      "SELECT sample_id, donor_id, genotype_fid, genotype_iid FROM sample WHERE genotype_iid IS NOT NULL");
   while (st.step()) {
     const auto fid = st.optional_text(2);
     const std::string iid = st.text(3);
@@ -42,8 +43,9 @@ std::vector<Verdict> judge_samples(registry::Database& db, const registry::Resea
     const std::string donor_id = st.text(1);
     if (v.assigned) {
       if (v.donor_id != donor_id)
-        throw Error(db.path(), 0, fmt::format("genotype sample '{}' is linked to two donors ('{}' and '{}')", iid,
-                                              v.donor_id, donor_id));
+        throw Error(db.path(), 0,
+                    fmt::format("genotype sample '{}' is linked to two donors ('{}' and '{}')", iid,
+                                v.donor_id, donor_id));
       continue;
     }
     v.assigned = true;
@@ -69,7 +71,8 @@ std::vector<Verdict> judge_samples(registry::Database& db, const registry::Resea
 
 }  // namespace
 
-ConsentSelection select_consented_samples(const ConsentQuery& query, const SampleTable& samples, const Context& ctx) {
+ConsentSelection select_consented_samples(const ConsentQuery& query, const SampleTable& samples,
+                                          const Context& ctx) {
   registry::ResearchPurpose purpose;
   try {
     purpose = registry::parse_purpose(query.purpose);
@@ -82,8 +85,10 @@ ConsentSelection select_consented_samples(const ConsentQuery& query, const Sampl
   db->exec("BEGIN");  // one snapshot for the check and the selection
   const registry::AuditVerification check = registry::check_before_use(*db);
   if (!check.ok)
-    throw Error(db->path(), 0, fmt::format("the registry is not used: {}; nothing is written to it and no analysis "
-                                           "uses it (see `genomap registry audit verify`)", check.message()));
+    throw Error(db->path(), 0,
+                fmt::format("the registry is not used: {}; nothing is written to it and no analysis "
+                            "uses it (see `genomap registry audit verify`)",
+                            check.message()));
   const auto verdicts = judge_samples(*db, purpose, query.ancestry_analysis, samples);
   db->exec("COMMIT");
   ConsentSelection selection;
@@ -91,8 +96,10 @@ ConsentSelection select_consented_samples(const ConsentQuery& query, const Sampl
   selection.samples_in_fileset = samples.size();
   for (std::uint32_t i = 0; i < verdicts.size(); ++i) {
     selection.registry_sample_ids.push_back(verdicts[i].sample_id);
-    if (verdicts[i].allowed) selection.allowed.push_back(i);
-    else ++selection.excluded[verdicts[i].reason];
+    if (verdicts[i].allowed)
+      selection.allowed.push_back(i);
+    else
+      ++selection.excluded[verdicts[i].reason];
   }
   const std::string kind = query.ancestry_analysis ? ", an ancestry analysis" : "";
   ctx.note(fmt::format("registry {}: purpose {}{}: {} of {} genotyped samples have consent, {} excluded",
@@ -104,12 +111,14 @@ ConsentSelection select_consented_samples(const ConsentQuery& query, const Sampl
     summary += fmt::format("{}{} {}", summary.empty() ? "" : "; ", n, reason);
   }
   if (selection.allowed.empty())
-    throw Error(query.database, 0, fmt::format("no genotyped sample has consent for purpose {}{} ({})", purpose.text,
-                                               kind, summary));
+    throw Error(
+        query.database, 0,
+        fmt::format("no genotyped sample has consent for purpose {}{} ({})", purpose.text, kind, summary));
   return selection;
 }
 
-void record_analysis(const ConsentQuery& query, const ConsentSelection& selection, const AnalysisOutcome& outcome) {
+void record_analysis(const ConsentQuery& query, const ConsentSelection& selection,
+                     const AnalysisOutcome& outcome) {
   std::vector<std::string> used;
   for (const auto position : outcome.samples_used) used.push_back(selection.registry_sample_ids.at(position));
   std::string joined;

@@ -28,7 +28,8 @@ ConsentStatus decide_status(const DonorRecords& r) {
     for (const auto& w : r.withdrawals)
       if (!w.consent_id && !(c.date > w.date && c.recorded_at > w.recorded_at)) survives = false;
     if (!survives) continue;
-    if (!in_force || std::tie(c.date, c.recorded_at, c.id) > std::tie(in_force->date, in_force->recorded_at, in_force->id))
+    if (!in_force ||
+        std::tie(c.date, c.recorded_at, c.id) > std::tie(in_force->date, in_force->recorded_at, in_force->id))
       in_force = &c;
   }
   std::string latest_withdrawal;
@@ -59,16 +60,20 @@ ConsentStatus decide_status(const DonorRecords& r) {
   return status;
 }
 
-std::map<std::string, DonorRecords> load(Database& db, const std::string& donor_id, const std::string& as_of) {
+std::map<std::string, DonorRecords> load(Database& db, const std::string& donor_id,
+                                         const std::string& as_of) {
   std::map<std::string, DonorRecords> records;
   auto consents = db.prepare(
-      "SELECT donor_id, consent_id, codes, consent_date, recorded_at FROM consent WHERE (?1 = '' OR donor_id = ?1) "
+      "SELECT donor_id, consent_id, codes, consent_date, recorded_at FROM consent WHERE (?1 = '' OR donor_id "
+      "= ?1) "
       "AND (?2 = '' OR consent_date <= ?2)");
   consents.bind(1, donor_id).bind(2, as_of);
   while (consents.step())
-    records[consents.text(0)].consents.push_back({consents.text(1), consents.text(2), consents.text(3), consents.text(4)});
+    records[consents.text(0)].consents.push_back(
+        {consents.text(1), consents.text(2), consents.text(3), consents.text(4)});
   auto withdrawals = db.prepare(
-      "SELECT donor_id, consent_id, withdrawn_date, recorded_at FROM withdrawal WHERE (?1 = '' OR donor_id = ?1) "
+      "SELECT donor_id, consent_id, withdrawn_date, recorded_at FROM withdrawal WHERE (?1 = '' OR donor_id = "
+      "?1) "
       "AND (?2 = '' OR withdrawn_date <= ?2)");
   withdrawals.bind(1, donor_id).bind(2, as_of);
   while (withdrawals.step())

@@ -3,7 +3,8 @@
 //   1. A withdrawal of the donor (not of one consent) ends every consent that is not both dated after the
 //      withdrawal and recorded after it: a backdated consent never revives a withdrawn donor.
 //   2. Of the consents left, the one in force is the latest by consent date (then by recording time).
-//   3. When that consent was itself withdrawn, or no consent is left after a withdrawal, the donor is withdrawn.
+//   3. When that consent was itself withdrawn, or no consent is left after a withdrawal, the donor is
+//   withdrawn.
 #pragma once
 #include <map>
 #include <string>
@@ -19,8 +20,8 @@ struct ConsentStatus {
   std::string withdrawn_date;  // for Withdrawn
 };
 
-// Status of every donor with a consent or withdrawal on record. With `as_of_date`, only consents and withdrawals
-// dated on or before it count (what was in force that day, as recorded now).
+// Status of every donor with a consent or withdrawal on record. With `as_of_date`, only consents and
+// withdrawals dated on or before it count (what was in force that day, as recorded now).
 std::map<std::string, ConsentStatus> consent_statuses(Database& db, const std::string& as_of_date = "");
 // One donor's status (None when nothing is on record).
 ConsentStatus consent_status(Database& db, const std::string& donor_id, const std::string& as_of_date = "");

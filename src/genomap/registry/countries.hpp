@@ -13,8 +13,8 @@ struct Country {
 };
 // The officially assigned ISO 3166-1 codes, by alpha-2 code.
 const std::vector<Country>& iso_countries();
-// Alpha-2 or alpha-3, case-insensitive; throws Error(message) for anything else (names are not accepted: "Germany"
-// and "Deutschland" are the same country, DE is one code).
+// Alpha-2 or alpha-3, case-insensitive; throws Error(message) for anything else (names are not accepted:
+// "Germany" and "Deutschland" are the same country, DE is one code).
 const Country& parse_country(std::string_view text);
 
 }  // namespace genomap::registry

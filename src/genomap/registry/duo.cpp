@@ -17,7 +17,8 @@ std::string upper(std::string_view s) {
   return out;
 }
 
-// Codes are separated by ';', ',', '+' or white space; a quoted disease name (DS:"hepatitis B") keeps its spaces.
+// Codes are separated by ';', ',', '+' or white space; a quoted disease name (DS:"hepatitis B") keeps its
+// spaces.
 std::vector<std::string> split_codes(std::string_view text) {
   std::vector<std::string> codes;
   std::string current;
@@ -41,11 +42,11 @@ std::vector<std::string> split_codes(std::string_view text) {
 // DUO identifiers of the codes genomap knows (https://github.com/EBISPOT/DUO, duo.csv).
 const std::map<std::string, std::string>& duo_ids() {
   static const std::map<std::string, std::string> ids = {
-      {"DUO:0000004", "NRES"}, {"DUO:0000042", "GRU"}, {"DUO:0000006", "HMB"},   {"DUO:0000011", "POA"},
-      {"DUO:0000007", "DS"},   {"DUO:0000044", "NPOA"}, {"DUO:0000016", "GSO"},  {"DUO:0000043", "CC"},
+      {"DUO:0000004", "NRES"}, {"DUO:0000042", "GRU"},  {"DUO:0000006", "HMB"},    {"DUO:0000011", "POA"},
+      {"DUO:0000007", "DS"},   {"DUO:0000044", "NPOA"}, {"DUO:0000016", "GSO"},    {"DUO:0000043", "CC"},
       {"DUO:0000045", "NPU"},  {"DUO:0000046", "NCU"},  {"DUO:0000018", "NPUNCU"}, {"DUO:0000021", "IRB"},
-      {"DUO:0000019", "PUB"},  {"DUO:0000020", "COL"},  {"DUO:0000029", "RTN"},  {"DUO:0000024", "MOR"},
-      {"DUO:0000025", "TS"},   {"DUO:0000026", "US"},   {"DUO:0000027", "PS"},   {"DUO:0000028", "IS"},
+      {"DUO:0000019", "PUB"},  {"DUO:0000020", "COL"},  {"DUO:0000029", "RTN"},    {"DUO:0000024", "MOR"},
+      {"DUO:0000025", "TS"},   {"DUO:0000026", "US"},   {"DUO:0000027", "PS"},     {"DUO:0000028", "IS"},
       {"DUO:0000022", "GS"},   {"DUO:0000012", "RS"},   {"DUO:0000015", "NMDS"}};
   return ids;
 }
@@ -63,21 +64,28 @@ std::string normalise(const std::string& raw) {
   return code;
 }
 
-bool is_disease_code(const std::string& code) { return code.rfind("DS-", 0) == 0 || code.rfind("DS:", 0) == 0; }
+bool is_disease_code(const std::string& code) {
+  return code.rfind("DS-", 0) == 0 || code.rfind("DS:", 0) == 0;
+}
 
 // The disease of a DS code, upper-cased: DS-<name> (no spaces), DS:MONDO:nnnnnnn or DS:"<name with spaces>".
 std::string disease_of(const std::string& code) {
   std::string disease = code.substr(3);
-  if (disease.size() >= 2 && disease.front() == '"' && disease.back() == '"') disease = disease.substr(1, disease.size() - 2);
-  else if (disease.find('"') != std::string::npos) throw Error(fmt::format("'{}': a quote inside a disease name", code));
+  if (disease.size() >= 2 && disease.front() == '"' && disease.back() == '"')
+    disease = disease.substr(1, disease.size() - 2);
+  else if (disease.find('"') != std::string::npos)
+    throw Error(fmt::format("'{}': a quote inside a disease name", code));
   else if (code[2] == ':' && disease.rfind("MONDO:", 0) != 0)
-    throw Error(fmt::format("'{}': DS: takes a MONDO ID (DS:MONDO:0005148) or a quoted disease name "
-                            "(DS:\"hepatitis B\")", code));
+    throw Error(
+        fmt::format("'{}': DS: takes a MONDO ID (DS:MONDO:0005148) or a quoted disease name "
+                    "(DS:\"hepatitis B\")",
+                    code));
   const auto b = disease.find_first_not_of(' ');
   disease = b == std::string::npos ? "" : disease.substr(b, disease.find_last_not_of(' ') - b + 1);
   if (disease.empty())
-    throw Error("DUO code DS needs a disease: DS-<disease>, DS:MONDO:<id> or DS:\"<disease name>\" (e.g. DS-T2D, "
-                "DS:MONDO:0005148, DS:\"hepatitis B\")");
+    throw Error(
+        "DUO code DS needs a disease: DS-<disease>, DS:MONDO:<id> or DS:\"<disease name>\" (e.g. DS-T2D, "
+        "DS:MONDO:0005148, DS:\"hepatitis B\")");
   if (disease.rfind("MONDO:", 0) == 0) {
     const std::string digits = disease.substr(6);
     if (digits.size() != 7 || digits.find_first_not_of("0123456789") != std::string::npos)
@@ -88,14 +96,17 @@ std::string disease_of(const std::string& code) {
 
 // How a disease code is written back: DS-<disease>, quoted when the name holds a separator.
 std::string disease_code(const std::string& disease) {
-  if (disease.find_first_of(" ;,+\t") == std::string::npos && disease.rfind("MONDO:", 0) != 0) return "DS-" + disease;
+  if (disease.find_first_of(" ;,+\t") == std::string::npos && disease.rfind("MONDO:", 0) != 0)
+    return "DS-" + disease;
   if (disease.rfind("MONDO:", 0) == 0) return "DS:" + disease;
   return "DS:\"" + disease + "\"";
 }
 
 [[noreturn]] void unknown(const std::string& code) {
-  throw Error(fmt::format("unknown DUO code '{}' (known: NRES GRU HMB POA DS-<disease> NPOA GSO CC NPU NCU NPUNCU "
-                          "IRB PUB COL RTN MOR TS US PS IS GS RS NMDS)", code));
+  throw Error(
+      fmt::format("unknown DUO code '{}' (known: NRES GRU HMB POA DS-<disease> NPOA GSO CC NPU NCU NPUNCU "
+                  "IRB PUB COL RTN MOR TS US PS IS GS RS NMDS)",
+                  code));
 }
 
 // Whether the declared conditions satisfy one requested condition; NPUNCU is NPU and NCU together.
@@ -108,10 +119,14 @@ bool satisfied(const std::string& condition, const std::set<std::string>& declar
 
 std::string purpose_label(const ResearchPurpose& p) {
   switch (p.kind) {
-    case ResearchPurpose::Kind::General: return "general research (GRU)";
-    case ResearchPurpose::Kind::Health: return "health/medical/biomedical research (HMB)";
-    case ResearchPurpose::Kind::Disease: return "research on " + p.disease + " (" + disease_code(p.disease) + ")";
-    case ResearchPurpose::Kind::Ancestry: return "population origins/ancestry research (POA)";
+    case ResearchPurpose::Kind::General:
+      return "general research (GRU)";
+    case ResearchPurpose::Kind::Health:
+      return "health/medical/biomedical research (HMB)";
+    case ResearchPurpose::Kind::Disease:
+      return "research on " + p.disease + " (" + disease_code(p.disease) + ")";
+    case ResearchPurpose::Kind::Ancestry:
+      return "population origins/ancestry research (POA)";
   }
   return "";
 }
@@ -138,22 +153,33 @@ ConsentCodes parse_consent_codes(std::string_view text) {
   ConsentCodes c;
   for (const auto& raw : split_codes(text)) {
     const std::string code = normalise(raw);
-    if (code == "NRES") c.no_restriction = true;
-    else if (code == "GRU") c.general = true;
-    else if (code == "HMB") c.health = true;
-    else if (code == "POA") c.ancestry = true;
-    else if (is_disease_code(code) || code == "DS") c.diseases.insert(disease_of(code == "DS" ? "DS-" : code));
-    else if (code == "NPOA") c.no_ancestry = true;
-    else if (code == "GSO") c.genetic_only = true;
-    else if (code == "CC") c.clinical_care = true;
-    else if (requester_condition_codes().count(code)) c.requester_conditions.insert(code);
-    else unknown(raw);
+    if (code == "NRES")
+      c.no_restriction = true;
+    else if (code == "GRU")
+      c.general = true;
+    else if (code == "HMB")
+      c.health = true;
+    else if (code == "POA")
+      c.ancestry = true;
+    else if (is_disease_code(code) || code == "DS")
+      c.diseases.insert(disease_of(code == "DS" ? "DS-" : code));
+    else if (code == "NPOA")
+      c.no_ancestry = true;
+    else if (code == "GSO")
+      c.genetic_only = true;
+    else if (code == "CC")
+      c.clinical_care = true;
+    else if (requester_condition_codes().count(code))
+      c.requester_conditions.insert(code);
+    else
+      unknown(raw);
   }
   if (!c.no_restriction && !c.general && !c.health && !c.ancestry && c.diseases.empty())
-    throw Error(fmt::format("consent codes '{}' hold no data use permission (one of NRES GRU HMB POA DS-<disease>)",
-                            text));
+    throw Error(fmt::format(
+        "consent codes '{}' hold no data use permission (one of NRES GRU HMB POA DS-<disease>)", text));
   if (!c.no_restriction && !c.general && !c.health && c.diseases.empty() && c.no_ancestry)
-    throw Error(fmt::format("consent codes '{}' permit nothing: NPOA forbids the only use they permit (POA)", text));
+    throw Error(
+        fmt::format("consent codes '{}' permit nothing: NPOA forbids the only use they permit (POA)", text));
   return c;
 }
 
@@ -162,16 +188,21 @@ ResearchPurpose parse_purpose(std::string_view text) {
   if (codes.empty()) throw Error("empty research purpose (give a DUO code: GRU, HMB, DS-<disease> or POA)");
   ResearchPurpose p;
   const std::string primary = normalise(codes[0]);
-  if (primary == "GRU") p.kind = ResearchPurpose::Kind::General;
-  else if (primary == "HMB") p.kind = ResearchPurpose::Kind::Health;
-  else if (primary == "POA") p.kind = ResearchPurpose::Kind::Ancestry;
+  if (primary == "GRU")
+    p.kind = ResearchPurpose::Kind::General;
+  else if (primary == "HMB")
+    p.kind = ResearchPurpose::Kind::Health;
+  else if (primary == "POA")
+    p.kind = ResearchPurpose::Kind::Ancestry;
   else if (is_disease_code(primary) || primary == "DS") {
     p.kind = ResearchPurpose::Kind::Disease;
     p.disease = disease_of(primary == "DS" ? "DS-" : primary);
   } else if (primary == "NRES" || primary == "NPOA" || primary == "GSO" || primary == "CC" ||
              requester_condition_codes().count(primary)) {
-    throw Error(fmt::format("'{}' is not a research purpose: the purpose starts with GRU, HMB, DS-<disease> or POA, "
-                            "followed by the conditions the requester meets (e.g. HMB+NPU+IRB)", codes[0]));
+    throw Error(
+        fmt::format("'{}' is not a research purpose: the purpose starts with GRU, HMB, DS-<disease> or POA, "
+                    "followed by the conditions the requester meets (e.g. HMB+NPU+IRB)",
+                    codes[0]));
   } else {
     unknown(codes[0]);
   }
@@ -181,8 +212,10 @@ ResearchPurpose parse_purpose(std::string_view text) {
     if (!requester_condition_codes().count(code)) {
       if (code == "GRU" || code == "HMB" || code == "POA" || is_disease_code(code) || code == "NRES" ||
           code == "NPOA" || code == "GSO" || code == "CC")
-        throw Error(fmt::format("'{}' after the primary purpose: only requester conditions may follow (NPU NCU "
-                                "NPUNCU IRB PUB COL RTN MOR TS US PS IS GS RS NMDS)", codes[i]));
+        throw Error(
+            fmt::format("'{}' after the primary purpose: only requester conditions may follow (NPU NCU "
+                        "NPUNCU IRB PUB COL RTN MOR TS US PS IS GS RS NMDS)",
+                        codes[i]));
       unknown(codes[i]);
     }
     p.declared.insert(code);
@@ -200,16 +233,24 @@ ConsentDecision decide(const ConsentCodes& c, const ResearchPurpose& p, bool anc
   }
   bool covered = c.no_restriction || c.general;
   switch (p.kind) {
-    case ResearchPurpose::Kind::General: break;
-    case ResearchPurpose::Kind::Health: covered = covered || c.health; break;
-    case ResearchPurpose::Kind::Disease: covered = covered || c.health || c.diseases.count(p.disease) > 0; break;
-    case ResearchPurpose::Kind::Ancestry: covered = covered || c.ancestry; break;
+    case ResearchPurpose::Kind::General:
+      break;
+    case ResearchPurpose::Kind::Health:
+      covered = covered || c.health;
+      break;
+    case ResearchPurpose::Kind::Disease:
+      covered = covered || c.health || c.diseases.count(p.disease) > 0;
+      break;
+    case ResearchPurpose::Kind::Ancestry:
+      covered = covered || c.ancestry;
+      break;
   }
   if (!covered) return {false, fmt::format("consent {} does not cover {}", c.text(), purpose_label(p))};
   for (const auto& condition : c.requester_conditions)
     if (!satisfied(condition, p.declared))
-      return {false, fmt::format("consent requires the requester to meet {} (declare it in the purpose, e.g. {}+{})",
-                                 condition, p.text, condition)};
+      return {false,
+              fmt::format("consent requires the requester to meet {} (declare it in the purpose, e.g. {}+{})",
+                          condition, p.text, condition)};
   return {true, ""};
 }
 

@@ -70,7 +70,8 @@ const std::vector<FieldSpec> kExportFields = {
     {"what", true, "material, genotypes, phenotypes or summary"},
     {"recipient_organisation", true, "recipient organisation"},
     {"recipient_country", true, "recipient country, ISO 3166-1 code"},
-    {"purpose", true, "research purpose as DUO codes (GRU, HMB, DS-<disease>, POA, then conditions: HMB+NPU)"},
+    {"purpose", true,
+     "research purpose as DUO codes (GRU, HMB, DS-<disease>, POA, then conditions: HMB+NPU)"},
     {"approval_reference", false, "approval (ethics, access committee) reference"},
     {"date", true, "YYYY-MM-DD"}};
 
@@ -140,11 +141,16 @@ std::string lower(std::string s) {
 
 std::string record_type_name(RecordType type) {
   switch (type) {
-    case RecordType::Donor: return "donor";
-    case RecordType::Sample: return "sample";
-    case RecordType::Consent: return "consent";
-    case RecordType::Custody: return "custody";
-    case RecordType::Export: return "export";
+    case RecordType::Donor:
+      return "donor";
+    case RecordType::Sample:
+      return "sample";
+    case RecordType::Consent:
+      return "consent";
+    case RecordType::Custody:
+      return "custody";
+    case RecordType::Export:
+      return "export";
   }
   return "";
 }
@@ -154,18 +160,24 @@ std::string record_table(RecordType type) {
 }
 
 RecordType parse_record_type(const std::string& name) {
-  for (auto t : {RecordType::Donor, RecordType::Sample, RecordType::Consent, RecordType::Custody, RecordType::Export})
+  for (auto t :
+       {RecordType::Donor, RecordType::Sample, RecordType::Consent, RecordType::Custody, RecordType::Export})
     if (name == record_type_name(t) || name == record_type_name(t) + "s") return t;
   throw Error(fmt::format("unknown record type '{}' (donor, sample, consent, custody, export)", name));
 }
 
 const std::vector<FieldSpec>& record_fields(RecordType type) {
   switch (type) {
-    case RecordType::Donor: return kDonorFields;
-    case RecordType::Sample: return kSampleFields;
-    case RecordType::Consent: return kConsentFields;
-    case RecordType::Custody: return kCustodyFields;
-    case RecordType::Export: return kExportFields;
+    case RecordType::Donor:
+      return kDonorFields;
+    case RecordType::Sample:
+      return kSampleFields;
+    case RecordType::Consent:
+      return kConsentFields;
+    case RecordType::Custody:
+      return kCustodyFields;
+    case RecordType::Export:
+      return kExportFields;
   }
   return kDonorFields;
 }
@@ -191,14 +203,17 @@ struct RecordWriter::Impl {
       r.fail(field, fmt::format("duplicate ID '{}' (already in the registry or earlier in this file)", id));
     return id;
   }
-  json known(const Row& r, const std::string& field, const char* table, const std::string& id, const char* what) {
+  json known(const Row& r, const std::string& field, const char* table, const std::string& id,
+             const char* what) {
     json row = w.find(table, id);
     if (row.is_null()) r.fail(field, fmt::format("unknown {} '{}' (import {}s first)", what, id, what));
     return row;
   }
   void put(const char* table, json row) {
-    if (amending) w.amend(table, std::move(row));
-    else w.insert(table, std::move(row));
+    if (amending)
+      w.amend(table, std::move(row));
+    else
+      w.insert(table, std::move(row));
   }
 
   void donor_row(const Row& r) {
@@ -206,7 +221,8 @@ struct RecordWriter::Impl {
     std::string sex = lower(r.get("sex").value_or("unknown"));
     if (sex == "m") sex = "male";
     if (sex == "f") sex = "female";
-    if (!kSexes.count(sex)) r.fail("sex", fmt::format("'{}' is not one of male, female, other, unknown", sex));
+    if (!kSexes.count(sex))
+      r.fail("sex", fmt::format("'{}' is not one of male, female, other, unknown", sex));
     json birth_year = nullptr;
     if (auto y = r.number("birth_year", 1880, current_year)) {
       if (*y != static_cast<double>(static_cast<std::int64_t>(*y))) r.fail("birth_year", "not a whole year");
@@ -215,14 +231,19 @@ struct RecordWriter::Impl {
     std::string conditions;
     if (auto c = r.get("conditions"))
       for (char ch : *c) conditions += ch == ',' ? ';' : ch;
-    put("donor", {{"donor_id", id}, {"sex", sex}, {"birth_year", birth_year},
-                  {"population", nullable(r.get("population"))}, {"region", nullable(r.get("region"))},
-                  {"country", nullable(r.country("country"))}, {"latitude", nullable(r.number("latitude", -90, 90))},
-                  {"longitude", nullable(r.number("longitude", -180, 180))}, {"conditions", conditions}});
+    put("donor", {{"donor_id", id},
+                  {"sex", sex},
+                  {"birth_year", birth_year},
+                  {"population", nullable(r.get("population"))},
+                  {"region", nullable(r.get("region"))},
+                  {"country", nullable(r.country("country"))},
+                  {"latitude", nullable(r.number("latitude", -90, 90))},
+                  {"longitude", nullable(r.number("longitude", -180, 180))},
+                  {"conditions", conditions}});
   }
 
-  // A genotype ID belongs to one donor: another donor's sample with the same IID (and a compatible FID) would make
-  // every analysis of that fileset ambiguous.
+  // A genotype ID belongs to one donor: another donor's sample with the same IID (and a compatible FID) would
+  // make every analysis of that fileset ambiguous.
   void genotype_link(const Row& r, const std::string& sample_id, const std::string& donor_id) {
     const auto iid = r.get("genotype_iid");
     const auto fid = r.get("genotype_fid");
@@ -230,13 +251,14 @@ struct RecordWriter::Impl {
       if (fid) r.fail("genotype_iid", "genotype_fid given without genotype_iid");
       return;
     }
-    auto st = db.prepare("SELECT sample_id, donor_id, genotype_fid FROM sample WHERE genotype_iid = ? AND sample_id <> ?");
+    auto st = db.prepare(
+        "SELECT sample_id, donor_id, genotype_fid FROM sample WHERE genotype_iid = ? AND sample_id <> ?");
     st.bind(1, *iid).bind(2, sample_id);
     while (st.step()) {
       const auto other_fid = st.optional_text(2);
       if (st.text(1) != donor_id && (!fid || !other_fid || *fid == *other_fid))
-        r.fail("genotype_iid", fmt::format("genotype '{}' is already linked to sample '{}' of donor '{}'", *iid,
-                                           st.text(0), st.text(1)));
+        r.fail("genotype_iid", fmt::format("genotype '{}' is already linked to sample '{}' of donor '{}'",
+                                           *iid, st.text(0), st.text(1)));
     }
   }
 
@@ -256,20 +278,28 @@ struct RecordWriter::Impl {
       r.fail("amount", "a unit is given without an amount");
     }
     const std::string collected = *r.date("collection_date");
-    if (donor["birth_year"].is_number() && std::stoll(collected.substr(0, 4)) < donor["birth_year"].get<std::int64_t>())
+    if (donor["birth_year"].is_number() &&
+        std::stoll(collected.substr(0, 4)) < donor["birth_year"].get<std::int64_t>())
       r.fail("collection_date", fmt::format("{} is before the donor's year of birth {}", collected,
                                             donor["birth_year"].get<std::int64_t>()));
     genotype_link(r, id, donor_id);
     std::optional<std::string> state = r.get("storage_state");
     if (state) state = lower(*state);
-    put("sample", {{"sample_id", id}, {"donor_id", donor_id}, {"genotype_fid", nullable(r.get("genotype_fid"))},
-                   {"genotype_iid", nullable(r.get("genotype_iid"))}, {"material", r.require("material")},
-                   {"amount", nullable(value)}, {"amount_unit", nullable(unit)}, {"collection_date", collected},
+    put("sample", {{"sample_id", id},
+                   {"donor_id", donor_id},
+                   {"genotype_fid", nullable(r.get("genotype_fid"))},
+                   {"genotype_iid", nullable(r.get("genotype_iid"))},
+                   {"material", r.require("material")},
+                   {"amount", nullable(value)},
+                   {"amount_unit", nullable(unit)},
+                   {"collection_date", collected},
                    {"collection_site", nullable(r.get("collection_site"))},
                    {"site_latitude", nullable(r.number("site_latitude", -90, 90))},
                    {"site_longitude", nullable(r.number("site_longitude", -180, 180))},
-                   {"collector", nullable(r.get("collector"))}, {"organisation", r.require("organisation")},
-                   {"country", nullable(r.country("country"))}, {"storage_state", nullable(state)},
+                   {"collector", nullable(r.get("collector"))},
+                   {"organisation", r.require("organisation")},
+                   {"country", nullable(r.country("country"))},
+                   {"storage_state", nullable(state)},
                    {"storage_temperature_c", nullable(r.number("storage_temperature_c", -273.15, 1000))}});
   }
 
@@ -282,20 +312,26 @@ struct RecordWriter::Impl {
     const std::string date = *r.date("consent_date");
     auto withdrawn = r.date("withdrawn_date");
     if (amending && (withdrawn || r.get("withdrawal_reason")))
-      r.fail(withdrawn ? "withdrawn_date" : "withdrawal_reason", "a withdrawal is recorded with `registry withdraw`");
+      r.fail(withdrawn ? "withdrawn_date" : "withdrawal_reason",
+             "a withdrawal is recorded with `registry withdraw`");
     if (withdrawn && *withdrawn < date)
       r.fail("withdrawn_date", fmt::format("{} is before the consent date {}", *withdrawn, date));
-    if (!withdrawn && r.get("withdrawal_reason")) r.fail("withdrawal_reason", "given without a withdrawn_date");
+    if (!withdrawn && r.get("withdrawal_reason"))
+      r.fail("withdrawal_reason", "given without a withdrawn_date");
     put("consent", {{"consent_id", id}, {"donor_id", donor_id}, {"codes", codes}, {"consent_date", date}});
     if (withdrawn)
-      w.insert("withdrawal", {{"withdrawal_id", "W-" + id}, {"donor_id", donor_id}, {"consent_id", id},
-                              {"withdrawn_date", *withdrawn}, {"reason", nullable(r.get("withdrawal_reason"))}});
+      w.insert("withdrawal", {{"withdrawal_id", "W-" + id},
+                              {"donor_id", donor_id},
+                              {"consent_id", id},
+                              {"withdrawn_date", *withdrawn},
+                              {"reason", nullable(r.get("withdrawal_reason"))}});
   }
 
   // The sample's destruction, if recorded (other than the event `except`).
   std::optional<std::string> destroyed_at(const std::string& sample_id, const std::string& except = "") {
-    auto st = db.prepare("SELECT min(time) FROM custody_event WHERE sample_id = ? AND event = 'destroyed' AND "
-                         "event_id <> ?");
+    auto st = db.prepare(
+        "SELECT min(time) FROM custody_event WHERE sample_id = ? AND event = 'destroyed' AND "
+        "event_id <> ?");
     st.bind(1, sample_id).bind(2, except);
     st.step();
     return st.optional_text(0);
@@ -309,48 +345,59 @@ struct RecordWriter::Impl {
     const std::string time = r.parse("time", [&] { return parse_time(raw_time); });
     const std::string event = r.require("event");
     if (!kEvents.count(event))
-      r.fail("event", fmt::format("'{}' is not one of collected, received, stored, aliquoted, transferred, shipped, "
-                                  "returned, destroyed", event));
+      r.fail("event",
+             fmt::format("'{}' is not one of collected, received, stored, aliquoted, transferred, shipped, "
+                         "returned, destroyed",
+                         event));
     if ((event == "transferred" || event == "shipped") && !r.get("to_holder"))
       r.fail("to_holder", fmt::format("a {} event needs the recipient", event));
     const std::string collected = sample["collection_date"].get<std::string>();
     if (time.substr(0, 10) < collected)
       r.fail("time", fmt::format("{} is before the sample was collected ({})", time, collected));
     if (auto destroyed = destroyed_at(sample_id, id); destroyed && *destroyed <= time)
-      r.fail("time", fmt::format("sample '{}' was destroyed at {}; nothing happens to it afterwards", sample_id,
-                                 *destroyed));
+      r.fail("time", fmt::format("sample '{}' was destroyed at {}; nothing happens to it afterwards",
+                                 sample_id, *destroyed));
     if (event == "destroyed") {
-      auto later = db.prepare("SELECT event_id, time FROM custody_event WHERE sample_id = ? AND time > ? AND "
-                              "event_id <> ? ORDER BY time LIMIT 1");
+      auto later = db.prepare(
+          "SELECT event_id, time FROM custody_event WHERE sample_id = ? AND time > ? AND "
+          "event_id <> ? ORDER BY time LIMIT 1");
       later.bind(1, sample_id).bind(2, time).bind(3, id);
       if (later.step())
-        r.fail("time", fmt::format("event '{}' of sample '{}' happens later ({}), so it cannot be destroyed at {}",
-                                   later.text(0), sample_id, later.text(1), time));
+        r.fail("time",
+               fmt::format("event '{}' of sample '{}' happens later ({}), so it cannot be destroyed at {}",
+                           later.text(0), sample_id, later.text(1), time));
     }
-    put("custody_event", {{"event_id", id}, {"sample_id", sample_id}, {"time", time}, {"event", event},
-                          {"holder", r.require("holder")}, {"place", nullable(r.get("place"))},
-                          {"to_holder", nullable(r.get("to_holder"))}, {"note", nullable(r.get("note"))}});
+    put("custody_event", {{"event_id", id},
+                          {"sample_id", sample_id},
+                          {"time", time},
+                          {"event", event},
+                          {"holder", r.require("holder")},
+                          {"place", nullable(r.get("place"))},
+                          {"to_holder", nullable(r.get("to_holder"))},
+                          {"note", nullable(r.get("note"))}});
   }
 
-  // The donor's consent must cover the export now (as recorded: nothing is sent after a withdrawal was recorded,
-  // whatever date the export is given) and on the export date; DUO modifiers apply to what is sent.
+  // The donor's consent must cover the export now (as recorded: nothing is sent after a withdrawal was
+  // recorded, whatever date the export is given) and on the export date; DUO modifiers apply to what is sent.
   void check_consent(const Row& r, const std::string& donor_id, const std::string& sample_id,
                      const ResearchPurpose& purpose, const std::string& what, const std::string& date) {
     for (const auto& as_of : {std::string(), date}) {
       const ConsentStatus status = consent_status(db, donor_id, as_of);
       const std::string when = as_of.empty() ? "now" : "on " + as_of;
       if (status.state == ConsentStatus::State::None)
-        r.fail("purpose", fmt::format("donor '{}' of sample '{}' had no consent {}", donor_id, sample_id, when));
+        r.fail("purpose",
+               fmt::format("donor '{}' of sample '{}' had no consent {}", donor_id, sample_id, when));
       if (status.state == ConsentStatus::State::Withdrawn)
-        r.fail("purpose", fmt::format("consent '{}' of donor '{}' was withdrawn on {}", status.consent_id, donor_id,
-                                      status.withdrawn_date));
+        r.fail("purpose", fmt::format("consent '{}' of donor '{}' was withdrawn on {}", status.consent_id,
+                                      donor_id, status.withdrawn_date));
       const ConsentCodes codes = parse_consent_codes(status.codes);
       const ConsentDecision decision = decide(codes, purpose, false);
       if (!decision.allowed)
         r.fail("purpose", fmt::format("not allowed by consent '{}': {}", status.consent_id, decision.reason));
       if (codes.genetic_only && what == "phenotypes")
-        r.fail("what", fmt::format("consent '{}' allows genetic studies only (GSO): phenotypes alone are not sent",
-                                   status.consent_id));
+        r.fail("what",
+               fmt::format("consent '{}' allows genetic studies only (GSO): phenotypes alone are not sent",
+                           status.consent_id));
     }
   }
 
@@ -366,7 +413,8 @@ struct RecordWriter::Impl {
     const ResearchPurpose purpose = r.parse("purpose", [&] { return parse_purpose(raw_purpose); });
     const std::string date = *r.date("date");
     const std::string collected = sample["collection_date"].get<std::string>();
-    if (date < collected) r.fail("date", fmt::format("{} is before the sample was collected ({})", date, collected));
+    if (date < collected)
+      r.fail("date", fmt::format("{} is before the sample was collected ({})", date, collected));
     if (what == "genotypes" && sample["genotype_iid"].is_null())
       r.fail("what", fmt::format("sample '{}' was never genotyped (no genotype_iid)", sample_id));
     if (what == "material")
@@ -374,9 +422,13 @@ struct RecordWriter::Impl {
         r.fail("what", fmt::format("sample '{}' was destroyed at {}", sample_id, *destroyed));
     const std::string country = *r.country("recipient_country");
     check_consent(r, donor_id, sample_id, purpose, what, date);
-    put("export", {{"export_id", id}, {"sample_id", sample_id}, {"what", what},
-                   {"recipient_organisation", r.require("recipient_organisation")}, {"recipient_country", country},
-                   {"purpose", purpose.text}, {"approval_reference", nullable(r.get("approval_reference"))},
+    put("export", {{"export_id", id},
+                   {"sample_id", sample_id},
+                   {"what", what},
+                   {"recipient_organisation", r.require("recipient_organisation")},
+                   {"recipient_country", country},
+                   {"purpose", purpose.text},
+                   {"approval_reference", nullable(r.get("approval_reference"))},
                    {"date", date}});
   }
 
@@ -391,11 +443,21 @@ struct RecordWriter::Impl {
       if (!r.values.emplace(name, text).second) r.fail(name, "given twice");
     }
     switch (type) {
-      case RecordType::Donor: donor_row(r); break;
-      case RecordType::Sample: sample_row(r); break;
-      case RecordType::Consent: consent_row(r); break;
-      case RecordType::Custody: custody_row(r); break;
-      case RecordType::Export: export_row(r); break;
+      case RecordType::Donor:
+        donor_row(r);
+        break;
+      case RecordType::Sample:
+        sample_row(r);
+        break;
+      case RecordType::Consent:
+        consent_row(r);
+        break;
+      case RecordType::Custody:
+        custody_row(r);
+        break;
+      case RecordType::Export:
+        export_row(r);
+        break;
     }
   }
 };
@@ -416,15 +478,19 @@ std::vector<std::pair<std::string, std::string>> fields_of(RecordType type, cons
     const std::string column = spec.name == "unit" ? "amount_unit" : spec.name;
     const auto it = row.find(column);
     if (it == row.end() || it->is_null()) continue;
-    if (it->is_string()) fields.emplace_back(spec.name, it->get<std::string>());
-    else if (it->is_number_integer()) fields.emplace_back(spec.name, std::to_string(it->get<std::int64_t>()));
-    else fields.emplace_back(spec.name, fmt::format("{}", it->get<double>()));
+    if (it->is_string())
+      fields.emplace_back(spec.name, it->get<std::string>());
+    else if (it->is_number_integer())
+      fields.emplace_back(spec.name, std::to_string(it->get<std::int64_t>()));
+    else
+      fields.emplace_back(spec.name, fmt::format("{}", it->get<double>()));
   }
   return fields;
 }
 }  // namespace
 
-RecordWriter::RecordWriter(RegistryWrite& write, RecordType type) : impl_(std::make_unique<Impl>(write, type)) {}
+RecordWriter::RecordWriter(RegistryWrite& write, RecordType type)
+    : impl_(std::make_unique<Impl>(write, type)) {}
 RecordWriter::~RecordWriter() = default;
 
 void RecordWriter::write(const RecordRow& row, bool generated_id) {
@@ -442,8 +508,11 @@ void RecordWriter::amend(const RecordRow& row) {
 std::size_t import_csv(Database& db, RecordType type, const std::string& path, const std::string& actor) {
   const std::string content = read_file(path);
   if (const auto bad = utf8_error_offset(content); bad != std::string::npos) {
-    const auto line = static_cast<std::size_t>(std::count(content.begin(), content.begin() + static_cast<long>(bad), '\n')) + 1;
-    throw Error(path, line, "not valid UTF-8 (the registry stores text as UTF-8; convert the file, e.g. with iconv)");
+    const auto line = static_cast<std::size_t>(
+                          std::count(content.begin(), content.begin() + static_cast<long>(bad), '\n')) +
+                      1;
+    throw Error(path, line,
+                "not valid UTF-8 (the registry stores text as UTF-8; convert the file, e.g. with iconv)");
   }
   RegistryWrite write(db, actor);
   RecordWriter writer(write, type);
@@ -469,9 +538,10 @@ std::size_t import_csv(Database& db, RecordType type, const std::string& path, c
         bool known = false;
         for (const auto& s : record_fields(type)) known = known || s.name == name;
         if (!known)
-          throw Error(path, line_number, fmt::format("column '{}' is not a field of a {} record", name,
-                                                     record_type_name(type)));
-        if (!seen.insert(name).second) throw Error(path, line_number, fmt::format("column '{}' appears twice", name));
+          throw Error(path, line_number,
+                      fmt::format("column '{}' is not a field of a {} record", name, record_type_name(type)));
+        if (!seen.insert(name).second)
+          throw Error(path, line_number, fmt::format("column '{}' appears twice", name));
       }
       for (const auto& s : record_fields(type))
         if (s.required && !seen.count(s.name))
@@ -479,7 +549,8 @@ std::size_t import_csv(Database& db, RecordType type, const std::string& path, c
       continue;
     }
     if (fields.size() != header.size())
-      throw Error(path, line_number, fmt::format("{} fields, but the header has {}", fields.size(), header.size()));
+      throw Error(path, line_number,
+                  fmt::format("{} fields, but the header has {}", fields.size(), header.size()));
     RecordRow row{path, line_number, {}};
     for (std::size_t i = 0; i < fields.size(); ++i) row.fields.emplace_back(header[i], std::move(fields[i]));
     writer.write(row);
@@ -487,12 +558,15 @@ std::size_t import_csv(Database& db, RecordType type, const std::string& path, c
   }
   if (header.empty()) throw Error(path, 0, "empty file (a CSV file starts with a header line)");
   if (records == 0) throw Error(path, line_number, "no records after the header line (nothing imported)");
-  write.commit("import", {{"type", record_type_name(type)}, {"file", path}, {"sha256", sha256_hex(content)},
+  write.commit("import", {{"type", record_type_name(type)},
+                          {"file", path},
+                          {"sha256", sha256_hex(content)},
                           {"records", records}});
   return records;
 }
 
-std::string add_record(Database& db, RecordType type, const std::vector<std::pair<std::string, std::string>>& fields,
+std::string add_record(Database& db, RecordType type,
+                       const std::vector<std::pair<std::string, std::string>>& fields,
                        const std::string& actor) {
   RegistryWrite write(db, actor);
   RecordWriter writer(write, type);
@@ -516,8 +590,8 @@ std::string add_record(Database& db, RecordType type, const std::vector<std::pai
   return clean_text(id);
 }
 
-void amend_record(Database& db, RecordType type, const std::vector<std::pair<std::string, std::string>>& fields,
-                  const std::string& actor) {
+void amend_record(Database& db, RecordType type,
+                  const std::vector<std::pair<std::string, std::string>>& fields, const std::string& actor) {
   const std::string source = "registry amend " + record_type_name(type);
   const std::string id_field = record_fields(type).front().name;
   std::string id;
@@ -526,13 +600,16 @@ void amend_record(Database& db, RecordType type, const std::vector<std::pair<std
   if (id.empty()) throw Error(source, 0, fmt::format("field '{}': names the record to amend", id_field));
   RegistryWrite write(db, actor);
   const json old = write.find(record_table(type), id);
-  if (old.is_null()) throw Error(source, 0, fmt::format("field '{}': no {} '{}' to amend", id_field,
-                                                        record_type_name(type), id));
+  if (old.is_null())
+    throw Error(source, 0,
+                fmt::format("field '{}': no {} '{}' to amend", id_field, record_type_name(type), id));
   auto merged = fields_of(type, old);
   for (const auto& [name, value] : fields) {
     auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& f) { return f.first == name; });
-    if (it == merged.end()) merged.emplace_back(name, value);
-    else it->second = value;
+    if (it == merged.end())
+      merged.emplace_back(name, value);
+    else
+      it->second = value;
   }
   RecordWriter writer(write, type);
   writer.amend(RecordRow{source, 0, merged});
@@ -542,20 +619,23 @@ void amend_record(Database& db, RecordType type, const std::vector<std::pair<std
 void void_record(Database& db, RecordType type, const std::string& id, const std::string& reason,
                  const std::string& actor) {
   const std::string clean_reason = clean_text(reason);
-  if (clean_reason.empty()) throw Error("registry void: --reason is required (the chain keeps why a record was voided)");
+  if (clean_reason.empty())
+    throw Error("registry void: --reason is required (the chain keeps why a record was voided)");
   RegistryWrite write(db, actor);
   try {
     write.void_row(record_table(type), clean_text(id), clean_reason);
   } catch (const Error& e) {
     if (std::string(e.what()).find("FOREIGN KEY") == std::string::npos) throw;
-    throw Error(db.path(), 0, fmt::format("{} '{}' has records that refer to it; void those first",
-                                          record_type_name(type), id));
+    throw Error(
+        db.path(), 0,
+        fmt::format("{} '{}' has records that refer to it; void those first", record_type_name(type), id));
   }
   write.commit("void", {{"type", record_type_name(type)}, {"id", id}, {"reason", clean_reason}});
 }
 
 std::string withdraw_consent(Database& db, const std::string& donor_id, const std::string& consent_id,
-                             const std::string& date_text, const std::string& reason_text, const std::string& actor) {
+                             const std::string& date_text, const std::string& reason_text,
+                             const std::string& actor) {
   const std::string date = date_text.empty() ? today_utc() : parse_date(date_text);
   const std::string reason = clean_text(reason_text);
   RegistryWrite write(db, actor);
@@ -563,22 +643,27 @@ std::string withdraw_consent(Database& db, const std::string& donor_id, const st
   std::string donor = clean_text(donor_id);
   const std::string consent = clean_text(consent_id);
   if (by_donor) {
-    if (write.find("donor", donor).is_null()) throw Error(db.path(), 0, fmt::format("unknown donor '{}'", donor));
+    if (write.find("donor", donor).is_null())
+      throw Error(db.path(), 0, fmt::format("unknown donor '{}'", donor));
     const ConsentStatus status = consent_status(db, donor, date);
     if (status.state != ConsentStatus::State::InForce)
-      throw Error(db.path(), 0, fmt::format("donor '{}' has no consent in force on {} to withdraw", donor, date));
+      throw Error(db.path(), 0,
+                  fmt::format("donor '{}' has no consent in force on {} to withdraw", donor, date));
   } else {
     const json row = write.find("consent", consent);
     auto already = db.prepare("SELECT 1 FROM withdrawal WHERE consent_id = ?");
     already.bind(1, consent);
     if (row.is_null() || row["consent_date"].get<std::string>() > date || already.step())
       throw Error(db.path(), 0,
-                  fmt::format("consent '{}' does not exist, is already withdrawn, or starts after {}", consent, date));
+                  fmt::format("consent '{}' does not exist, is already withdrawn, or starts after {}",
+                              consent, date));
     donor = row["donor_id"].get<std::string>();
   }
   const std::string id = fmt::format("W{}", write.entry_seq());
-  write.insert("withdrawal", {{"withdrawal_id", id}, {"donor_id", donor},
-                              {"consent_id", by_donor ? json(nullptr) : json(consent)}, {"withdrawn_date", date},
+  write.insert("withdrawal", {{"withdrawal_id", id},
+                              {"donor_id", donor},
+                              {"consent_id", by_donor ? json(nullptr) : json(consent)},
+                              {"withdrawn_date", date},
                               {"reason", reason.empty() ? json(nullptr) : json(reason)}});
   write.commit("withdraw", {{"withdrawal_id", id}});
   return id;

@@ -53,21 +53,23 @@ class RecordWriter {
   std::unique_ptr<Impl> impl_;
 };
 
-// Imports one CSV file (header line with field names) in one transaction with one audit entry holding every row:
-// every line is imported or none. A file without records is an error. Returns the number of records.
+// Imports one CSV file (header line with field names) in one transaction with one audit entry holding every
+// row: every line is imported or none. A file without records is an error. Returns the number of records.
 std::size_t import_csv(Database& db, RecordType type, const std::string& path, const std::string& actor);
 
 // Adds one record (from `registry add`, `registry custody`, `registry export`) with an audit entry. An empty
 // ID field of a custody event or export is generated as SAMPLE#ENTRY (unique). Returns the record's ID.
-std::string add_record(Database& db, RecordType type, const std::vector<std::pair<std::string, std::string>>& fields,
+std::string add_record(Database& db, RecordType type,
+                       const std::vector<std::pair<std::string, std::string>>& fields,
                        const std::string& actor);
 
-// Amends a record: `fields` name it by its ID and give the fields that change; the whole new record is checked
-// as a new one would be, and the audit entry holds it. Withdrawals are not amended (record a new one).
-void amend_record(Database& db, RecordType type, const std::vector<std::pair<std::string, std::string>>& fields,
-                  const std::string& actor);
-// Voids a record (it stops counting; the chain keeps it and the reason). Records that refer to it must be voided
-// first.
+// Amends a record: `fields` name it by its ID and give the fields that change; the whole new record is
+// checked as a new one would be, and the audit entry holds it. Withdrawals are not amended (record a new
+// one).
+void amend_record(Database& db, RecordType type,
+                  const std::vector<std::pair<std::string, std::string>>& fields, const std::string& actor);
+// Voids a record (it stops counting; the chain keeps it and the reason). Records that refer to it must be
+// voided first.
 void void_record(Database& db, RecordType type, const std::string& id, const std::string& reason,
                  const std::string& actor);
 

@@ -34,9 +34,11 @@ RegistryReport build_report(Database& db) {
   r.audit_entries = count(db, "SELECT count(*) FROM audit_log");
   // Samples grouped by organisation, country, site, material and the donor's consent in force.
   std::map<std::tuple<std::string, std::string, std::string, std::string, std::string>,
-           std::pair<std::size_t, std::set<std::string>>> groups;
-  auto samples = db.prepare("SELECT organisation, coalesce(country, ''), coalesce(collection_site, ''), material, "
-                            "donor_id FROM sample");
+           std::pair<std::size_t, std::set<std::string>>>
+      groups;
+  auto samples = db.prepare(
+      "SELECT organisation, coalesce(country, ''), coalesce(collection_site, ''), material, "
+      "donor_id FROM sample");
   while (samples.step()) {
     const auto it = statuses.find(samples.text(4));
     std::string consent = "none";
@@ -47,11 +49,12 @@ RegistryReport build_report(Database& db) {
     g.second.insert(samples.text(4));
   }
   for (const auto& [key, value] : groups)
-    r.collections.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key), std::get<4>(key),
-                             value.first, value.second.size()});
+    r.collections.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key),
+                             std::get<4>(key), value.first, value.second.size()});
   auto sent = db.prepare(
       "SELECT s.organisation, e.recipient_organisation, e.recipient_country, e.what, e.purpose, count(*), "
-      "count(DISTINCT e.sample_id), min(e.date), max(e.date) FROM export e JOIN sample s ON s.sample_id = e.sample_id "
+      "count(DISTINCT e.sample_id), min(e.date), max(e.date) FROM export e JOIN sample s ON s.sample_id = "
+      "e.sample_id "
       "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 3, 2, 4, 5");
   while (sent.step())
     r.sent.push_back({sent.text(0), sent.text(1), sent.text(2), sent.text(3), sent.text(4),
@@ -70,7 +73,8 @@ std::vector<CustodyEvent> custody_chain(Database& db, const std::string& sample_
       "coalesce(note, '') FROM custody_event WHERE sample_id = ? ORDER BY time, rowid");
   st.bind(1, sample_id);
   while (st.step())
-    events.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7)});
+    events.push_back(
+        {st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7)});
   return events;
 }
 
@@ -78,10 +82,12 @@ std::vector<ExportRecord> list_exports(Database& db, const std::string& sample_i
   std::vector<ExportRecord> out;
   auto st = db.prepare(
       "SELECT export_id, sample_id, what, recipient_organisation, recipient_country, purpose, "
-      "coalesce(approval_reference, ''), date FROM export WHERE ? = '' OR sample_id = ? ORDER BY date, rowid");
+      "coalesce(approval_reference, ''), date FROM export WHERE ? = '' OR sample_id = ? ORDER BY date, "
+      "rowid");
   st.bind(1, sample_id).bind(2, sample_id);
   while (st.step())
-    out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7)});
+    out.push_back(
+        {st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7)});
   return out;
 }
 

@@ -1,7 +1,6 @@
 #include "genomap/registry/schema.hpp"
 
 #include <fmt/format.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -105,10 +104,14 @@ CREATE VIEW effective_consent AS
   WHERE c.rowid = (SELECT c2.rowid FROM consent c2 WHERE c2.donor_id = c.donor_id
                    ORDER BY c2.consent_date DESC, c2.rowid DESC LIMIT 1);
 )sql",
-      // 2: the chain is the record. Every record row carries when it was recorded and by whom; withdrawals are
-      // records of their own (never an update of the consent); the head and the order of entries are guarded; the
-      // checkpoint names the last entry verified before a write. Rows of version 1 get the migration's time and
-      // actor (set by migrate(), which also writes them all into the migration entry as the chain's snapshot).
+      // 2: the chain is the record. Every record row carries when it was recorded and by whom; withdrawals
+      // are
+      // records of their own (never an update of the consent); the head and the order of entries are guarded;
+      // the
+      // checkpoint names the last entry verified before a write. Rows of version 1 get the migration's time
+      // and
+      // actor (set by migrate(), which also writes them all into the migration entry as the chain's
+      // snapshot).
       R"sql(
 DROP VIEW effective_consent;
 ALTER TABLE donor ADD COLUMN recorded_at TEXT NOT NULL DEFAULT '';
@@ -155,26 +158,31 @@ CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head BEGIN SELECT RAI
 
 const std::vector<std::pair<std::string, std::string>>& triggers_v1() {
   static const std::vector<std::pair<std::string, std::string>> list = {
-      {"audit_log_no_update", "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT "
-                              "RAISE(ABORT, 'the audit log is append-only'); END"},
-      {"audit_log_no_delete", "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT "
-                              "RAISE(ABORT, 'the audit log is append-only'); END"}};
+      {"audit_log_no_update",
+       "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT "
+       "RAISE(ABORT, 'the audit log is append-only'); END"},
+      {"audit_log_no_delete",
+       "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT "
+       "RAISE(ABORT, 'the audit log is append-only'); END"}};
   return list;
 }
 
 const std::vector<std::pair<std::string, std::string>>& triggers_v2() {
   static const std::vector<std::pair<std::string, std::string>> list = [] {
     auto l = triggers_v1();
-    l.push_back({"audit_log_in_order",
-                 "CREATE TRIGGER audit_log_in_order BEFORE INSERT ON audit_log WHEN NEW.seq <> (SELECT seq + 1 FROM "
-                 "audit_head) OR NEW.prev_hash <> (SELECT hash FROM audit_head) BEGIN SELECT RAISE(ABORT, 'audit "
-                 "entries are appended after the head'); END"});
-    l.push_back({"audit_head_follows_log",
-                 "CREATE TRIGGER audit_head_follows_log BEFORE UPDATE ON audit_head WHEN NEW.seq <> (SELECT max(seq) "
-                 "FROM audit_log) OR NEW.hash <> (SELECT hash FROM audit_log WHERE seq = NEW.seq) BEGIN SELECT "
-                 "RAISE(ABORT, 'the audit head names the last entry'); END"});
-    l.push_back({"audit_head_no_delete", "CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head BEGIN "
-                                         "SELECT RAISE(ABORT, 'the audit head is kept'); END"});
+    l.push_back(
+        {"audit_log_in_order",
+         "CREATE TRIGGER audit_log_in_order BEFORE INSERT ON audit_log WHEN NEW.seq <> (SELECT seq + 1 FROM "
+         "audit_head) OR NEW.prev_hash <> (SELECT hash FROM audit_head) BEGIN SELECT RAISE(ABORT, 'audit "
+         "entries are appended after the head'); END"});
+    l.push_back(
+        {"audit_head_follows_log",
+         "CREATE TRIGGER audit_head_follows_log BEFORE UPDATE ON audit_head WHEN NEW.seq <> (SELECT max(seq) "
+         "FROM audit_log) OR NEW.hash <> (SELECT hash FROM audit_log WHERE seq = NEW.seq) BEGIN SELECT "
+         "RAISE(ABORT, 'the audit head names the last entry'); END"});
+    l.push_back({"audit_head_no_delete",
+                 "CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head BEGIN "
+                 "SELECT RAISE(ABORT, 'the audit head is kept'); END"});
     return l;
   }();
   return list;
@@ -187,13 +195,15 @@ int user_version(Database& db) {
 }
 
 [[noreturn]] void newer_schema(Database& db, int version) {
-  throw Error(db.path(), 0, fmt::format("registry schema version {} is newer than this genomap supports ({}); use a "
-                                        "newer genomap (nothing was read or written)", version,
-                                        latest_schema_version()));
+  throw Error(db.path(), 0,
+              fmt::format("registry schema version {} is newer than this genomap supports ({}); use a "
+                          "newer genomap (nothing was read or written)",
+                          version, latest_schema_version()));
 }
 
-// Applies migrations up to `to`. Before changing anything the chain is verified (a broken chain is not migrated);
-// the migration entry holds every row of the record tables, the snapshot from which the chain builds the tables.
+// Applies migrations up to `to`. Before changing anything the chain is verified (a broken chain is not
+// migrated); the migration entry holds every row of the record tables, the snapshot from which the chain
+// builds the tables.
 void migrate(Database& db, int to, const std::string& actor) {
   if (user_version(db) == to) return;  // the common case takes no write lock
   WriteTransaction tx(db);
@@ -210,20 +220,22 @@ void migrate(Database& db, int to, const std::string& actor) {
   nlohmann::json details = {{"from_schema", from}, {"to_schema", to}};
   if (to >= 2) {
     for (const auto& t : record_tables()) {
-      auto st = db.prepare(fmt::format("UPDATE {} SET recorded_at = ?, actor = ? WHERE recorded_at = ''", t.name));
+      auto st =
+          db.prepare(fmt::format("UPDATE {} SET recorded_at = ?, actor = ? WHERE recorded_at = ''", t.name));
       st.bind(1, time).bind(2, actor).run();
     }
     nlohmann::json changes = nlohmann::json::array();
     RegistryState state = read_state(db);
     for (const auto& t : record_tables())
-      for (const auto& [key, row] : state[t.name]) changes.push_back({{"op", "insert"}, {"table", t.name}, {"row", row}});
+      for (const auto& [key, row] : state[t.name])
+        changes.push_back({{"op", "insert"}, {"table", t.name}, {"row", row}});
     details["actor"] = actor;
     details["snapshot"] = true;
     details["changes"] = std::move(changes);
     details["state"] = state_digest(state);
   }
-  const AuditEntry e =
-      append_audit(db, time, "migrate", details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  const AuditEntry e = append_audit(db, time, "migrate",
+                                    details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   if (to >= 2) {
     auto cp = db.prepare("UPDATE audit_checkpoint SET seq = ?, hash = ? WHERE id = 1");
     cp.bind(1, e.seq).bind(2, e.hash).run();
@@ -247,8 +259,8 @@ const std::vector<std::pair<std::string, std::string>>& schema_triggers(int vers
   return version == 1 ? triggers_v1() : triggers_v2();
 }
 
-std::unique_ptr<Database> create_registry(const std::string& path, const std::string& actor, int busy_timeout_ms,
-                                          int schema_version) {
+std::unique_ptr<Database> create_registry(const std::string& path, const std::string& actor,
+                                          int busy_timeout_ms, int schema_version) {
   if (std::filesystem::exists(path)) throw Error(path, 0, "already exists; the registry is not overwritten");
   auto db = std::make_unique<Database>(path, Database::Mode::Create, busy_timeout_ms);
   {
@@ -265,13 +277,15 @@ std::unique_ptr<Database> open_registry(const std::string& path, bool writable, 
                                         const std::string& actor) {
   if (!std::filesystem::exists(path))
     throw Error(path, 0, "no such registry database (create it with `genomap registry init`)");
-  // A file without write permission bits is read-only even for root (who passes access()): its owner made it so.
+  // A file without write permission bits is read-only even for root (who passes access()): its owner made it
+  // so.
   if (writable && (::access(path.c_str(), W_OK) != 0 ||
                    (std::filesystem::status(path).permissions() &
                     (std::filesystem::perms::owner_write | std::filesystem::perms::group_write |
                      std::filesystem::perms::others_write)) == std::filesystem::perms::none))
-    throw Error(path, 0, "the registry file is read-only: this command writes to it (and an analysis with --registry "
-                         "records itself in the audit log), so it needs write access");
+    throw Error(path, 0,
+                "the registry file is read-only: this command writes to it (and an analysis with --registry "
+                "records itself in the audit log), so it needs write access");
   auto db = std::make_unique<Database>(path, writable ? Database::Mode::ReadWrite : Database::Mode::ReadOnly,
                                        busy_timeout_ms);
   check_is_registry(*db);
@@ -282,11 +296,12 @@ std::unique_ptr<Database> open_registry(const std::string& path, bool writable, 
     db->exec("PRAGMA synchronous = FULL");
     migrate(*db, latest_schema_version(), actor);
   } else if (version < latest_schema_version()) {
-    throw Error(path, 0, fmt::format("registry schema version {} is older than this genomap's ({}); run any writing "
-                                     "`genomap registry` command to migrate it", version, latest_schema_version()));
+    throw Error(path, 0,
+                fmt::format("registry schema version {} is older than this genomap's ({}); run any writing "
+                            "`genomap registry` command to migrate it",
+                            version, latest_schema_version()));
   }
   return db;
 }
 
 }  // namespace genomap::registry
-

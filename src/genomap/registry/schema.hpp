@@ -19,8 +19,9 @@ const std::vector<std::pair<std::string, std::string>>& schema_triggers(int vers
 std::unique_ptr<Database> create_registry(const std::string& path, const std::string& actor,
                                           int busy_timeout_ms = 5000, int schema_version = 0);
 // Opens an existing registry and checks it is one of a schema this build knows. Opened for writing, the file
-// must be writable and pending migrations are applied (after verifying the chain); opened for reading, an older
-// schema is an error that says how to migrate. The chain itself is checked by each write (RegistryWrite).
+// must be writable and pending migrations are applied (after verifying the chain); opened for reading, an
+// older schema is an error that says how to migrate. The chain itself is checked by each write
+// (RegistryWrite).
 std::unique_ptr<Database> open_registry(const std::string& path, bool writable, int busy_timeout_ms = 5000,
                                         const std::string& actor = "genomap");
 

@@ -1,6 +1,6 @@
-// A small RAII layer over the SQLite C API: a connection that closes itself, prepared statements that finalize
-// themselves, and transactions that roll back unless committed. Every SQLite failure becomes a genomap::Error
-// naming the database file.
+// A small RAII layer over the SQLite C API: a connection that closes itself, prepared statements that
+// finalize themselves, and transactions that roll back unless committed. Every SQLite failure becomes a
+// genomap::Error naming the database file.
 #pragma once
 #include <sqlite3.h>
 

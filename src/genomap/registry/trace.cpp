@@ -27,10 +27,12 @@ std::vector<AnalysisUse> analyses(Database& db) {
     if (e.action != "analysis") continue;
     const auto details = nlohmann::json::parse(e.details, nullptr, false);
     if (!details.is_object() || !details.contains("sample_ids")) continue;
-    AnalysisUse use{e.seq, e.time,
-                    fmt::format("{} ({}, purpose {})", details.value("command", std::string()),
-                                details.value("status", std::string()), details.value("purpose", std::string())),
-                    {}};
+    AnalysisUse use{
+        e.seq,
+        e.time,
+        fmt::format("{} ({}, purpose {})", details.value("command", std::string()),
+                    details.value("status", std::string()), details.value("purpose", std::string())),
+        {}};
     for (const auto& id : details["sample_ids"])
       if (id.is_string()) use.samples.push_back(id.get<std::string>());
     out.push_back(std::move(use));
@@ -43,12 +45,14 @@ void sort_events(std::vector<TraceEvent>& events) {
                    [](const TraceEvent& a, const TraceEvent& b) { return a.time < b.time; });
 }
 
-// Every event of the given samples of one donor (and, when `donor_level`, the donor's consents and withdrawals).
+// Every event of the given samples of one donor (and, when `donor_level`, the donor's consents and
+// withdrawals).
 std::vector<TraceEvent> trace(Database& db, const std::string& donor_id, const std::set<std::string>& samples,
                               bool donor_level) {
   std::vector<TraceEvent> events;
-  auto st = db.prepare("SELECT sample_id, collection_date, material, organisation, coalesce(collection_site, ''), "
-                       "coalesce(genotype_iid, '') FROM sample WHERE donor_id = ?");
+  auto st = db.prepare(
+      "SELECT sample_id, collection_date, material, organisation, coalesce(collection_site, ''), "
+      "coalesce(genotype_iid, '') FROM sample WHERE donor_id = ?");
   st.bind(1, donor_id);
   while (st.step())
     if (samples.count(st.text(0)))
@@ -56,27 +60,32 @@ std::vector<TraceEvent> trace(Database& db, const std::string& donor_id, const s
                         fmt::format("{} by {} at {}{}", st.text(2), st.text(3), st.text(4),
                                     st.text(5).empty() ? "" : ", genotyped as " + st.text(5))});
   if (donor_level) {
-    auto c = db.prepare("SELECT consent_id, consent_date, codes, recorded_at FROM consent WHERE donor_id = ?");
+    auto c =
+        db.prepare("SELECT consent_id, consent_date, codes, recorded_at FROM consent WHERE donor_id = ?");
     c.bind(1, donor_id);
     while (c.step())
       events.push_back({c.text(1), "consent", c.text(0), donor_id, "",
                         fmt::format("{} (recorded {})", c.text(2), c.text(3))});
-    auto w = db.prepare("SELECT withdrawal_id, withdrawn_date, coalesce(consent_id, 'all consents'), "
-                        "coalesce(reason, ''), recorded_at FROM withdrawal WHERE donor_id = ?");
+    auto w = db.prepare(
+        "SELECT withdrawal_id, withdrawn_date, coalesce(consent_id, 'all consents'), "
+        "coalesce(reason, ''), recorded_at FROM withdrawal WHERE donor_id = ?");
     w.bind(1, donor_id);
     while (w.step())
       events.push_back({w.text(1), "withdrawal", w.text(0), donor_id, "",
                         fmt::format("{} {} (recorded {})", w.text(2), w.text(3), w.text(4))});
   }
   for (const auto& sample : samples) {
-    auto cu = db.prepare("SELECT event_id, time, event, holder, coalesce(to_holder, '') FROM custody_event WHERE "
-                         "sample_id = ?");
+    auto cu = db.prepare(
+        "SELECT event_id, time, event, holder, coalesce(to_holder, '') FROM custody_event WHERE "
+        "sample_id = ?");
     cu.bind(1, sample);
     while (cu.step())
-      events.push_back({cu.text(1), "custody", cu.text(0), donor_id, sample,
-                        fmt::format("{} {}{}", cu.text(2), cu.text(3), cu.text(4).empty() ? "" : " to " + cu.text(4))});
-    auto ex = db.prepare("SELECT export_id, date, what, recipient_organisation, recipient_country, purpose FROM export "
-                         "WHERE sample_id = ?");
+      events.push_back(
+          {cu.text(1), "custody", cu.text(0), donor_id, sample,
+           fmt::format("{} {}{}", cu.text(2), cu.text(3), cu.text(4).empty() ? "" : " to " + cu.text(4))});
+    auto ex = db.prepare(
+        "SELECT export_id, date, what, recipient_organisation, recipient_country, purpose FROM export "
+        "WHERE sample_id = ?");
     ex.bind(1, sample);
     while (ex.step())
       events.push_back({ex.text(1), "export", ex.text(0), donor_id, sample,
@@ -84,7 +93,8 @@ std::vector<TraceEvent> trace(Database& db, const std::string& donor_id, const s
   }
   for (const auto& a : analyses(db))
     for (const auto& sample : a.samples)
-      if (samples.count(sample)) events.push_back({a.time, "analysis", std::to_string(a.seq), donor_id, sample, a.detail});
+      if (samples.count(sample))
+        events.push_back({a.time, "analysis", std::to_string(a.seq), donor_id, sample, a.detail});
   sort_events(events);
   return events;
 }

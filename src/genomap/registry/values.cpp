@@ -6,10 +6,10 @@
 
 #include <cctype>
 #include <charconv>
-#include <cmath>
-#include <cstdlib>
-#include <cstdint>
 #include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <ctime>
 
 #include "genomap/core/error.hpp"
@@ -47,14 +47,15 @@ std::string today_utc() {
 
 std::string parse_date(std::string_view text) {
   int y = 0, m = 0, d = 0;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !digits(text, 0, 4, y) || !digits(text, 5, 2, m) ||
-      !digits(text, 8, 2, d))
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !digits(text, 0, 4, y) ||
+      !digits(text, 5, 2, m) || !digits(text, 8, 2, d))
     throw Error(fmt::format("'{}' is not a date (YYYY-MM-DD)", text));
   using namespace std::chrono;
   if (!year_month_day{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}}.ok())
     throw Error(fmt::format("'{}' is not a calendar date", text));
   std::string date(text);
-  if (date > today_utc()) throw Error(fmt::format("date {} is in the future (today is {})", date, today_utc()));
+  if (date > today_utc())
+    throw Error(fmt::format("date {} is in the future (today is {})", date, today_utc()));
   return date;
 }
 
@@ -63,8 +64,8 @@ std::string parse_time(std::string_view text) {
   std::string_view t = text;
   if (!t.empty() && (t.back() == 'Z' || t.back() == 'z')) t.remove_suffix(1);
   int hh = 0, mm = 0, ss = 0;
-  const bool shape = t.size() >= 16 && (t[10] == 'T' || t[10] == ' ') && t[13] == ':' && digits(t, 11, 2, hh) &&
-                     digits(t, 14, 2, mm) &&
+  const bool shape = t.size() >= 16 && (t[10] == 'T' || t[10] == ' ') && t[13] == ':' &&
+                     digits(t, 11, 2, hh) && digits(t, 14, 2, mm) &&
                      (t.size() == 16 || (t.size() == 19 && t[16] == ':' && digits(t, 17, 2, ss)));
   if (!shape || hh > 23 || mm > 59 || ss > 60)
     throw Error(fmt::format("'{}' is not a time (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z], UTC)", text));
@@ -85,8 +86,8 @@ Unit parse_unit(std::string_view text) {
   for (const char* micro : {"\xc2\xb5", "\xce\xbc"})  // µ (micro sign) and μ (Greek mu)
     if (u.rfind(micro, 0) == 0) u.replace(0, 2, 1, 'u');
   if (u == "mcg") u = "ug";
-  static const Unit units[] = {{"ng", "mass", 1e-9},  {"ug", "mass", 1e-6},  {"mg", "mass", 1e-3},
-                               {"g", "mass", 1},      {"kg", "mass", 1e3},   {"nL", "volume", 1e-9},
+  static const Unit units[] = {{"ng", "mass", 1e-9},   {"ug", "mass", 1e-6},   {"mg", "mass", 1e-3},
+                               {"g", "mass", 1},       {"kg", "mass", 1e3},    {"nL", "volume", 1e-9},
                                {"uL", "volume", 1e-6}, {"mL", "volume", 1e-3}, {"L", "volume", 1}};
   for (const auto& unit : units)
     if (lower(unit.name) == u) return unit;
@@ -102,7 +103,8 @@ Amount parse_amount(std::string_view text) {
   std::string unit = s.substr(split);
   while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
   Amount a;
-  if (!parse_double(number, a.value)) throw Error(fmt::format("amount '{}' does not start with a number", text));
+  if (!parse_double(number, a.value))
+    throw Error(fmt::format("amount '{}' does not start with a number", text));
   if (a.value < 0) throw Error(fmt::format("amount '{}' is negative", text));
   a.unit = parse_unit(unit);
   return a;
@@ -147,10 +149,14 @@ std::size_t utf8_error_offset(std::string_view s) {
       ++i;
       continue;
     }
-    if (c >= 0xc2 && c <= 0xdf) n = 1, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef) n = 2, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4) n = 3, cp = c & 0x07;
-    else return i;
+    if (c >= 0xc2 && c <= 0xdf)
+      n = 1, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+      n = 2, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+      n = 3, cp = c & 0x07;
+    else
+      return i;
     for (std::size_t k = 1; k <= n; ++k) {
       if (i + k >= s.size()) return i;
       const auto cc = static_cast<unsigned char>(s[i + k]);

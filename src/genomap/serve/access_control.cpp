@@ -118,8 +118,8 @@ void QueryLog::record(const std::string& token_name, const std::string& client, 
   const std::string details = entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::lock_guard lock(mutex_);
   if (registry_) {
-    // One chained entry per controlled query (the registry's write path checks the chain before it appends).
-    registry::RegistryWrite write(*registry_, "serve:" + token_name);
+    // Through the registry's one write path: the chain is checked first and the entry names the token as actor.
+    registry::RegistryWrite write(*registry_, "serve token " + token_name);
     write.commit("frequency_query", std::move(entry));
     return;
   }

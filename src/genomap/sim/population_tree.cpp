@@ -1,4 +1,8 @@
 #include "genomap/sim/population_tree.hpp"
+// GCC 12 reports a false -Wrestrict inside std::string assignment at -O3 (GCC bug 105329).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
 
 #include <fmt/format.h>
 
