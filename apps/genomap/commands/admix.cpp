@@ -9,6 +9,7 @@
 #include "command_registry.hpp"
 #include "genomap/admix/admixture.hpp"
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/io/line_reader.hpp"
 #include "invocation.hpp"
 
@@ -34,14 +35,14 @@ std::vector<std::size_t> parse_k_range(const std::string& text) {
   auto dots = text.find("..");
   if (dots == std::string::npos) dots = text.find('-');
   if (dots == std::string::npos) {
-    if (!parse_int64(text, a)) throw Error("--k: expected a number or a range such as 2..8, got '" + text + "'");
+    if (!parse_int64(text, a)) throw UsageError("--k: expected a number or a range such as 2..8, got '" + text + "'");
     b = a;
   } else {
     const std::size_t skip = text.compare(dots, 2, "..") == 0 ? 2 : 1;
     if (!parse_int64(text.substr(0, dots), a) || !parse_int64(text.substr(dots + skip), b) || a > b)
-      throw Error("--k: invalid range '" + text + "'");
+      throw UsageError("--k: invalid range '" + text + "'");
   }
-  if (a < 2) throw Error(fmt::format("--k must be at least 2 (got {})", a));
+  if (a < 2) throw UsageError(fmt::format("--k must be at least 2 (got {})", a));
   std::vector<std::size_t> ks;
   for (long long k = a; k <= b; ++k) ks.push_back(static_cast<std::size_t>(k));
   return ks;
@@ -113,8 +114,8 @@ void run_admix(const AdmixCliOptions& o, Invocation& inv) {
   base.random_starts = o.starts;
   base.secants = o.secants;
   if (o.supervised) {
-    if (o.pop_file.empty()) throw Error("--supervised needs --pop FILE");
-    if (ks.size() != 1) throw Error("--supervised takes a single K");
+    if (o.pop_file.empty()) throw UsageError("--supervised needs --pop FILE");
+    if (ks.size() != 1) throw UsageError("--supervised takes a single K");
     auto labels = read_population_labels(o.pop_file, data);
     std::vector<std::string> names;
     for (const auto& l : labels)

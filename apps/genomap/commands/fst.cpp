@@ -6,6 +6,7 @@
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/geno/chromosome.hpp"
 #include "genomap/popstats/population_file.hpp"
 #include "invocation.hpp"
@@ -29,7 +30,7 @@ void run_fst(const FstCommandOptions& o, Invocation& inv) {
   else if (o.method == "wc")
     options.method = FstMethod::WeirCockerham;
   else
-    throw Error("--method: expected hudson or wc (got '" + o.method + "')");
+    throw UsageError("--method: expected hudson or wc (got '" + o.method + "')");
   options.block_size = o.block_size;
   options.per_variant = o.per_variant;
 

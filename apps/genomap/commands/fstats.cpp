@@ -9,6 +9,7 @@
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/geno/eigenstrat.hpp"
 #include "genomap/popstats/jackknife.hpp"
 #include "genomap/popstats/population_file.hpp"
@@ -45,7 +46,7 @@ void write_statistic(std::FILE* f, const StatisticResult& r, const PopulationAss
 
 void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
   if (o.eigenstrat.empty() == o.input.bfile.empty())
-    throw Error("fstats: give exactly one of --bfile (with --pop) or --eigenstrat");
+    throw UsageError("fstats: give exactly one of --bfile (with --pop) or --eigenstrat");
   const Context& ctx = inv.context();
   PopulationData pd;
   Dataset data;
@@ -55,7 +56,7 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
   std::string pop_source = o.pop_file;
   std::size_t left_out = 0;
   if (!o.input.bfile.empty()) {
-    if (o.pop_file.empty()) throw Error("fstats: --bfile needs --pop FILE");
+    if (o.pop_file.empty()) throw UsageError("fstats: --bfile needs --pop FILE");
     data = inv.load_dataset(o.input, Purpose::Ancestry);
     std::vector<std::uint32_t> kept;
     for (std::uint32_t uidx : data.variant_uidx)
@@ -71,9 +72,9 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
     const auto& in = o.input;
     const auto& f = in.filters;
     if (!f.keep.empty() || !f.remove.empty() || !f.extract.empty() || !f.exclude.empty() ||
-        !f.chromosomes.empty() || f.autosomes_only || in.maf >= 0 || in.geno >= 0 || in.mind >= 0 ||
-        in.hwe >= 0 || !in.registry.empty())
-      throw Error("fstats: sample and variant filters apply to --bfile input only (not to --eigenstrat)");
+        !f.chromosomes.empty() || f.autosomes_only || f.min_maf || f.max_variant_missing ||
+        f.max_sample_missing || f.min_hwe_p || !in.registry.empty())
+      throw UsageError("fstats: sample and variant filters apply to --bfile input only (not to --eigenstrat)");
     reader = std::make_unique<EigenstratReader>(o.eigenstrat);
     for (const char* suffix : {".geno", ".snp", ".ind"}) inv.log().add_input(o.eigenstrat + suffix);
     inv.log().note(fmt::format("{} samples and {} variants in {} ({} .geno)", reader->samples().size(),

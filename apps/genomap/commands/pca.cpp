@@ -3,6 +3,7 @@
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/pca/pca.hpp"
 #include "genomap/pca/pca_files.hpp"
 #include "invocation.hpp"
@@ -20,7 +21,7 @@ struct PcaCommandOptions {
 };
 
 void run_pca_command(const PcaCommandOptions& o, Invocation& inv) {
-  if (o.approx && o.exact) throw genomap::Error("--approx and --exact cannot be given together");
+  if (o.approx && o.exact) throw genomap::UsageError("--approx and --exact cannot be given together");
   Dataset data = inv.load_dataset(o.input, Purpose::Ancestry);
   PcaOptions options;
   options.components = o.pcs;
