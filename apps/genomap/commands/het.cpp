@@ -5,7 +5,7 @@
 #include "genomap/core/error.hpp"
 #include "invocation.hpp"
 #include "genomap/qc/heterozygosity.hpp"
-#include "qc_tables.hpp"
+#include "genomap/qc/qc_files.hpp"
 
 namespace genomap::cli {
 namespace {
@@ -21,22 +21,7 @@ void run_het(const HetOptions& o, Invocation& inv) {
                              result.monomorphic_skipped));
   if (result.variants_used == 0) throw Error("het: no polymorphic autosomal variants");
   inv.log().phase_done("count homozygous calls");
-  const bool with_fid = has_family_ids(data);
-  std::string text = with_fid ? "#FID\tIID\tO(HOM)\tE(HOM)\tOBS_CT\tF\n" : "#IID\tO(HOM)\tE(HOM)\tOBS_CT\tF\n";
-  for (std::size_t i = 0; i < data.sample_ct(); ++i) {
-    const SampleHeterozygosity& s = result.samples[i];
-    append_sample_ids(text, data, i, with_fid);
-    text.push_back('\t');
-    append_uint(text, s.observed_hom);
-    text.push_back('\t');
-    append_g6(text, s.expected_hom);
-    text.push_back('\t');
-    append_uint(text, s.obs_ct);
-    text.push_back('\t');
-    append_g6(text, s.f());
-    text.push_back('\n');
-  }
-  inv.outputs().open(".het").write(text);
+  write_het(inv.outputs().open(".het"), data, result);
   inv.log().phase_done("write .het");
 }
 
