@@ -10,9 +10,7 @@
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
 #include "genomap/core/usage_error.hpp"
-#include "genomap/geno/eigenstrat.hpp"
-#include "genomap/popstats/jackknife.hpp"
-#include "genomap/popstats/population_file.hpp"
+#include "genomap/popstats/population_input.hpp"
 #include "invocation.hpp"
 
 namespace genomap::cli {
@@ -31,8 +29,6 @@ struct FstatsCommandOptions {
   bool qp_compat = false;
 };
 
-bool is_analysed_chromosome(int code) { return code >= 1 && code <= 22; }
-
 std::string format_value(double x) { return std::isfinite(x) ? fmt::format("{:.6g}", x) : "nan"; }
 
 void write_statistic(std::FILE* f, const StatisticResult& r, const PopulationAssignment& pops) {
@@ -48,26 +44,12 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
   if (o.eigenstrat.empty() == o.input.bfile.empty())
     throw UsageError("fstats: give exactly one of --bfile (with --pop) or --eigenstrat");
   const Context& ctx = inv.context();
-  PopulationData pd;
-  Dataset data;
-  std::unique_ptr<EigenstratReader> reader;
-  std::vector<bool> keep;
-  std::vector<std::int32_t> pop_of_ind;
-  std::string pop_source = o.pop_file;
-  std::size_t left_out = 0;
+  const PopulationLabels labels{o.pop_file, o.pop_column};
+  std::unique_ptr<PopulationInput> input;
   if (!o.input.bfile.empty()) {
     if (o.pop_file.empty()) throw UsageError("fstats: --bfile needs --pop FILE");
-    data = inv.load_dataset(o.input, Purpose::Ancestry);
-    std::vector<std::uint32_t> kept;
-    for (std::uint32_t uidx : data.variant_uidx)
-      if (is_analysed_chromosome(data.store->variants()[uidx].chrom_code)) kept.push_back(uidx);
-    left_out = data.variant_uidx.size() - kept.size();
-    data.variant_uidx = std::move(kept);
-    pd.populations =
-        read_population_file(o.pop_file, o.pop_column, data.store->samples(), data.samples.uidx_list());
-    inv.log().add_input(o.pop_file);
-    for (std::size_t v = 0; v < data.variant_ct(); ++v) pd.variants.push_back(data.variant(v));
-    pd.pass = plink_population_pass(data, pd.populations, ctx);
+    input = PopulationInput::from_plink(inv.load_dataset(o.input, Purpose::Ancestry), labels,
+                                        AnalysedChromosomes::Autosomes, ctx);
   } else {
     const auto& in = o.input;
     const auto& f = in.filters;
@@ -75,44 +57,19 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
         !f.chromosomes.empty() || f.autosomes_only || f.min_maf || f.max_variant_missing ||
         f.max_sample_missing || f.min_hwe_p || !in.registry.empty())
       throw UsageError("fstats: sample and variant filters apply to --bfile input only (not to --eigenstrat)");
-    reader = std::make_unique<EigenstratReader>(o.eigenstrat);
-    for (const char* suffix : {".geno", ".snp", ".ind"}) inv.log().add_input(o.eigenstrat + suffix);
-    inv.log().note(fmt::format("{} samples and {} variants in {} ({} .geno)", reader->samples().size(),
-                               reader->variants().size(), o.eigenstrat,
-                               reader->packed() ? "packed" : "text"));
-    const auto& samples = reader->samples();
-    if (o.pop_file.empty()) {
-      std::vector<std::string> labels;
-      for (const auto& s : samples) labels.push_back(s.label == "Ignore" ? std::string() : s.label);
-      pd.populations = assign_populations(labels);
-      pop_source = o.eigenstrat + ".ind";
-    } else {
-      std::vector<Sample> table;
-      std::vector<std::uint32_t> all;
-      for (const auto& s : samples) {
-        all.push_back(static_cast<std::uint32_t>(table.size()));
-        table.push_back(Sample{s.id, s.id});
-      }
-      pd.populations =
-          read_population_file(o.pop_file, o.pop_column, SampleTable(std::move(table)), all, false);
-      inv.log().add_input(o.pop_file);
-    }
-    keep.resize(reader->variants().size());
-    for (std::size_t v = 0; v < keep.size(); ++v) {
-      keep[v] = is_analysed_chromosome(reader->variants()[v].chrom_code);
-      if (keep[v])
-        pd.variants.push_back(reader->variants()[v]);
-      else
-        ++left_out;
-    }
-    pd.pass =
-        eigenstrat_population_pass(*reader, keep, pd.populations.pop_of_sample, pd.populations.pop_ct(), ctx);
+    input = PopulationInput::from_eigenstrat(o.eigenstrat, labels, AnalysedChromosomes::Autosomes, ctx);
+    const EigenstratReader& reader = *input->eigenstrat_reader();
+    inv.log().note(fmt::format("{} samples and {} variants in {} ({} .geno)", reader.samples().size(),
+                               reader.variants().size(), o.eigenstrat, reader.packed() ? "packed" : "text"));
   }
-  pd.populations.sort_by_name();  // the pass reads pop_of_sample when it runs, after this renumbering
-  if (left_out) inv.log().note(fmt::format("{} variants outside chromosomes 1-22 left out", left_out));
+  for (const auto& path : input->input_files) inv.log().add_input(path);
+  const PopulationData& pd = input->data;
+  if (input->left_out_variant_ct)
+    inv.log().note(fmt::format("{} variants outside chromosomes 1-22 left out", input->left_out_variant_ct));
   if (pd.variants.empty()) throw Error("fstats: no variants on chromosomes 1-22");
   const PopulationAssignment& pops = pd.populations;
-  if (pops.pop_ct() < 2) throw Error(pop_source, 0, "fewer than 2 populations among the analysed samples");
+  if (pops.pop_ct() < 2)
+    throw Error(input->label_source, 0, "fewer than 2 populations among the analysed samples");
   if (pops.unassigned_ct)
     inv.log().note(fmt::format("{} samples without a population left out", pops.unassigned_ct));
 
@@ -136,25 +93,18 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
         if (a != out && b != out) requests.push_back({StatisticKind::F3, {out, a, b, 0}});
   }
 
-  BlockSpec fallback;
-  const bool genetic = has_genetic_positions(pd.variants);
-  fallback.genetic = genetic;
-  const BlockSpec spec = parse_block_spec(o.block_size, fallback);
-  if (spec.genetic && !genetic)
-    throw Error("--block-size: a genetic distance needs genetic positions, and all are 0");
-  const double scale = genetic_unit_scale(pd.variants, o.genetic_unit);
-  std::vector<std::uint32_t> block_of_variant;
-  const std::size_t block_ct = assign_jackknife_blocks(pd.variants, spec, scale, block_of_variant);
+  const JackknifeBlocks blocks = jackknife_blocks(pd.variants, o.block_size, o.genetic_unit);
+  const BlockSpec& spec = blocks.spec;
   inv.log().note(spec.genetic
                      ? fmt::format("jackknife blocks of {} Morgans (genetic positions read as {}): {} blocks",
-                                   spec.morgans, scale == 1.0 ? "Morgans" : "cM", block_ct)
-                     : fmt::format("jackknife blocks of {} variants: {} blocks", spec.variants, block_ct));
+                                   spec.morgans, blocks.morgans_per_unit == 1.0 ? "Morgans" : "cM", blocks.block_ct)
+                     : fmt::format("jackknife blocks of {} variants: {} blocks", spec.variants, blocks.block_ct));
   inv.log().note(fmt::format("{} populations, {} variants, {} requested statistics", pops.pop_ct(),
                              pd.variants.size(), requests.size()));
 
   FstatsOptions options;
   options.qp_compat = o.qp_compat;
-  const FstatsResult result = compute_fstats(pd, block_of_variant, block_ct, requests, options, ctx);
+  const FstatsResult result = compute_fstats(pd, blocks.block_of_variant, blocks.block_ct, requests, options, ctx);
   inv.log().phase_done("f-statistics");
   if (result.no_call_variant_ct)
     inv.log().note(fmt::format("{} variants without any call skipped", result.no_call_variant_ct));
