@@ -541,8 +541,9 @@ class PopstatsFstatsBadInput : public ::testing::Test {
     return run_genomap("fstats --bfile " + dir_ + "/x --pop " + dir_ + "/x.pop --block-size 20 --out " +
                        dir_ + "/o " + extra);
   }
-  void expect_failure(const test::CommandResult& r, const std::string& message) {
-    EXPECT_EQ(r.exit_code, 1) << r.output;
+  // Exit 1 for bad input, 2 for bad usage.
+  void expect_failure(const test::CommandResult& r, const std::string& message, int exit_code = 1) {
+    EXPECT_EQ(r.exit_code, exit_code) << r.output;
     EXPECT_NE(r.output.find(message), std::string::npos) << r.output;
     EXPECT_EQ(test::list_files(dir_), before_) << "no output may be written";
   }
@@ -578,16 +579,16 @@ TEST_F(PopstatsFstatsBadInput, ListFileErrorsNameFileAndLine) {
 
 TEST_F(PopstatsFstatsBadInput, InputChoice) {
   auto r = run_genomap("fstats --pop " + dir_ + "/x.pop --out " + dir_ + "/o");
-  expect_failure(r, "give exactly one of --bfile (with --pop) or --eigenstrat");
+  expect_failure(r, "give exactly one of --bfile (with --pop) or --eigenstrat", 2);
   r = run_genomap("fstats --bfile " + dir_ + "/x --out " + dir_ + "/o");
-  expect_failure(r, "--bfile needs --pop FILE");
+  expect_failure(r, "--bfile needs --pop FILE", 2);
   const std::string base = "fstats --bfile " + dir_ + "/x --pop " + dir_ + "/x.pop --out " + dir_ + "/o";
   expect_failure(run_genomap(base + " --block-size 5cM"), "a genetic distance needs genetic positions");
   expect_failure(run_genomap(base + " --block-size lots"),
                  "--block-size: expected a positive number of variants");
   expect_failure(run_genomap("fstats --eigenstrat " + data_path("human_origins_panel7/panel7") +
                              " --maf 0.05 --out " + dir_ + "/o"),
-                 "filters apply to --bfile input only");
+                 "filters apply to --bfile input only", 2);
 }
 
 TEST_F(PopstatsFstatsBadInput, AllMissingVariantsAreSkippedAndCounted) {

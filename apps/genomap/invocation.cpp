@@ -1,13 +1,14 @@
 #include "invocation.hpp"
 
 #include <fmt/format.h>
-#include <omp.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
+#include "genomap/core/thread_scope.hpp"
 #include "genomap/registry/consent_filter.hpp"
 
 namespace genomap::cli {
@@ -36,6 +37,20 @@ class TerminalProgress : public Progress {
   bool drawn_ = false;
 };
 
+// A filter threshold in [0, max]; left unset when the option is not given. A value outside the range (or not a
+// number) is a usage error naming the option.
+void add_fraction_option(CLI::App& app, const std::string& name, std::optional<double>& target, double max,
+                         const std::string& help) {
+  app.add_option_function<double>(
+      name,
+      [&target, name, max](const double& value) {
+        if (!(value >= 0.0 && value <= max))
+          throw CLI::ValidationError(name, fmt::format("must be between 0 and {} (got {})", max, value));
+        target = value;
+      },
+      help);
+}
+
 }  // namespace
 
 struct Invocation::RegistryTrace {
@@ -62,10 +77,10 @@ void add_input_options(CLI::App& app, InputOptions& o) {
   app.add_option("--exclude", f.exclude, "Remove variants whose IDs are listed in FILE");
   app.add_option("--chr", f.chromosomes, "Keep only these chromosomes, e.g. 1-22,X");
   app.add_flag("--autosome", f.autosomes_only, "Keep only chromosomes 1-22");
-  app.add_option("--maf", o.maf, "Remove variants with minor allele frequency below this");
-  app.add_option("--geno", o.geno, "Remove variants with missing call rate above this");
-  app.add_option("--mind", o.mind, "Remove samples with missing call rate above this");
-  app.add_option("--hwe", o.hwe, "Remove variants with Hardy-Weinberg exact test p below this");
+  add_fraction_option(app, "--maf", f.min_maf, 0.5, "Remove variants with minor allele frequency below this");
+  add_fraction_option(app, "--geno", f.max_variant_missing, 1.0, "Remove variants with missing call rate above this");
+  add_fraction_option(app, "--mind", f.max_sample_missing, 1.0, "Remove samples with missing call rate above this");
+  add_fraction_option(app, "--hwe", f.min_hwe_p, 1.0, "Remove variants with Hardy-Weinberg exact test p below this");
   app.add_flag("--hwe-midp", f.hwe_midp, "Use the mid-p adjusted Hardy-Weinberg p-value for --hwe");
   app.add_option("--registry", o.registry, "Biobank registry database: analyse only consented samples");
   app.add_option("--purpose", o.purpose, "Purpose of the analysis as a DUO code (with --registry)");
@@ -76,7 +91,7 @@ Invocation::Invocation(const RunOptions& options, std::string command_line, std:
   log_.set_command_line(std::move(command_line));
   log_.set_parameters(std::move(parameters));
   if (!options_.quiet && ::isatty(STDERR_FILENO)) progress_ = std::make_unique<TerminalProgress>();
-  context_.threads = options_.threads > 0 ? options_.threads : omp_get_num_procs();
+  context_.threads = options_.threads > 0 ? options_.threads : available_threads();
   context_.memory = MemoryBudget(options_.memory_mb);
   context_.log = &log_;
   context_.progress = progress_.get();
@@ -103,12 +118,8 @@ Dataset Invocation::load_dataset(const InputOptions& input, Purpose kind) {
   log_.add_input(store->fam_path());
   log_.note(fmt::format("{} samples and {} variants in {}", store->sample_ct(), store->variant_ct(), input.bfile));
   FilterOptions filters = input.filters;
-  if (input.maf >= 0) filters.min_maf = input.maf;
-  if (input.geno >= 0) filters.max_variant_missing = input.geno;
-  if (input.mind >= 0) filters.max_sample_missing = input.mind;
-  if (input.hwe >= 0) filters.min_hwe_p = input.hwe;
   if (!input.registry.empty() || !input.purpose.empty()) {
-    if (input.registry.empty() || input.purpose.empty()) throw Error("--registry and --purpose must be given together");
+    if (input.registry.empty() || input.purpose.empty()) throw UsageError("--registry and --purpose must be given together");
     registry_trace_ = std::make_unique<RegistryTrace>();
     registry_trace_->query = ConsentQuery{input.registry, input.purpose, kind == Purpose::Ancestry, ""};
     registry_trace_->selection = select_consented_samples(registry_trace_->query, store->samples(), context_);

@@ -28,8 +28,7 @@ enum class Purpose { General, Ancestry };
 
 struct InputOptions {
   std::string bfile;
-  FilterOptions filters;
-  double maf = -1, geno = -1, mind = -1, hwe = -1;  // negative: not given
+  FilterOptions filters;  // --maf, --geno, --mind, --hwe: unset when not given
   std::string registry;
   std::string purpose;
 };

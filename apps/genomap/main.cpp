@@ -9,6 +9,7 @@
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "invocation.hpp"
 
 int main(int argc, char** argv) {
@@ -45,6 +46,9 @@ int main(int argc, char** argv) {
       invocation.finish();
     } catch (const CLI::ParseError& e) {
       return app.exit(e) == 0 ? 0 : 2;
+    } catch (const genomap::UsageError& e) {
+      std::fprintf(stderr, "genomap %s: error: %s\n", sub->get_name().c_str(), e.what());
+      return 2;
     } catch (const genomap::Error& e) {
       std::fprintf(stderr, "genomap %s: error: %s\n", sub->get_name().c_str(), e.what());
       return 1;

@@ -8,8 +8,11 @@
 
 #include "command_registry.hpp"
 #include "genomap/admix/admixture.hpp"
+#include "genomap/admix/admixture_files.hpp"
 #include "genomap/core/error.hpp"
-#include "genomap/io/line_reader.hpp"
+#include "genomap/core/usage_error.hpp"
+#include "genomap/geno/sample_table_file.hpp"
+#include "genomap/io/line_reader.hpp"  // parse_int64
 #include "invocation.hpp"
 
 namespace genomap::cli {
@@ -34,78 +37,17 @@ std::vector<std::size_t> parse_k_range(const std::string& text) {
   auto dots = text.find("..");
   if (dots == std::string::npos) dots = text.find('-');
   if (dots == std::string::npos) {
-    if (!parse_int64(text, a))
-      throw Error("--k: expected a number or a range such as 2..8, got '" + text + "'");
+    if (!parse_int64(text, a)) throw UsageError("--k: expected a number or a range such as 2..8, got '" + text + "'");
     b = a;
   } else {
     const std::size_t skip = text.compare(dots, 2, "..") == 0 ? 2 : 1;
     if (!parse_int64(text.substr(0, dots), a) || !parse_int64(text.substr(dots + skip), b) || a > b)
-      throw Error("--k: invalid range '" + text + "'");
+      throw UsageError("--k: invalid range '" + text + "'");
   }
-  if (a < 2) throw Error(fmt::format("--k must be at least 2 (got {})", a));
+  if (a < 2) throw UsageError(fmt::format("--k must be at least 2 (got {})", a));
   std::vector<std::size_t> ks;
   for (long long k = a; k <= b; ++k) ks.push_back(static_cast<std::size_t>(k));
   return ks;
-}
-
-// Reads ADMIXTURE's .pop layout (one label per .fam line, '-' for unknown) or a table with a POP column
-// (FID IID POP / IID POP). Returns a label per analysed sample ("" unknown).
-std::vector<std::string> read_population_labels(const std::string& path, const Dataset& data) {
-  LineReader reader(path);
-  std::string line;
-  std::vector<std::string> lines;
-  while (reader.next(line)) lines.push_back(line);
-  std::vector<std::string> by_uidx(data.store->sample_ct());
-  auto header = lines.empty() ? std::vector<std::string_view>{} : split_whitespace(lines[0]);
-  auto pop_col = std::find_if(header.begin(), header.end(), [](auto f) { return f == "POP" || f == "#POP"; });
-  if (pop_col == header.end()) {
-    if (lines.size() != data.store->sample_ct())
-      throw Error(
-          path, 0,
-          fmt::format("has {} lines but the .fam has {} samples", lines.size(), data.store->sample_ct()));
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-      auto f = split_whitespace(lines[i]);
-      if (f.size() != 1) throw Error(path, i + 1, "expected one population label per line");
-      by_uidx[i] = f[0] == "-" ? "" : std::string(f[0]);
-    }
-  } else {
-    const auto col = static_cast<std::size_t>(pop_col - header.begin());
-    const bool has_fid = header[0] == "#FID" || header[0] == "FID";
-    for (std::size_t i = 1; i < lines.size(); ++i) {
-      auto f = split_whitespace(lines[i]);
-      if (f.empty()) continue;
-      if (f.size() != header.size())
-        throw Error(path, i + 1, fmt::format("expected {} columns, found {}", header.size(), f.size()));
-      std::string fid(f[0]);
-      auto idx = has_fid ? data.store->samples().find(std::string(f[1]), &fid)
-                         : data.store->samples().find(std::string(f[0]));
-      if (!idx) throw Error(path, i + 1, "unknown sample '" + std::string(has_fid ? f[1] : f[0]) + "'");
-      by_uidx[*idx] = f[col] == "-" ? "" : std::string(f[col]);
-    }
-  }
-  std::vector<std::string> labels(data.sample_ct());
-  for (std::size_t i = 0; i < data.sample_ct(); ++i) labels[i] = by_uidx[data.samples.uidx(i)];
-  return labels;
-}
-
-void write_matrix(OutputFile& out, const RowMatrix& m) {
-  for (Eigen::Index r = 0; r < m.rows(); ++r) {
-    std::string line;
-    for (Eigen::Index c = 0; c < m.cols(); ++c) line += fmt::format("{}{:.6f}", c ? " " : "", m(r, c));
-    out.write(line + "\n");
-  }
-}
-
-void write_q_with_ids(OutputFile& out, const Dataset& data, const RowMatrix& q) {
-  std::string header = "#FID\tIID";
-  for (Eigen::Index c = 0; c < q.cols(); ++c) header += fmt::format("\tQ{}", c + 1);
-  out.write(header + "\n");
-  for (Eigen::Index r = 0; r < q.rows(); ++r) {
-    const auto& s = data.sample(static_cast<std::size_t>(r));
-    std::string line = s.fid + "\t" + s.iid;
-    for (Eigen::Index c = 0; c < q.cols(); ++c) line += fmt::format("\t{:.6f}", q(r, c));
-    out.write(line + "\n");
-  }
 }
 
 void run_admix(const AdmixCliOptions& o, Invocation& inv) {
@@ -117,30 +59,18 @@ void run_admix(const AdmixCliOptions& o, Invocation& inv) {
   base.random_starts = o.starts;
   base.secants = o.secants;
   if (o.supervised) {
-    if (o.pop_file.empty()) throw Error("--supervised needs --pop FILE");
-    if (ks.size() != 1) throw Error("--supervised takes a single K");
-    auto labels = read_population_labels(o.pop_file, data);
-    std::vector<std::string> names;
-    for (const auto& l : labels)
-      if (!l.empty()) names.push_back(l);
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-    if (names.size() != ks[0])
-      throw Error(o.pop_file, 0, fmt::format("names {} populations but --k is {}", names.size(), ks[0]));
-    base.fixed_population.resize(labels.size());
-    for (std::size_t i = 0; i < labels.size(); ++i)
-      base.fixed_population[i] =
-          labels[i].empty()
-              ? -1
-              : static_cast<int>(std::lower_bound(names.begin(), names.end(), labels[i]) - names.begin());
+    if (o.pop_file.empty()) throw UsageError("--supervised needs --pop FILE");
+    if (ks.size() != 1) throw UsageError("--supervised takes a single K");
+    const SupervisedPopulations fixed =
+        supervised_populations(read_population_labels(o.pop_file, data), ks[0], o.pop_file);
+    base.fixed_population = fixed.fixed_population;
+    const std::vector<std::string>& names = fixed.names;
     std::string order;
-    for (std::size_t c = 0; c < names.size(); ++c)
-      order += fmt::format("{}Q{}={}", c ? ", " : "", c + 1, names[c]);
+    for (std::size_t c = 0; c < names.size(); ++c) order += fmt::format("{}Q{}={}", c ? ", " : "", c + 1, names[c]);
     inv.log().note("supervised columns: " + order);
   }
   const AdmixGenotypes genotypes = load_admix_genotypes(data, inv.context());
-  std::string summary =
-      "K\tLOGLIK\tPASSES\tCONVERGED\tSECONDS" + std::string(o.cv_folds ? "\tCV_ERROR" : "") + "\n";
+  std::string summary = "K\tLOGLIK\tPASSES\tCONVERGED\tSECONDS" + std::string(o.cv_folds ? "\tCV_ERROR" : "") + "\n";
   double best_cv = std::numeric_limits<double>::infinity();
   std::size_t best_k = 0;
   for (std::size_t k : ks) {
@@ -158,13 +88,12 @@ void run_admix(const AdmixCliOptions& o, Invocation& inv) {
       }
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    write_matrix(inv.outputs().open(fmt::format(".{}.Q", k)), result.q);
-    write_matrix(inv.outputs().open(fmt::format(".{}.P", k)), result.p);
+    write_admixture_matrix(inv.outputs().open(fmt::format(".{}.Q", k)), result.q);
+    write_admixture_matrix(inv.outputs().open(fmt::format(".{}.P", k)), result.p);
     write_q_with_ids(inv.outputs().open(fmt::format(".{}.Q.ids", k)), data, result.q);
     if (o.bootstrap) {
-      RowMatrix se =
-          admixture_bootstrap_se(genotypes, options, result, o.bootstrap, o.bootstrap_block, inv.context());
-      write_matrix(inv.outputs().open(fmt::format(".{}.Q_se", k)), se);
+      RowMatrix se = admixture_bootstrap_se(genotypes, options, result, o.bootstrap, o.bootstrap_block, inv.context());
+      write_admixture_matrix(inv.outputs().open(fmt::format(".{}.Q_se", k)), se);
     }
     summary += fmt::format("{}\t{:.6f}\t{}\t{}\t{:.2f}", k, result.log_likelihood, result.iterations,
                            result.converged ? "yes" : "no", seconds);
@@ -179,28 +108,23 @@ void run_admix(const AdmixCliOptions& o, Invocation& inv) {
   inv.outputs().open(".admix.summary").write(summary);
 }
 
-const bool registered = register_command(
-    {"admix", "Ancestry proportions under the ADMIXTURE model (.Q/.P)",
-     [](CLI::App& app) {
-       auto o = std::make_shared<AdmixCliOptions>();
-       add_input_options(app, o->input);
-       app.add_option("--k", o->k, "Number of ancestral populations, or a range such as 2..8");
-       app.add_option("--tol", o->tolerance, "Stop when the log-likelihood rises by less than this");
-       app.add_option("--max-iter", o->max_iterations, "Maximum data passes per fit");
-       app.add_option("--starts", o->starts,
-                      "Seeded starts (SVD + ALS from a random Q); with several, short runs pick the best");
-       app.add_option("--qn", o->secants, "Secant pairs of the quasi-Newton acceleration (ADMIXTURE uses 3)")
-           ->check(CLI::Range(1, 50));
-       app.add_option("--cv", o->cv_folds, "Cross-validation folds (0: none; ADMIXTURE uses 5)");
-       app.add_flag("--supervised", o->supervised,
-                    "Fix the ancestry of samples with a known population (--pop)");
-       app.add_option("--pop", o->pop_file,
-                      "Population labels: ADMIXTURE .pop ('-' unknown) or a table with POP");
-       app.add_option("--bootstrap", o->bootstrap, "Bootstrap replicates for standard errors of Q (0: none)");
-       app.add_option("--bootstrap-block", o->bootstrap_block, "Variants per bootstrap block");
-       return Runner([o](Invocation& inv) { run_admix(*o, inv); });
-     },
-     40});
+const bool registered = register_command({"admix", "Ancestry proportions under the ADMIXTURE model (.Q/.P)",
+                                          [](CLI::App& app) {
+  auto o = std::make_shared<AdmixCliOptions>();
+  add_input_options(app, o->input);
+  app.add_option("--k", o->k, "Number of ancestral populations, or a range such as 2..8");
+  app.add_option("--tol", o->tolerance, "Stop when the log-likelihood rises by less than this");
+  app.add_option("--max-iter", o->max_iterations, "Maximum data passes per fit");
+  app.add_option("--starts", o->starts, "Seeded starts (SVD + ALS from a random Q); with several, short runs pick the best");
+  app.add_option("--qn", o->secants, "Secant pairs of the quasi-Newton acceleration (ADMIXTURE uses 3)")
+      ->check(CLI::Range(1, 50));
+  app.add_option("--cv", o->cv_folds, "Cross-validation folds (0: none; ADMIXTURE uses 5)");
+  app.add_flag("--supervised", o->supervised, "Fix the ancestry of samples with a known population (--pop)");
+  app.add_option("--pop", o->pop_file, "Population labels: ADMIXTURE .pop ('-' unknown) or a table with POP");
+  app.add_option("--bootstrap", o->bootstrap, "Bootstrap replicates for standard errors of Q (0: none)");
+  app.add_option("--bootstrap-block", o->bootstrap_block, "Variants per bootstrap block");
+  return Runner([o](Invocation& inv) { run_admix(*o, inv); });
+}, 40});
 
 }  // namespace
 }  // namespace genomap::cli

@@ -73,10 +73,10 @@ void run_analyze(const AnalyzeCliOptions& o, Invocation& inv) {
   options.outgroup = o.outgroup;
   options.filters = o.input.filters;
   // The pipeline's QC defaults; each flag given on the command line replaces its default.
-  options.filters.max_variant_missing = o.input.geno >= 0 ? o.input.geno : 0.05;
-  options.filters.max_sample_missing = o.input.mind >= 0 ? o.input.mind : 0.1;
-  options.filters.min_maf = o.input.maf >= 0 ? o.input.maf : 0.01;
-  options.filters.min_hwe_p = o.input.hwe >= 0 ? o.input.hwe : 1e-6;
+  options.filters.max_variant_missing = o.input.filters.max_variant_missing.value_or(0.05);
+  options.filters.max_sample_missing = o.input.filters.max_sample_missing.value_or(0.1);
+  options.filters.min_maf = o.input.filters.min_maf.value_or(0.01);
+  options.filters.min_hwe_p = o.input.filters.min_hwe_p.value_or(1e-6);
   options.registry = o.input.registry;
   options.purpose = o.input.purpose;
   std::tie(options.k_min, options.k_max) = parse_k_range(o.k);

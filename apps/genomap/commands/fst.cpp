@@ -6,8 +6,8 @@
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
-#include "genomap/geno/chromosome.hpp"
-#include "genomap/popstats/population_file.hpp"
+#include "genomap/core/usage_error.hpp"
+#include "genomap/popstats/population_input.hpp"
 #include "invocation.hpp"
 
 namespace genomap::cli {
@@ -29,40 +29,28 @@ void run_fst(const FstCommandOptions& o, Invocation& inv) {
   else if (o.method == "wc")
     options.method = FstMethod::WeirCockerham;
   else
-    throw Error("--method: expected hudson or wc (got '" + o.method + "')");
+    throw UsageError("--method: expected hudson or wc (got '" + o.method + "')");
   options.block_size = o.block_size;
   options.per_variant = o.per_variant;
 
-  Dataset data = inv.load_dataset(o.input, Purpose::Ancestry);
-  // plink2's autosomal pass: chromosomes 1-22 and the pseudo-autosomal XY; X, Y and MT are left out.
-  std::vector<std::uint32_t> kept;
-  for (std::uint32_t uidx : data.variant_uidx) {
-    const int code = data.store->variants()[uidx].chrom_code;
-    if ((code >= 1 && code <= 22) || code == kChromXY) kept.push_back(uidx);
-  }
-  if (kept.size() != data.variant_uidx.size())
+  const std::unique_ptr<PopulationInput> input =
+      PopulationInput::from_plink(inv.load_dataset(o.input, Purpose::Ancestry), PopulationLabels{o.pop_file, o.pop_column},
+                                  AnalysedChromosomes::AutosomesAndXY, inv.context());
+  const PopulationData& pd = input->data;
+  if (input->left_out_variant_ct)
     inv.log().note(fmt::format("{} variants on X, Y, MT or unplaced contigs left out (Fst uses 1-22 and XY)",
-                               data.variant_uidx.size() - kept.size()));
-  if (kept.empty()) throw Error(o.input.bfile + ".bim", 0, "no variants on chromosomes 1-22 or XY");
-  data.variant_uidx = std::move(kept);
-
-  PopulationAssignment pops =
-      read_population_file(o.pop_file, o.pop_column, data.store->samples(), data.samples.uidx_list());
-  inv.log().add_input(o.pop_file);
-  pops.sort_by_name();
+                               input->left_out_variant_ct));
+  if (pd.variants.empty()) throw Error(o.input.bfile + ".bim", 0, "no variants on chromosomes 1-22 or XY");
+  for (const auto& path : input->input_files) inv.log().add_input(path);
+  const PopulationAssignment& pops = pd.populations;
   pops.require_min_size(2, o.pop_file, "Fst");
   if (pops.pop_ct() < 2)
     throw Error(o.pop_file, 0,
                 fmt::format("{} population among the analysed samples; Fst needs at least 2", pops.pop_ct()));
   if (pops.unassigned_ct)
     inv.log().note(fmt::format("{} samples without a population label left out", pops.unassigned_ct));
-  inv.log().note(fmt::format("{} populations, {} variants", pops.pop_ct(), data.variant_ct()));
+  inv.log().note(fmt::format("{} populations, {} variants", pops.pop_ct(), pd.variants.size()));
 
-  PopulationData pd;
-  pd.variants.reserve(data.variant_ct());
-  for (std::size_t v = 0; v < data.variant_ct(); ++v) pd.variants.push_back(data.variant(v));
-  pd.populations = pops;
-  pd.pass = plink_population_pass(data, pd.populations, inv.context());
   const FstResult result = compute_fst(pd, options, inv.context());
   inv.log().phase_done("Fst");
   if (result.no_call_variant_ct)

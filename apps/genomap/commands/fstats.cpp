@@ -10,10 +10,9 @@
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
-#include "genomap/geno/eigenstrat.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/popstats/f2_store.hpp"
-#include "genomap/popstats/jackknife.hpp"
-#include "genomap/popstats/population_file.hpp"
+#include "genomap/popstats/population_input.hpp"
 #include "invocation.hpp"
 
 namespace genomap::cli {
@@ -33,8 +32,6 @@ struct FstatsCommandOptions {
   std::string f2_store;  // folder of a cached f2 store: built from the genotypes, or read instead of them
   F2StoreFilters store_filters;
 };
-
-bool is_analysed_chromosome(int code) { return code >= 1 && code <= 22; }
 
 std::string format_value(double x) { return std::isfinite(x) ? fmt::format("{:.6g}", x) : "nan"; }
 
@@ -126,7 +123,8 @@ F2Store open_or_build_store(const FstatsCommandOptions& o, const PopulationData&
   key.sample_filters = fmt::format(
       "pop-column={} keep={} remove={} extract={} exclude={} chr={} maf={} geno={} "
       "mind={} hwe={} registry={} purpose={}",
-      o.pop_column, f.keep, f.remove, f.extract, f.exclude, f.chromosomes, in.maf, in.geno, in.mind, in.hwe,
+      o.pop_column, f.keep, f.remove, f.extract, f.exclude, f.chromosomes, f.min_maf.value_or(-1),
+      f.max_variant_missing.value_or(-1), f.max_sample_missing.value_or(-1), f.min_hwe_p.value_or(-1),
       in.registry, in.purpose);
   key.blocking = blocking;
   key.filters = o.store_filters;
@@ -144,10 +142,10 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
   const bool store_filters = o.store_filters.max_missing != 1.0 || o.store_filters.min_maf != 0.0 ||
                              o.store_filters.transversions_only;
   if (store_filters && o.f2_store.empty())
-    throw Error("fstats: --max-missing, --min-maf and --transversions-only apply to --f2-store only");
+    throw UsageError("fstats: --max-missing, --min-maf and --transversions-only apply to --f2-store only");
   if (o.eigenstrat.empty() && o.input.bfile.empty() && !o.f2_store.empty()) {
     if (!o.block_size.empty() || store_filters || !o.pop_file.empty())
-      throw Error(
+      throw UsageError(
           "fstats: reading --f2-store without genotypes, the store's populations, blocks and filters "
           "apply (--pop, --block-size and store filters need --bfile or --eigenstrat)");
     const F2Store store = read_f2_store(o.f2_store);
@@ -159,86 +157,44 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
     return;
   }
   if (o.eigenstrat.empty() == o.input.bfile.empty())
-    throw Error(
+    throw UsageError(
         "fstats: give exactly one of --bfile (with --pop) or --eigenstrat, or an existing --f2-store");
   const Context& ctx = inv.context();
-  PopulationData pd;
-  Dataset data;
-  std::unique_ptr<EigenstratReader> reader;
-  std::vector<bool> keep;
-  std::vector<std::int32_t> pop_of_ind;
-  std::string pop_source = o.pop_file;
-  std::size_t left_out = 0;
+  const PopulationLabels labels{o.pop_file, o.pop_column};
+  std::unique_ptr<PopulationInput> input;
   if (!o.input.bfile.empty()) {
-    if (o.pop_file.empty()) throw Error("fstats: --bfile needs --pop FILE");
-    data = inv.load_dataset(o.input, Purpose::Ancestry);
-    std::vector<std::uint32_t> kept;
-    for (std::uint32_t uidx : data.variant_uidx)
-      if (is_analysed_chromosome(data.store->variants()[uidx].chrom_code)) kept.push_back(uidx);
-    left_out = data.variant_uidx.size() - kept.size();
-    data.variant_uidx = std::move(kept);
-    pd.populations =
-        read_population_file(o.pop_file, o.pop_column, data.store->samples(), data.samples.uidx_list());
-    inv.log().add_input(o.pop_file);
-    for (std::size_t v = 0; v < data.variant_ct(); ++v) pd.variants.push_back(data.variant(v));
-    pd.pass = plink_population_pass(data, pd.populations, ctx);
+    if (o.pop_file.empty()) throw UsageError("fstats: --bfile needs --pop FILE");
+    input = PopulationInput::from_plink(inv.load_dataset(o.input, Purpose::Ancestry), labels,
+                                        AnalysedChromosomes::Autosomes, ctx);
   } else {
     const auto& in = o.input;
     const auto& f = in.filters;
     if (!f.keep.empty() || !f.remove.empty() || !f.extract.empty() || !f.exclude.empty() ||
-        !f.chromosomes.empty() || f.autosomes_only || in.maf >= 0 || in.geno >= 0 || in.mind >= 0 ||
-        in.hwe >= 0 || !in.registry.empty())
-      throw Error("fstats: sample and variant filters apply to --bfile input only (not to --eigenstrat)");
-    reader = std::make_unique<EigenstratReader>(o.eigenstrat);
-    for (const char* suffix : {".geno", ".snp", ".ind"}) inv.log().add_input(o.eigenstrat + suffix);
-    inv.log().note(fmt::format("{} samples and {} variants in {} ({} .geno)", reader->samples().size(),
-                               reader->variants().size(), o.eigenstrat,
-                               reader->packed() ? "packed" : "text"));
-    const auto& samples = reader->samples();
-    if (o.pop_file.empty()) {
-      std::vector<std::string> labels;
-      for (const auto& s : samples) labels.push_back(s.label == "Ignore" ? std::string() : s.label);
-      pd.populations = assign_populations(labels);
-      pop_source = o.eigenstrat + ".ind";
-    } else {
-      std::vector<Sample> table;
-      std::vector<std::uint32_t> all;
-      for (const auto& s : samples) {
-        all.push_back(static_cast<std::uint32_t>(table.size()));
-        table.push_back(Sample{s.id, s.id});
-      }
-      pd.populations =
-          read_population_file(o.pop_file, o.pop_column, SampleTable(std::move(table)), all, false);
-      inv.log().add_input(o.pop_file);
-    }
-    keep.resize(reader->variants().size());
-    for (std::size_t v = 0; v < keep.size(); ++v) {
-      keep[v] = is_analysed_chromosome(reader->variants()[v].chrom_code);
-      if (keep[v])
-        pd.variants.push_back(reader->variants()[v]);
-      else
-        ++left_out;
-    }
-    pd.pass =
-        eigenstrat_population_pass(*reader, keep, pd.populations.pop_of_sample, pd.populations.pop_ct(), ctx);
+        !f.chromosomes.empty() || f.autosomes_only || f.min_maf || f.max_variant_missing ||
+        f.max_sample_missing || f.min_hwe_p || !in.registry.empty())
+      throw UsageError(
+          "fstats: sample and variant filters apply to --bfile input only (not to --eigenstrat)");
+    input = PopulationInput::from_eigenstrat(o.eigenstrat, labels, AnalysedChromosomes::Autosomes, ctx);
+    const EigenstratReader& reader = *input->eigenstrat_reader();
+    inv.log().note(fmt::format("{} samples and {} variants in {} ({} .geno)", reader.samples().size(),
+                               reader.variants().size(), o.eigenstrat, reader.packed() ? "packed" : "text"));
   }
-  pd.populations.sort_by_name();  // the pass reads pop_of_sample when it runs, after this renumbering
-  if (left_out) inv.log().note(fmt::format("{} variants outside chromosomes 1-22 left out", left_out));
+  for (const auto& path : input->input_files) inv.log().add_input(path);
+  const PopulationData& pd = input->data;
+  if (input->left_out_variant_ct)
+    inv.log().note(fmt::format("{} variants outside chromosomes 1-22 left out", input->left_out_variant_ct));
   if (pd.variants.empty()) throw Error("fstats: no variants on chromosomes 1-22");
   const PopulationAssignment& pops = pd.populations;
-  if (pops.pop_ct() < 2) throw Error(pop_source, 0, "fewer than 2 populations among the analysed samples");
+  if (pops.pop_ct() < 2)
+    throw Error(input->label_source, 0, "fewer than 2 populations among the analysed samples");
   if (pops.unassigned_ct)
     inv.log().note(fmt::format("{} samples without a population left out", pops.unassigned_ct));
 
-  BlockSpec fallback;
-  const bool genetic = has_genetic_positions(pd.variants);
-  fallback.genetic = genetic;
-  const BlockSpec spec = parse_block_spec(o.block_size, fallback);
-  if (spec.genetic && !genetic)
-    throw Error("--block-size: a genetic distance needs genetic positions, and all are 0");
-  const double scale = genetic_unit_scale(pd.variants, o.genetic_unit);
-  std::vector<std::uint32_t> block_of_variant;
-  const std::size_t block_ct = assign_jackknife_blocks(pd.variants, spec, scale, block_of_variant);
+  const JackknifeBlocks blocks = jackknife_blocks(pd.variants, o.block_size, o.genetic_unit);
+  const BlockSpec& spec = blocks.spec;
+  const std::vector<std::uint32_t>& block_of_variant = blocks.block_of_variant;
+  const std::size_t block_ct = blocks.block_ct;
+  const double scale = blocks.morgans_per_unit;
   const std::string blocking =
       spec.genetic ? fmt::format("jackknife blocks of {} Morgans (genetic positions read as {}): {} blocks",
                                  spec.morgans, scale == 1.0 ? "Morgans" : "cM", block_ct)

@@ -11,6 +11,7 @@
 #include "command_registry.hpp"
 #include "genomap/assoc/multiple_testing.hpp"
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/geno/sample_table_file.hpp"
 #include "genomap/pca/pca.hpp"
 #include "invocation.hpp"
@@ -125,7 +126,7 @@ SummaryRow write_results(Invocation& inv, const Dataset& data, const GlmPhenotyp
 
 void run_glm_command(const GlmCommandOptions& o, Invocation& inv) {
   if (int(o.firth) + int(o.firth_fallback) + int(o.no_firth) > 1)
-    throw Error("--firth, --firth-fallback and --no-firth exclude each other");
+    throw UsageError("--firth, --firth-fallback and --no-firth exclude each other");
   Dataset data = inv.load_dataset(o.input);
   const SampleTable& fam = data.store->samples();
   SampleColumns pheno = read_sample_columns(o.pheno_file, fam, o.pheno_names);
@@ -159,7 +160,7 @@ void run_glm_command(const GlmCommandOptions& o, Invocation& inv) {
     for (const auto& col : cov.values) covariates.values.push_back(select_samples(data, col));
     inv.log().note(fmt::format("{} covariates: {}", cov.names.size(), fmt::join(cov.names, " ")));
   } else if (!o.covar_names.empty()) {
-    throw Error("--covar-name needs --covar");
+    throw UsageError("--covar-name needs --covar");
   }
   if (o.covar_pcs > 0) {
     // The top principal components of the analysed samples' genotypes as extra covariates PC1..PCN, as plink2

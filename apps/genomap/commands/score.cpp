@@ -8,6 +8,7 @@
 #include "command_registry.hpp"
 #include "genomap/assoc/polygenic_score.hpp"
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/io/line_reader.hpp"
 #include "invocation.hpp"
 
@@ -27,7 +28,7 @@ struct ScoreCommandOptions {
 
 std::size_t parse_column(const std::string& text) {
   long long v;
-  if (!parse_int64(text, v) || v < 1) throw Error("--score-col-nums: '" + text + "' is not a column number");
+  if (!parse_int64(text, v) || v < 1) throw UsageError("--score-col-nums: '" + text + "' is not a column number");
   return static_cast<std::size_t>(v);
 }
 
@@ -35,7 +36,7 @@ ScoreColumns parse_columns(const ScoreCommandOptions& o) {
   ScoreColumns c;
   c.header = o.header;
   if (o.col_nums.empty()) return c;
-  if (o.col_nums.size() != 3) throw Error("--score-col-nums takes ID,ALLELE,SCORES (e.g. 1,2,3 or 1,2,3-5)");
+  if (o.col_nums.size() != 3) throw UsageError("--score-col-nums takes ID,ALLELE,SCORES (e.g. 1,2,3 or 1,2,3-5)");
   c.id = parse_column(o.col_nums[0]);
   c.allele = parse_column(o.col_nums[1]);
   const auto dash = o.col_nums[2].find('-');
@@ -104,7 +105,7 @@ void run_score(const ScoreCommandOptions& o, Invocation& inv) {
     write_sscore(inv, data, w, r, o, ".sscore");
     return;
   }
-  if (o.q_score_range.size() != 2) throw Error("--q-score-range takes RANGE_FILE DATA_FILE");
+  if (o.q_score_range.size() != 2) throw UsageError("--q-score-range takes RANGE_FILE DATA_FILE");
   std::unordered_map<std::string, double> values;
   {
     LineReader in(o.q_score_range[1]);

@@ -13,15 +13,15 @@ int openblas_get_num_threads(void);
 
 namespace genomap {
 
-ThreadScope::ThreadScope(int threads, int library_threads)
+ThreadScope::ThreadScope(int threads, int blas_threads)
     : openmp_before_(omp_get_max_threads()),
       blas_before_(openblas_get_num_threads()),
       eigen_before_(Eigen::nbThreads()) {
   threads = std::max(1, threads);
-  library_threads = std::max(1, library_threads);
   omp_set_num_threads(threads);
-  openblas_set_num_threads(library_threads);
-  Eigen::setNbThreads(library_threads);
+  openblas_set_num_threads(std::max(1, blas_threads));
+  // Inside an OpenMP region Eigen runs its products on the calling thread; outside, on `threads` of them.
+  Eigen::setNbThreads(threads);
 }
 
 ThreadScope::~ThreadScope() {

@@ -8,9 +8,10 @@ namespace genomap {
 
 class ThreadScope {
  public:
-  // OpenMP regions use `threads`; OpenBLAS and Eigen use `library_threads`. Kernels whose OpenMP threads split
-  // the matrix products themselves pass library_threads = 1, so no library worker threads spin beside them.
-  ThreadScope(int threads, int library_threads);
+  // OpenMP regions and Eigen's products (which run on OpenMP's threads) use `threads`; OpenBLAS, a pool of its
+  // own, uses `blas_threads`. Kernels whose OpenMP threads split the matrix products themselves pass
+  // blas_threads = 1, so no OpenBLAS worker threads spin beside them.
+  ThreadScope(int threads, int blas_threads);
   // Every pool uses `threads`.
   explicit ThreadScope(int threads) : ThreadScope(threads, threads) {}
   ~ThreadScope();

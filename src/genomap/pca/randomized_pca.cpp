@@ -164,7 +164,7 @@ Eigenpairs randomized_eigenpairs(const Dataset& data, const std::vector<double>&
   const auto kk = static_cast<Index>(k);
   const Index block = std::min<Index>(n, kk + std::max<Index>(10, kk));
   const Index max_basis = std::min<Index>(n, 10 * block);
-  // The operator's OpenMP threads split the products themselves; BLAS stays on one thread inside them.
+  // The operator's OpenMP threads split the products themselves; OpenBLAS stays on one thread inside them.
   const ThreadScope single_threaded_blas(ctx.threads, 1);
   CorrectedGrmOperator op(data, freq, ctx);
 
