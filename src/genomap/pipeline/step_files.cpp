@@ -259,15 +259,6 @@ void write_sample_list(std::FILE* out, const Dataset& data, const std::vector<bo
     if (removed[s] == want_removed) fmt::print(out, "{}\t{}\n", data.sample(s).fid, data.sample(s).iid);
 }
 
-void write_admixture_matrix(OutputFile& out, const RowMatrix& m) {
-  std::string text;
-  for (Eigen::Index r = 0; r < m.rows(); ++r) {
-    for (Eigen::Index c = 0; c < m.cols(); ++c) text += fmt::format("{}{:.6f}", c ? " " : "", m(r, c));
-    text.push_back('\n');
-  }
-  out.write(text);
-}
-
 void write_fst_summary(std::FILE* out, const FstResult& result, const PopulationAssignment& pops,
                        const FstOptions& options) {
   const char* column = options.method == FstMethod::WeirCockerham ? "WC_FST" : "HUDSON_FST";

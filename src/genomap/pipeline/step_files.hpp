@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "genomap/admix/admixture.hpp"
+#include "genomap/admix/admixture_files.hpp"  // write_admixture_matrix (.Q/.P)
 #include "genomap/geno/dataset.hpp"
 #include "genomap/io/output_file.hpp"
 #include "genomap/popstats/fst.hpp"
@@ -48,9 +49,6 @@ std::vector<KinshipPair> kinship_pairs_at_least(const Dataset& data, double keep
 // #FID IID lists of the samples with removed[s] == want_removed (plink2's --king-cutoff files).
 void write_sample_list(std::FILE* out, const Dataset& data, const std::vector<bool>& removed,
                        bool want_removed);
-
-// ADMIXTURE's .Q/.P layout: space-separated, 6 decimals.
-void write_admixture_matrix(OutputFile& out, const RowMatrix& m);
 
 // genomap fst's .fst.summary (populations named in `pops`' order).
 void write_fst_summary(std::FILE* out, const FstResult& result, const PopulationAssignment& pops,
