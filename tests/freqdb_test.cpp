@@ -254,12 +254,13 @@ TEST_F(FreqdbRelease, SameInputSameContentHashAndEditsAreDetected) {
 TEST(FreqdbCommand, BuildsAReleaseAndRefusesBadInput) {
   const std::string dir = scratch_dir("freqdb_command");
   const std::string pops = write_pop_file(dir);
-  write_text(dir + "/coords.tsv", "POP\tLAT\tLON\tSOURCE\nCEU\t40.76\t-111.89\tHapMap\nYRI\t7.38\t3.95\tHapMap\n");
+  write_text(dir + "/coords.tsv", "POP\tLAT\tLON\tSOURCE\nCEU\t40.76\t-111.89\tHapMap 3 (Utah)\nYRI\t7.38\t3.95\tHapMap 3, Ibadan\n");
   auto r = run_genomap("freqdb build --bfile " + kBfile + " --pop " + pops + " --pop-coords " + dir +
                        "/coords.tsv --release-version v1 --out " + dir + "/r.freqdb");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   freqdb::FrequencyDatabase db(dir + "/r.freqdb");
   EXPECT_EQ(db.info().version, "v1");
+  EXPECT_DOUBLE_EQ(*db.populations()[2].latitude, 7.38);
   EXPECT_EQ(db.populations().size(), 3u);
   EXPECT_NE(read_text(dir + "/r.freqdb.log").find("population ASW hidden: fewer than 50 samples"), std::string::npos);
 

@@ -16,6 +16,20 @@
 namespace genomap::freqdb {
 namespace {
 
+std::vector<std::string> split_tabs(const std::string& line) {
+  std::vector<std::string> fields;
+  std::size_t start = 0;
+  for (;;) {
+    const auto tab = line.find('\t', start);
+    std::string field = line.substr(start, tab == std::string::npos ? std::string::npos : tab - start);
+    if (!field.empty() && field.back() == '\r') field.pop_back();
+    fields.push_back(std::move(field));
+    if (tab == std::string::npos) break;
+    start = tab + 1;
+  }
+  return fields;
+}
+
 std::vector<std::string> split_whitespace(const std::string& line) {
   std::vector<std::string> fields;
   std::size_t i = 0;
@@ -68,10 +82,12 @@ PopulationPlaces read_population_places(const std::string& path) {
   std::string line;
   int pop_col = -1, lat_col = -1, lon_col = -1;
   std::size_t columns = 0;
+  bool tab_separated = false;  // a tab in the header: fields (a SOURCE text) may hold spaces
   PopulationPlaces places;
   while (reader.next(line)) {
-    const auto fields = split_whitespace(line);
-    if (fields.empty()) continue;
+    if (pop_col < 0) tab_separated = line.find('\t') != std::string::npos;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const auto fields = tab_separated ? split_tabs(line) : split_whitespace(line);
     if (pop_col < 0) {
       for (std::size_t i = 0; i < fields.size(); ++i) {
         std::string name = fields[i];

@@ -20,7 +20,9 @@ struct PopulationPlace {
 };
 using PopulationPlaces = std::map<std::string, PopulationPlace>;
 
-// Reads a table with a header naming columns POP, LAT and LON (others ignored), whitespace-separated.
+// Reads a table with a header naming columns POP, LAT and LON (others ignored): tab-separated when the header
+// has a tab (other columns may then hold spaces, as data/pop_coords/pop_coords.tsv's SOURCE does), else
+// whitespace-separated.
 // Throws Error naming file and line on a malformed row, a duplicate population or coordinates out of range.
 PopulationPlaces read_population_places(const std::string& path);
 
