@@ -7,6 +7,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "genomap/registry/audit_log.hpp"
 #include "registry_fixtures.hpp"
 
 namespace genomap::test {
@@ -117,6 +118,59 @@ TEST(RegistryConsentAnalysis, WithdrawnSampleIsExcludedFromTheNextAnalysis) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("none.db: no such registry database"), std::string::npos) << r.output;
   for (const auto& f : list_files(dir)) EXPECT_EQ(f.rfind("bad.", 0), std::string::npos) << f;
+}
+
+// Defect 7: the analysis entry is written after the run, with the registry IDs of the samples it used (after
+// --keep), its filter lists among the inputs, and its outputs with their hashes; a failed run is recorded as such.
+TEST(RegistryConsentAnalysis, AnalysisEntryHoldsTheSamplesUsedInputsAndOutputs) {
+  const std::string dir = scratch_dir("registry_consent_trace");
+  const std::string bfile = data_path("hapmap3_admixture/hapmap3");
+  const auto fam = read_fam_ids(bfile + ".fam");
+  const std::string db = hapmap_registry(dir, fam);
+  std::string keep;
+  for (std::size_t i = 0; i < 10; ++i) keep += fam[i].fid + " " + fam[i].iid + "\n";
+  write_text(dir + "/keep.txt", keep);
+  auto r = run_genomap("freq --bfile " + bfile + " --registry " + db + " --purpose GRU --keep " + dir +
+                       "/keep.txt --out " + dir + "/kept");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string last = query_text(db, "SELECT details FROM audit_log ORDER BY seq DESC LIMIT 1");
+  EXPECT_NE(last.find("\"status\":\"completed\""), std::string::npos) << last;
+  // Samples 5 (HMB only) and 6 (not in the registry) are excluded by consent; --keep leaves 8 of the rest.
+  EXPECT_NE(last.find("\"samples_used\":8"), std::string::npos) << last;
+  EXPECT_NE(last.find("\"sample_ids\":[\"S0\",\"S1\",\"S2\",\"S3\",\"S4\",\"S7\",\"S8\",\"S9\"]"),
+            std::string::npos) << last;
+  EXPECT_NE(last.find("\"sample_ids_sha256\":\"" + registry::sha256_hex("S0\nS1\nS2\nS3\nS4\nS7\nS8\nS9\n") + "\""),
+            std::string::npos) << last;
+  EXPECT_NE(last.find("keep.txt  "), std::string::npos) << last;
+  EXPECT_NE(last.find("kept.afreq  "), std::string::npos) << last;
+  const auto entries_before = query_count(db, "SELECT count(*) FROM audit_log WHERE action = 'analysis'");
+  // A run that fails after the selection (a missing --extract list) is recorded as failed, with no outputs.
+  r = run_genomap("freq --bfile " + bfile + " --registry " + db + " --purpose GRU --extract " + dir +
+                  "/missing.txt --out " + dir + "/failed");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(query_count(db, "SELECT count(*) FROM audit_log WHERE action = 'analysis'"), entries_before + 1);
+  const std::string failed = query_text(db, "SELECT details FROM audit_log ORDER BY seq DESC LIMIT 1");
+  EXPECT_NE(failed.find("\"status\":\"failed\""), std::string::npos) << failed;
+  EXPECT_NE(failed.find("\"outputs\":[]"), std::string::npos) << failed;
+  EXPECT_EQ(run_genomap("registry audit verify --db " + db).exit_code, 0);
+
+  // Tracing: D0 withdraws; the completed and the failed analysis used S0 before, so both are listed.
+  ASSERT_EQ(run_genomap("registry withdraw --db " + db + " --donor D0").exit_code, 0);
+  r = run_genomap("registry trace --db " + db + " --withdrawn --out " + dir + "/withdrawn");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Table withdrawn = read_table(dir + "/withdrawn.registry_trace.tsv");
+  ASSERT_EQ(withdrawn.rows.size(), 1u);  // the failed run had used no samples yet
+  EXPECT_EQ(withdrawn.text(0, "kind"), "analysis");
+  EXPECT_EQ(withdrawn.text(0, "sample_id"), "S0");
+  EXPECT_NE(read_text(dir + "/withdrawn.registry_trace.tsv").find("(completed, purpose GRU); donor withdrew"),
+            std::string::npos);
+  r = run_genomap("registry trace --db " + db + " --donor D0 --out " + dir + "/d0");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Table d0 = read_table(dir + "/d0.registry_trace.tsv");
+  std::vector<std::string> kinds;
+  for (std::size_t i = 0; i < d0.rows.size(); ++i) kinds.push_back(d0.text(i, "kind"));
+  // In time order; a date (the withdrawal's, today) sorts before the times of that day.
+  EXPECT_EQ(kinds, (std::vector<std::string>{"consent", "collected", "withdrawal", "analysis"}));
 }
 
 TEST(RegistryConsentAnalysis, ConsentedFrequenciesMatchPlink2OnTheConsentedSamples) {

@@ -69,7 +69,8 @@ TEST(RegistryDuo, NoPopulationOriginsForbidsAncestryWhateverElseIsConsented) {
   EXPECT_TRUE(allowed("GRU;NPOA", "HMB"));
   EXPECT_FALSE(allowed("GRU;NPOA", "POA"));
   EXPECT_FALSE(allowed("GRU;NPOA", "GRU", true));
-  EXPECT_FALSE(allowed("POA;NPOA", "POA"));
+  // POA;NPOA permits nothing: refused as a consent (issue 14, defect 11).
+  EXPECT_NE(error_of([] { parse_consent_codes("POA;NPOA"); }).find("permit nothing"), std::string::npos);
   EXPECT_EQ(reason("GRU;NPOA", "HMB", true), "NPOA forbids population origins/ancestry research");
 }
 
@@ -105,18 +106,18 @@ TEST(RegistryDuo, AncestryAnalysisRefusesHmbOnlyAndNpoaDonors) {
   const std::string dir = test::scratch_dir("registry_duo_ancestry");
   const std::string path = dir + "/r.db";
   {
-    auto db = create_registry(path);
+    auto db = create_registry(path, "tester");
     const std::vector<std::pair<std::string, std::string>> donors = {
         {"G", "GRU"}, {"H", "HMB"}, {"N", "GRU;NPOA"}, {"P", "POA"}, {"HP", "HMB;POA"}, {"W", "GRU"}};
     for (const auto& [id, codes] : donors) {
-      add_record(*db, RecordType::Donor, {{"donor_id", id}});
+      add_record(*db, RecordType::Donor, {{"donor_id", id}}, "tester");
       add_record(*db, RecordType::Sample, {{"sample_id", "S" + id}, {"donor_id", id}, {"genotype_iid", "I" + id},
                                            {"material", "DNA"}, {"collection_date", "2020-01-01"},
-                                           {"organisation", "Lab"}});
+                                           {"organisation", "Lab"}}, "tester");
       add_record(*db, RecordType::Consent, {{"consent_id", "C" + id}, {"donor_id", id}, {"codes", codes},
-                                            {"consent_date", "2019-01-01"}});
+                                            {"consent_date", "2019-01-01"}}, "tester");
     }
-    withdraw_consent(*db, "W", "", "", "test");
+    withdraw_consent(*db, "W", "", "", "test", "tester");
   }
   // .fam order: IG IH IN IP IHP IW IX (IX is not in the registry).
   std::vector<Sample> fam;
@@ -127,7 +128,7 @@ TEST(RegistryDuo, AncestryAnalysisRefusesHmbOnlyAndNpoaDonors) {
   Context ctx;
   ctx.log = &log;
 
-  const auto kept = consented_samples({path, "HMB", true}, samples, ctx);
+  const auto kept = consented_samples({path, "HMB", true, "tester"}, samples, ctx);
   // G (GRU) and HP (HMB;POA) cover HMB and ancestry; H is HMB-only, N forbids ancestry, P does not cover HMB.
   EXPECT_EQ(kept, (std::vector<std::uint32_t>{0, 4}));
   auto has_note = [&](const std::string& text) {
@@ -142,7 +143,7 @@ TEST(RegistryDuo, AncestryAnalysisRefusesHmbOnlyAndNpoaDonors) {
   EXPECT_TRUE(has_note("1 samples excluded: consent POA does not cover health/medical/biomedical research (HMB)"));
 
   // The same purpose for a general analysis keeps the HMB-only donor.
-  const auto general = consented_samples({path, "HMB", false}, samples, ctx);
+  const auto general = consented_samples({path, "HMB", false, "tester"}, samples, ctx);
   EXPECT_EQ(general, (std::vector<std::uint32_t>{0, 1, 2, 4}));
 
   // Both analyses are in the audit log, with command, purpose and counts, and the chain verifies.
@@ -159,9 +160,9 @@ TEST(RegistryDuo, AncestryAnalysisRefusesHmbOnlyAndNpoaDonors) {
 
   // A purpose nobody consented to is an error naming the registry, not an empty analysis.
   const SampleTable refused(std::vector<Sample>{Sample{"F", "IH"}, Sample{"F", "IN"}});
-  const std::string e = error_of([&] { consented_samples({path, "HMB", true}, refused, ctx); });
+  const std::string e = error_of([&] { consented_samples({path, "HMB", true, "tester"}, refused, ctx); });
   EXPECT_NE(e.find("no genotyped sample has consent for purpose HMB, an ancestry analysis"), std::string::npos) << e;
-  const std::string bad = error_of([&] { consented_samples({path, "XYZ", false}, samples, ctx); });
+  const std::string bad = error_of([&] { consented_samples({path, "XYZ", false, "tester"}, samples, ctx); });
   EXPECT_NE(bad.find("--purpose XYZ: unknown DUO code"), std::string::npos) << bad;
 }
 

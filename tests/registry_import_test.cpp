@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "genomap/registry/schema.hpp"
 #include "registry_fixtures.hpp"
 
 namespace genomap::test {
@@ -72,6 +73,28 @@ TEST(RegistryImport, BadInputIsRefusedWithFileLineAndField) {
        "2: field 'sex': 'yes' is not one of male, female, other, unknown"},
       {"latitude", "--donors", std::string(kDonorHeader) + "D9,male,1980,,,,95,0,\n",
        "2: field 'latitude': 95 is outside [-90, 90]"},
+      // Strict input (issue 14, defects 8-11 and 15).
+      {"invalid_utf8", "--donors", std::string(kDonorHeader) + "D9,male,1980,,,,,,\nD10,male,1980,Popul\xff,,,,,\n",
+       "3: not valid UTF-8"},
+      {"escape_in_id", "--donors", std::string(kDonorHeader) + "D\x1b[31m9,male,1980,,,,,,\n",
+       "2: field 'donor_id': contains a control character (byte 0x1b)"},
+      {"hash_in_id", "--donors", std::string(kDonorHeader) + "D#9,male,1980,,,,,,\n",
+       "2: field 'donor_id': 'D#9': '#' is kept for IDs genomap generates"},
+      {"nan_latitude", "--donors", std::string(kDonorHeader) + "D9,male,1980,,,,nan,0,\n",
+       "2: field 'latitude': 'nan' is not a number"},
+      {"inf_temperature", "--samples", std::string(kSampleHeader) + "T1,D1,,,DNA,1,mg,2020-01-01,,Lab,FR,frozen,inf\n",
+       "2: field 'storage_temperature_c': 'inf' is not a number"},
+      {"hex_birth_year", "--donors", std::string(kDonorHeader) + "D9,male,0x7b2,,,,,,\n",
+       "2: field 'birth_year': '0x7b2' is not a number"},
+      {"nan_amount", "--samples", std::string(kSampleHeader) + "T1,D1,,,DNA,nan,mg,2020-01-01,,Lab,FR,frozen,-80\n",
+       "2: field 'amount': 'nan' is not a number"},
+      {"country_name", "--samples", std::string(kSampleHeader) + "T1,D1,,,DNA,1,mg,2020-01-01,,Lab,Germany,,\n",
+       "2: field 'country': 'Germany' is not an ISO 3166-1 country code"},
+      {"poa_npoa", "--consents", std::string(kConsentHeader) + "C9,D1,POA;NPOA,2020-01-01,,\n",
+       "2: field 'codes': consent codes 'POA;NPOA' permit nothing"},
+      {"ds_colon_name", "--consents", std::string(kConsentHeader) + "C9,D1,DS:hepatitis,2020-01-01,,\n",
+       "2: field 'codes': 'DS:HEPATITIS': DS: takes a MONDO ID"},
+      {"header_only", "--donors", std::string(kDonorHeader), "1: no records after the header line (nothing imported)"},
       {"collected_before_birth", "--samples",
        std::string(kSampleHeader) + "T1,D1,,,DNA,1,mg,1960-01-01,,Lab,FR,,\n",
        "2: field 'collection_date': 1960-01-01 is before the donor's year of birth 1970"},
@@ -155,9 +178,9 @@ TEST(RegistryImport, ReportGroupsCollectionsAndExportsPerOrganisationAndCountry)
   const std::string db = dir + "/r.db";
   ASSERT_EQ(run_genomap("registry init --db " + db).exit_code, 0);
   write_text(dir + "/d.csv", std::string(kDonorHeader) + "A,female,1980,,,,,,\nB,male,1980,,,,,,\nC,male,1980,,,,,,\n");
-  write_text(dir + "/s.csv", std::string(kSampleHeader) + "S1,A,,,DNA,1,g,2020-01-01,Lyon,LabX,FR,frozen,-80\n"
-                                                          "S2,B,,,DNA,1,g,2020-01-01,Lyon,LabX,FR,frozen,-80\n"
-                                                          "S3,C,,,RNA,1,g,2020-01-01,Accra,LabY,GH,frozen,-80\n");
+  write_text(dir + "/s.csv", std::string(kSampleHeader) + "S1,A,,IA,DNA,1,g,2020-01-01,Lyon,LabX,FR,frozen,-80\n"
+                                                          "S2,B,,IB,DNA,1,g,2020-01-01,Lyon,LabX,FR,frozen,-80\n"
+                                                          "S3,C,,IC,RNA,1,g,2020-01-01,Accra,LabY,GH,frozen,-80\n");
   write_text(dir + "/c.csv", std::string(kConsentHeader) + "CA,A,GRU,2019-01-01,,\nCB,B,GRU,2019-01-01,,\n"
                                                            "CC,C,HMB,2019-01-01,,\n");
   write_text(dir + "/e.csv",
@@ -212,11 +235,13 @@ TEST(RegistryAudit, VerifyFindsEditedAndDeletedEntries) {
   EXPECT_TRUE(contains(exec_sql(db, "UPDATE audit_log SET details = '{}' WHERE seq = 3"), "append-only"));
   EXPECT_TRUE(contains(exec_sql(db, "DELETE FROM audit_log WHERE seq = 3"), "append-only"));
 
-  // An attacker drops the triggers and edits entry 3.
+  // An attacker drops a trigger, edits, and puts the trigger back (a missing trigger is itself reported).
+  const std::string no_update = registry::schema_triggers(2)[0].second;
+  const std::string no_delete = registry::schema_triggers(2)[1].second;
   const std::string edited = dir + "/edited.db";
   std::filesystem::copy_file(db, edited);
   ASSERT_EQ(exec_sql(edited, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET details = "
-                             "replace(details, '\"records\":3', '\"records\":2') WHERE seq = 3"), "");
+                             "replace(details, '\"records\":3', '\"records\":2') WHERE seq = 3;" + no_update), "");
   r = run_genomap("registry audit verify --db " + edited);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.output, "audit log broken at entry 3: its content does not match its hash")) << r.output;
@@ -225,14 +250,14 @@ TEST(RegistryAudit, VerifyFindsEditedAndDeletedEntries) {
   const std::string rehashed = dir + "/rehashed.db";
   std::filesystem::copy_file(db, rehashed);
   ASSERT_EQ(exec_sql(rehashed, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET hash = "
-                               "'ab' || substr(hash, 3) WHERE seq = 3"), "");
+                               "'ab' || substr(hash, 3) WHERE seq = 3;" + no_update), "");
   r = run_genomap("registry audit verify --db " + rehashed);
   EXPECT_TRUE(contains(r.output, "audit log broken at entry 3")) << r.output;
 
   // A deleted entry in the middle.
   const std::string deleted = dir + "/deleted.db";
   std::filesystem::copy_file(db, deleted);
-  ASSERT_EQ(exec_sql(deleted, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2"), "");
+  ASSERT_EQ(exec_sql(deleted, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2;" + no_delete), "");
   r = run_genomap("registry audit verify --db " + deleted);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.output, "audit log broken at entry 2: entry 2 is missing (deleted)")) << r.output;
@@ -240,7 +265,7 @@ TEST(RegistryAudit, VerifyFindsEditedAndDeletedEntries) {
   // The last entry deleted: the head still records it.
   const std::string truncated = dir + "/truncated.db";
   std::filesystem::copy_file(db, truncated);
-  ASSERT_EQ(exec_sql(truncated, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 5"), "");
+  ASSERT_EQ(exec_sql(truncated, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 5;" + no_delete), "");
   r = run_genomap("registry audit verify --db " + truncated);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.output, "audit log broken at entry 5: the log ends at entry 4 but the head records entry 5"))

@@ -38,6 +38,13 @@ class TerminalProgress : public Progress {
 
 }  // namespace
 
+struct Invocation::RegistryTrace {
+  ConsentQuery query;
+  ConsentSelection selection;
+  std::vector<std::uint32_t> samples_used;
+  bool recorded = false;
+};
+
 void add_run_options(CLI::App& app, RunOptions& o) {
   app.add_option("--out", o.out, "Output prefix")->capture_default_str();
   app.add_option("--threads", o.threads, "Threads (0: all cores)")->capture_default_str()->check(CLI::NonNegativeNumber);
@@ -77,7 +84,17 @@ Invocation::Invocation(const RunOptions& options, std::string command_line, std:
   log_.note(fmt::format("{} threads, memory budget {} MB", context_.threads, context_.memory.bytes() >> 20));
 }
 
-Invocation::~Invocation() = default;
+Invocation::~Invocation() {
+  // A run that ends without finish() failed: the registry records that it was attempted with these samples.
+  if (registry_trace_ && !registry_trace_->recorded) {
+    try {
+      AnalysisOutcome outcome{false, "the run stopped with an error", log_.command_line(), registry_trace_->samples_used,
+                              log_.inputs(), {}};
+      record_analysis(registry_trace_->query, registry_trace_->selection, outcome);
+    } catch (...) {  // the run's own error is the one reported
+    }
+  }
+}
 
 Dataset Invocation::load_dataset(const InputOptions& input, Purpose kind) {
   auto store = std::make_shared<GenotypeStore>(GenotypeStore::open_bfile(input.bfile));
@@ -92,10 +109,17 @@ Dataset Invocation::load_dataset(const InputOptions& input, Purpose kind) {
   if (input.hwe >= 0) filters.min_hwe_p = input.hwe;
   if (!input.registry.empty() || !input.purpose.empty()) {
     if (input.registry.empty() || input.purpose.empty()) throw Error("--registry and --purpose must be given together");
-    ConsentQuery query{input.registry, input.purpose, kind == Purpose::Ancestry};
-    filters.allowed_samples = consented_samples(query, store->samples(), context_);
+    registry_trace_ = std::make_unique<RegistryTrace>();
+    registry_trace_->query = ConsentQuery{input.registry, input.purpose, kind == Purpose::Ancestry, ""};
+    registry_trace_->selection = select_consented_samples(registry_trace_->query, store->samples(), context_);
+    filters.allowed_samples = registry_trace_->selection.allowed;
   }
+  for (const std::string* list : {&filters.keep, &filters.remove, &filters.extract, &filters.exclude})
+    if (!list->empty()) log_.add_input(*list);
   Dataset data = apply_filters(store, filters, context_);
+  if (registry_trace_)
+    for (std::size_t i = 0; i < data.sample_ct(); ++i)
+      registry_trace_->samples_used.push_back(static_cast<std::uint32_t>(data.samples.uidx(i)));
   log_.phase_done("load and filter");
   return data;
 }
@@ -103,10 +127,18 @@ Dataset Invocation::load_dataset(const InputOptions& input, Purpose kind) {
 void Invocation::finish() {
   if (progress_) progress_->finish();
   for (const auto& p : outputs_.paths()) log_.add_output(p);
-  log_.add_output(options_.out + ".log");
-  OutputFile& log_file = outputs_.open(".log");
+  const std::string log_path = log_path_.empty() ? options_.out + ".log" : log_path_;
+  log_.add_output(log_path);
+  OutputFile& log_file = outputs_.open_path(log_path);
   log_file.write(log_.render());
   outputs_.commit_all();
+  if (registry_trace_) {
+    std::vector<std::string> outputs;
+    for (const auto& p : outputs_.paths()) outputs.push_back(p + "  " + describe_file(p));
+    AnalysisOutcome outcome{true, "", log_.command_line(), registry_trace_->samples_used, log_.inputs(), outputs};
+    registry_trace_->recorded = true;  // a failure to record is reported as such, not as a failed analysis
+    record_analysis(registry_trace_->query, registry_trace_->selection, outcome);
+  }
 }
 
 }  // namespace genomap::cli

@@ -52,11 +52,18 @@ class Invocation {
   // Opens the fileset named by --bfile, logs its files, resolves registry consent for `kind` and applies filters.
   Dataset load_dataset(const InputOptions& input, Purpose kind = Purpose::General);
 
-  // Writes <out>.log and renames every output into place.
+  // Writes the log to `path` instead of <out>.log (analyze: --out names a folder, the log goes inside it).
+  void set_log_path(std::string path) { log_path_ = std::move(path); }
+
+  // Writes <out>.log and renames every output into place; with --registry, then records the analysis (samples
+  // used, inputs, outputs with hashes) in the registry's audit log.
   void finish();
 
  private:
+  struct RegistryTrace;  // the consent selection of this run, recorded when it ends (or as failed)
+  std::unique_ptr<RegistryTrace> registry_trace_;
   RunOptions options_;
+  std::string log_path_;
   RunLog log_;
   OutputSet outputs_;
   std::unique_ptr<Progress> progress_;

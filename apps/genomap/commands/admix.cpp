@@ -34,7 +34,8 @@ std::vector<std::size_t> parse_k_range(const std::string& text) {
   auto dots = text.find("..");
   if (dots == std::string::npos) dots = text.find('-');
   if (dots == std::string::npos) {
-    if (!parse_int64(text, a)) throw Error("--k: expected a number or a range such as 2..8, got '" + text + "'");
+    if (!parse_int64(text, a))
+      throw Error("--k: expected a number or a range such as 2..8, got '" + text + "'");
     b = a;
   } else {
     const std::size_t skip = text.compare(dots, 2, "..") == 0 ? 2 : 1;
@@ -59,7 +60,9 @@ std::vector<std::string> read_population_labels(const std::string& path, const D
   auto pop_col = std::find_if(header.begin(), header.end(), [](auto f) { return f == "POP" || f == "#POP"; });
   if (pop_col == header.end()) {
     if (lines.size() != data.store->sample_ct())
-      throw Error(path, 0, fmt::format("has {} lines but the .fam has {} samples", lines.size(), data.store->sample_ct()));
+      throw Error(
+          path, 0,
+          fmt::format("has {} lines but the .fam has {} samples", lines.size(), data.store->sample_ct()));
     for (std::size_t i = 0; i < lines.size(); ++i) {
       auto f = split_whitespace(lines[i]);
       if (f.size() != 1) throw Error(path, i + 1, "expected one population label per line");
@@ -71,7 +74,8 @@ std::vector<std::string> read_population_labels(const std::string& path, const D
     for (std::size_t i = 1; i < lines.size(); ++i) {
       auto f = split_whitespace(lines[i]);
       if (f.empty()) continue;
-      if (f.size() != header.size()) throw Error(path, i + 1, fmt::format("expected {} columns, found {}", header.size(), f.size()));
+      if (f.size() != header.size())
+        throw Error(path, i + 1, fmt::format("expected {} columns, found {}", header.size(), f.size()));
       std::string fid(f[0]);
       auto idx = has_fid ? data.store->samples().find(std::string(f[1]), &fid)
                          : data.store->samples().find(std::string(f[0]));
@@ -125,14 +129,18 @@ void run_admix(const AdmixCliOptions& o, Invocation& inv) {
       throw Error(o.pop_file, 0, fmt::format("names {} populations but --k is {}", names.size(), ks[0]));
     base.fixed_population.resize(labels.size());
     for (std::size_t i = 0; i < labels.size(); ++i)
-      base.fixed_population[i] = labels[i].empty() ? -1
-          : static_cast<int>(std::lower_bound(names.begin(), names.end(), labels[i]) - names.begin());
+      base.fixed_population[i] =
+          labels[i].empty()
+              ? -1
+              : static_cast<int>(std::lower_bound(names.begin(), names.end(), labels[i]) - names.begin());
     std::string order;
-    for (std::size_t c = 0; c < names.size(); ++c) order += fmt::format("{}Q{}={}", c ? ", " : "", c + 1, names[c]);
+    for (std::size_t c = 0; c < names.size(); ++c)
+      order += fmt::format("{}Q{}={}", c ? ", " : "", c + 1, names[c]);
     inv.log().note("supervised columns: " + order);
   }
   const AdmixGenotypes genotypes = load_admix_genotypes(data, inv.context());
-  std::string summary = "K\tLOGLIK\tPASSES\tCONVERGED\tSECONDS" + std::string(o.cv_folds ? "\tCV_ERROR" : "") + "\n";
+  std::string summary =
+      "K\tLOGLIK\tPASSES\tCONVERGED\tSECONDS" + std::string(o.cv_folds ? "\tCV_ERROR" : "") + "\n";
   double best_cv = std::numeric_limits<double>::infinity();
   std::size_t best_k = 0;
   for (std::size_t k : ks) {
@@ -154,7 +162,8 @@ void run_admix(const AdmixCliOptions& o, Invocation& inv) {
     write_matrix(inv.outputs().open(fmt::format(".{}.P", k)), result.p);
     write_q_with_ids(inv.outputs().open(fmt::format(".{}.Q.ids", k)), data, result.q);
     if (o.bootstrap) {
-      RowMatrix se = admixture_bootstrap_se(genotypes, options, result, o.bootstrap, o.bootstrap_block, inv.context());
+      RowMatrix se =
+          admixture_bootstrap_se(genotypes, options, result, o.bootstrap, o.bootstrap_block, inv.context());
       write_matrix(inv.outputs().open(fmt::format(".{}.Q_se", k)), se);
     }
     summary += fmt::format("{}\t{:.6f}\t{}\t{}\t{:.2f}", k, result.log_likelihood, result.iterations,
@@ -170,23 +179,28 @@ void run_admix(const AdmixCliOptions& o, Invocation& inv) {
   inv.outputs().open(".admix.summary").write(summary);
 }
 
-const bool registered = register_command({"admix", "Ancestry proportions under the ADMIXTURE model (.Q/.P)",
-                                          [](CLI::App& app) {
-  auto o = std::make_shared<AdmixCliOptions>();
-  add_input_options(app, o->input);
-  app.add_option("--k", o->k, "Number of ancestral populations, or a range such as 2..8");
-  app.add_option("--tol", o->tolerance, "Stop when the log-likelihood rises by less than this");
-  app.add_option("--max-iter", o->max_iterations, "Maximum data passes per fit");
-  app.add_option("--starts", o->starts, "Seeded starts (SVD + ALS from a random Q); with several, short runs pick the best");
-  app.add_option("--qn", o->secants, "Secant pairs of the quasi-Newton acceleration (ADMIXTURE uses 3)")
-      ->check(CLI::Range(1, 50));
-  app.add_option("--cv", o->cv_folds, "Cross-validation folds (0: none; ADMIXTURE uses 5)");
-  app.add_flag("--supervised", o->supervised, "Fix the ancestry of samples with a known population (--pop)");
-  app.add_option("--pop", o->pop_file, "Population labels: ADMIXTURE .pop ('-' unknown) or a table with POP");
-  app.add_option("--bootstrap", o->bootstrap, "Bootstrap replicates for standard errors of Q (0: none)");
-  app.add_option("--bootstrap-block", o->bootstrap_block, "Variants per bootstrap block");
-  return Runner([o](Invocation& inv) { run_admix(*o, inv); });
-}, 40});
+const bool registered = register_command(
+    {"admix", "Ancestry proportions under the ADMIXTURE model (.Q/.P)",
+     [](CLI::App& app) {
+       auto o = std::make_shared<AdmixCliOptions>();
+       add_input_options(app, o->input);
+       app.add_option("--k", o->k, "Number of ancestral populations, or a range such as 2..8");
+       app.add_option("--tol", o->tolerance, "Stop when the log-likelihood rises by less than this");
+       app.add_option("--max-iter", o->max_iterations, "Maximum data passes per fit");
+       app.add_option("--starts", o->starts,
+                      "Seeded starts (SVD + ALS from a random Q); with several, short runs pick the best");
+       app.add_option("--qn", o->secants, "Secant pairs of the quasi-Newton acceleration (ADMIXTURE uses 3)")
+           ->check(CLI::Range(1, 50));
+       app.add_option("--cv", o->cv_folds, "Cross-validation folds (0: none; ADMIXTURE uses 5)");
+       app.add_flag("--supervised", o->supervised,
+                    "Fix the ancestry of samples with a known population (--pop)");
+       app.add_option("--pop", o->pop_file,
+                      "Population labels: ADMIXTURE .pop ('-' unknown) or a table with POP");
+       app.add_option("--bootstrap", o->bootstrap, "Bootstrap replicates for standard errors of Q (0: none)");
+       app.add_option("--bootstrap-block", o->bootstrap_block, "Variants per bootstrap block");
+       return Runner([o](Invocation& inv) { run_admix(*o, inv); });
+     },
+     40});
 
 }  // namespace
 }  // namespace genomap::cli

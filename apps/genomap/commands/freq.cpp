@@ -1,7 +1,7 @@
 // genomap freq: allele frequencies as plink2's .afreq (byte-identical output).
 #include "command_registry.hpp"
-#include "invocation.hpp"
 #include "genomap/qc/allele_frequency.hpp"
+#include "invocation.hpp"
 #include "qc_tables.hpp"
 
 namespace genomap::cli {
@@ -38,11 +38,13 @@ void run_freq(const FreqOptions& o, Invocation& inv) {
   inv.log().phase_done("count alleles and write .afreq");
 }
 
-const bool registered = register_command({"freq", "Allele frequencies (.afreq, as plink2 --freq)", [](CLI::App& app) {
-  auto o = std::make_shared<FreqOptions>();
-  add_input_options(app, o->input);
-  return Runner([o](Invocation& inv) { run_freq(*o, inv); });
-}, 10});
+const bool registered = register_command({"freq", "Allele frequencies (.afreq, as plink2 --freq)",
+                                          [](CLI::App& app) {
+                                            auto o = std::make_shared<FreqOptions>();
+                                            add_input_options(app, o->input);
+                                            return Runner([o](Invocation& inv) { run_freq(*o, inv); });
+                                          },
+                                          10});
 
 }  // namespace
 }  // namespace genomap::cli

@@ -1,4 +1,6 @@
 // genomap glm: per-variant association tests as plink2 --glm (.glm.linear, .glm.logistic.hybrid, --adjust).
+#include "genomap/assoc/glm.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,7 +9,6 @@
 #include <vector>
 
 #include "command_registry.hpp"
-#include "genomap/assoc/glm.hpp"
 #include "genomap/assoc/multiple_testing.hpp"
 #include "genomap/core/error.hpp"
 #include "genomap/geno/sample_table_file.hpp"
@@ -40,9 +41,10 @@ std::vector<double> select_samples(const Dataset& data, const std::vector<double
 
 void note_unknown(Invocation& inv, const SampleColumns& cols) {
   if (cols.unknown_ct == 0) return;
-  inv.log().note(fmt::format("warning: {} rows of {} name samples not in the fileset (first: {}); ignored, as plink2 "
-                             "does",
-                             cols.unknown_ct, cols.path, cols.first_unknown));
+  inv.log().note(
+      fmt::format("warning: {} rows of {} name samples not in the fileset (first: {}); ignored, as plink2 "
+                  "does",
+                  cols.unknown_ct, cols.path, cols.first_unknown));
 }
 
 std::string fmt_num(double v) { return std::isnan(v) ? "NA" : fmt::format("{:.6g}", v); }
@@ -57,14 +59,16 @@ struct SummaryRow {
 SummaryRow write_results(Invocation& inv, const Dataset& data, const GlmPhenotypeResult& res, FirthMode firth,
                          bool adjust) {
   std::string suffix = res.binary ? (firth == FirthMode::Fallback ? ".glm.logistic.hybrid"
-                                     : firth == FirthMode::Always ? ".glm.firth" : ".glm.logistic")
+                                     : firth == FirthMode::Always ? ".glm.firth"
+                                                                  : ".glm.logistic")
                                   : ".glm.linear";
   suffix = "." + res.name + suffix;
   OutputFile& out = inv.outputs().open(suffix);
   std::FILE* f = out.stream();
   const bool firth_col = res.binary && firth == FirthMode::Fallback;
-  fmt::print(f, "#CHROM\tPOS\tID\tREF\tALT\tA1\t{}TEST\tOBS_CT\t{}\t{}\t{}\tP\tERRCODE\n", firth_col ? "FIRTH?\t" : "",
-             res.binary ? "OR" : "BETA", res.binary ? "LOG(OR)_SE" : "SE", res.binary ? "Z_STAT" : "T_STAT");
+  fmt::print(f, "#CHROM\tPOS\tID\tREF\tALT\tA1\t{}TEST\tOBS_CT\t{}\t{}\t{}\tP\tERRCODE\n",
+             firth_col ? "FIRTH?\t" : "", res.binary ? "OR" : "BETA", res.binary ? "LOG(OR)_SE" : "SE",
+             res.binary ? "Z_STAT" : "T_STAT");
   std::vector<double> p_values(res.variants.size(), std::nan(""));
   for (std::size_t v = 0; v < res.variants.size(); ++v) {
     const Variant& var = data.variant(v);
@@ -75,8 +79,9 @@ SummaryRow write_results(Invocation& inv, const Dataset& data, const GlmPhenotyp
     if (firth_col) fmt::print(f, "{}\t", r.firth ? "Y" : "N");
     if (r.has_values()) {
       p_values[v] = r.p;
-      fmt::print(f, "ADD\t{}\t{}\t{}\t{}\t{}\t{}\n", r.obs_ct, fmt_num(res.binary ? std::exp(r.beta) : r.beta),
-                 fmt_num(r.se), fmt_num(r.stat), fmt_num(r.p), glm_errcode_text(r.error));
+      fmt::print(f, "ADD\t{}\t{}\t{}\t{}\t{}\t{}\n", r.obs_ct,
+                 fmt_num(res.binary ? std::exp(r.beta) : r.beta), fmt_num(r.se), fmt_num(r.stat),
+                 fmt_num(r.p), glm_errcode_text(r.error));
     } else {
       fmt::print(f, "ADD\t{}\tNA\tNA\tNA\tNA\t{}\n", r.obs_ct, glm_errcode_text(r.error));
     }
@@ -88,13 +93,15 @@ SummaryRow write_results(Invocation& inv, const Dataset& data, const GlmPhenotyp
     failed += !r.has_values();
   }
   const double lambda = genomic_inflation(p_values);
-  inv.log().note(fmt::format("phenotype {}: {} variants tested{}, {} not (ERRCODE); genomic inflation lambda "
-                             "(median chisq / 0.456) = {:.6g}",
-                             res.name, tested, res.binary ? fmt::format(" ({} by Firth regression)", firth_ct) : "",
-                             failed, lambda));
+  inv.log().note(
+      fmt::format("phenotype {}: {} variants tested{}, {} not (ERRCODE); genomic inflation lambda "
+                  "(median chisq / 0.456) = {:.6g}",
+                  res.name, tested, res.binary ? fmt::format(" ({} by Firth regression)", firth_ct) : "",
+                  failed, lambda));
   inv.log().note(fmt::format("lambda_gc {} {:.6g}", res.name, lambda));
-  SummaryRow row{res.name, res.binary ? "logistic" : "linear", res.sample_ct, res.case_ct, tested, firth_ct, failed,
-                 lambda};
+  SummaryRow row{
+      res.name, res.binary ? "logistic" : "linear", res.sample_ct, res.case_ct, tested, firth_ct, failed,
+      lambda};
   if (!adjust) return row;
   AdjustedPValues adj = adjust_p_values(p_values);
   OutputFile& out_adj = inv.outputs().open(suffix + ".adjusted");
@@ -103,11 +110,16 @@ SummaryRow write_results(Invocation& inv, const Dataset& data, const GlmPhenotyp
   for (std::size_t i = 0; i < adj.order.size(); ++i) {
     const Variant& var = data.variant(adj.order[i]);
     const bool ref = res.variants[adj.order[i]].a1_is_ref;
-    fmt::print(fa, "{}\t{}\t{}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\n", var.chrom, var.id,
-               ref ? var.allele2 : var.allele1 == "0" ? "." : var.allele1, adj.unadjusted[i], adj.gc[i], adj.bonferroni[i], adj.holm[i],
-               adj.sidak_single_step[i], adj.sidak_step_down[i], adj.fdr_bh[i], adj.fdr_by[i]);
+    fmt::print(fa, "{}\t{}\t{}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\n", var.chrom,
+               var.id,
+               ref                  ? var.allele2
+               : var.allele1 == "0" ? "."
+                                    : var.allele1,
+               adj.unadjusted[i], adj.gc[i], adj.bonferroni[i], adj.holm[i], adj.sidak_single_step[i],
+               adj.sidak_step_down[i], adj.fdr_bh[i], adj.fdr_by[i]);
   }
-  inv.log().note(fmt::format("phenotype {}: --adjust genomic control lambda used = {:.6g}", res.name, adj.lambda));
+  inv.log().note(
+      fmt::format("phenotype {}: --adjust genomic control lambda used = {:.6g}", res.name, adj.lambda));
   return row;
 }
 
@@ -126,13 +138,15 @@ void run_glm_command(const GlmCommandOptions& o, Invocation& inv) {
     p.source = o.pheno_file;
     BinaryCoding coding = detect_binary(pheno.values[c]);
     if (o.binary && coding == BinaryCoding::NotBinary)
-      throw Error(o.pheno_file, 0, "--binary: phenotype " + p.name + " has values other than 1/2 (or 0/1) and missing");
+      throw Error(o.pheno_file, 0,
+                  "--binary: phenotype " + p.name + " has values other than 1/2 (or 0/1) and missing");
     p.binary = coding != BinaryCoding::NotBinary;
     p.values = select_samples(data, p.binary ? recode_binary(pheno.values[c], coding) : pheno.values[c]);
     inv.log().note(fmt::format("phenotype {}: {}", p.name,
                                !p.binary ? "quantitative (linear regression)"
-                               : coding == BinaryCoding::OneTwo ? "case/control coded 1/2 (logistic regression)"
-                                                                : "case/control coded 0/1 (logistic regression)"));
+                               : coding == BinaryCoding::OneTwo
+                                   ? "case/control coded 1/2 (logistic regression)"
+                                   : "case/control coded 0/1 (logistic regression)"));
     phenotypes.push_back(std::move(p));
   }
   GlmCovariates covariates;
@@ -168,9 +182,10 @@ void run_glm_command(const GlmCommandOptions& o, Invocation& inv) {
       pc_names.push_back(std::move(name));
     }
     if (covariates.source.empty()) covariates.source = "--covar-pcs";
-    inv.log().note(fmt::format("--covar-pcs {}: covariates {} ({} PCA, eigenvalues {:.6g})", o.covar_pcs,
-                               fmt::join(pc_names, " "), pca.randomized ? "randomized" : "exact",
-                               fmt::join(std::vector<double>(pca.eigenvalues.begin(), pca.eigenvalues.end()), " ")));
+    inv.log().note(
+        fmt::format("--covar-pcs {}: covariates {} ({} PCA, eigenvalues {:.6g})", o.covar_pcs,
+                    fmt::join(pc_names, " "), pca.randomized ? "randomized" : "exact",
+                    fmt::join(std::vector<double>(pca.eigenvalues.begin(), pca.eigenvalues.end()), " ")));
   }
   GlmOptions options;
   options.firth = o.firth ? FirthMode::Always : o.no_firth ? FirthMode::Never : FirthMode::Fallback;
@@ -185,31 +200,41 @@ void run_glm_command(const GlmCommandOptions& o, Invocation& inv) {
   fmt::print(fs, "#PHENO\tMODEL\tOBS_CT\tCASE_CT\tTESTED_CT\tFIRTH_CT\tERRCODE_CT\tLAMBDA_GC\n");
   for (const auto& r : summary)
     fmt::print(fs, "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", r.name, r.model, r.samples,
-               r.model == "logistic" ? std::to_string(r.cases) : std::string("NA"), r.tested, r.firth, r.errcode,
-               fmt_num(r.lambda));
+               r.model == "logistic" ? std::to_string(r.cases) : std::string("NA"), r.tested, r.firth,
+               r.errcode, fmt_num(r.lambda));
   inv.log().phase_done("write results");
 }
 
-const bool registered = register_command({"glm", "Association tests: linear / logistic-Firth regression (.glm.*)",
-                                          [](CLI::App& app) {
-  auto o = std::make_shared<GlmCommandOptions>();
-  add_input_options(app, o->input);
-  app.add_option("--pheno", o->pheno_file, "Phenotype file (#FID IID ... or IID ...; NA/-9 missing)")->required();
-  app.add_option("--pheno-name", o->pheno_names, "Phenotype columns to test (default: all)")->delimiter(',');
-  app.add_option("--covar", o->covar_file, "Covariate file (same format)");
-  app.add_option("--covar-name", o->covar_names, "Covariate columns to use (default: all)")->delimiter(',');
-  app.add_flag("--binary", o->binary, "Require every phenotype to be case/control (1/2 or 0/1)");
-  app.add_flag("--adjust", o->adjust, "Also write .adjusted files (genomic control, Bonferroni, Holm, Sidak, BH, BY)");
-  app.add_flag("--firth", o->firth, "Firth regression for every variant of a case/control phenotype");
-  app.add_flag("--firth-fallback", o->firth_fallback, "Logistic regression, Firth where it fails (default)");
-  app.add_flag("--no-firth", o->no_firth, "Logistic regression only");
-  app.add_flag("--omit-ref", o->omit_ref, "Always test ALT (default, as plink2: the minor allele)");
-  app.add_option("--covar-pcs", o->covar_pcs,
-                 "Add the top N principal components of the genotypes (plink2 --pca) as covariates PC1..PCN");
-  app.add_option("--vif", o->vif, "Variance inflation factor limit (plink2 --vif)")->capture_default_str();
-  app.add_option("--max-corr", o->max_corr, "Predictor correlation limit (plink2 --max-corr)")->capture_default_str();
-  return Runner([o](Invocation& inv) { run_glm_command(*o, inv); });
-}, 60});
+const bool registered = register_command(
+    {"glm", "Association tests: linear / logistic-Firth regression (.glm.*)",
+     [](CLI::App& app) {
+       auto o = std::make_shared<GlmCommandOptions>();
+       add_input_options(app, o->input);
+       app.add_option("--pheno", o->pheno_file, "Phenotype file (#FID IID ... or IID ...; NA/-9 missing)")
+           ->required();
+       app.add_option("--pheno-name", o->pheno_names, "Phenotype columns to test (default: all)")
+           ->delimiter(',');
+       app.add_option("--covar", o->covar_file, "Covariate file (same format)");
+       app.add_option("--covar-name", o->covar_names, "Covariate columns to use (default: all)")
+           ->delimiter(',');
+       app.add_flag("--binary", o->binary, "Require every phenotype to be case/control (1/2 or 0/1)");
+       app.add_flag("--adjust", o->adjust,
+                    "Also write .adjusted files (genomic control, Bonferroni, Holm, Sidak, BH, BY)");
+       app.add_flag("--firth", o->firth, "Firth regression for every variant of a case/control phenotype");
+       app.add_flag("--firth-fallback", o->firth_fallback,
+                    "Logistic regression, Firth where it fails (default)");
+       app.add_flag("--no-firth", o->no_firth, "Logistic regression only");
+       app.add_flag("--omit-ref", o->omit_ref, "Always test ALT (default, as plink2: the minor allele)");
+       app.add_option(
+           "--covar-pcs", o->covar_pcs,
+           "Add the top N principal components of the genotypes (plink2 --pca) as covariates PC1..PCN");
+       app.add_option("--vif", o->vif, "Variance inflation factor limit (plink2 --vif)")
+           ->capture_default_str();
+       app.add_option("--max-corr", o->max_corr, "Predictor correlation limit (plink2 --max-corr)")
+           ->capture_default_str();
+       return Runner([o](Invocation& inv) { run_glm_command(*o, inv); });
+     },
+     60});
 
 }  // namespace
 }  // namespace genomap::cli

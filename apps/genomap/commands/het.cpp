@@ -3,8 +3,8 @@
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
-#include "invocation.hpp"
 #include "genomap/qc/heterozygosity.hpp"
+#include "invocation.hpp"
 #include "qc_tables.hpp"
 
 namespace genomap::cli {
@@ -17,12 +17,13 @@ struct HetOptions {
 void run_het(const HetOptions& o, Invocation& inv) {
   Dataset data = inv.load_dataset(o.input);
   const HeterozygosityResult result = compute_heterozygosity(data, inv.context());
-  inv.log().note(fmt::format("--het: {} autosomal variants used, {} monomorphic ones skipped", result.variants_used,
-                             result.monomorphic_skipped));
+  inv.log().note(fmt::format("--het: {} autosomal variants used, {} monomorphic ones skipped",
+                             result.variants_used, result.monomorphic_skipped));
   if (result.variants_used == 0) throw Error("het: no polymorphic autosomal variants");
   inv.log().phase_done("count homozygous calls");
   const bool with_fid = has_family_ids(data);
-  std::string text = with_fid ? "#FID\tIID\tO(HOM)\tE(HOM)\tOBS_CT\tF\n" : "#IID\tO(HOM)\tE(HOM)\tOBS_CT\tF\n";
+  std::string text =
+      with_fid ? "#FID\tIID\tO(HOM)\tE(HOM)\tOBS_CT\tF\n" : "#IID\tO(HOM)\tE(HOM)\tOBS_CT\tF\n";
   for (std::size_t i = 0; i < data.sample_ct(); ++i) {
     const SampleHeterozygosity& s = result.samples[i];
     append_sample_ids(text, data, i, with_fid);
@@ -40,12 +41,14 @@ void run_het(const HetOptions& o, Invocation& inv) {
   inv.log().phase_done("write .het");
 }
 
-const bool registered = register_command({"het", "Homozygosity and inbreeding coefficient F per sample (.het)",
-                                          [](CLI::App& app) {
-  auto o = std::make_shared<HetOptions>();
-  add_input_options(app, o->input);
-  return Runner([o](Invocation& inv) { run_het(*o, inv); });
-}, 13});
+const bool registered =
+    register_command({"het", "Homozygosity and inbreeding coefficient F per sample (.het)",
+                      [](CLI::App& app) {
+                        auto o = std::make_shared<HetOptions>();
+                        add_input_options(app, o->input);
+                        return Runner([o](Invocation& inv) { run_het(*o, inv); });
+                      },
+                      13});
 
 }  // namespace
 }  // namespace genomap::cli

@@ -1,5 +1,7 @@
 // genomap king: KING-robust kinship of every pair of samples as plink2's .kin0 (--make-king-table), with
 // --king-table-filter, relationship degrees (--degree) and the square matrix in binary (--king-matrix).
+#include "genomap/relate/king.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,10 +13,9 @@
 #include <optional>
 
 #include "command_registry.hpp"
-#include "invocation.hpp"
 #include "genomap/core/error.hpp"
-#include "genomap/relate/king.hpp"
 #include "genomap/relate/king_format.hpp"
+#include "invocation.hpp"
 
 namespace genomap::cli {
 namespace {
@@ -27,9 +28,9 @@ struct KingOptions {
   double po_max_ibs0 = kKingPoMaxIbs0;
 };
 
-constexpr std::array<KingDegree, 6> kDegrees = {KingDegree::Duplicate, KingDegree::ParentOffspring,
-                                                KingDegree::FullSibling, KingDegree::Second, KingDegree::Third,
-                                                KingDegree::Unrelated};
+constexpr std::array<KingDegree, 6> kDegrees = {KingDegree::Duplicate,   KingDegree::ParentOffspring,
+                                                KingDegree::FullSibling, KingDegree::Second,
+                                                KingDegree::Third,       KingDegree::Unrelated};
 
 // One row of .kin0 text (the pairs of sample j with every earlier sample), written into a buffer that keeps
 // its capacity from chunk to chunk.
@@ -38,8 +39,8 @@ struct RowText {
   std::size_t size = 0;
 };
 
-// "FID\tIID\t" of every sample, back to back with 32 bytes of padding at the end, and the longest one. Labels of
-// at most 32 bytes are copied as one fixed 32-byte block (the output buffer keeps that much room).
+// "FID\tIID\t" of every sample, back to back with 32 bytes of padding at the end, and the longest one. Labels
+// of at most 32 bytes are copied as one fixed 32-byte block (the output buffer keeps that much room).
 class SampleLabels {
  public:
   explicit SampleLabels(const Dataset& data) {
@@ -57,8 +58,10 @@ class SampleLabels {
   // Copies the label of sample s to p (which has at least max(size, 32) bytes of room); returns the end.
   char* put(char* p, std::size_t s) const {
     const std::size_t size = offset_[s + 1] - offset_[s];
-    if (size <= 32) std::memcpy(p, bytes_.data() + offset_[s], 32);
-    else std::memcpy(p, bytes_.data() + offset_[s], size);
+    if (size <= 32)
+      std::memcpy(p, bytes_.data() + offset_[s], 32);
+    else
+      std::memcpy(p, bytes_.data() + offset_[s], size);
     return p + size;
   }
 
@@ -68,8 +71,8 @@ class SampleLabels {
   std::size_t longest_ = 0;
 };
 
-// Formats the .kin0 lines of rows [row_begin, row_end) of a band, one buffer per row, in parallel; counts degrees
-// on the way.
+// Formats the .kin0 lines of rows [row_begin, row_end) of a band, one buffer per row, in parallel; counts
+// degrees on the way.
 void format_rows(const KingBand& band, std::size_t row_begin, std::size_t row_end, const SampleLabels& labels,
                  const KingOptions& o, int threads, std::vector<RowText>& rows,
                  std::array<std::size_t, 6>& degree_counts) {
@@ -79,7 +82,8 @@ void format_rows(const KingBand& band, std::size_t row_begin, std::size_t row_en
   // the degree columns and the newline.
   // Plus 32 bytes of room for the fixed-size label copies.
   const std::size_t max_line = 2 * labels.longest() + 10 + 3 * 16 + 32 + 32;
-  std::vector<std::array<std::size_t, 6>> per_row(static_cast<std::size_t>(row_ct), std::array<std::size_t, 6>{});
+  std::vector<std::array<std::size_t, 6>> per_row(static_cast<std::size_t>(row_ct),
+                                                  std::array<std::size_t, 6>{});
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
   for (std::ptrdiff_t r = 0; r < row_ct; ++r) {
     const std::size_t j = row_begin + static_cast<std::size_t>(r);
@@ -95,7 +99,8 @@ void format_rows(const KingBand& band, std::size_t row_begin, std::size_t row_en
       if (o.degree) ++degrees[static_cast<std::size_t>(degree)];
       if (o.table_filter && !(kinship >= *o.table_filter)) continue;
       const double hethet = c.nsnp ? static_cast<double>(c.hethet) / c.nsnp : std::nan("");
-      if (static_cast<std::size_t>(end - p) < max_line) {  // grow geometrically; capacity is kept across chunks
+      if (static_cast<std::size_t>(end - p) <
+          max_line) {  // grow geometrically; capacity is kept across chunks
         const auto used = static_cast<std::size_t>(p - row.bytes.data());
         row.bytes.resize(std::max(2 * row.bytes.size(), used + 256 * max_line));
         p = row.bytes.data() + used;
@@ -171,7 +176,8 @@ void run_king(const KingOptions& o, Invocation& inv) {
   const Context& ctx = inv.context();
   std::size_t excluded = 0;
   const Dataset data = king_variants(inv.load_dataset(o.input), &excluded);
-  if (excluded > 0) ctx.note(fmt::format("Excluding {} variants on X, Y and MT from KING-robust kinship.", excluded));
+  if (excluded > 0)
+    ctx.note(fmt::format("Excluding {} variants on X, Y and MT from KING-robust kinship.", excluded));
   if (data.sample_ct() < 2) throw Error(o.input.bfile + ".fam", 0, "KING kinship needs at least 2 samples");
   const std::size_t n = data.sample_ct();
   std::vector<double> matrix;
@@ -181,22 +187,24 @@ void run_king(const KingOptions& o, Invocation& inv) {
     for (std::size_t s = 0; s < n; ++s) matrix[s * n + s] = 0.5;
   }
   const KingPlan plan = plan_king(data, ctx);
-  ctx.note(fmt::format("KING: {} samples ({} pairs), {} variants; {} band(s) of pair counts, at most {:.1f} MiB of "
-                       "counts and {:.1f} MiB of bit-planes{}.",
-                       n, n * (n - 1) / 2, data.variant_ct(), plan.bands.size(),
-                       static_cast<double>(plan.band_count_bytes) / 1048576.0,
-                       static_cast<double>(plan.planes_bytes) / 1048576.0,
-                       o.matrix ? fmt::format(", plus {:.1f} MiB for the matrix",
-                                              static_cast<double>(n * n * sizeof(double)) / 1048576.0)
-                                : std::string()));
+  ctx.note(fmt::format(
+      "KING: {} samples ({} pairs), {} variants; {} band(s) of pair counts, at most {:.1f} MiB of "
+      "counts and {:.1f} MiB of bit-planes{}.",
+      n, n * (n - 1) / 2, data.variant_ct(), plan.bands.size(),
+      static_cast<double>(plan.band_count_bytes) / 1048576.0,
+      static_cast<double>(plan.planes_bytes) / 1048576.0,
+      o.matrix ? fmt::format(", plus {:.1f} MiB for the matrix",
+                             static_cast<double>(n * n * sizeof(double)) / 1048576.0)
+               : std::string()));
   std::FILE* table = inv.outputs().open(".kin0").stream();
-  fmt::print(table, "#FID1\tIID1\tFID2\tIID2\tNSNP\tHETHET\tIBS0\tKINSHIP{}\n", o.degree ? "\tDEGREE\tRELATIONSHIP" : "");
+  fmt::print(table, "#FID1\tIID1\tFID2\tIID2\tNSNP\tHETHET\tIBS0\tKINSHIP{}\n",
+             o.degree ? "\tDEGREE\tRELATIONSHIP" : "");
   std::array<std::size_t, 6> degree_counts{};
   const SampleLabels labels(data);
   KingTableWriter writer(table, inv.out_prefix() + ".kin0");
   compute_king(data, ctx, plan, [&](const KingBand& band) {
-    // About 256k pairs of text (~16 MB) at a time, two chunks in flight, keeps the text buffers small whatever
-    // N is.
+    // About 256k pairs of text (~16 MB) at a time, two chunks in flight, keeps the text buffers small
+    // whatever N is.
     const std::size_t rows_per_chunk = std::max<std::size_t>(1, (std::size_t{1} << 18) / band.row_end);
     for (std::size_t r0 = band.row_begin; r0 < band.row_end; r0 += rows_per_chunk) {
       const std::size_t r1 = std::min(band.row_end, r0 + rows_per_chunk);
@@ -205,14 +213,16 @@ void run_king(const KingOptions& o, Invocation& inv) {
     }
     if (o.matrix) {
       for (std::size_t j = band.row_begin; j < band.row_end; ++j)
-        for (std::size_t i = 0; i < j; ++i) matrix[j * n + i] = matrix[i * n + j] = king_kinship(band.at(j, i));
+        for (std::size_t i = 0; i < j; ++i)
+          matrix[j * n + i] = matrix[i * n + j] = king_kinship(band.at(j, i));
     }
   });
   writer.finish();
   inv.log().phase_done("KING-robust kinship");
   if (o.degree) {
     for (KingDegree d : kDegrees)
-      ctx.note(fmt::format("{:>17} pairs: {}", king_relationship_name(d), degree_counts[static_cast<std::size_t>(d)]));
+      ctx.note(fmt::format("{:>17} pairs: {}", king_relationship_name(d),
+                           degree_counts[static_cast<std::size_t>(d)]));
   }
   if (o.matrix) {
     std::FILE* bin = inv.outputs().open(".king.bin").stream();
@@ -224,19 +234,23 @@ void run_king(const KingOptions& o, Invocation& inv) {
   }
 }
 
-const bool registered = register_command({"king", "KING-robust kinship of all pairs (.kin0), degrees, matrix",
-                                          [](CLI::App& app) {
-  auto o = std::make_shared<KingOptions>();
-  add_input_options(app, o->input);
-  app.add_option("--king-table-filter", o->table_filter, "Write only pairs with kinship >= this");
-  app.add_flag("--degree", o->degree, "Add DEGREE and RELATIONSHIP columns and log counts per degree");
-  app.add_option("--po-max-ibs0", o->po_max_ibs0,
-                 "With --degree: first-degree pairs with an IBS0 proportion below this are parent-offspring")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
-  app.add_flag("--king-matrix", o->matrix, "Also write the N x N kinship matrix as doubles (.king.bin, .king.id)");
-  return Runner([o](Invocation& inv) { run_king(*o, inv); });
-}, 40});
+const bool registered = register_command(
+    {"king", "KING-robust kinship of all pairs (.kin0), degrees, matrix",
+     [](CLI::App& app) {
+       auto o = std::make_shared<KingOptions>();
+       add_input_options(app, o->input);
+       app.add_option("--king-table-filter", o->table_filter, "Write only pairs with kinship >= this");
+       app.add_flag("--degree", o->degree, "Add DEGREE and RELATIONSHIP columns and log counts per degree");
+       app.add_option(
+              "--po-max-ibs0", o->po_max_ibs0,
+              "With --degree: first-degree pairs with an IBS0 proportion below this are parent-offspring")
+           ->capture_default_str()
+           ->check(CLI::Range(0.0, 1.0));
+       app.add_flag("--king-matrix", o->matrix,
+                    "Also write the N x N kinship matrix as doubles (.king.bin, .king.id)");
+       return Runner([o](Invocation& inv) { run_king(*o, inv); });
+     },
+     40});
 
 }  // namespace
 }  // namespace genomap::cli

@@ -1,7 +1,7 @@
 // genomap missing: missing call counts per sample (.smiss) and per variant (.vmiss), as plink2 --missing.
 #include "command_registry.hpp"
-#include "invocation.hpp"
 #include "genomap/qc/missingness.hpp"
+#include "invocation.hpp"
 #include "qc_tables.hpp"
 
 namespace genomap::cli {
@@ -37,8 +37,8 @@ void run_missing(const MissingOptions& o, Invocation& inv) {
   OutputFile& vmiss = inv.outputs().open(".vmiss");
   vmiss.write("#CHROM\tID\tMISSING_CT\tOBS_CT\tF_MISS\n");
   std::string text;
-  const SampleMissingness samples =
-      compute_missingness(data, inv.context(), [&](std::size_t first, std::span<const VariantMissingness> rows) {
+  const SampleMissingness samples = compute_missingness(
+      data, inv.context(), [&](std::size_t first, std::span<const VariantMissingness> rows) {
         text.clear();
         for (std::size_t k = 0; k < rows.size(); ++k) {
           const Variant& var = data.variant(first + k);
@@ -73,12 +73,14 @@ void run_missing(const MissingOptions& o, Invocation& inv) {
   inv.log().phase_done("write .smiss");
 }
 
-const bool registered = register_command({"missing", "Missing call rates per sample and variant (.smiss, .vmiss)",
-                                          [](CLI::App& app) {
-  auto o = std::make_shared<MissingOptions>();
-  add_input_options(app, o->input);
-  return Runner([o](Invocation& inv) { run_missing(*o, inv); });
-}, 11});
+const bool registered =
+    register_command({"missing", "Missing call rates per sample and variant (.smiss, .vmiss)",
+                      [](CLI::App& app) {
+                        auto o = std::make_shared<MissingOptions>();
+                        add_input_options(app, o->input);
+                        return Runner([o](Invocation& inv) { run_missing(*o, inv); });
+                      },
+                      11});
 
 }  // namespace
 }  // namespace genomap::cli

@@ -1,9 +1,10 @@
 // genomap pca: principal components as plink2's .eigenvec/.eigenval (and .eigenvec.var with --var-wts).
+#include "genomap/pca/pca.hpp"
+
 #include <fmt/format.h>
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
-#include "genomap/pca/pca.hpp"
 #include "genomap/pca/pca_files.hpp"
 #include "invocation.hpp"
 
@@ -50,21 +51,26 @@ void run_pca_command(const PcaCommandOptions& o, Invocation& inv) {
   inv.log().phase_done("write PCA outputs");
 }
 
-const bool registered = register_command({"pca", "Principal components (.eigenvec, .eigenval)", [](CLI::App& app) {
-  auto o = std::make_shared<PcaCommandOptions>();
-  add_input_options(app, o->input);
-  app.add_option("--pcs", o->pcs, "Number of principal components")->capture_default_str();
-  app.add_flag("--approx", o->approx, "Randomized block Krylov PCA (default above 5000 samples)");
-  app.add_flag("--exact", o->exact, "Exact PCA from the full relationship matrix (default up to 5000 samples)");
-  app.add_flag("--var-wts", o->var_wts, "Also write variant weights and frequencies (.eigenvec.var)");
-  app.add_option("--approx-tolerance", o->tolerance, "Randomized PCA: relative Ritz residual to reach")
-      ->capture_default_str();
-  auto* sigma = app.add_option("--outlier-sigma", o->outlier_sigma,
-                               "Remove samples beyond this many SDs on a top PC, as smartpca (e.g. 6)");
-  app.add_option("--outlier-iter", o->outlier_iter, "Outlier removal: at most this many rounds")
-      ->capture_default_str()->needs(sigma);
-  return Runner([o](Invocation& inv) { run_pca_command(*o, inv); });
-}, 30});
+const bool registered = register_command(
+    {"pca", "Principal components (.eigenvec, .eigenval)",
+     [](CLI::App& app) {
+       auto o = std::make_shared<PcaCommandOptions>();
+       add_input_options(app, o->input);
+       app.add_option("--pcs", o->pcs, "Number of principal components")->capture_default_str();
+       app.add_flag("--approx", o->approx, "Randomized block Krylov PCA (default above 5000 samples)");
+       app.add_flag("--exact", o->exact,
+                    "Exact PCA from the full relationship matrix (default up to 5000 samples)");
+       app.add_flag("--var-wts", o->var_wts, "Also write variant weights and frequencies (.eigenvec.var)");
+       app.add_option("--approx-tolerance", o->tolerance, "Randomized PCA: relative Ritz residual to reach")
+           ->capture_default_str();
+       auto* sigma = app.add_option("--outlier-sigma", o->outlier_sigma,
+                                    "Remove samples beyond this many SDs on a top PC, as smartpca (e.g. 6)");
+       app.add_option("--outlier-iter", o->outlier_iter, "Outlier removal: at most this many rounds")
+           ->capture_default_str()
+           ->needs(sigma);
+       return Runner([o](Invocation& inv) { run_pca_command(*o, inv); });
+     },
+     30});
 
 }  // namespace
 }  // namespace genomap::cli

@@ -30,17 +30,20 @@ void run_project(const ProjectOptions& o, Invocation& inv) {
   write_eigenvec(inv.outputs().open(".eigenvec").stream(), data, r.scores);
 }
 
-const bool registered = register_command({"project", "Project samples onto a reference PCA (.eigenvec)",
-                                          [](CLI::App& app) {
-  auto o = std::make_shared<ProjectOptions>();
-  add_input_options(app, o->input);
-  app.add_option("--ref", o->ref, "Prefix of a `genomap pca --var-wts` run (.eigenvec.var, .eigenval, .eigenvec)")
-      ->required();
-  app.add_flag("--mean-impute", o->mean_impute,
-               "Mean-impute missing genotypes instead of least squares on the observed variants");
-  app.add_flag("--no-shrinkage-correction", o->no_shrinkage, "Write the raw projected scores");
-  return Runner([o](Invocation& inv) { run_project(*o, inv); });
-}, 31});
+const bool registered = register_command(
+    {"project", "Project samples onto a reference PCA (.eigenvec)",
+     [](CLI::App& app) {
+       auto o = std::make_shared<ProjectOptions>();
+       add_input_options(app, o->input);
+       app.add_option("--ref", o->ref,
+                      "Prefix of a `genomap pca --var-wts` run (.eigenvec.var, .eigenval, .eigenvec)")
+           ->required();
+       app.add_flag("--mean-impute", o->mean_impute,
+                    "Mean-impute missing genotypes instead of least squares on the observed variants");
+       app.add_flag("--no-shrinkage-correction", o->no_shrinkage, "Write the raw projected scores");
+       return Runner([o](Invocation& inv) { run_project(*o, inv); });
+     },
+     31});
 
 }  // namespace
 }  // namespace genomap::cli

@@ -1,8 +1,9 @@
 // genomap registry: the biobank registry (donors, samples, consent, eligibility, custody, exports, audit log).
-// Nested subcommands: init, import, add, withdraw, check, custody, export, audit, report.
+// Nested subcommands: init, import, add, amend, void, withdraw, check, custody, export, audit, report, trace.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
@@ -11,6 +12,7 @@
 #include "genomap/registry/records.hpp"
 #include "genomap/registry/report.hpp"
 #include "genomap/registry/schema.hpp"
+#include "genomap/registry/trace.hpp"
 #include "genomap/registry/values.hpp"
 #include "invocation.hpp"
 
@@ -31,10 +33,14 @@ struct RegistryOptions {
   std::string sample, event_id, event, time, holder, place, to_holder, note;  // custody
   std::string export_id, what, recipient, recipient_country, purpose, approval;  // export
   std::string audit_action = "verify";
+  std::string anchor;                        // audit verify --anchor
+  std::string actor;                         // --actor (default: the OS user)
+  std::string record_id;                     // void
+  bool withdrawn = false;                    // trace --withdrawn
 };
 
 struct Subcommands {
-  CLI::App *init, *import, *add, *withdraw, *check, *custody, *exports, *audit, *report;
+  CLI::App *init, *import, *add, *amend, *void_, *withdraw, *check, *custody, *exports, *audit, *report, *trace;
 };
 
 // Rows as TSV (header line, tab-separated) or JSON (an array of objects), written to <out><suffix>.<format>.
@@ -61,8 +67,10 @@ void write_table(Invocation& inv, const RegistryOptions& o, const std::string& s
   }
 }
 
+std::string actor_of(const RegistryOptions& o) { return o.actor.empty() ? default_actor() : o.actor; }
+
 std::unique_ptr<Database> open_db(const RegistryOptions& o, Invocation& inv, bool writable) {
-  auto db = open_registry(o.db, writable, o.busy_timeout_ms);
+  auto db = open_registry(o.db, writable, o.busy_timeout_ms, actor_of(o));
   inv.log().note(fmt::format("registry {}", o.db));
   return db;
 }
@@ -78,31 +86,53 @@ void run_import(const RegistryOptions& o, Invocation& inv) {
   for (const auto& [path, type] : files) {
     if (path->empty()) continue;
     inv.log().add_input(*path);
-    const std::size_t n = import_csv(*db, type, *path);
+    const std::size_t n = import_csv(*db, type, *path, actor_of(o));
     const std::string line = fmt::format("imported {} {} records from {}", n, record_type_name(type), *path);
     inv.log().note(line);
     fmt::print("{}\n", line);
   }
 }
 
-void run_add(const RegistryOptions& o, Invocation& inv) {
-  const RecordType type = parse_record_type(o.add_type);
+std::vector<std::pair<std::string, std::string>> field_pairs(const RegistryOptions& o, const char* command) {
   std::vector<std::pair<std::string, std::string>> fields;
   for (const auto& f : o.add_fields) {
     const auto eq = f.find('=');
-    if (eq == std::string::npos || eq == 0) throw Error(fmt::format("registry add: '{}' is not FIELD=VALUE", f));
+    if (eq == std::string::npos || eq == 0)
+      throw Error(fmt::format("registry {}: '{}' is not FIELD=VALUE", command, f));
     fields.emplace_back(f.substr(0, eq), f.substr(eq + 1));
   }
+  return fields;
+}
+
+void run_add(const RegistryOptions& o, Invocation& inv) {
+  const RecordType type = parse_record_type(o.add_type);
+  const auto fields = field_pairs(o, "add");
   auto db = open_db(o, inv, true);
-  add_record(*db, type, fields);
-  fmt::print("added 1 {} record\n", record_type_name(type));
+  const std::string id = add_record(*db, type, fields, actor_of(o));
+  fmt::print("added {} {}\n", record_type_name(type), id);
+}
+
+void run_amend(const RegistryOptions& o, Invocation& inv) {
+  const RecordType type = parse_record_type(o.add_type);
+  const auto fields = field_pairs(o, "amend");
+  auto db = open_db(o, inv, true);
+  amend_record(*db, type, fields, actor_of(o));
+  fmt::print("amended 1 {} record\n", record_type_name(type));
+}
+
+void run_void(const RegistryOptions& o, Invocation& inv) {
+  const RecordType type = parse_record_type(o.add_type);
+  auto db = open_db(o, inv, true);
+  void_record(*db, type, o.record_id, o.reason, actor_of(o));
+  fmt::print("voided {} {}\n", record_type_name(type), o.record_id);
 }
 
 void run_withdraw(const RegistryOptions& o, Invocation& inv) {
   if (o.donor.empty() == o.consent.empty()) throw Error("registry withdraw: give exactly one of --donor and --consent");
   auto db = open_db(o, inv, true);
-  const std::size_t n = withdraw_consent(*db, o.donor, o.consent, o.date, o.reason);
-  fmt::print("withdrew {} consent record(s)\n", n);
+  const std::string id = withdraw_consent(*db, o.donor, o.consent, o.date, o.reason, actor_of(o));
+  fmt::print("recorded withdrawal {} of {} {}\n", id, o.consent.empty() ? "donor" : "consent",
+             o.consent.empty() ? o.donor : o.consent);
 }
 
 void run_check(const RegistryOptions& o, Invocation& inv) {
@@ -123,11 +153,11 @@ void run_custody(const RegistryOptions& o, Invocation& inv) {
   if (o.sample.empty()) throw Error("registry custody: --sample is required");
   if (!o.event.empty()) {
     auto db = open_db(o, inv, true);
-    const std::string id = o.event_id.empty()
-        ? fmt::format("{}#{}", o.sample, custody_chain(*db, o.sample).size() + 1) : o.event_id;
-    add_record(*db, RecordType::Custody, {{"event_id", id}, {"sample_id", o.sample}, {"time", o.time.empty() ? today_utc() : o.time},
-                                          {"event", o.event}, {"holder", o.holder}, {"place", o.place},
-                                          {"to_holder", o.to_holder}, {"note", o.note}});
+    const std::string id = add_record(
+        *db, RecordType::Custody,
+        {{"event_id", o.event_id}, {"sample_id", o.sample}, {"time", o.time.empty() ? today_utc() : o.time},
+         {"event", o.event}, {"holder", o.holder}, {"place", o.place}, {"to_holder", o.to_holder}, {"note", o.note}},
+        actor_of(o));
     fmt::print("recorded custody event {} of sample {}\n", id, o.sample);
     return;
   }
@@ -144,12 +174,12 @@ void run_export(const RegistryOptions& o, Invocation& inv) {
   if (!o.recipient.empty()) {
     if (o.sample.empty()) throw Error("registry export: --sample is required to record an export");
     auto db = open_db(o, inv, true);
-    const std::string id = o.export_id.empty()
-        ? fmt::format("{}#{}", o.sample, list_exports(*db, o.sample).size() + 1) : o.export_id;
-    add_record(*db, RecordType::Export, {{"export_id", id}, {"sample_id", o.sample}, {"what", o.what},
-                                         {"recipient_organisation", o.recipient},
-                                         {"recipient_country", o.recipient_country}, {"purpose", o.purpose},
-                                         {"approval_reference", o.approval}, {"date", o.date.empty() ? today_utc() : o.date}});
+    const std::string id = add_record(
+        *db, RecordType::Export,
+        {{"export_id", o.export_id}, {"sample_id", o.sample}, {"what", o.what}, {"recipient_organisation", o.recipient},
+         {"recipient_country", o.recipient_country}, {"purpose", o.purpose}, {"approval_reference", o.approval},
+         {"date", o.date.empty() ? today_utc() : o.date}},
+        actor_of(o));
     fmt::print("recorded export {} of sample {} to {} ({})\n", id, o.sample, o.recipient, o.recipient_country);
     return;
   }
@@ -174,9 +204,18 @@ void run_audit(const RegistryOptions& o, Invocation& inv) {
     fmt::print("{} audit entries\n", rows.size());
     return;
   }
-  const AuditVerification v = verify_audit(*db);
-  if (!v.ok) throw Error(o.db, 0, fmt::format("audit log broken at entry {}: {}", v.first_broken, v.problem));
-  const std::string line = fmt::format("audit log verified: {} entries, hash chain intact", v.entries);
+  if (o.audit_action == "anchor") {
+    const Anchor a = current_anchor(*db);
+    inv.log().note(fmt::format("audit anchor {}", a.text()));
+    fmt::print("{}\n", a.text());
+    return;
+  }
+  std::optional<Anchor> anchor;
+  if (!o.anchor.empty()) anchor = parse_anchor(o.anchor);
+  const AuditVerification v = verify_audit(*db, anchor);
+  if (!v.ok) throw Error(o.db, 0, v.message());
+  const std::string line = fmt::format("audit log verified: {} entries, hash chain intact, tables match the chain{}",
+                                       v.entries, anchor ? fmt::format(", anchor {} held", anchor->seq) : "");
   inv.log().note(line);
   fmt::print("{}\n", line);
 }
@@ -219,19 +258,35 @@ void run_report(const RegistryOptions& o, Invocation& inv) {
              r.donors, r.samples, r.genotyped_samples, r.consents, r.withdrawn_donors, r.exports, r.custody_events);
 }
 
+void run_trace(const RegistryOptions& o, Invocation& inv) {
+  if ((o.donor.empty() ? 0 : 1) + (o.sample.empty() ? 0 : 1) + (o.withdrawn ? 1 : 0) != 1)
+    throw Error("registry trace: give exactly one of --donor, --sample and --withdrawn");
+  auto db = open_db(o, inv, false);
+  const std::vector<TraceEvent> events = o.withdrawn      ? trace_withdrawn(*db)
+                                         : o.donor.empty() ? trace_sample(*db, o.sample)
+                                                           : trace_donor(*db, o.donor);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& e : events) rows.push_back({e.time, e.kind, e.id, e.donor_id, e.sample_id, e.detail});
+  write_table(inv, o, ".registry_trace", {"time", "kind", "id", "donor_id", "sample_id", "detail"}, rows);
+  fmt::print("{} events\n", rows.size());
+}
+
 void run_registry(const RegistryOptions& o, const Subcommands& s, Invocation& inv) {
   if (s.init->parsed()) {
-    create_registry(o.db, o.busy_timeout_ms);
+    create_registry(o.db, actor_of(o), o.busy_timeout_ms);
     inv.log().note(fmt::format("created registry {} (schema version {})", o.db, latest_schema_version()));
     fmt::print("created registry {} (schema version {})\n", o.db, latest_schema_version());
   } else if (s.import->parsed()) run_import(o, inv);
   else if (s.add->parsed()) run_add(o, inv);
+  else if (s.amend->parsed()) run_amend(o, inv);
+  else if (s.void_->parsed()) run_void(o, inv);
   else if (s.withdraw->parsed()) run_withdraw(o, inv);
   else if (s.check->parsed()) run_check(o, inv);
   else if (s.custody->parsed()) run_custody(o, inv);
   else if (s.exports->parsed()) run_export(o, inv);
   else if (s.audit->parsed()) run_audit(o, inv);
   else if (s.report->parsed()) run_report(o, inv);
+  else if (s.trace->parsed()) run_trace(o, inv);
 }
 
 CLI::App* nested(CLI::App& app, RegistryOptions& o, const std::string& name, const std::string& summary,
@@ -241,6 +296,7 @@ CLI::App* nested(CLI::App& app, RegistryOptions& o, const std::string& name, con
   sub->add_option("--db,--registry", o.db, "Registry database file")->required();
   sub->add_option("--busy-timeout", o.busy_timeout_ms, "Milliseconds to wait for another writer before failing")
       ->check(CLI::NonNegativeNumber);
+  sub->add_option("--actor", o.actor, "Who acts, recorded in the audit log (default: the OS user)");
   if (has_output)
     sub->add_option("--format", o.format, "Output format")->check(CLI::IsMember({"tsv", "json"}));
   return sub;
@@ -260,6 +316,13 @@ Runner setup(CLI::App& app) {
   s->add = nested(app, *o, "add", "Add one record: TYPE FIELD=VALUE ...", false);
   s->add->add_option("type", o->add_type, "donor, sample, consent, custody or export")->required();
   s->add->add_option("fields", o->add_fields, "FIELD=VALUE pairs")->required();
+  s->amend = nested(app, *o, "amend", "Amend one record: TYPE ID_FIELD=ID FIELD=VALUE ... (checked as new)", false);
+  s->amend->add_option("type", o->add_type, "donor, sample, consent, custody or export")->required();
+  s->amend->add_option("fields", o->add_fields, "FIELD=VALUE pairs, with the record's ID")->required();
+  s->void_ = nested(app, *o, "void", "Void one record: TYPE ID --reason TEXT (the chain keeps it)", false);
+  s->void_->add_option("type", o->add_type, "donor, sample, consent, custody or export")->required();
+  s->void_->add_option("id", o->record_id, "ID of the record")->required();
+  s->void_->add_option("--reason", o->reason, "Why it is voided")->required();
   s->withdraw = nested(app, *o, "withdraw", "Withdraw a donor's consent", false);
   s->withdraw->add_option("--donor", o->donor, "Donor whose consents are withdrawn");
   s->withdraw->add_option("--consent", o->consent, "One consent to withdraw");
@@ -270,7 +333,7 @@ Runner setup(CLI::App& app) {
   s->custody = nested(app, *o, "custody", "Record a custody event, or list a sample's chain of custody", true);
   s->custody->add_option("--sample", o->sample, "Sample ID")->required();
   s->custody->add_option("--event", o->event, "collected, received, stored, aliquoted, transferred, shipped, ...");
-  s->custody->add_option("--event-id", o->event_id, "Event ID (default SAMPLE#N)");
+  s->custody->add_option("--event-id", o->event_id, "Event ID (default SAMPLE#ENTRY, generated)");
   s->custody->add_option("--time", o->time, "YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z");
   s->custody->add_option("--holder", o->holder, "Holder after the event (sender of a transfer)");
   s->custody->add_option("--place", o->place, "Place");
@@ -278,16 +341,23 @@ Runner setup(CLI::App& app) {
   s->custody->add_option("--note", o->note, "Note");
   s->exports = nested(app, *o, "export", "Record an export (checked against consent), or list exports", true);
   s->exports->add_option("--sample", o->sample, "Sample ID");
-  s->exports->add_option("--export-id", o->export_id, "Export ID (default SAMPLE#N)");
+  s->exports->add_option("--export-id", o->export_id, "Export ID (default SAMPLE#ENTRY, generated)");
   s->exports->add_option("--what", o->what, "material, genotypes, phenotypes or summary");
   s->exports->add_option("--recipient", o->recipient, "Recipient organisation");
   s->exports->add_option("--country", o->recipient_country, "Recipient country");
   s->exports->add_option("--purpose", o->purpose, "Research purpose, DUO codes (e.g. HMB+NPU)");
   s->exports->add_option("--approval", o->approval, "Approval reference");
   s->exports->add_option("--date", o->date, "YYYY-MM-DD");
-  s->audit = nested(app, *o, "audit", "Verify the audit log's hash chain, or list it", true);
-  s->audit->add_option("action", o->audit_action, "verify or list")->check(CLI::IsMember({"verify", "list"}));
+  s->audit = nested(app, *o, "audit", "Verify the registry against its audit chain, list the chain, or print its anchor",
+                    true);
+  s->audit->add_option("action", o->audit_action, "verify, list or anchor")
+      ->check(CLI::IsMember({"verify", "list", "anchor"}));
+  s->audit->add_option("--anchor", o->anchor, "SEQ:HASH printed earlier by `audit anchor`: verify still holds it");
   s->report = nested(app, *o, "report", "Who collected what, where, under which consent, and where it was sent", true);
+  s->trace = nested(app, *o, "trace", "What touched a donor or sample, or used donors who later withdrew", true);
+  s->trace->add_option("--donor", o->donor, "Donor: collection, consents, withdrawals, custody, exports, analyses");
+  s->trace->add_option("--sample", o->sample, "Sample: collection, custody, exports, analyses");
+  s->trace->add_flag("--withdrawn", o->withdrawn, "Analyses and exports that used donors who withdrew afterwards");
   return Runner([o, s](Invocation& inv) { run_registry(*o, *s, inv); });
 }
 

@@ -1,4 +1,5 @@
-// genomap score: polygenic scores as plink2 --score (.sscore), optionally per p-value range (--q-score-range).
+// genomap score: polygenic scores as plink2 --score (.sscore), optionally per p-value range
+// (--q-score-range).
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -66,8 +67,8 @@ void write_sscore(Invocation& inv, const Dataset& data, const ScoreWeights& w, c
 }
 
 // Keeps the entries whose value in `values` lies in [lower, upper].
-ScoreWeights subset(const ScoreWeights& w, const std::unordered_map<std::string, double>& values, double lower,
-                    double upper) {
+ScoreWeights subset(const ScoreWeights& w, const std::unordered_map<std::string, double>& values,
+                    double lower, double upper) {
   ScoreWeights s = w;
   s.variant_idx.clear();
   s.named_is_allele1.clear();
@@ -134,21 +135,28 @@ void run_score(const ScoreCommandOptions& o, Invocation& inv) {
   }
 }
 
-const bool registered = register_command({"score", "Polygenic scores from per-variant weights (.sscore)",
-                                          [](CLI::App& app) {
-  auto o = std::make_shared<ScoreCommandOptions>();
-  add_input_options(app, o->input);
-  app.add_option("--weights", o->weights, "Weights file: variant ID, allele, weight(s) (plink2 --score file)")->required();
-  app.add_option("--score-col-nums", o->col_nums, "Columns ID,ALLELE,SCORES (default 1,2,3; SCORES may be a range 3-5)")
-      ->delimiter(',');
-  app.add_flag("--score-header", o->header, "The first line names the columns (score names from it)");
-  app.add_flag("--score-sum", o->sum, "Report sums (SCORE1_SUM) instead of averages (plink2 'sum')");
-  app.add_flag("--score-sums", o->scoresums, "Also report sums (plink2 cols=+scoresums)");
-  app.add_flag("--no-mean-imputation", o->no_mean_imputation, "Missing genotypes count 0 (plink2 no-mean-imputation)");
-  app.add_option("--q-score-range", o->q_score_range, "RANGE_FILE DATA_FILE: one .sscore per range of values")
-      ->expected(2);
-  return Runner([o](Invocation& inv) { run_score(*o, inv); });
-}, 61});
+const bool registered = register_command(
+    {"score", "Polygenic scores from per-variant weights (.sscore)",
+     [](CLI::App& app) {
+       auto o = std::make_shared<ScoreCommandOptions>();
+       add_input_options(app, o->input);
+       app.add_option("--weights", o->weights,
+                      "Weights file: variant ID, allele, weight(s) (plink2 --score file)")
+           ->required();
+       app.add_option("--score-col-nums", o->col_nums,
+                      "Columns ID,ALLELE,SCORES (default 1,2,3; SCORES may be a range 3-5)")
+           ->delimiter(',');
+       app.add_flag("--score-header", o->header, "The first line names the columns (score names from it)");
+       app.add_flag("--score-sum", o->sum, "Report sums (SCORE1_SUM) instead of averages (plink2 'sum')");
+       app.add_flag("--score-sums", o->scoresums, "Also report sums (plink2 cols=+scoresums)");
+       app.add_flag("--no-mean-imputation", o->no_mean_imputation,
+                    "Missing genotypes count 0 (plink2 no-mean-imputation)");
+       app.add_option("--q-score-range", o->q_score_range,
+                      "RANGE_FILE DATA_FILE: one .sscore per range of values")
+           ->expected(2);
+       return Runner([o](Invocation& inv) { run_score(*o, inv); });
+     },
+     61});
 
 }  // namespace
 }  // namespace genomap::cli

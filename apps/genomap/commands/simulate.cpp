@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include "command_registry.hpp"
+#include "genomap/core/error.hpp"
 #include "genomap/sim/admixture_simulation.hpp"
+#include "genomap/sim/population_tree.hpp"
 #include "invocation.hpp"
 
 namespace genomap::cli {
@@ -13,43 +15,67 @@ struct SimulateOptions {
   SimulationOptions sim;
   std::string alpha = "0.5";
   std::string related;
+  std::string tree;  // population tree file (--tree): --n samples per sampled population
 };
 
 void run_simulate(SimulateOptions o, Invocation& inv) {
   o.sim.seed = inv.options().seed;
+  if (!o.tree.empty()) {
+    if (!o.related.empty() || o.sim.causal_ct > 0 || o.sim.ld_block > 1 || o.sim.missing > 0)
+      throw Error("simulate: --tree takes --n, --m, --chromosomes and --seed only");
+    inv.log().add_input(o.tree);
+    simulate_tree_dataset(read_population_tree(o.tree), o.sim.sample_ct, o.sim.variant_ct,
+                          o.sim.chromosome_ct, o.sim.seed, inv.outputs());
+    inv.log().phase_done("simulate");
+    return;
+  }
   if (o.sim.k >= 1) o.sim.alpha = parse_alpha(o.alpha, o.sim.k);
   if (!o.related.empty()) o.sim.related = parse_related_plan(o.related);
   simulate_dataset(o.sim, inv.outputs(), inv.context());
   inv.log().phase_done("simulate");
 }
 
-const bool registered = register_command({"simulate", "Simulate admixed genotypes with known truth", [](CLI::App& app) {
-  auto o = std::make_shared<SimulateOptions>();
-  auto& s = o->sim;
-  app.add_option("--n", s.sample_ct, "Number of samples")->required();
-  app.add_option("--m", s.variant_ct, "Number of variants")->required();
-  s.k = 3;
-  s.fst = 0.1;
-  app.add_option("--k", s.k, "Number of ancestral populations")->capture_default_str();
-  app.add_option("--fst", s.fst, "Balding-Nichols drift F of each population from the ancestral one")
-      ->capture_default_str();
-  app.add_option("--alpha", o->alpha, "Dirichlet parameter of ancestry proportions: one value or K, comma-separated "
-                                      "(small: nearly unadmixed individuals)")->capture_default_str();
-  app.add_option("--missing", s.missing, "Per-genotype missing rate")->capture_default_str();
-  app.add_option("--chromosomes", s.chromosome_ct, "Spread variants over chromosomes 1..C (GRCh37 lengths)")
-      ->capture_default_str();
-  app.add_option("--related", o->related, "Planted related pairs, e.g. dup:2,po:3,fs:3,d2:3,d3:3 (written to .related)");
-  app.add_option("--ld-block", s.ld_block, "LD block length in variants (1: no LD)")->capture_default_str();
-  app.add_option("--ld-r2", s.ld_r2, "Target r^2 between neighbouring variants within an LD block")
-      ->capture_default_str();
-  app.add_option("--causal", s.causal_ct, "Number of causal variants (0: no .pheno/.causal)")->capture_default_str();
-  app.add_option("--h2", s.h2, "Heritability of the quantitative trait")->capture_default_str();
-  app.add_option("--confound", s.confound, "Effect of standardized ancestry Q1 on the trait (confounding)")
-      ->capture_default_str();
-  app.add_option("--prevalence", s.prevalence, "Share of cases in the binary trait (liability threshold)")
-      ->capture_default_str();
-  return Runner([o](Invocation& inv) { run_simulate(*o, inv); });
-}, 5});
+const bool registered = register_command(
+    {"simulate", "Simulate admixed genotypes with known truth",
+     [](CLI::App& app) {
+       auto o = std::make_shared<SimulateOptions>();
+       auto& s = o->sim;
+       app.add_option("--n", s.sample_ct, "Number of samples")->required();
+       app.add_option("--m", s.variant_ct, "Number of variants")->required();
+       s.k = 3;
+       s.fst = 0.1;
+       app.add_option("--k", s.k, "Number of ancestral populations")->capture_default_str();
+       app.add_option("--fst", s.fst, "Balding-Nichols drift F of each population from the ancestral one")
+           ->capture_default_str();
+       app.add_option("--alpha", o->alpha,
+                      "Dirichlet parameter of ancestry proportions: one value or K, comma-separated "
+                      "(small: nearly unadmixed individuals)")
+           ->capture_default_str();
+       app.add_option("--tree", o->tree,
+                      "Population tree with drift and admixture pulses (lines 'NAME PARENT DRIFT' or 'NAME "
+                      "A:0.3,B:0.7 DRIFT'); --n samples per sampled population");
+       app.add_option("--missing", s.missing, "Per-genotype missing rate")->capture_default_str();
+       app.add_option("--chromosomes", s.chromosome_ct,
+                      "Spread variants over chromosomes 1..C (GRCh37 lengths)")
+           ->capture_default_str();
+       app.add_option("--related", o->related,
+                      "Planted related pairs, e.g. dup:2,po:3,fs:3,d2:3,d3:3 (written to .related)");
+       app.add_option("--ld-block", s.ld_block, "LD block length in variants (1: no LD)")
+           ->capture_default_str();
+       app.add_option("--ld-r2", s.ld_r2, "Target r^2 between neighbouring variants within an LD block")
+           ->capture_default_str();
+       app.add_option("--causal", s.causal_ct, "Number of causal variants (0: no .pheno/.causal)")
+           ->capture_default_str();
+       app.add_option("--h2", s.h2, "Heritability of the quantitative trait")->capture_default_str();
+       app.add_option("--confound", s.confound,
+                      "Effect of standardized ancestry Q1 on the trait (confounding)")
+           ->capture_default_str();
+       app.add_option("--prevalence", s.prevalence,
+                      "Share of cases in the binary trait (liability threshold)")
+           ->capture_default_str();
+       return Runner([o](Invocation& inv) { run_simulate(*o, inv); });
+     },
+     5});
 
 }  // namespace
 }  // namespace genomap::cli

@@ -136,20 +136,22 @@ void check_fraction(const std::optional<double>& v, const char* flag) {
 
 // --mind: per-sample missing call rates over the selected variants, counted as `genomap missing` counts them
 // (vertical bit counters, parallel over samples; chrY left out for samples that are not male).
-void apply_mind(Dataset& d, double max_missing, const Context& ctx) {
+std::size_t apply_mind(Dataset& d, double max_missing, const Context& ctx) {
   const SampleMissingness m = compute_missingness(d, ctx, [](std::size_t, std::span<const VariantMissingness>) {});
   std::vector<std::uint32_t> kept;
   for (std::size_t i = 0; i < d.sample_ct(); ++i)
     if (static_cast<double>(m.missing_ct[i]) <= max_missing * static_cast<double>(m.obs_ct[i]))
       kept.push_back(d.samples.uidx(i));
-  ctx.note(fmt::format("--mind: {} samples removed", d.sample_ct() - kept.size()));
+  const std::size_t removed = d.sample_ct() - kept.size();
+  ctx.note(fmt::format("--mind: {} samples removed", removed));
   d.samples = SampleView(d.store->sample_ct(), std::move(kept));
+  return removed;
 }
 
 // --geno, --hwe and --maf with plink2's ploidy rules (see qc/ploidy.hpp): on chrX males count one allele and the
 // exact test is the chrX one (females' genotypes and males' alleles); chrY counts males only; chrY and chrMT are
 // not tested for Hardy-Weinberg equilibrium.
-void apply_variant_qc(Dataset& d, const FilterOptions& o, const Context& ctx) {
+void apply_variant_qc(Dataset& d, const FilterOptions& o, const Context& ctx, FilterCounts& counts) {
   std::vector<char> keep(d.variant_ct(), 1);
   std::size_t by_geno = 0, by_hwe = 0, by_maf = 0;
   const SexMasks masks = SexMasks::of(d);
@@ -203,12 +205,19 @@ void apply_variant_qc(Dataset& d, const FilterOptions& o, const Context& ctx) {
   if (o.max_variant_missing) ctx.note(fmt::format("--geno: {} variants removed", by_geno));
   if (o.min_hwe_p) ctx.note(fmt::format("--hwe: {} variants removed", by_hwe));
   if (o.min_maf) ctx.note(fmt::format("--maf: {} variants removed", by_maf));
+  counts.geno_removed = by_geno;
+  counts.hwe_removed = by_hwe;
+  counts.maf_removed = by_maf;
   d.variant_uidx = std::move(kept);
 }
 
 }  // namespace
 
-Dataset apply_filters(std::shared_ptr<const GenotypeStore> store, const FilterOptions& o, const Context& ctx) {
+Dataset apply_filters(std::shared_ptr<const GenotypeStore> store, const FilterOptions& o, const Context& ctx,
+                      FilterCounts* counts) {
+  FilterCounts local;
+  FilterCounts& c = counts ? *counts : local;
+  c = FilterCounts{};
   check_fraction(o.min_maf, "--maf");
   check_fraction(o.max_variant_missing, "--geno");
   check_fraction(o.max_sample_missing, "--mind");
@@ -219,9 +228,11 @@ Dataset apply_filters(std::shared_ptr<const GenotypeStore> store, const FilterOp
   d.variant_uidx = select_variants(*store, o, ctx);
   if (d.sample_ct() == 0) throw Error("no samples left after sample filters");
   if (d.variant_ct() == 0) throw Error("no variants left after variant filters");
-  if (o.max_sample_missing) apply_mind(d, *o.max_sample_missing, ctx);
+  c.samples_selected = d.sample_ct();
+  c.variants_selected = d.variant_ct();
+  if (o.max_sample_missing) c.mind_removed = apply_mind(d, *o.max_sample_missing, ctx);
   if (d.sample_ct() == 0) throw Error("no samples left after --mind");
-  if (o.max_variant_missing || o.min_hwe_p || o.min_maf) apply_variant_qc(d, o, ctx);
+  if (o.max_variant_missing || o.min_hwe_p || o.min_maf) apply_variant_qc(d, o, ctx, c);
   if (d.variant_ct() == 0) throw Error("no variants left after --geno/--hwe/--maf");
   ctx.note(fmt::format("{} samples and {} variants pass filters", d.sample_ct(), d.variant_ct()));
   return d;

@@ -27,9 +27,17 @@ struct FilterOptions {
   std::optional<std::vector<std::uint32_t>> allowed_samples;
 };
 
-// Applies the filters to the whole store. Counts removed by each filter go to the log. Throws Error when no
-// samples or no variants remain.
-Dataset apply_filters(std::shared_ptr<const GenotypeStore> store, const FilterOptions& options, const Context& ctx);
+// How many samples and variants each filter removed (ID lists, --chr and consent together as `selected`).
+struct FilterCounts {
+  std::size_t samples_selected = 0, variants_selected = 0;  // after ID lists, --chr and consent
+  std::size_t mind_removed = 0;
+  std::size_t geno_removed = 0, hwe_removed = 0, maf_removed = 0;
+};
+
+// Applies the filters to the whole store. Counts removed by each filter go to the log (and to `counts` when
+// given). Throws Error when no samples or no variants remain.
+Dataset apply_filters(std::shared_ptr<const GenotypeStore> store, const FilterOptions& options, const Context& ctx,
+                      FilterCounts* counts = nullptr);
 
 // Reads a sample ID file (plink2 style: optional header '#FID IID'/'#IID'/'FID IID', then FID IID or IID per
 // line) and returns the positions of the listed samples; IDs absent from the fileset are counted in `missing_ct`.

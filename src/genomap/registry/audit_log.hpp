@@ -1,9 +1,10 @@
-// The registry's audit log: append-only (SQL triggers refuse UPDATE and DELETE) and tamper-evident. Entry n
-// stores hash_n = SHA-256(hash_{n-1} | n | time | action | details) in hex, with hash_0 = 64 zeros, and the
-// table audit_head keeps the number and hash of the last entry, so an edited, deleted, reordered or truncated
-// log no longer verifies.
+// The registry's audit log: a hash chain. Entry n stores hash_n = SHA-256(hash_{n-1} | n | time | action |
+// details) in hex, with hash_0 = 64 zeros; the table audit_head keeps the number and hash of the last entry.
+// Since schema 2 the details of every write hold the actor, the full rows it changed and the digest of the
+// record tables after it (chain.hpp), so the tables can be rebuilt from the chain and compared.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,25 +14,48 @@ namespace genomap::registry {
 
 struct AuditEntry {
   std::int64_t seq = 0;
-  std::string time;     // UTC, ISO 8601
-  std::string action;   // init, import, add, withdraw, custody, export, analysis, migrate
+  std::string time;     // when it was recorded: UTC, ISO 8601 with microseconds
+  std::string action;   // migrate, import, add, amend, void, withdraw, custody, export, analysis
   std::string details;  // JSON text
   std::string prev_hash;
   std::string hash;
 };
 
-// Appends an entry; must run inside the caller's write transaction so the entry commits with the change.
-void append_audit(Database& db, const std::string& action, const std::string& details);
+// The current UTC time, ISO 8601 with microseconds ("2024-06-01T10:00:00.000000Z").
+std::string now_utc();
+
+// Appends an entry after the head (seq, prev_hash and hash are computed here) and moves the head; must run inside
+// the caller's write transaction so the entry commits with the change. Returns the entry written.
+AuditEntry append_audit(Database& db, const std::string& time, const std::string& action, const std::string& details);
 
 std::vector<AuditEntry> read_audit(Database& db);
+
+// The head of the chain as kept outside the file: "SEQ:HASH".
+struct Anchor {
+  std::int64_t seq = 0;
+  std::string hash;
+  std::string text() const;
+};
+Anchor parse_anchor(const std::string& text);
+Anchor current_anchor(Database& db);
 
 struct AuditVerification {
   bool ok = true;
   std::int64_t entries = 0;       // entries read
-  std::int64_t first_broken = 0;  // seq of the first broken entry (0 when ok)
-  std::string problem;            // what is wrong with it
+  std::int64_t first_broken = 0;  // seq of the first broken entry (0 when ok or when the problem is not an entry)
+  std::string problem;            // what is wrong
+  // One line: "audit log broken at entry N: ..." or the problem itself.
+  std::string message() const;
 };
-AuditVerification verify_audit(Database& db);
+
+// Full verification: the triggers exist, every entry links to the previous one and matches its hash, times never
+// go backwards, the head names the last entry, the record tables equal the state the chain builds (first
+// difference named), and, with an anchor, the chain still holds the anchored entry.
+AuditVerification verify_audit(Database& db, const std::optional<Anchor>& anchor = std::nullopt);
+
+// The check before use (every write and every analysis): the same checks from the last verified entry on
+// (the checkpoint), and the record tables against the digest in the last entry.
+AuditVerification check_before_use(Database& db);
 
 // SHA-256 of `data` as lowercase hex (OpenSSL EVP).
 std::string sha256_hex(const std::string& data);

@@ -7,6 +7,8 @@
 
 #include "genomap/core/error.hpp"
 #include "genomap/registry/audit_log.hpp"
+#include "genomap/registry/chain.hpp"
+#include "genomap/registry/consent_status.hpp"
 #include "genomap/registry/duo.hpp"
 #include "genomap/registry/schema.hpp"
 #include "genomap/registry/values.hpp"
@@ -21,6 +23,7 @@ constexpr const char* kWithdrawn = "consent withdrawn";
 struct Verdict {
   bool assigned = false;
   std::string donor_id;
+  std::string sample_id;  // the registry's sample linked to the genotypes
   bool allowed = false;
   std::string reason;
 };
@@ -28,10 +31,8 @@ struct Verdict {
 std::vector<Verdict> judge_samples(registry::Database& db, const registry::ResearchPurpose& purpose,
                                    bool ancestry_analysis, const SampleTable& samples) {
   std::vector<Verdict> verdicts(samples.size());
-  const std::string today = registry::today_utc();
-  auto st = db.prepare(
-      "SELECT s.sample_id, s.donor_id, s.genotype_fid, s.genotype_iid, c.consent_id, c.codes, c.withdrawn_date "
-      "FROM sample s LEFT JOIN effective_consent c ON c.donor_id = s.donor_id WHERE s.genotype_iid IS NOT NULL");
+  const auto statuses = registry::consent_statuses(db);
+  auto st = db.prepare("SELECT sample_id, donor_id, genotype_fid, genotype_iid FROM sample WHERE genotype_iid IS NOT NULL");
   while (st.step()) {
     const auto fid = st.optional_text(2);
     const std::string iid = st.text(3);
@@ -47,12 +48,16 @@ std::vector<Verdict> judge_samples(registry::Database& db, const registry::Resea
     }
     v.assigned = true;
     v.donor_id = donor_id;
-    if (st.is_null(4)) {
+    v.sample_id = st.text(0);
+    const auto it = statuses.find(donor_id);
+    using State = registry::ConsentStatus::State;
+    if (it == statuses.end() || it->second.state == State::None) {
       v.reason = kNoConsent;
-    } else if (auto withdrawn = st.optional_text(6); withdrawn && *withdrawn <= today) {
+    } else if (it->second.state == State::Withdrawn) {
       v.reason = kWithdrawn;
     } else {
-      const auto decision = registry::decide(registry::parse_consent_codes(st.text(5)), purpose, ancestry_analysis);
+      const auto decision =
+          registry::decide(registry::parse_consent_codes(it->second.codes), purpose, ancestry_analysis);
       v.allowed = decision.allowed;
       v.reason = decision.reason;
     }
@@ -64,44 +69,81 @@ std::vector<Verdict> judge_samples(registry::Database& db, const registry::Resea
 
 }  // namespace
 
-std::vector<std::uint32_t> consented_samples(const ConsentQuery& query, const SampleTable& samples,
-                                             const Context& ctx) {
+ConsentSelection select_consented_samples(const ConsentQuery& query, const SampleTable& samples, const Context& ctx) {
   registry::ResearchPurpose purpose;
   try {
     purpose = registry::parse_purpose(query.purpose);
   } catch (const Error& e) {
     throw Error(fmt::format("--purpose {}: {}", query.purpose, e.what()));
   }
-  auto db = registry::open_registry(query.database, true);
+  const std::string actor = query.actor.empty() ? registry::default_actor() : query.actor;
+  // Opened for writing: the analysis records itself when it is done, so a read-only registry is refused now.
+  auto db = registry::open_registry(query.database, true, 5000, actor);
+  db->exec("BEGIN");  // one snapshot for the check and the selection
+  const registry::AuditVerification check = registry::check_before_use(*db);
+  if (!check.ok)
+    throw Error(db->path(), 0, fmt::format("the registry is not used: {}; nothing is written to it and no analysis "
+                                           "uses it (see `genomap registry audit verify`)", check.message()));
   const auto verdicts = judge_samples(*db, purpose, query.ancestry_analysis, samples);
-  std::vector<std::uint32_t> kept;
-  std::map<std::string, std::size_t> excluded;
+  db->exec("COMMIT");
+  ConsentSelection selection;
+  selection.purpose = purpose.text;
+  selection.samples_in_fileset = samples.size();
   for (std::uint32_t i = 0; i < verdicts.size(); ++i) {
-    if (verdicts[i].allowed) kept.push_back(i);
-    else ++excluded[verdicts[i].reason];
+    selection.registry_sample_ids.push_back(verdicts[i].sample_id);
+    if (verdicts[i].allowed) selection.allowed.push_back(i);
+    else ++selection.excluded[verdicts[i].reason];
   }
   const std::string kind = query.ancestry_analysis ? ", an ancestry analysis" : "";
   ctx.note(fmt::format("registry {}: purpose {}{}: {} of {} genotyped samples have consent, {} excluded",
-                       query.database, purpose.text, kind, kept.size(), samples.size(), samples.size() - kept.size()));
+                       query.database, purpose.text, kind, selection.allowed.size(), samples.size(),
+                       samples.size() - selection.allowed.size()));
   std::string summary;
-  for (const auto& [reason, n] : excluded) {
+  for (const auto& [reason, n] : selection.excluded) {
     ctx.note(fmt::format("registry: {} samples excluded: {}", n, reason));
     summary += fmt::format("{}{} {}", summary.empty() ? "" : "; ", n, reason);
   }
-  if (kept.empty())
+  if (selection.allowed.empty())
     throw Error(query.database, 0, fmt::format("no genotyped sample has consent for purpose {}{} ({})", purpose.text,
                                                kind, summary));
-  nlohmann::json details = {{"command", ctx.log ? ctx.log->command_line() : std::string()},
-                            {"purpose", purpose.text},
+  return selection;
+}
+
+void record_analysis(const ConsentQuery& query, const ConsentSelection& selection, const AnalysisOutcome& outcome) {
+  std::vector<std::string> used;
+  for (const auto position : outcome.samples_used) used.push_back(selection.registry_sample_ids.at(position));
+  std::string joined;
+  for (const auto& id : used) joined += id + "\n";
+  nlohmann::json details = {{"command", outcome.command},
+                            {"status", outcome.succeeded ? "completed" : "failed"},
+                            {"purpose", selection.purpose},
                             {"ancestry_analysis", query.ancestry_analysis},
-                            {"samples_in_fileset", samples.size()},
-                            {"samples_used", kept.size()},
-                            {"excluded", excluded},
-                            {"inputs", ctx.log ? ctx.log->inputs() : std::vector<std::string>()}};
-  registry::WriteTransaction tx(*db);
-  registry::append_audit(*db, "analysis", details.dump());
-  tx.commit();
-  return kept;
+                            {"samples_in_fileset", selection.samples_in_fileset},
+                            {"samples_used", used.size()},
+                            {"sample_ids", used},
+                            {"sample_ids_sha256", registry::sha256_hex(joined)},
+                            {"excluded", selection.excluded},
+                            {"inputs", outcome.inputs},
+                            {"outputs", outcome.outputs}};
+  if (!outcome.succeeded) details["error"] = outcome.error;
+  const std::string actor = query.actor.empty() ? registry::default_actor() : query.actor;
+  auto db = registry::open_registry(query.database, true, 5000, actor);
+  registry::RegistryWrite write(*db, actor);
+  write.commit("analysis", std::move(details));
+}
+
+std::vector<std::uint32_t> consented_samples(const ConsentQuery& query, const SampleTable& samples,
+                                             const Context& ctx,
+                                             std::map<std::string, std::size_t>* excluded_by_reason) {
+  const ConsentSelection selection = select_consented_samples(query, samples, ctx);
+  if (excluded_by_reason) *excluded_by_reason = selection.excluded;
+  AnalysisOutcome outcome;
+  outcome.succeeded = true;
+  outcome.command = ctx.log ? ctx.log->command_line() : std::string();
+  outcome.samples_used = selection.allowed;
+  outcome.inputs = ctx.log ? ctx.log->inputs() : std::vector<std::string>();
+  record_analysis(query, selection, outcome);
+  return selection.allowed;
 }
 
 }  // namespace genomap

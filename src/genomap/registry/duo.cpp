@@ -17,17 +17,23 @@ std::string upper(std::string_view s) {
   return out;
 }
 
+// Codes are separated by ';', ',', '+' or white space; a quoted disease name (DS:"hepatitis B") keeps its spaces.
 std::vector<std::string> split_codes(std::string_view text) {
   std::vector<std::string> codes;
   std::string current;
+  bool quoted = false;
   for (char c : text) {
-    if (c == ';' || c == ',' || c == '+' || c == ' ' || c == '\t') {
+    if (c == '"') quoted = !quoted;
+    if (quoted || c == '"') {
+      current += c;
+    } else if (c == ';' || c == ',' || c == '+' || c == ' ' || c == '\t') {
       if (!current.empty()) codes.push_back(current);
       current.clear();
     } else {
       current += c;
     }
   }
+  if (quoted) throw Error(fmt::format("unterminated quote in '{}'", text));
   if (!current.empty()) codes.push_back(current);
   return codes;
 }
@@ -57,7 +63,35 @@ std::string normalise(const std::string& raw) {
   return code;
 }
 
-bool is_disease_code(const std::string& code) { return code.size() > 3 && code.rfind("DS-", 0) == 0; }
+bool is_disease_code(const std::string& code) { return code.rfind("DS-", 0) == 0 || code.rfind("DS:", 0) == 0; }
+
+// The disease of a DS code, upper-cased: DS-<name> (no spaces), DS:MONDO:nnnnnnn or DS:"<name with spaces>".
+std::string disease_of(const std::string& code) {
+  std::string disease = code.substr(3);
+  if (disease.size() >= 2 && disease.front() == '"' && disease.back() == '"') disease = disease.substr(1, disease.size() - 2);
+  else if (disease.find('"') != std::string::npos) throw Error(fmt::format("'{}': a quote inside a disease name", code));
+  else if (code[2] == ':' && disease.rfind("MONDO:", 0) != 0)
+    throw Error(fmt::format("'{}': DS: takes a MONDO ID (DS:MONDO:0005148) or a quoted disease name "
+                            "(DS:\"hepatitis B\")", code));
+  const auto b = disease.find_first_not_of(' ');
+  disease = b == std::string::npos ? "" : disease.substr(b, disease.find_last_not_of(' ') - b + 1);
+  if (disease.empty())
+    throw Error("DUO code DS needs a disease: DS-<disease>, DS:MONDO:<id> or DS:\"<disease name>\" (e.g. DS-T2D, "
+                "DS:MONDO:0005148, DS:\"hepatitis B\")");
+  if (disease.rfind("MONDO:", 0) == 0) {
+    const std::string digits = disease.substr(6);
+    if (digits.size() != 7 || digits.find_first_not_of("0123456789") != std::string::npos)
+      throw Error(fmt::format("'{}' is not a MONDO ID (MONDO: and 7 digits)", disease));
+  }
+  return disease;
+}
+
+// How a disease code is written back: DS-<disease>, quoted when the name holds a separator.
+std::string disease_code(const std::string& disease) {
+  if (disease.find_first_of(" ;,+\t") == std::string::npos && disease.rfind("MONDO:", 0) != 0) return "DS-" + disease;
+  if (disease.rfind("MONDO:", 0) == 0) return "DS:" + disease;
+  return "DS:\"" + disease + "\"";
+}
 
 [[noreturn]] void unknown(const std::string& code) {
   throw Error(fmt::format("unknown DUO code '{}' (known: NRES GRU HMB POA DS-<disease> NPOA GSO CC NPU NCU NPUNCU "
@@ -76,7 +110,7 @@ std::string purpose_label(const ResearchPurpose& p) {
   switch (p.kind) {
     case ResearchPurpose::Kind::General: return "general research (GRU)";
     case ResearchPurpose::Kind::Health: return "health/medical/biomedical research (HMB)";
-    case ResearchPurpose::Kind::Disease: return "research on " + p.disease + " (DS-" + p.disease + ")";
+    case ResearchPurpose::Kind::Disease: return "research on " + p.disease + " (" + disease_code(p.disease) + ")";
     case ResearchPurpose::Kind::Ancestry: return "population origins/ancestry research (POA)";
   }
   return "";
@@ -90,7 +124,7 @@ std::string ConsentCodes::text() const {
   if (general) codes.push_back("GRU");
   if (health) codes.push_back("HMB");
   if (ancestry) codes.push_back("POA");
-  for (const auto& d : diseases) codes.push_back("DS-" + d);
+  for (const auto& d : diseases) codes.push_back(disease_code(d));
   if (no_ancestry) codes.push_back("NPOA");
   if (genetic_only) codes.push_back("GSO");
   if (clinical_care) codes.push_back("CC");
@@ -108,8 +142,7 @@ ConsentCodes parse_consent_codes(std::string_view text) {
     else if (code == "GRU") c.general = true;
     else if (code == "HMB") c.health = true;
     else if (code == "POA") c.ancestry = true;
-    else if (is_disease_code(code)) c.diseases.insert(code.substr(3));
-    else if (code == "DS") throw Error("DUO code DS needs a disease: DS-<disease>, e.g. DS-T2D or DS-MONDO:0005148");
+    else if (is_disease_code(code) || code == "DS") c.diseases.insert(disease_of(code == "DS" ? "DS-" : code));
     else if (code == "NPOA") c.no_ancestry = true;
     else if (code == "GSO") c.genetic_only = true;
     else if (code == "CC") c.clinical_care = true;
@@ -119,6 +152,8 @@ ConsentCodes parse_consent_codes(std::string_view text) {
   if (!c.no_restriction && !c.general && !c.health && !c.ancestry && c.diseases.empty())
     throw Error(fmt::format("consent codes '{}' hold no data use permission (one of NRES GRU HMB POA DS-<disease>)",
                             text));
+  if (!c.no_restriction && !c.general && !c.health && c.diseases.empty() && c.no_ancestry)
+    throw Error(fmt::format("consent codes '{}' permit nothing: NPOA forbids the only use they permit (POA)", text));
   return c;
 }
 
@@ -130,17 +165,17 @@ ResearchPurpose parse_purpose(std::string_view text) {
   if (primary == "GRU") p.kind = ResearchPurpose::Kind::General;
   else if (primary == "HMB") p.kind = ResearchPurpose::Kind::Health;
   else if (primary == "POA") p.kind = ResearchPurpose::Kind::Ancestry;
-  else if (is_disease_code(primary)) {
+  else if (is_disease_code(primary) || primary == "DS") {
     p.kind = ResearchPurpose::Kind::Disease;
-    p.disease = primary.substr(3);
+    p.disease = disease_of(primary == "DS" ? "DS-" : primary);
   } else if (primary == "NRES" || primary == "NPOA" || primary == "GSO" || primary == "CC" ||
-             requester_condition_codes().count(primary) || primary == "DS") {
+             requester_condition_codes().count(primary)) {
     throw Error(fmt::format("'{}' is not a research purpose: the purpose starts with GRU, HMB, DS-<disease> or POA, "
                             "followed by the conditions the requester meets (e.g. HMB+NPU+IRB)", codes[0]));
   } else {
     unknown(codes[0]);
   }
-  p.text = primary;
+  p.text = p.kind == ResearchPurpose::Kind::Disease ? disease_code(p.disease) : primary;
   for (std::size_t i = 1; i < codes.size(); ++i) {
     const std::string code = normalise(codes[i]);
     if (!requester_condition_codes().count(code)) {

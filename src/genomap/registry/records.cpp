@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,8 @@
 #include "genomap/core/error.hpp"
 #include "genomap/io/line_reader.hpp"
 #include "genomap/registry/audit_log.hpp"
+#include "genomap/registry/consent_status.hpp"
+#include "genomap/registry/countries.hpp"
 #include "genomap/registry/duo.hpp"
 #include "genomap/registry/values.hpp"
 
@@ -24,7 +27,7 @@ const std::vector<FieldSpec> kDonorFields = {
     {"birth_year", false, "year of birth"},
     {"population", false, "self-reported population or ethnicity"},
     {"region", false, "region of residence"},
-    {"country", false, "country of residence"},
+    {"country", false, "country of residence, ISO 3166-1 code"},
     {"latitude", false, "decimal degrees"},
     {"longitude", false, "decimal degrees"},
     {"conditions", false, "conditions relevant to eligibility, separated by ';' (e.g. HIV;hepatitis B)"}};
@@ -38,8 +41,11 @@ const std::vector<FieldSpec> kSampleFields = {
     {"unit", false, "unit of the amount: ng ug mg g kg nL uL mL L"},
     {"collection_date", true, "YYYY-MM-DD"},
     {"collection_site", false, "where it was collected"},
+    {"site_latitude", false, "collection site latitude, decimal degrees"},
+    {"site_longitude", false, "collection site longitude, decimal degrees"},
+    {"collector", false, "who collected it"},
     {"organisation", true, "collecting organisation"},
-    {"country", false, "country of collection"},
+    {"country", false, "country of collection, ISO 3166-1 code"},
     {"storage_state", false, "frozen, refrigerated, ambient, fixed, ..."},
     {"storage_temperature_c", false, "storage temperature in degrees Celsius"}};
 const std::vector<FieldSpec> kConsentFields = {
@@ -63,12 +69,16 @@ const std::vector<FieldSpec> kExportFields = {
     {"sample_id", true, "sample whose material or data was sent"},
     {"what", true, "material, genotypes, phenotypes or summary"},
     {"recipient_organisation", true, "recipient organisation"},
-    {"recipient_country", true, "recipient country"},
+    {"recipient_country", true, "recipient country, ISO 3166-1 code"},
     {"purpose", true, "research purpose as DUO codes (GRU, HMB, DS-<disease>, POA, then conditions: HMB+NPU)"},
     {"approval_reference", false, "approval (ethics, access committee) reference"},
     {"date", true, "YYYY-MM-DD"}};
 
 using Fields = std::map<std::string, std::string>;
+using nlohmann::json;
+
+json nullable(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+json nullable(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
 // Field access with errors located at the row and naming the field.
 struct Row {
@@ -105,10 +115,14 @@ struct Row {
   std::optional<double> number(const std::string& field, double lo, double hi) const {
     auto v = get(field);
     if (!v) return std::nullopt;
-    double x = 0;
-    if (!parse_double(*v, x)) fail(field, fmt::format("'{}' is not a number", *v));
+    const double x = parse(field, [&] { return parse_number(*v); });
     if (x < lo || x > hi) fail(field, fmt::format("{} is outside [{}, {}]", *v, lo, hi));
     return x;
+  }
+  std::optional<std::string> country(const std::string& field) const {
+    auto v = get(field);
+    if (!v) return std::nullopt;
+    return parse(field, [&] { return std::string(parse_country(*v).alpha2); });
   }
 };
 
@@ -116,6 +130,11 @@ const std::set<std::string> kSexes = {"male", "female", "other", "unknown"};
 const std::set<std::string> kEvents = {"collected",   "received", "stored",   "aliquoted",
                                        "transferred", "shipped",  "returned", "destroyed"};
 const std::set<std::string> kExportKinds = {"material", "genotypes", "phenotypes", "summary"};
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
 
 }  // namespace
 
@@ -128,6 +147,10 @@ std::string record_type_name(RecordType type) {
     case RecordType::Export: return "export";
   }
   return "";
+}
+
+std::string record_table(RecordType type) {
+  return type == RecordType::Custody ? "custody_event" : record_type_name(type);
 }
 
 RecordType parse_record_type(const std::string& name) {
@@ -148,87 +171,84 @@ const std::vector<FieldSpec>& record_fields(RecordType type) {
 }
 
 struct RecordWriter::Impl {
+  RegistryWrite& w;
   Database& db;
   RecordType type;
-  Statement insert;
-  Statement donor_birth_year;  // SELECT birth_year FROM donor WHERE donor_id = ?
-  Statement sample_exists;
-  Statement id_exists;
-  Statement consent_at;  // donor's latest consent on or before a date
   double current_year = std::stod(today_utc().substr(0, 4));
+  bool amending = false;
+  bool generated_id = false;
 
-  Impl(Database& d, RecordType t, const char* insert_sql, const char* id_sql)
-      : db(d), type(t), insert(d.prepare(insert_sql)),
-        donor_birth_year(d.prepare("SELECT birth_year FROM donor WHERE donor_id = ?")),
-        sample_exists(d.prepare("SELECT donor_id FROM sample WHERE sample_id = ?")), id_exists(d.prepare(id_sql)),
-        consent_at(d.prepare("SELECT consent_id, codes, withdrawn_date FROM consent WHERE donor_id = ? AND "
-                             "consent_date <= ? ORDER BY consent_date DESC, rowid DESC LIMIT 1")) {}
+  Impl(RegistryWrite& write, RecordType t) : w(write), db(write.db()), type(t) {}
 
-  void unique_id(const Row& r, const std::string& field, const std::string& id) {
-    id_exists.bind(1, id);
-    const bool found = id_exists.step();
-    id_exists.reset();
-    if (found) r.fail(field, fmt::format("duplicate ID '{}' (already in the registry or earlier in this file)", id));
+  // The record's own ID: new (or existing when amending), without '#' unless genomap generated it.
+  std::string own_id(const Row& r, const std::string& field) {
+    const std::string id = r.require(field);
+    if (!generated_id && id.find('#') != std::string::npos)
+      r.fail(field, fmt::format("'{}': '#' is kept for IDs genomap generates", id));
+    const bool exists = !w.find(record_table(type), id).is_null();
+    if (amending && !exists) r.fail(field, fmt::format("no {} '{}' to amend", record_type_name(type), id));
+    if (!amending && exists)
+      r.fail(field, fmt::format("duplicate ID '{}' (already in the registry or earlier in this file)", id));
+    return id;
   }
-  // Returns the donor's birth year (if recorded); fails when the donor is unknown.
-  std::optional<std::int64_t> donor(const Row& r, const std::string& donor_id) {
-    donor_birth_year.bind(1, donor_id);
-    if (!donor_birth_year.step()) {
-      donor_birth_year.reset();
-      r.fail("donor_id", fmt::format("unknown donor '{}' (import donors first)", donor_id));
-    }
-    std::optional<std::int64_t> year;
-    if (!donor_birth_year.is_null(0)) year = donor_birth_year.integer(0);
-    donor_birth_year.reset();
-    return year;
+  json known(const Row& r, const std::string& field, const char* table, const std::string& id, const char* what) {
+    json row = w.find(table, id);
+    if (row.is_null()) r.fail(field, fmt::format("unknown {} '{}' (import {}s first)", what, id, what));
+    return row;
   }
-  // Returns the donor of a sample; fails when the sample is unknown.
-  std::string sample(const Row& r, const std::string& sample_id) {
-    sample_exists.bind(1, sample_id);
-    if (!sample_exists.step()) {
-      sample_exists.reset();
-      r.fail("sample_id", fmt::format("unknown sample '{}' (import samples first)", sample_id));
-    }
-    std::string donor_id = sample_exists.text(0);
-    sample_exists.reset();
-    return donor_id;
+  void put(const char* table, json row) {
+    if (amending) w.amend(table, std::move(row));
+    else w.insert(table, std::move(row));
   }
 
   void donor_row(const Row& r) {
-    const std::string id = r.require("donor_id");
-    unique_id(r, "donor_id", id);
-    std::string sex = r.get("sex").value_or("unknown");
-    for (char& c : sex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string id = own_id(r, "donor_id");
+    std::string sex = lower(r.get("sex").value_or("unknown"));
     if (sex == "m") sex = "male";
     if (sex == "f") sex = "female";
     if (!kSexes.count(sex)) r.fail("sex", fmt::format("'{}' is not one of male, female, other, unknown", sex));
-    std::optional<std::int64_t> birth_year;
+    json birth_year = nullptr;
     if (auto y = r.number("birth_year", 1880, current_year)) {
       if (*y != static_cast<double>(static_cast<std::int64_t>(*y))) r.fail("birth_year", "not a whole year");
       birth_year = static_cast<std::int64_t>(*y);
     }
     std::string conditions;
-    if (auto c = r.get("conditions")) {
+    if (auto c = r.get("conditions"))
       for (char ch : *c) conditions += ch == ',' ? ';' : ch;
+    put("donor", {{"donor_id", id}, {"sex", sex}, {"birth_year", birth_year},
+                  {"population", nullable(r.get("population"))}, {"region", nullable(r.get("region"))},
+                  {"country", nullable(r.country("country"))}, {"latitude", nullable(r.number("latitude", -90, 90))},
+                  {"longitude", nullable(r.number("longitude", -180, 180))}, {"conditions", conditions}});
+  }
+
+  // A genotype ID belongs to one donor: another donor's sample with the same IID (and a compatible FID) would make
+  // every analysis of that fileset ambiguous.
+  void genotype_link(const Row& r, const std::string& sample_id, const std::string& donor_id) {
+    const auto iid = r.get("genotype_iid");
+    const auto fid = r.get("genotype_fid");
+    if (!iid) {
+      if (fid) r.fail("genotype_iid", "genotype_fid given without genotype_iid");
+      return;
     }
-    insert.bind(1, id).bind(2, sex).bind(3, birth_year).bind(4, r.get("population")).bind(5, r.get("region"));
-    insert.bind(6, r.get("country")).bind(7, r.number("latitude", -90, 90)).bind(8, r.number("longitude", -180, 180));
-    insert.bind(9, conditions).run();
+    auto st = db.prepare("SELECT sample_id, donor_id, genotype_fid FROM sample WHERE genotype_iid = ? AND sample_id <> ?");
+    st.bind(1, *iid).bind(2, sample_id);
+    while (st.step()) {
+      const auto other_fid = st.optional_text(2);
+      if (st.text(1) != donor_id && (!fid || !other_fid || *fid == *other_fid))
+        r.fail("genotype_iid", fmt::format("genotype '{}' is already linked to sample '{}' of donor '{}'", *iid,
+                                           st.text(0), st.text(1)));
+    }
   }
 
   void sample_row(const Row& r) {
-    const std::string id = r.require("sample_id");
-    unique_id(r, "sample_id", id);
+    const std::string id = own_id(r, "sample_id");
     const std::string donor_id = r.require("donor_id");
-    const auto birth_year = donor(r, donor_id);
-    auto amount = r.get("amount");
+    const json donor = known(r, "donor_id", "donor", donor_id, "donor");
     std::optional<double> value;
     std::optional<std::string> unit;
-    if (amount) {
-      double x = 0;
-      if (!parse_double(*amount, x)) r.fail("amount", fmt::format("'{}' is not a number", *amount));
-      if (x < 0) r.fail("amount", fmt::format("{} is negative", *amount));
-      value = x;
+    if (auto amount = r.get("amount")) {
+      value = r.parse("amount", [&] { return parse_number(*amount); });
+      if (*value < 0) r.fail("amount", fmt::format("{} is negative", *amount));
       auto u = r.get("unit");
       if (!u) r.fail("unit", "an amount needs a unit (ng ug mg g kg nL uL mL L)");
       unit = r.parse("unit", [&] { return parse_unit(*u).name; });
@@ -236,39 +256,55 @@ struct RecordWriter::Impl {
       r.fail("amount", "a unit is given without an amount");
     }
     const std::string collected = *r.date("collection_date");
-    if (birth_year && std::stoll(collected.substr(0, 4)) < *birth_year)
-      r.fail("collection_date", fmt::format("{} is before the donor's year of birth {}", collected, *birth_year));
-    if (!r.get("genotype_iid") && r.get("genotype_fid")) r.fail("genotype_iid", "genotype_fid given without genotype_iid");
+    if (donor["birth_year"].is_number() && std::stoll(collected.substr(0, 4)) < donor["birth_year"].get<std::int64_t>())
+      r.fail("collection_date", fmt::format("{} is before the donor's year of birth {}", collected,
+                                            donor["birth_year"].get<std::int64_t>()));
+    genotype_link(r, id, donor_id);
     std::optional<std::string> state = r.get("storage_state");
-    if (state)
-      for (char& c : *state) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    insert.bind(1, id).bind(2, donor_id).bind(3, r.get("genotype_fid")).bind(4, r.get("genotype_iid"));
-    insert.bind(5, r.require("material")).bind(6, value).bind(7, unit).bind(8, collected);
-    insert.bind(9, r.get("collection_site")).bind(10, r.require("organisation")).bind(11, r.get("country"));
-    insert.bind(12, state).bind(13, r.number("storage_temperature_c", -273.15, 1000)).run();
+    if (state) state = lower(*state);
+    put("sample", {{"sample_id", id}, {"donor_id", donor_id}, {"genotype_fid", nullable(r.get("genotype_fid"))},
+                   {"genotype_iid", nullable(r.get("genotype_iid"))}, {"material", r.require("material")},
+                   {"amount", nullable(value)}, {"amount_unit", nullable(unit)}, {"collection_date", collected},
+                   {"collection_site", nullable(r.get("collection_site"))},
+                   {"site_latitude", nullable(r.number("site_latitude", -90, 90))},
+                   {"site_longitude", nullable(r.number("site_longitude", -180, 180))},
+                   {"collector", nullable(r.get("collector"))}, {"organisation", r.require("organisation")},
+                   {"country", nullable(r.country("country"))}, {"storage_state", nullable(state)},
+                   {"storage_temperature_c", nullable(r.number("storage_temperature_c", -273.15, 1000))}});
   }
 
   void consent_row(const Row& r) {
-    const std::string id = r.require("consent_id");
-    unique_id(r, "consent_id", id);
+    const std::string id = own_id(r, "consent_id");
     const std::string donor_id = r.require("donor_id");
-    donor(r, donor_id);
+    known(r, "donor_id", "donor", donor_id, "donor");
     const std::string raw = r.require("codes");
     const std::string codes = r.parse("codes", [&] { return parse_consent_codes(raw).text(); });
     const std::string date = *r.date("consent_date");
     auto withdrawn = r.date("withdrawn_date");
+    if (amending && (withdrawn || r.get("withdrawal_reason")))
+      r.fail(withdrawn ? "withdrawn_date" : "withdrawal_reason", "a withdrawal is recorded with `registry withdraw`");
     if (withdrawn && *withdrawn < date)
       r.fail("withdrawn_date", fmt::format("{} is before the consent date {}", *withdrawn, date));
     if (!withdrawn && r.get("withdrawal_reason")) r.fail("withdrawal_reason", "given without a withdrawn_date");
-    insert.bind(1, id).bind(2, donor_id).bind(3, codes).bind(4, date).bind(5, withdrawn);
-    insert.bind(6, r.get("withdrawal_reason")).run();
+    put("consent", {{"consent_id", id}, {"donor_id", donor_id}, {"codes", codes}, {"consent_date", date}});
+    if (withdrawn)
+      w.insert("withdrawal", {{"withdrawal_id", "W-" + id}, {"donor_id", donor_id}, {"consent_id", id},
+                              {"withdrawn_date", *withdrawn}, {"reason", nullable(r.get("withdrawal_reason"))}});
+  }
+
+  // The sample's destruction, if recorded (other than the event `except`).
+  std::optional<std::string> destroyed_at(const std::string& sample_id, const std::string& except = "") {
+    auto st = db.prepare("SELECT min(time) FROM custody_event WHERE sample_id = ? AND event = 'destroyed' AND "
+                         "event_id <> ?");
+    st.bind(1, sample_id).bind(2, except);
+    st.step();
+    return st.optional_text(0);
   }
 
   void custody_row(const Row& r) {
-    const std::string id = r.require("event_id");
-    unique_id(r, "event_id", id);
+    const std::string id = own_id(r, "event_id");
     const std::string sample_id = r.require("sample_id");
-    sample(r, sample_id);
+    const json sample = known(r, "sample_id", "sample", sample_id, "sample");
     const std::string raw_time = r.require("time");
     const std::string time = r.parse("time", [&] { return parse_time(raw_time); });
     const std::string event = r.require("event");
@@ -277,59 +313,94 @@ struct RecordWriter::Impl {
                                   "returned, destroyed", event));
     if ((event == "transferred" || event == "shipped") && !r.get("to_holder"))
       r.fail("to_holder", fmt::format("a {} event needs the recipient", event));
-    insert.bind(1, id).bind(2, sample_id).bind(3, time).bind(4, event).bind(5, r.require("holder"));
-    insert.bind(6, r.get("place")).bind(7, r.get("to_holder")).bind(8, r.get("note")).run();
+    const std::string collected = sample["collection_date"].get<std::string>();
+    if (time.substr(0, 10) < collected)
+      r.fail("time", fmt::format("{} is before the sample was collected ({})", time, collected));
+    if (auto destroyed = destroyed_at(sample_id, id); destroyed && *destroyed <= time)
+      r.fail("time", fmt::format("sample '{}' was destroyed at {}; nothing happens to it afterwards", sample_id,
+                                 *destroyed));
+    if (event == "destroyed") {
+      auto later = db.prepare("SELECT event_id, time FROM custody_event WHERE sample_id = ? AND time > ? AND "
+                              "event_id <> ? ORDER BY time LIMIT 1");
+      later.bind(1, sample_id).bind(2, time).bind(3, id);
+      if (later.step())
+        r.fail("time", fmt::format("event '{}' of sample '{}' happens later ({}), so it cannot be destroyed at {}",
+                                   later.text(0), sample_id, later.text(1), time));
+    }
+    put("custody_event", {{"event_id", id}, {"sample_id", sample_id}, {"time", time}, {"event", event},
+                          {"holder", r.require("holder")}, {"place", nullable(r.get("place"))},
+                          {"to_holder", nullable(r.get("to_holder"))}, {"note", nullable(r.get("note"))}});
   }
 
-  // An export must be covered by the donor's consent in force on the export date.
+  // The donor's consent must cover the export now (as recorded: nothing is sent after a withdrawal was recorded,
+  // whatever date the export is given) and on the export date; DUO modifiers apply to what is sent.
+  void check_consent(const Row& r, const std::string& donor_id, const std::string& sample_id,
+                     const ResearchPurpose& purpose, const std::string& what, const std::string& date) {
+    for (const auto& as_of : {std::string(), date}) {
+      const ConsentStatus status = consent_status(db, donor_id, as_of);
+      const std::string when = as_of.empty() ? "now" : "on " + as_of;
+      if (status.state == ConsentStatus::State::None)
+        r.fail("purpose", fmt::format("donor '{}' of sample '{}' had no consent {}", donor_id, sample_id, when));
+      if (status.state == ConsentStatus::State::Withdrawn)
+        r.fail("purpose", fmt::format("consent '{}' of donor '{}' was withdrawn on {}", status.consent_id, donor_id,
+                                      status.withdrawn_date));
+      const ConsentCodes codes = parse_consent_codes(status.codes);
+      const ConsentDecision decision = decide(codes, purpose, false);
+      if (!decision.allowed)
+        r.fail("purpose", fmt::format("not allowed by consent '{}': {}", status.consent_id, decision.reason));
+      if (codes.genetic_only && what == "phenotypes")
+        r.fail("what", fmt::format("consent '{}' allows genetic studies only (GSO): phenotypes alone are not sent",
+                                   status.consent_id));
+    }
+  }
+
   void export_row(const Row& r) {
-    const std::string id = r.require("export_id");
-    unique_id(r, "export_id", id);
+    const std::string id = own_id(r, "export_id");
     const std::string sample_id = r.require("sample_id");
-    const std::string donor_id = sample(r, sample_id);
+    const json sample = known(r, "sample_id", "sample", sample_id, "sample");
+    const std::string donor_id = sample["donor_id"].get<std::string>();
     const std::string what = r.require("what");
     if (!kExportKinds.count(what))
       r.fail("what", fmt::format("'{}' is not one of material, genotypes, phenotypes, summary", what));
     const std::string raw_purpose = r.require("purpose");
     const ResearchPurpose purpose = r.parse("purpose", [&] { return parse_purpose(raw_purpose); });
     const std::string date = *r.date("date");
-    consent_at.bind(1, donor_id).bind(2, date);
-    if (!consent_at.step()) {
-      consent_at.reset();
-      r.fail("purpose", fmt::format("donor '{}' of sample '{}' had no consent on {}", donor_id, sample_id, date));
+    const std::string collected = sample["collection_date"].get<std::string>();
+    if (date < collected) r.fail("date", fmt::format("{} is before the sample was collected ({})", date, collected));
+    if (what == "genotypes" && sample["genotype_iid"].is_null())
+      r.fail("what", fmt::format("sample '{}' was never genotyped (no genotype_iid)", sample_id));
+    if (what == "material")
+      if (auto destroyed = destroyed_at(sample_id); destroyed && destroyed->substr(0, 10) <= date)
+        r.fail("what", fmt::format("sample '{}' was destroyed at {}", sample_id, *destroyed));
+    const std::string country = *r.country("recipient_country");
+    check_consent(r, donor_id, sample_id, purpose, what, date);
+    put("export", {{"export_id", id}, {"sample_id", sample_id}, {"what", what},
+                   {"recipient_organisation", r.require("recipient_organisation")}, {"recipient_country", country},
+                   {"purpose", purpose.text}, {"approval_reference", nullable(r.get("approval_reference"))},
+                   {"date", date}});
+  }
+
+  void write(const RecordRow& row) {
+    Row r{row, {}};
+    const auto& specs = record_fields(type);
+    for (const auto& [name, value] : row.fields) {
+      bool known_field = false;
+      for (const auto& s : specs) known_field = known_field || s.name == name;
+      if (!known_field) r.fail(name, fmt::format("not a field of a {} record", record_type_name(type)));
+      const std::string text = r.parse(name, [&] { return clean_text(value); });
+      if (!r.values.emplace(name, text).second) r.fail(name, "given twice");
     }
-    const std::string consent_id = consent_at.text(0);
-    const ConsentCodes codes = parse_consent_codes(consent_at.text(1));
-    const auto withdrawn = consent_at.optional_text(2);
-    consent_at.reset();
-    if (withdrawn && *withdrawn <= date)
-      r.fail("purpose", fmt::format("consent '{}' of donor '{}' was withdrawn on {}", consent_id, donor_id, *withdrawn));
-    const ConsentDecision decision = decide(codes, purpose, false);
-    if (!decision.allowed) r.fail("purpose", fmt::format("not allowed by consent '{}': {}", consent_id, decision.reason));
-    insert.bind(1, id).bind(2, sample_id).bind(3, what).bind(4, r.require("recipient_organisation"));
-    insert.bind(5, r.require("recipient_country")).bind(6, purpose.text).bind(7, r.get("approval_reference"));
-    insert.bind(8, date).run();
+    switch (type) {
+      case RecordType::Donor: donor_row(r); break;
+      case RecordType::Sample: sample_row(r); break;
+      case RecordType::Consent: consent_row(r); break;
+      case RecordType::Custody: custody_row(r); break;
+      case RecordType::Export: export_row(r); break;
+    }
   }
 };
 
 namespace {
-// The INSERT statement and the ID look-up of a record type.
-std::pair<const char*, const char*> record_sql(RecordType type) {
-  switch (type) {
-    case RecordType::Donor:
-      return {"INSERT INTO donor VALUES (?,?,?,?,?,?,?,?,?)", "SELECT 1 FROM donor WHERE donor_id = ?"};
-    case RecordType::Sample:
-      return {"INSERT INTO sample VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", "SELECT 1 FROM sample WHERE sample_id = ?"};
-    case RecordType::Consent:
-      return {"INSERT INTO consent VALUES (?,?,?,?,?,?)", "SELECT 1 FROM consent WHERE consent_id = ?"};
-    case RecordType::Custody:
-      return {"INSERT INTO custody_event VALUES (?,?,?,?,?,?,?,?)", "SELECT 1 FROM custody_event WHERE event_id = ?"};
-    case RecordType::Export:
-      return {"INSERT INTO export VALUES (?,?,?,?,?,?,?,?)", "SELECT 1 FROM export WHERE export_id = ?"};
-  }
-  return {"", ""};
-}
-
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path, 0, "cannot open file");
@@ -337,36 +408,45 @@ std::string read_file(const std::string& path) {
   s << in.rdbuf();
   return s.str();
 }
+
+// A stored row as the text fields of its record (numbers as written back), for amendments.
+std::vector<std::pair<std::string, std::string>> fields_of(RecordType type, const json& row) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  for (const auto& spec : record_fields(type)) {
+    const std::string column = spec.name == "unit" ? "amount_unit" : spec.name;
+    const auto it = row.find(column);
+    if (it == row.end() || it->is_null()) continue;
+    if (it->is_string()) fields.emplace_back(spec.name, it->get<std::string>());
+    else if (it->is_number_integer()) fields.emplace_back(spec.name, std::to_string(it->get<std::int64_t>()));
+    else fields.emplace_back(spec.name, fmt::format("{}", it->get<double>()));
+  }
+  return fields;
+}
 }  // namespace
 
-RecordWriter::RecordWriter(Database& db, RecordType type) {
-  const auto [insert_sql, id_sql] = record_sql(type);
-  impl_ = std::make_unique<Impl>(db, type, insert_sql, id_sql);
-}
+RecordWriter::RecordWriter(RegistryWrite& write, RecordType type) : impl_(std::make_unique<Impl>(write, type)) {}
 RecordWriter::~RecordWriter() = default;
 
-void RecordWriter::write(const RecordRow& row) {
-  Row r{row, {}};
-  const auto& specs = record_fields(impl_->type);
-  for (const auto& [name, value] : row.fields) {
-    bool known = false;
-    for (const auto& s : specs) known = known || s.name == name;
-    if (!known) r.fail(name, fmt::format("not a field of a {} record", record_type_name(impl_->type)));
-    if (!r.values.emplace(name, value).second) r.fail(name, "given twice");
-  }
-  switch (impl_->type) {
-    case RecordType::Donor: impl_->donor_row(r); break;
-    case RecordType::Sample: impl_->sample_row(r); break;
-    case RecordType::Consent: impl_->consent_row(r); break;
-    case RecordType::Custody: impl_->custody_row(r); break;
-    case RecordType::Export: impl_->export_row(r); break;
-  }
+void RecordWriter::write(const RecordRow& row, bool generated_id) {
+  impl_->amending = false;
+  impl_->generated_id = generated_id;
+  impl_->write(row);
 }
 
-std::size_t import_csv(Database& db, RecordType type, const std::string& path) {
+void RecordWriter::amend(const RecordRow& row) {
+  impl_->amending = true;
+  impl_->generated_id = true;  // existing IDs are kept as they are
+  impl_->write(row);
+}
+
+std::size_t import_csv(Database& db, RecordType type, const std::string& path, const std::string& actor) {
   const std::string content = read_file(path);
-  WriteTransaction tx(db);
-  RecordWriter writer(db, type);
+  if (const auto bad = utf8_error_offset(content); bad != std::string::npos) {
+    const auto line = static_cast<std::size_t>(std::count(content.begin(), content.begin() + static_cast<long>(bad), '\n')) + 1;
+    throw Error(path, line, "not valid UTF-8 (the registry stores text as UTF-8; convert the file, e.g. with iconv)");
+  }
+  RegistryWrite write(db, actor);
+  RecordWriter writer(write, type);
   std::vector<std::string> header;
   std::size_t line_number = 0, records = 0;
   std::istringstream lines(content);
@@ -406,51 +486,102 @@ std::size_t import_csv(Database& db, RecordType type, const std::string& path) {
     ++records;
   }
   if (header.empty()) throw Error(path, 0, "empty file (a CSV file starts with a header line)");
-  nlohmann::json details = {{"type", record_type_name(type)},
-                            {"file", path},
-                            {"sha256", sha256_hex(content)},
-                            {"records", records}};
-  append_audit(db, "import", details.dump());
-  tx.commit();
+  if (records == 0) throw Error(path, line_number, "no records after the header line (nothing imported)");
+  write.commit("import", {{"type", record_type_name(type)}, {"file", path}, {"sha256", sha256_hex(content)},
+                          {"records", records}});
   return records;
 }
 
-void add_record(Database& db, RecordType type, const std::vector<std::pair<std::string, std::string>>& fields) {
-  WriteTransaction tx(db);
-  RecordWriter writer(db, type);
-  writer.write(RecordRow{"registry add " + record_type_name(type), 0, fields});
-  nlohmann::json record = nlohmann::json::object();
-  for (const auto& [k, v] : fields) record[k] = v;
-  append_audit(db, "add", nlohmann::json{{"type", record_type_name(type)}, {"record", record}}.dump());
-  tx.commit();
+std::string add_record(Database& db, RecordType type, const std::vector<std::pair<std::string, std::string>>& fields,
+                       const std::string& actor) {
+  RegistryWrite write(db, actor);
+  RecordWriter writer(write, type);
+  auto row_fields = fields;
+  bool generated = false;
+  std::string id;
+  const std::string id_field = record_fields(type).front().name;
+  for (auto& [name, value] : row_fields)
+    if (name == id_field) {
+      if (value.empty() && (type == RecordType::Custody || type == RecordType::Export)) {
+        std::string sample;
+        for (const auto& [n, v] : fields)
+          if (n == "sample_id") sample = v;
+        value = fmt::format("{}#{}", clean_text(sample), write.entry_seq());
+        generated = true;
+      }
+      id = value;
+    }
+  writer.write(RecordRow{"registry add " + record_type_name(type), 0, row_fields}, generated);
+  write.commit("add", {{"type", record_type_name(type)}});
+  return clean_text(id);
 }
 
-std::size_t withdraw_consent(Database& db, const std::string& donor_id, const std::string& consent_id,
-                             const std::string& date_text, const std::string& reason) {
-  const std::string date = date_text.empty() ? today_utc() : parse_date(date_text);
-  WriteTransaction tx(db);
-  const bool by_donor = consent_id.empty();
-  if (by_donor) {
-    auto known = db.prepare("SELECT 1 FROM donor WHERE donor_id = ?");
-    known.bind(1, donor_id);
-    if (!known.step()) throw Error(db.path(), 0, fmt::format("unknown donor '{}'", donor_id));
+void amend_record(Database& db, RecordType type, const std::vector<std::pair<std::string, std::string>>& fields,
+                  const std::string& actor) {
+  const std::string source = "registry amend " + record_type_name(type);
+  const std::string id_field = record_fields(type).front().name;
+  std::string id;
+  for (const auto& [name, value] : fields)
+    if (name == id_field) id = clean_text(value);
+  if (id.empty()) throw Error(source, 0, fmt::format("field '{}': names the record to amend", id_field));
+  RegistryWrite write(db, actor);
+  const json old = write.find(record_table(type), id);
+  if (old.is_null()) throw Error(source, 0, fmt::format("field '{}': no {} '{}' to amend", id_field,
+                                                        record_type_name(type), id));
+  auto merged = fields_of(type, old);
+  for (const auto& [name, value] : fields) {
+    auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& f) { return f.first == name; });
+    if (it == merged.end()) merged.emplace_back(name, value);
+    else it->second = value;
   }
-  auto update = db.prepare(by_donor
-      ? "UPDATE consent SET withdrawn_date = ?, withdrawal_reason = ? WHERE donor_id = ? AND withdrawn_date IS NULL "
-        "AND consent_date <= ?"
-      : "UPDATE consent SET withdrawn_date = ?, withdrawal_reason = ? WHERE consent_id = ? AND withdrawn_date IS NULL "
-        "AND consent_date <= ?");
-  update.bind(1, date).bind(2, reason.empty() ? std::optional<std::string>() : std::optional<std::string>(reason));
-  update.bind(3, by_donor ? donor_id : consent_id).bind(4, date).run();
-  const auto n = static_cast<std::size_t>(db.changes());
-  if (n == 0)
-    throw Error(db.path(), 0, by_donor
-        ? fmt::format("donor '{}' has no consent in force on {} to withdraw", donor_id, date)
-        : fmt::format("consent '{}' does not exist, is already withdrawn, or starts after {}", consent_id, date));
-  append_audit(db, "withdraw", nlohmann::json{{"donor_id", donor_id}, {"consent_id", consent_id}, {"date", date},
-                                              {"reason", reason}, {"consents", n}}.dump());
-  tx.commit();
-  return n;
+  RecordWriter writer(write, type);
+  writer.amend(RecordRow{source, 0, merged});
+  write.commit("amend", {{"type", record_type_name(type)}, {"id", id}});
+}
+
+void void_record(Database& db, RecordType type, const std::string& id, const std::string& reason,
+                 const std::string& actor) {
+  const std::string clean_reason = clean_text(reason);
+  if (clean_reason.empty()) throw Error("registry void: --reason is required (the chain keeps why a record was voided)");
+  RegistryWrite write(db, actor);
+  try {
+    write.void_row(record_table(type), clean_text(id), clean_reason);
+  } catch (const Error& e) {
+    if (std::string(e.what()).find("FOREIGN KEY") == std::string::npos) throw;
+    throw Error(db.path(), 0, fmt::format("{} '{}' has records that refer to it; void those first",
+                                          record_type_name(type), id));
+  }
+  write.commit("void", {{"type", record_type_name(type)}, {"id", id}, {"reason", clean_reason}});
+}
+
+std::string withdraw_consent(Database& db, const std::string& donor_id, const std::string& consent_id,
+                             const std::string& date_text, const std::string& reason_text, const std::string& actor) {
+  const std::string date = date_text.empty() ? today_utc() : parse_date(date_text);
+  const std::string reason = clean_text(reason_text);
+  RegistryWrite write(db, actor);
+  const bool by_donor = consent_id.empty();
+  std::string donor = clean_text(donor_id);
+  const std::string consent = clean_text(consent_id);
+  if (by_donor) {
+    if (write.find("donor", donor).is_null()) throw Error(db.path(), 0, fmt::format("unknown donor '{}'", donor));
+    const ConsentStatus status = consent_status(db, donor, date);
+    if (status.state != ConsentStatus::State::InForce)
+      throw Error(db.path(), 0, fmt::format("donor '{}' has no consent in force on {} to withdraw", donor, date));
+  } else {
+    const json row = write.find("consent", consent);
+    auto already = db.prepare("SELECT 1 FROM withdrawal WHERE consent_id = ?");
+    already.bind(1, consent);
+    if (row.is_null() || row["consent_date"].get<std::string>() > date || already.step())
+      throw Error(db.path(), 0,
+                  fmt::format("consent '{}' does not exist, is already withdrawn, or starts after {}", consent, date));
+    donor = row["donor_id"].get<std::string>();
+  }
+  const std::string id = fmt::format("W{}", write.entry_seq());
+  write.insert("withdrawal", {{"withdrawal_id", id}, {"donor_id", donor},
+                              {"consent_id", by_donor ? json(nullptr) : json(consent)}, {"withdrawn_date", date},
+                              {"reason", reason.empty() ? json(nullptr) : json(reason)}});
+  write.commit("withdraw", {{"withdrawal_id", id}});
+  return id;
 }
 
 }  // namespace genomap::registry

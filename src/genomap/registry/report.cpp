@@ -2,7 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <map>
+#include <set>
+#include <tuple>
+
 #include "genomap/core/error.hpp"
+#include "genomap/registry/consent_status.hpp"
 
 namespace genomap::registry {
 namespace {
@@ -21,19 +26,29 @@ RegistryReport build_report(Database& db) {
   r.samples = count(db, "SELECT count(*) FROM sample");
   r.genotyped_samples = count(db, "SELECT count(*) FROM sample WHERE genotype_iid IS NOT NULL");
   r.consents = count(db, "SELECT count(*) FROM consent");
-  r.withdrawn_donors = count(db, "SELECT count(*) FROM effective_consent WHERE withdrawn_date IS NOT NULL");
+  const auto statuses = consent_statuses(db);
+  for (const auto& [donor, status] : statuses)
+    if (status.state == ConsentStatus::State::Withdrawn) ++r.withdrawn_donors;
   r.exports = count(db, "SELECT count(*) FROM export");
   r.custody_events = count(db, "SELECT count(*) FROM custody_event");
   r.audit_entries = count(db, "SELECT count(*) FROM audit_log");
-  auto groups = db.prepare(
-      "SELECT s.organisation, coalesce(s.country, ''), coalesce(s.collection_site, ''), s.material, "
-      "CASE WHEN c.consent_id IS NULL THEN 'none' WHEN c.withdrawn_date IS NOT NULL THEN 'withdrawn' ELSE c.codes END "
-      "AS consent, count(*), count(DISTINCT s.donor_id) "
-      "FROM sample s LEFT JOIN effective_consent c ON c.donor_id = s.donor_id "
-      "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5");
-  while (groups.step())
-    r.collections.push_back({groups.text(0), groups.text(1), groups.text(2), groups.text(3), groups.text(4),
-                             static_cast<std::size_t>(groups.integer(5)), static_cast<std::size_t>(groups.integer(6))});
+  // Samples grouped by organisation, country, site, material and the donor's consent in force.
+  std::map<std::tuple<std::string, std::string, std::string, std::string, std::string>,
+           std::pair<std::size_t, std::set<std::string>>> groups;
+  auto samples = db.prepare("SELECT organisation, coalesce(country, ''), coalesce(collection_site, ''), material, "
+                            "donor_id FROM sample");
+  while (samples.step()) {
+    const auto it = statuses.find(samples.text(4));
+    std::string consent = "none";
+    if (it != statuses.end() && it->second.state == ConsentStatus::State::Withdrawn) consent = "withdrawn";
+    if (it != statuses.end() && it->second.state == ConsentStatus::State::InForce) consent = it->second.codes;
+    auto& g = groups[{samples.text(0), samples.text(1), samples.text(2), samples.text(3), consent}];
+    ++g.first;
+    g.second.insert(samples.text(4));
+  }
+  for (const auto& [key, value] : groups)
+    r.collections.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key), std::get<4>(key),
+                             value.first, value.second.size()});
   auto sent = db.prepare(
       "SELECT s.organisation, e.recipient_organisation, e.recipient_country, e.what, e.purpose, count(*), "
       "count(DISTINCT e.sample_id), min(e.date), max(e.date) FROM export e JOIN sample s ON s.sample_id = e.sample_id "

@@ -2,11 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "genomap/core/error.hpp"
 #include "genomap/registry/audit_log.hpp"
+#include "genomap/registry/chain.hpp"
 
 namespace genomap::registry {
 namespace {
@@ -101,7 +105,78 @@ CREATE VIEW effective_consent AS
   WHERE c.rowid = (SELECT c2.rowid FROM consent c2 WHERE c2.donor_id = c.donor_id
                    ORDER BY c2.consent_date DESC, c2.rowid DESC LIMIT 1);
 )sql",
+      // 2: the chain is the record. Every record row carries when it was recorded and by whom; withdrawals are
+      // records of their own (never an update of the consent); the head and the order of entries are guarded; the
+      // checkpoint names the last entry verified before a write. Rows of version 1 get the migration's time and
+      // actor (set by migrate(), which also writes them all into the migration entry as the chain's snapshot).
+      R"sql(
+DROP VIEW effective_consent;
+ALTER TABLE donor ADD COLUMN recorded_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE donor ADD COLUMN actor TEXT NOT NULL DEFAULT '';
+ALTER TABLE sample ADD COLUMN collector TEXT;
+ALTER TABLE sample ADD COLUMN site_latitude REAL CHECK (site_latitude BETWEEN -90 AND 90);
+ALTER TABLE sample ADD COLUMN site_longitude REAL CHECK (site_longitude BETWEEN -180 AND 180);
+ALTER TABLE sample ADD COLUMN recorded_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE sample ADD COLUMN actor TEXT NOT NULL DEFAULT '';
+CREATE TABLE withdrawal (
+  withdrawal_id TEXT PRIMARY KEY NOT NULL,
+  donor_id TEXT NOT NULL REFERENCES donor(donor_id),
+  consent_id TEXT REFERENCES consent(consent_id),
+  withdrawn_date TEXT NOT NULL,
+  reason TEXT,
+  recorded_at TEXT NOT NULL DEFAULT '',
+  actor TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX withdrawal_donor ON withdrawal(donor_id);
+INSERT INTO withdrawal (withdrawal_id, donor_id, consent_id, withdrawn_date, reason)
+  SELECT 'W-' || consent_id, donor_id, consent_id, withdrawn_date, withdrawal_reason FROM consent
+  WHERE withdrawn_date IS NOT NULL;
+ALTER TABLE consent DROP COLUMN withdrawn_date;
+ALTER TABLE consent DROP COLUMN withdrawal_reason;
+ALTER TABLE consent ADD COLUMN recorded_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE consent ADD COLUMN actor TEXT NOT NULL DEFAULT '';
+ALTER TABLE custody_event ADD COLUMN recorded_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE custody_event ADD COLUMN actor TEXT NOT NULL DEFAULT '';
+ALTER TABLE export ADD COLUMN recorded_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE export ADD COLUMN actor TEXT NOT NULL DEFAULT '';
+CREATE TABLE audit_checkpoint (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL
+) STRICT;
+INSERT INTO audit_checkpoint SELECT 1, seq, hash FROM audit_head;
+CREATE TRIGGER audit_log_in_order BEFORE INSERT ON audit_log WHEN NEW.seq <> (SELECT seq + 1 FROM audit_head) OR NEW.prev_hash <> (SELECT hash FROM audit_head) BEGIN SELECT RAISE(ABORT, 'audit entries are appended after the head'); END;
+CREATE TRIGGER audit_head_follows_log BEFORE UPDATE ON audit_head WHEN NEW.seq <> (SELECT max(seq) FROM audit_log) OR NEW.hash <> (SELECT hash FROM audit_log WHERE seq = NEW.seq) BEGIN SELECT RAISE(ABORT, 'the audit head names the last entry'); END;
+CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head BEGIN SELECT RAISE(ABORT, 'the audit head is kept'); END;
+)sql",
   };
+  return list;
+}
+
+const std::vector<std::pair<std::string, std::string>>& triggers_v1() {
+  static const std::vector<std::pair<std::string, std::string>> list = {
+      {"audit_log_no_update", "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT "
+                              "RAISE(ABORT, 'the audit log is append-only'); END"},
+      {"audit_log_no_delete", "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT "
+                              "RAISE(ABORT, 'the audit log is append-only'); END"}};
+  return list;
+}
+
+const std::vector<std::pair<std::string, std::string>>& triggers_v2() {
+  static const std::vector<std::pair<std::string, std::string>> list = [] {
+    auto l = triggers_v1();
+    l.push_back({"audit_log_in_order",
+                 "CREATE TRIGGER audit_log_in_order BEFORE INSERT ON audit_log WHEN NEW.seq <> (SELECT seq + 1 FROM "
+                 "audit_head) OR NEW.prev_hash <> (SELECT hash FROM audit_head) BEGIN SELECT RAISE(ABORT, 'audit "
+                 "entries are appended after the head'); END"});
+    l.push_back({"audit_head_follows_log",
+                 "CREATE TRIGGER audit_head_follows_log BEFORE UPDATE ON audit_head WHEN NEW.seq <> (SELECT max(seq) "
+                 "FROM audit_log) OR NEW.hash <> (SELECT hash FROM audit_log WHERE seq = NEW.seq) BEGIN SELECT "
+                 "RAISE(ABORT, 'the audit head names the last entry'); END"});
+    l.push_back({"audit_head_no_delete", "CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head BEGIN "
+                                         "SELECT RAISE(ABORT, 'the audit head is kept'); END"});
+    return l;
+  }();
   return list;
 }
 
@@ -111,17 +186,48 @@ int user_version(Database& db) {
   return static_cast<int>(st.integer(0));
 }
 
-void migrate(Database& db) {
-  const int to = latest_schema_version();
+[[noreturn]] void newer_schema(Database& db, int version) {
+  throw Error(db.path(), 0, fmt::format("registry schema version {} is newer than this genomap supports ({}); use a "
+                                        "newer genomap (nothing was read or written)", version,
+                                        latest_schema_version()));
+}
+
+// Applies migrations up to `to`. Before changing anything the chain is verified (a broken chain is not migrated);
+// the migration entry holds every row of the record tables, the snapshot from which the chain builds the tables.
+void migrate(Database& db, int to, const std::string& actor) {
   if (user_version(db) == to) return;  // the common case takes no write lock
   WriteTransaction tx(db);
   const int from = user_version(db);
-  if (from > to)
-    throw Error(db.path(), 0, fmt::format("registry schema version {} is newer than this genomap supports ({})", from, to));
-  if (from == to) return;
+  if (from > latest_schema_version()) newer_schema(db, from);
+  if (from >= to) return;
+  if (from > 0) {
+    const AuditVerification v = verify_audit(db);
+    if (!v.ok) throw Error(db.path(), 0, fmt::format("the registry is not migrated: {}", v.message()));
+  }
   for (int v = from; v < to; ++v) db.exec(migrations()[static_cast<std::size_t>(v)]);
   db.exec(fmt::format("PRAGMA user_version = {}", to));
-  append_audit(db, "migrate", fmt::format("{{\"from_schema\":{},\"to_schema\":{}}}", from, to));
+  const std::string time = now_utc();
+  nlohmann::json details = {{"from_schema", from}, {"to_schema", to}};
+  if (to >= 2) {
+    for (const auto& t : record_tables()) {
+      auto st = db.prepare(fmt::format("UPDATE {} SET recorded_at = ?, actor = ? WHERE recorded_at = ''", t.name));
+      st.bind(1, time).bind(2, actor).run();
+    }
+    nlohmann::json changes = nlohmann::json::array();
+    RegistryState state = read_state(db);
+    for (const auto& t : record_tables())
+      for (const auto& [key, row] : state[t.name]) changes.push_back({{"op", "insert"}, {"table", t.name}, {"row", row}});
+    details["actor"] = actor;
+    details["snapshot"] = true;
+    details["changes"] = std::move(changes);
+    details["state"] = state_digest(state);
+  }
+  const AuditEntry e =
+      append_audit(db, time, "migrate", details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  if (to >= 2) {
+    auto cp = db.prepare("UPDATE audit_checkpoint SET seq = ?, hash = ? WHERE id = 1");
+    cp.bind(1, e.seq).bind(2, e.hash).run();
+  }
   tx.commit();
 }
 
@@ -135,7 +241,14 @@ void check_is_registry(Database& db) {
 
 int latest_schema_version() { return static_cast<int>(migrations().size()); }
 
-std::unique_ptr<Database> create_registry(const std::string& path, int busy_timeout_ms) {
+const std::vector<std::pair<std::string, std::string>>& schema_triggers(int version) {
+  static const std::vector<std::pair<std::string, std::string>> none;
+  if (version <= 0) return none;
+  return version == 1 ? triggers_v1() : triggers_v2();
+}
+
+std::unique_ptr<Database> create_registry(const std::string& path, const std::string& actor, int busy_timeout_ms,
+                                          int schema_version) {
   if (std::filesystem::exists(path)) throw Error(path, 0, "already exists; the registry is not overwritten");
   auto db = std::make_unique<Database>(path, Database::Mode::Create, busy_timeout_ms);
   {
@@ -144,22 +257,36 @@ std::unique_ptr<Database> create_registry(const std::string& path, int busy_time
     if (mode.text(0) != "wal") throw Error(path, 0, "cannot switch the database to WAL mode");
   }
   db->exec(fmt::format("PRAGMA application_id = {}", kApplicationId));
-  migrate(*db);
+  migrate(*db, schema_version > 0 ? schema_version : latest_schema_version(), actor);
   return db;
 }
 
-std::unique_ptr<Database> open_registry(const std::string& path, bool writable, int busy_timeout_ms) {
+std::unique_ptr<Database> open_registry(const std::string& path, bool writable, int busy_timeout_ms,
+                                        const std::string& actor) {
   if (!std::filesystem::exists(path))
     throw Error(path, 0, "no such registry database (create it with `genomap registry init`)");
+  // A file without write permission bits is read-only even for root (who passes access()): its owner made it so.
+  if (writable && (::access(path.c_str(), W_OK) != 0 ||
+                   (std::filesystem::status(path).permissions() &
+                    (std::filesystem::perms::owner_write | std::filesystem::perms::group_write |
+                     std::filesystem::perms::others_write)) == std::filesystem::perms::none))
+    throw Error(path, 0, "the registry file is read-only: this command writes to it (and an analysis with --registry "
+                         "records itself in the audit log), so it needs write access");
   auto db = std::make_unique<Database>(path, writable ? Database::Mode::ReadWrite : Database::Mode::ReadOnly,
                                        busy_timeout_ms);
   check_is_registry(*db);
-  // Full sync on commit: a committed import survives power loss, not only a killed process.
-  db->exec("PRAGMA synchronous = FULL");
-  if (writable) migrate(*db);
-  else if (user_version(*db) != latest_schema_version())
-    throw Error(path, 0, "registry schema is out of date; run any writing `genomap registry` command to migrate it");
+  const int version = user_version(*db);
+  if (version > latest_schema_version()) newer_schema(*db, version);
+  if (writable) {
+    // Full sync on commit: a committed write survives power loss, not only a killed process.
+    db->exec("PRAGMA synchronous = FULL");
+    migrate(*db, latest_schema_version(), actor);
+  } else if (version < latest_schema_version()) {
+    throw Error(path, 0, fmt::format("registry schema version {} is older than this genomap's ({}); run any writing "
+                                     "`genomap registry` command to migrate it", version, latest_schema_version()));
+  }
   return db;
 }
 
 }  // namespace genomap::registry
+

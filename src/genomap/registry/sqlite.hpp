@@ -70,6 +70,9 @@ class Statement {
   std::int64_t integer(int column) const;
   double real(int column) const;
   std::optional<double> optional_real(int column) const;
+  int column_count() const { return sqlite3_column_count(stmt_); }
+  int column_type(int column) const { return sqlite3_column_type(stmt_, column); }
+  std::string column_name(int column) const { return sqlite3_column_name(stmt_, column); }
 
  private:
   Database* db_;

@@ -1,9 +1,14 @@
 #include "genomap/registry/values.hpp"
 
 #include <fmt/format.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstdint>
 #include <chrono>
 #include <ctime>
 
@@ -101,6 +106,81 @@ Amount parse_amount(std::string_view text) {
   if (a.value < 0) throw Error(fmt::format("amount '{}' is negative", text));
   a.unit = parse_unit(unit);
   return a;
+}
+
+double parse_number(std::string_view text) {
+  std::size_t i = 0;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+  std::size_t int_digits = 0, frac_digits = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i, ++int_digits;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i, ++frac_digits;
+  }
+  bool ok = int_digits + frac_digits > 0;
+  if (ok && i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+    std::size_t exp_digits = 0;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i, ++exp_digits;
+    ok = exp_digits > 0;
+  }
+  if (!ok || i != text.size()) throw Error(fmt::format("'{}' is not a number", text));
+  std::string_view digits_only = text;
+  if (!digits_only.empty() && digits_only[0] == '+') digits_only.remove_prefix(1);
+  double value = 0;
+  const auto [end, ec] = std::from_chars(digits_only.data(), digits_only.data() + digits_only.size(), value);
+  if (ec != std::errc() || end != digits_only.data() + digits_only.size() || !std::isfinite(value))
+    throw Error(fmt::format("'{}' is not a finite number", text));
+  return value;
+}
+
+bool valid_utf8(std::string_view s) { return utf8_error_offset(s) == std::string_view::npos; }
+
+std::size_t utf8_error_offset(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if (c >= 0xc2 && c <= 0xdf) n = 1, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef) n = 2, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4) n = 3, cp = c & 0x07;
+    else return i;
+    for (std::size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return i;
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+      return i;
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
+std::string default_actor() {
+  if (const char* user = std::getenv("USER"); user && *user) return user;
+  if (const passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_name) return pw->pw_name;
+  return fmt::format("uid {}", ::geteuid());
+}
+
+std::string clean_text(std::string_view text) {
+  if (!valid_utf8(text)) throw Error("is not valid UTF-8");
+  const auto b = text.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return "";
+  const auto e = text.find_last_not_of(" \t\r\n");
+  std::string out(text.substr(b, e - b + 1));
+  for (char ch : out) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) throw Error(fmt::format("contains a control character (byte 0x{:02x})", c));
+  }
+  return out;
 }
 
 std::vector<std::string> split_csv_line(std::string_view line) {

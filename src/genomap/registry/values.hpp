@@ -29,6 +29,21 @@ struct Amount {
 };
 Amount parse_amount(std::string_view text);
 
+// A decimal number written plainly: optional sign, digits, optional fraction and exponent ("-0.25", "1e3").
+// nan, inf, hexadecimal and trailing text are refused. Throws Error(message).
+double parse_number(std::string_view text);
+
+// A text field as stored: valid UTF-8, surrounding white space removed, no control characters (NUL, escape,
+// line breaks, ...). Throws Error(message) naming the problem.
+std::string clean_text(std::string_view text);
+// Whether `text` is valid UTF-8 (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF).
+bool valid_utf8(std::string_view text);
+// Offset of the first byte that is not valid UTF-8 (npos when the text is valid).
+std::size_t utf8_error_offset(std::string_view text);
+
+// Who acts when no --actor is given: the OS user ($USER, else the account of the effective user ID).
+std::string default_actor();
+
 // Splits one CSV line (RFC 4180 quoting within the line). Throws Error(message) on an unterminated quote.
 std::vector<std::string> split_csv_line(std::string_view line);
 

@@ -1,0 +1,370 @@
+// genomap analyze on the bundled HapMap3 data: the same numbers as the single commands, the cache (a second run
+// recomputes nothing; a new --k reruns only admixture and the report; a corrupt manifest is recomputed), the
+// report data document, and bad input.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <nlohmann/json.hpp>
+
+#include "registry_fixtures.hpp"
+#include "test_support.hpp"
+
+namespace genomap {
+namespace {
+
+namespace fs = std::filesystem;
+using test::data_path;
+using test::read_text;
+using test::run_command;
+using test::run_genomap;
+using test::scratch_dir;
+
+const std::string kBfile = data_path("hapmap3_admixture/hapmap3");
+const std::string kPops = data_path("hapmap3_admixture/hapmap3_populations.tsv");
+const std::string kCoords = data_path("hapmap3_admixture/hapmap3_coordinates.tsv");
+const std::string kFilters = " --geno 0.05 --mind 0.1 --maf 0.01 --hwe 1e-6";
+
+std::string analyze_args(const std::string& dir, const std::string& k = "2..3", const std::string& extra = "") {
+  return "analyze --bfile " + kBfile + " --pop " + kPops + " --pop-coords " + kCoords + " --k " + k +
+         " --threads 2 --seed 7 --out " + dir + (extra.empty() ? " --starts 2 --cv 0" : extra);
+}
+
+// Runs analyze without --quiet, so stderr's step lines are in the output.
+test::CommandResult analyze_loud(const std::string& args) {
+  return run_command(std::string(GENOMAP_BINARY) + " " + args);
+}
+
+std::map<std::string, fs::file_time_type> mtimes(const std::string& dir) {
+  std::map<std::string, fs::file_time_type> out;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file() && e.path().filename() != "analyze.log") out[e.path().filename()] = e.last_write_time();
+  return out;
+}
+
+// Lines of the log saying which steps were computed ("step NAME: computed") and which cached.
+std::vector<std::string> steps_with(const std::string& log, const std::string& what) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while ((at = log.find("step ", at)) != std::string::npos) {
+    const auto colon = log.find(": ", at);
+    const auto end = log.find('\n', at);
+    if (colon != std::string::npos && colon < end && log.compare(colon + 2, what.size(), what) == 0)
+      out.push_back(log.substr(at + 5, colon - at - 5));
+    at = end;
+  }
+  return out;
+}
+
+TEST(PipelineAnalyze, FilesMatchTheSingleCommandsByteForByte) {
+  const std::string dir = scratch_dir("analyze_equal_" + std::to_string(::getpid()));
+  auto r = run_genomap(analyze_args(dir + "/out", "2..3", " --cv 5 --starts 1"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string out = dir + "/out/hapmap3";
+  const std::string single = dir + "/single";
+  // QC tables of the input as it is; pruning, kinship, Fst on the QC'd data.
+  ASSERT_EQ(run_genomap("missing --bfile " + kBfile + " --out " + single).exit_code, 0);
+  ASSERT_EQ(run_genomap("hardy --bfile " + kBfile + " --out " + single).exit_code, 0);
+  ASSERT_EQ(run_genomap("het --bfile " + kBfile + " --out " + single).exit_code, 0);
+  ASSERT_EQ(run_genomap("prune --bfile " + kBfile + kFilters + " --indep-pairwise 50 5 0.2 --out " + single).exit_code, 0);
+  ASSERT_EQ(run_genomap("king --bfile " + kBfile + kFilters + " --king-table-filter 0.0442 --out " + single).exit_code, 0);
+  ASSERT_EQ(run_genomap("unrelated --bfile " + kBfile + kFilters + " --king-cutoff 0.0884 --out " + single).exit_code, 0);
+  ASSERT_EQ(run_genomap("fst --bfile " + kBfile + kFilters + " --pop " + kPops + " --out " + single).exit_code, 0);
+  for (const char* suffix : {".smiss", ".vmiss", ".hardy", ".hardy.x", ".het", ".prune.in", ".prune.out", ".kin0",
+                             ".king.cutoff.in.id", ".king.cutoff.out.id", ".fst.summary"})
+    EXPECT_EQ(read_text(out + suffix), read_text(single + suffix)) << suffix;
+  // PCA of the unrelated samples on the pruned variants.
+  ASSERT_EQ(run_genomap("pca --bfile " + kBfile + " --keep " + out + ".king.cutoff.in.id --extract " + out +
+                        ".prune.in --pcs 10 --var-wts --out " + single)
+                .exit_code,
+            0);
+  for (const char* suffix : {".eigenvec", ".eigenval", ".eigenvec.var"})
+    EXPECT_EQ(read_text(out + suffix), read_text(single + suffix)) << suffix;
+  // ADMIXTURE on the QC'd samples and pruned autosomal variants (HapMap3 loses no sample to --mind), seed 7, 5-fold CV.
+  ASSERT_EQ(run_genomap("admix --bfile " + kBfile + " --extract " + out + ".prune.in --autosome --k 2..3 --cv 5 --seed 7 "
+                        "--threads 2 --out " + single)
+                .exit_code,
+            0);
+  for (const char* suffix : {".2.Q", ".2.P", ".3.Q", ".3.P"})
+    EXPECT_EQ(read_text(out + suffix), read_text(single + suffix)) << suffix;
+  const auto summary = test::read_table(single + ".admix.summary");
+  const auto data = nlohmann::json::parse(read_text(dir + "/out/report-data.json"));
+  for (std::size_t row = 0; row < 2; ++row) {
+    const auto& k = data["admixture"]["ks"][row];
+    EXPECT_NEAR(k["loglik"].get<double>(), summary.number(row, "LOGLIK"), 1e-6);
+    EXPECT_NEAR(k["cv_error"].get<double>(), summary.number(row, "CV_ERROR"), 1e-6);
+  }
+  // f3 of every triple, in the order genomap fstats gets them from a qp3Pop list ("A B C" = f3(C; A, B)).
+  const std::vector<std::string> names = {"ASW", "CEU", "MEX", "YRI"};
+  std::string list;
+  for (const auto& c : names)
+    for (std::size_t a = 0; a < names.size(); ++a)
+      for (std::size_t b = a + 1; b < names.size(); ++b)
+        if (names[a] != c && names[b] != c) list += names[a] + " " + names[b] + " " + c + "\n";
+  test::write_text(dir + "/f3.list", list);
+  ASSERT_EQ(run_genomap("fstats --bfile " + kBfile + kFilters + " --pop " + kPops + " --f3-file " + dir +
+                        "/f3.list --out " + single)
+                .exit_code,
+            0);
+  EXPECT_EQ(read_text(out + ".fstats"), read_text(single + ".fstats"));
+  // Without --outgroup the report's f3 are the 12 admixture triples; ASW is admixed between CEU and YRI.
+  ASSERT_EQ(data["f3"]["target"].size(), 12u);
+  double asw_min_z = 0;
+  for (std::size_t i = 0; i < 12; ++i)
+    if (data["f3"]["target"][i] == "ASW") asw_min_z = std::min(asw_min_z, data["f3"]["z"][i].get<double>());
+  EXPECT_LT(asw_min_z, -10);
+  EXPECT_EQ(read_text(out + ".f2"), read_text(single + ".f2"));
+}
+
+TEST(PipelineAnalyze, SecondRunRecomputesNothingAndNewKOnlyAdmixtureAndReport) {
+  const std::string dir = scratch_dir("analyze_cache_" + std::to_string(::getpid())) + "/out";
+  const std::string fast = " --starts 1 --cv 0";
+  auto first = analyze_loud(analyze_args(dir, "2", fast));
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  const std::vector<std::string> all = {"qc", "prune", "kinship", "pca", "admixture K=2", "popstats", "report"};
+  EXPECT_EQ(steps_with(read_text(dir + "/analyze.log"), "computed"), all);
+  const auto before = mtimes(dir);
+
+  auto second = analyze_loud(analyze_args(dir, "2", fast));
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  const std::string log = read_text(dir + "/analyze.log");
+  EXPECT_EQ(steps_with(log, "cached"), all);
+  EXPECT_TRUE(steps_with(log, "computed").empty());
+  for (const auto& step : all) EXPECT_NE(second.output.find(step), std::string::npos) << second.output;
+  EXPECT_NE(second.output.find("[7/7] report             cached"), std::string::npos) << second.output;
+  EXPECT_EQ(mtimes(dir), before) << "a cached run rewrote files";
+
+  // K 2..3: only the new K and the report are computed.
+  auto third = analyze_loud(analyze_args(dir, "2..3", fast));
+  ASSERT_EQ(third.exit_code, 0) << third.output;
+  EXPECT_EQ(steps_with(read_text(dir + "/analyze.log"), "computed"),
+            (std::vector<std::string>{"admixture K=3", "report"}));
+  const auto data = nlohmann::json::parse(read_text(dir + "/report-data.json"));
+  ASSERT_EQ(data["admixture"]["ks"].size(), 2u);
+  EXPECT_EQ(data["admixture"]["ks"][1]["colour"], nlohmann::json({0, 1, 2}));
+  const auto& steps = data["provenance"]["steps"];
+  ASSERT_EQ(steps.size(), 7u);  // the report's own time is not in itself
+  EXPECT_EQ(steps[0]["name"], "qc");
+  EXPECT_EQ(steps[0]["cached"], true);
+  EXPECT_EQ(steps[5]["name"], "admixture K=3");
+  EXPECT_EQ(steps[5]["cached"], false);
+
+  // A truncated cached result: that step alone (and nothing downstream of an unchanged result) is recomputed.
+  fs::resize_file(dir + "/.analyze-cache/pca.cbor", 10);
+  ASSERT_EQ(run_genomap(analyze_args(dir, "2..3", fast)).exit_code, 0);
+  EXPECT_EQ(steps_with(read_text(dir + "/analyze.log"), "computed"), (std::vector<std::string>{"pca"}));
+  // A step file changed on disk: recomputed.
+  test::write_text(dir + "/hapmap3.prune.in", "rs1\n");
+  ASSERT_EQ(run_genomap(analyze_args(dir, "2..3", fast)).exit_code, 0);
+  EXPECT_EQ(steps_with(read_text(dir + "/analyze.log"), "computed"), (std::vector<std::string>{"prune"}));
+  // A manifest that is not ours: every step recomputed, and the log says why.
+  test::write_text(dir + "/analyze.manifest.json", "{\"schema\": \"something-else\"}");
+  auto fourth = run_genomap(analyze_args(dir, "2", fast));
+  ASSERT_EQ(fourth.exit_code, 0) << fourth.output;
+  const std::string log4 = read_text(dir + "/analyze.log");
+  EXPECT_EQ(steps_with(log4, "computed"), all);
+  EXPECT_NE(log4.find("analyze.manifest.json: ignored (not a genomap-analyze-cache/1 manifest)"), std::string::npos);
+}
+
+// The contract's keys and JSON types (docs/report-data.md).
+void expect_type(const nlohmann::json& doc, const nlohmann::json::json_pointer& at, nlohmann::json::value_t type) {
+  ASSERT_TRUE(doc.contains(at)) << at.to_string();
+  EXPECT_EQ(doc.at(at).type(), type) << at.to_string();
+}
+
+TEST(PipelineAnalyze, ReportDataHasTheContractsSections) {
+  const std::string dir = scratch_dir("analyze_report_" + std::to_string(::getpid())) + "/out";
+  auto r = run_genomap(analyze_args(dir, "2", " --starts 2 --cv 2 --outgroup YRI"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_TRUE(fs::exists(dir + "/report.html"));
+  const auto d = nlohmann::json::parse(read_text(dir + "/report-data.json"));
+  using V = nlohmann::json::value_t;
+  using P = nlohmann::json::json_pointer;
+  EXPECT_EQ(d["schema"], "genomap-report/1");
+  for (const char* key : {"/dataset/populations", "/dataset/exclusions", "/samples/iid", "/samples/pop", "/qc/missing_rate",
+                          "/pca/eigenvalues", "/pca/pcs", "/pca/projected", "/admixture/ks", "/kinship/bands",
+                          "/fst/pops", "/fst/matrix", "/f3/target", "/f3/z", "/provenance/inputs", "/provenance/steps"})
+    expect_type(d, P(key), V::array);
+  for (const char* key : {"/dataset/samples_before", "/dataset/variants_after", "/dataset/unassigned", "/qc/hwe_failed",
+                          "/kinship/unrelated_n", "/admixture/best_k"})
+    expect_type(d, P(key), V::number_unsigned);
+  EXPECT_EQ(d["dataset"]["samples_before"], 324);
+  EXPECT_EQ(d["dataset"]["variants_before"], 13928);
+  const std::size_t n = d["samples"]["iid"].size();
+  EXPECT_EQ(n, d["dataset"]["samples_after"].get<std::size_t>());
+  for (const auto& pc : d["pca"]["pcs"]) EXPECT_EQ(pc.size(), n);
+  EXPECT_EQ(d["admixture"]["ks"][0]["q"].size(), 2u);
+  EXPECT_EQ(d["admixture"]["ks"][0]["q"][0].size(), n);
+  // Populations in pop-file order, with sizes and places.
+  const auto& pops = d["dataset"]["populations"];
+  ASSERT_EQ(pops.size(), 4u);
+  EXPECT_EQ(pops[0]["name"], "ASW");
+  EXPECT_EQ(pops[0]["n"], 49);
+  EXPECT_EQ(pops[3]["name"], "YRI");
+  EXPECT_NEAR(pops[3]["lat"].get<double>(), 7.3775, 1e-9);
+  // Fst: symmetric, zero diagonal; CEU-YRI the largest pair of the four.
+  const auto& m = d["fst"]["matrix"];
+  EXPECT_EQ(m[1][3], m[3][1]);
+  EXPECT_EQ(m[0][0], 0.0);
+  EXPECT_GT(m[1][3].get<double>(), m[0][1].get<double>());
+  // With --outgroup the section holds the outgroup f3(YRI; A, B) of the 3 other pairs; CEU and MEX share the
+  // most drift apart from YRI (ASW is mostly of West African ancestry).
+  const auto& f3 = d["f3"];
+  ASSERT_EQ(f3["target"].size(), 3u);
+  EXPECT_EQ(f3["outgroup"], "YRI");
+  std::map<std::string, double> outgroup_f3;
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(f3["target"][i], "YRI");
+    outgroup_f3[f3["a"][i].get<std::string>() + "," + f3["b"][i].get<std::string>()] = f3["f3"][i].get<double>();
+  }
+  EXPECT_GT(outgroup_f3.at("CEU,MEX"), outgroup_f3.at("ASW,CEU"));
+  EXPECT_GT(outgroup_f3.at("CEU,MEX"), outgroup_f3.at("ASW,MEX"));
+  EXPECT_GT(outgroup_f3.at("ASW,CEU"), 0.0);
+  // Parameters are a flat table of numbers and strings.
+  EXPECT_EQ(d["provenance"]["parameters"]["maf"], 0.01);
+  EXPECT_EQ(d["provenance"]["parameters"]["k"], "2..2");
+  // Exclusions: one row per filter that removed something (HapMap3: --hwe and --maf remove variants).
+  for (const auto& e : d["dataset"]["exclusions"])
+    EXPECT_GT(e["samples"].get<std::size_t>() + e["variants"].get<std::size_t>(), 0u) << e.dump();
+  // Kinship: every related pair (the table's) and a background of unrelated pairs, each with its degree.
+  const auto& pairs = d["kinship"]["pairs"];
+  std::size_t related = 0;
+  for (std::size_t i = 0; i < pairs["kinship"].size(); ++i) {
+    const double k = pairs["kinship"][i].get<double>();
+    const int degree = pairs["degree"][i].get<int>();
+    EXPECT_EQ(degree == -1, k < 0.0442) << k;
+    related += k >= 0.0442;
+  }
+  EXPECT_EQ(related, test::read_table(dir + "/hapmap3.kin0").rows.size());
+  EXPECT_GT(pairs["kinship"].size(), 1000u);
+  // The page carries the same document, with "</" escaped.
+  const std::string page = read_text(dir + "/report.html");
+  EXPECT_NE(page.find("<script type=\"application/json\" id=\"genomap-data\">{"), std::string::npos);
+}
+
+TEST(PipelineAnalyze, PartialPopulationFileLeavesTheRestUnassigned) {
+  const std::string dir = scratch_dir("analyze_partial_" + std::to_string(::getpid()));
+  // Only the CEU and YRI rows.
+  std::string text = "IID\tPOP\n";
+  const auto table = test::read_table(kPops);
+  for (std::size_t i = 0; i < table.rows.size(); ++i)
+    if (table.text(i, "POP") == "CEU" || table.text(i, "POP") == "YRI")
+      text += table.text(i, "IID") + "\t" + table.text(i, "POP") + "\n";
+  test::write_text(dir + "/two.pop", text);
+  auto r = run_genomap("analyze --bfile " + kBfile + " --pop " + dir + "/two.pop --k 2 --starts 1 --cv 0 --threads 2 --out " + dir + "/out");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto d = nlohmann::json::parse(read_text(dir + "/out/report-data.json"));
+  EXPECT_EQ(d["dataset"]["unassigned"], 99);  // ASW 49 + MEX 50
+  EXPECT_TRUE(d["samples"]["pop"][0].is_null());
+  EXPECT_EQ(d["fst"]["pops"], nlohmann::json({"CEU", "YRI"}));
+  EXPECT_NE(read_text(dir + "/out/analyze.log").find("99 analysed samples have no population label"), std::string::npos);
+}
+
+TEST(PipelineAnalyze, BadInputIsOneClearError) {
+  const std::string dir = scratch_dir("analyze_bad_" + std::to_string(::getpid()));
+  auto expect_error = [&](const std::string& args, const std::string& message) {
+    auto r = run_genomap(args);
+    EXPECT_EQ(r.exit_code, 1) << args << "\n" << r.output;
+    EXPECT_EQ(r.output, "genomap analyze: error: " + message + "\n") << args;
+  };
+  const std::string base = "analyze --bfile " + kBfile + " --cv 0 --starts 1 --threads 2 --out " + dir + "/out";
+  test::write_text(dir + "/none.pop", "IID\tPOP\nNOBODY\tX\n");
+  expect_error(base + " --pop " + dir + "/none.pop --k 2", dir + "/none.pop:2: unknown sample 'NOBODY'");
+  test::write_text(dir + "/unlabelled.pop", "IID\tPOP\nNA19916\tNA\n");
+  expect_error(base + " --pop " + dir + "/unlabelled.pop --k 2",
+               dir + "/unlabelled.pop: no sample of the fileset has a population label");
+  expect_error(base + " --pop " + kPops + " --k 1..3", "--k must be at least 2 (got 1)");
+  expect_error(base + " --pop " + kPops + " --k 2..400", "--k 2..400: K cannot exceed the number of samples (324)");
+  expect_error(base + " --pop " + kPops + " --k 2 --outgroup PAPUAN",
+               "--outgroup: unknown population 'PAPUAN' (not in the population labels of the analysed samples)");
+  test::write_text(dir + "/coords.tsv", "POP\tLAT\tLON\nCEU\t40.76\t-111.89\nYRI\t97.4\t3.9\n");
+  expect_error(base + " --pop " + kPops + " --k 2 --pop-coords " + dir + "/coords.tsv",
+               dir + "/coords.tsv:3: latitude 97.4 out of range [-90, 90]");
+  EXPECT_FALSE(fs::exists(dir + "/out/report.html"));
+}
+
+TEST(PipelineAnalyze, UnknownCoordinatesAreWarnedAndAFailedStepKeepsTheEarlierOnes) {
+  const std::string dir = scratch_dir("analyze_fail_" + std::to_string(::getpid()));
+  // One population only: every step before popstats runs, popstats fails and no report is written.
+  std::string text = "IID\tPOP\n";
+  const auto table = test::read_table(kPops);
+  for (std::size_t i = 0; i < table.rows.size(); ++i)
+    if (table.text(i, "POP") == "CEU") text += table.text(i, "IID") + "\tCEU\n";
+  test::write_text(dir + "/one.pop", text);
+  test::write_text(dir + "/coords.tsv", "CEU 40.76 -111.89 Salt Lake City\nATLANTIS 0 0\n");
+  const std::string args = "analyze --bfile " + kBfile + " --pop " + dir + "/one.pop --pop-coords " + dir +
+                           "/coords.tsv --k 2 --starts 1 --cv 0 --threads 2 --out " + dir + "/out";
+  auto r = run_genomap(args);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.output, "genomap analyze: error: analyze step 'popstats' failed: " + dir +
+                          "/one.pop: Fst and f3 need at least 2 populations of 2 or more samples\n");
+  EXPECT_FALSE(fs::exists(dir + "/out/report.html"));
+  EXPECT_TRUE(fs::exists(dir + "/out/hapmap3.2.Q"));
+  // The completed steps are reused by the next run (which fails the same way, computing nothing before it).
+  const auto manifest = nlohmann::json::parse(read_text(dir + "/out/analyze.manifest.json"));
+  for (const char* step : {"qc", "prune", "kinship", "pca", "admixture-K-2"})
+    EXPECT_TRUE(manifest["steps"].contains(step)) << step;
+  // With two populations it completes; the unknown place is warned about in the log.
+  test::write_text(dir + "/one.pop", text + "NA19916\tASW\nNA19835\tASW\n");
+  r = run_genomap(args);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string log = read_text(dir + "/out/analyze.log");
+  EXPECT_NE(log.find("coords.tsv: population 'ATLANTIS' has no analysed sample; ignored"), std::string::npos);
+  EXPECT_EQ(steps_with(log, "computed"), (std::vector<std::string>{"popstats", "report"}));
+}
+
+TEST(PipelineAnalyze, RegistryConsentDecidesTheSamplesAndIsCounted) {
+  const std::string dir = scratch_dir("analyze_consent_" + std::to_string(::getpid()));
+  // Every sample's donor consents to general research use (GRU), except sample 5 (HMB: health research only,
+  // which does not cover ancestry) and sample 6 (not in the registry).
+  std::string donors = test::kDonorHeader, samples = test::kSampleHeader, consents = test::kConsentHeader;
+  std::istringstream lines(read_text(kBfile + ".fam"));
+  std::string line;
+  for (std::size_t i = 0; std::getline(lines, line); ++i) {
+    std::istringstream f(line);
+    std::string fid, iid;
+    f >> fid >> iid;
+    if (i == 6) continue;
+    const std::string id = std::to_string(i);
+    donors += "D" + id + ",unknown,,,,,,,\n";
+    samples += "S" + id + ",D" + id + "," + fid + "," + iid + ",DNA,1,ug,2008-01-01,,HapMap,,frozen,-80\n";
+    consents += "C" + id + ",D" + id + "," + (i == 5 ? "HMB" : "GRU") + ",2007-01-01,,\n";
+  }
+  test::write_text(dir + "/d.csv", donors);
+  test::write_text(dir + "/s.csv", samples);
+  test::write_text(dir + "/c.csv", consents);
+  const std::string db = dir + "/hapmap.db";
+  ASSERT_EQ(run_genomap("registry init --db " + db).exit_code, 0);
+  auto r = run_genomap("registry import --db " + db + " --donors " + dir + "/d.csv --samples " + dir + "/s.csv " +
+                       "--consents " + dir + "/c.csv");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = run_genomap("analyze --bfile " + kBfile + " --pop " + kPops + " --k 2 --starts 1 --cv 0 --threads 2 --registry " +
+                  db + " --purpose GRU --out " + dir + "/out");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto d = nlohmann::json::parse(read_text(dir + "/out/report-data.json"));
+  EXPECT_EQ(d["dataset"]["samples_after"], 322);
+  EXPECT_EQ(d["consent"]["purpose"], "GRU");
+  EXPECT_EQ(d["consent"]["analysed"], 322);
+  std::size_t excluded = 0, not_in_registry = 0;
+  for (const auto& e : d["consent"]["excluded"]) {
+    excluded += e["n"].get<std::size_t>();
+    if (e["reason"] == "not in the registry") not_in_registry = e["n"];
+  }
+  EXPECT_EQ(excluded, 2u);
+  EXPECT_EQ(not_in_registry, 1u);
+  const std::string excluded_iid5 = [&] {
+    std::istringstream l(read_text(kBfile + ".fam"));
+    std::string row, fid, iid;
+    for (int i = 0; i <= 5; ++i) std::getline(l, row);
+    std::istringstream f(row);
+    f >> fid >> iid;
+    return iid;
+  }();
+  const auto& iids = d["samples"]["iid"];
+  EXPECT_EQ(std::find(iids.begin(), iids.end(), excluded_iid5), iids.end()) << "the HMB-only sample was analysed";
+}
+
+}  // namespace
+}  // namespace genomap

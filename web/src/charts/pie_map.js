@@ -1,0 +1,101 @@
+// A map with one pie per place: the world outline (Natural Earth via world-atlas, inlined at build time), a
+// projection fitted to the places, pie area proportional to `n`, overlapping pies pushed apart with leader
+// lines to the true places. Shared by the report's ancestry map and the frequency service's page: the caller
+// says what the slices are. Returns { setSlices(slicesOf) } to redraw the slices (e.g. another K or variant).
+import { geoNaturalEarth1, geoPath, geoGraticule10, pie as d3pie, arc as d3arc, select } from 'd3';
+import { feature, mesh } from 'topojson-client';
+import world50 from 'world-atlas/countries-50m.json';
+import world110 from 'world-atlas/countries-110m.json';
+import { escapeHtml, widthOf, showTooltip, hideTooltip, formatCount } from '../ui.js';
+import { layoutPies } from '../lib/pie_layout.js';
+
+let mapCount = 0;
+
+// places: [{ name, lat, lon, n, source? }] with valid coordinates and n > 0.
+// slicesOf(place) -> [{ value, colour, label }] or null; tooltipOf(place, slices) -> extra HTML.
+export function pieMap(parent, places, { slicesOf, tooltipOf = () => '', labelsUpTo = 24 } = {}) {
+  const width = widthOf(parent, 900);
+  const height = Math.round(Math.min(620, Math.max(320, width * 0.56)));
+  const target = fitTarget(places);
+  const projection = geoNaturalEarth1().precision(0.5).fitExtent([[24, 24], [width - 24, height - 24]], target);
+  // The 1:50m outline for regional maps; at continental and world scale 1:110m looks the same and draws faster.
+  const world = target.lonSpan > 100 ? world110 : world50;
+  const path = geoPath(projection);
+  const clipId = `map-clip-${++mapCount}`;
+  const svg = parent.append('div').attr('class', 'plot map').append('svg').attr('width', width).attr('height', height)
+    .attr('viewBox', `0 0 ${width} ${height}`);
+  svg.append('clipPath').attr('id', clipId).append('rect').attr('width', width).attr('height', height);
+  const base = svg.append('g').attr('clip-path', `url(#${clipId})`);
+  base.append('rect').attr('class', 'ocean').attr('width', width).attr('height', height);
+  base.append('path').attr('class', 'graticule').attr('d', path(geoGraticule10()));
+  const countries = feature(world, world.objects.countries).features;
+  base.append('g').attr('class', 'countries').selectAll('path').data(countries).join('path').attr('class', 'land').attr('d', path);
+  base.append('path').attr('class', 'borders').attr('d', path(mesh(world, world.objects.countries, (a, b) => a !== b)));
+
+  const nMax = Math.max(...places.map((p) => p.n));
+  const rMax = Math.max(12, Math.min(34, width / 30)) * (places.length > 30 ? 0.7 : 1);
+  const items = places.map((p) => {
+    const [x, y] = projection([p.lon, p.lat]);
+    return { x, y, r: Math.max(5, rMax * Math.sqrt(p.n / nMax)), place: p };
+  });
+  const positions = layoutPies(items, { padding: 2 });
+  const pies = svg.append('g').attr('class', 'pies').selectAll('g.pie').data(items).join('g').attr('class', 'pie')
+    .attr('data-pop', (d) => d.place.name).attr('transform', (_, i) => `translate(${positions[i].x},${positions[i].y})`);
+  // Leader lines from a moved pie's rim to its true place, and the places themselves, above the pies so a
+  // place covered by a neighbour's pie still shows.
+  const moved = items.map((d, i) => ({ d, p: positions[i] })).filter(({ p }) => p.moved);
+  const rimPoint = ({ d, p }) => {
+    const length = Math.hypot(d.x - p.x, d.y - p.y) || 1;
+    const t = Math.min(1, d.r / length);
+    return [p.x + (d.x - p.x) * t, p.y + (d.y - p.y) * t];
+  };
+  const marks = svg.append('g').attr('class', 'places');
+  marks.selectAll('line.leader').data(moved).join('line').attr('class', 'leader')
+    .attr('x1', (m) => m.d.x).attr('y1', (m) => m.d.y).attr('x2', (m) => rimPoint(m)[0]).attr('y2', (m) => rimPoint(m)[1]);
+  marks.selectAll('circle.place').data(moved.map((m) => m.d)).join('circle').attr('class', 'place')
+    .attr('cx', (d) => d.x).attr('cy', (d) => d.y).attr('r', 2.2);
+  if (places.length <= labelsUpTo) {
+    marks.selectAll('text.pie-label').data(items).join('text').attr('class', 'pie-label')
+      .attr('x', (_, i) => positions[i].x).attr('y', (d, i) => positions[i].y + d.r + 11).attr('text-anchor', 'middle').text((d) => d.place.name);
+  }
+
+  const layout = d3pie().sort(null).value((s) => s.value);
+  function setSlices(next) {
+    pies.each(function (d) {
+      const g = select(this);
+      g.selectAll('*').remove();
+      const slices = (next(d.place) ?? []).filter((s) => Number.isFinite(s.value) && s.value > 0);
+      const arc = d3arc().innerRadius(0).outerRadius(d.r);
+      if (slices.length) g.selectAll('path').data(layout(slices)).join('path').attr('d', arc).attr('fill', (a) => a.data.colour);
+      else g.append('circle').attr('class', 'pie-empty').attr('r', d.r);
+      g.append('circle').attr('class', 'pie-rim').attr('r', d.r);
+      g.on('mousemove', (event) => {
+        const p = d.place;
+        showTooltip(event, `<b>${escapeHtml(p.name)}</b> · ${formatCount(p.n)} samples<br>${p.lat.toFixed(2)}°, ${p.lon.toFixed(2)}°` +
+          `${tooltipOf(p, slices)}${p.source ? `<br><span class="dim">${escapeHtml(p.source)}</span>` : ''}`);
+      }).on('mouseleave', hideTooltip);
+    });
+  }
+  setSlices(slicesOf ?? (() => null));
+  return { setSlices, svg };
+}
+
+// The area to show: the places' bounding box widened by a margin, as a set of points (no winding order).
+function fitTarget(places) {
+  const lats = places.map((p) => p.lat);
+  const lons = places.map((p) => p.lon);
+  const latSpan = Math.max(...lats) - Math.min(...lats);
+  const lonSpan = Math.max(...lons) - Math.min(...lons);
+  const latPad = Math.max(6, latSpan * 0.18);
+  const lonPad = Math.max(10, lonSpan * 0.12);
+  const south = Math.max(-80, Math.min(...lats) - latPad);
+  const north = Math.min(84, Math.max(...lats) + latPad);
+  const west = Math.max(-180, Math.min(...lons) - lonPad);
+  const east = Math.min(180, Math.max(...lons) + lonPad);
+  const corners = [];
+  for (let t = 0; t <= 4; t++) {
+    const lon = west + ((east - west) * t) / 4;
+    corners.push([lon, south], [lon, north]);
+  }
+  return { type: 'MultiPoint', coordinates: corners, lonSpan: east - west };
+}
