@@ -316,8 +316,8 @@ TEST(FreqdbCommand, CountsOnlyConsentedSamples) {
   write_text(dir + "/s.csv", samples);
   write_text(dir + "/c.csv", consents);
   const std::string db = dir + "/registry.db";
-  ASSERT_EQ(run_genomap("registry init --db " + db).exit_code, 0);
-  auto r = run_genomap("registry import --db " + db + " --donors " + dir + "/d.csv --samples " + dir +
+  ASSERT_EQ(run_genomap("registry init --db " + db + " --out " + dir + "/init").exit_code, 0);
+  auto r = run_genomap("registry import --out " + dir + "/import --db " + db + " --donors " + dir + "/d.csv --samples " + dir +
                        "/s.csv --consents " + dir + "/c.csv");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = run_genomap("freqdb build --bfile " + kBfile + " --pop " + pops + " --registry " + db +

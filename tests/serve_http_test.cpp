@@ -328,7 +328,7 @@ TEST_F(ServeHttp, ControlledTierTokensBudgetAndLog) {
 TEST_F(ServeHttp, ControlledQueriesGoToTheRegistryAuditLog) {
   const std::string reg = dir_ + "/audit.db";
   std::remove(reg.c_str());
-  ASSERT_EQ(run_genomap("registry init --db " + reg).exit_code, 0);
+  ASSERT_EQ(run_genomap("registry init --db " + reg + " --out " + dir_ + "/init").exit_code, 0);
   serve::ServerOptions o = options();
   o.tokens_file = dir_ + "/tokens";
   o.registry = reg;
@@ -343,7 +343,7 @@ TEST_F(ServeHttp, ControlledQueriesGoToTheRegistryAuditLog) {
   EXPECT_EQ(query_text(reg, "SELECT action FROM audit_log ORDER BY seq DESC LIMIT 1"), "frequency_query");
   EXPECT_NE(query_text(reg, "SELECT details FROM audit_log ORDER BY seq DESC LIMIT 1").find("\"token\":\"alice\""),
             std::string::npos);
-  EXPECT_EQ(run_genomap("registry audit verify --db " + reg).exit_code, 0);
+  EXPECT_EQ(run_genomap("registry audit verify --db " + reg + " --out " + dir_ + "/verify").exit_code, 0);
 }
 
 TEST_F(ServeHttp, AnonymousQueryBudgetPerAddress) {
