@@ -140,8 +140,8 @@ FrequencyServer::FrequencyServer(const freqdb::FrequencyDatabase& db, ServerOpti
     const std::string& page = state_->options.page_html;
     res.set_header("Content-Security-Policy",
                    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-                   "connect-src 'self'; img-src data:");
-    res.set_content(page.empty() ? fallback_service_page() : page, "text/html; charset=utf-8");
+                   "connect-src 'self'; img-src data: blob:");
+    res.set_content(page.empty() ? service_page() : page, "text/html; charset=utf-8");
   });
   http.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) { send(res, state_->api.health()); });
   http.Get("/v1/release", [this](const httplib::Request&, httplib::Response& res) { send(res, state_->api.release()); });

@@ -29,7 +29,7 @@ struct ServerOptions {
   std::string registry;           // controlled queries logged to its audit log ...
   std::string query_log;          // ... or to this file
   ApiLimits api;
-  std::string page_html;          // served at "/" (a fallback page when empty)
+  std::string page_html;          // served at "/" instead of the bundled page when not empty
 };
 
 class FrequencyServer {
