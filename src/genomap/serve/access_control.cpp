@@ -9,6 +9,7 @@
 #include "genomap/core/error.hpp"
 #include "genomap/io/line_reader.hpp"
 #include "genomap/registry/audit_log.hpp"
+#include "genomap/registry/chain.hpp"
 #include "genomap/registry/schema.hpp"
 #include "genomap/registry/sqlite.hpp"
 
@@ -117,9 +118,9 @@ void QueryLog::record(const std::string& token_name, const std::string& client, 
   const std::string details = entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::lock_guard lock(mutex_);
   if (registry_) {
-    registry::WriteTransaction tx(*registry_);
-    registry::append_audit(*registry_, "frequency_query", details);
-    tx.commit();
+    // One chained entry per controlled query (the registry's write path checks the chain before it appends).
+    registry::RegistryWrite write(*registry_, "serve:" + token_name);
+    write.commit("frequency_query", std::move(entry));
     return;
   }
   const std::string line = fmt::format("{{\"time\":\"{}\",\"query\":{}}}\n", utc_timestamp(), details);

@@ -113,8 +113,8 @@ void simulate_tree_dataset(const PopulationTree& tree, std::size_t samples_per_p
     var.id = fmt::format("snp{}", j + 1);
     var.pos = layout.position(j);
     var.cm = static_cast<double>(var.pos) / 1e6;
-    var.allele1 = "A";
-    var.allele2 = "G";
+    var.allele1.assign(1, 'A');
+    var.allele2.assign(1, 'G');
     bed.add_variant(var, codes.data());
   }
 }

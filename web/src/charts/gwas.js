@@ -3,6 +3,7 @@ import { scaleLinear, axisBottom, axisLeft, max } from 'd3';
 import { section, card, missing, escapeHtml, formatNumber, formatCount, widthOf, showTooltip, hideTooltip } from '../ui.js';
 import { chromosomeOffsets, expectedMinusLog10 } from '../lib/stats.js';
 import { columnsToTsv } from '../lib/tsv.js';
+import { drawSquares } from './canvas_points.js';
 
 const GENOME_WIDE = 5e-8;
 
@@ -47,12 +48,13 @@ function manhattan(parent, gw, logp, width) {
   const rank = new Map(ticks.map((t, i) => [t.name, i]));
   const colours = ['#3b5b92', '#8fb3de'];
   const xs = new Float64Array(logp.length);
+  const ys = new Float64Array(logp.length);
   for (let i = 0; i < logp.length; i++) {
     xs[i] = x(offsets.get(String(gw.chrom[i])) + (gw.pos[i] ?? 0));
-    if (!Number.isFinite(logp[i])) continue;
-    ctx.fillStyle = logp[i] >= -Math.log10(GENOME_WIDE) ? '#c62828' : colours[rank.get(String(gw.chrom[i])) % 2];
-    ctx.fillRect(xs[i] - 1.3, y(logp[i]) - 1.3, 2.6, 2.6);
+    ys[i] = Number.isFinite(logp[i]) ? y(logp[i]) : NaN;
   }
+  const line = -Math.log10(GENOME_WIDE);
+  drawSquares(ctx.canvas, iw, ih, xs, ys, (i) => (logp[i] >= line ? '#c62828' : colours[rank.get(String(gw.chrom[i])) % 2]), { size: 2.6 });
   box.attr('data-marks', logp.filter(Number.isFinite).length);
   g.append('line').attr('class', 'threshold').attr('x1', 0).attr('x2', iw).attr('y1', y(-Math.log10(GENOME_WIDE))).attr('y2', y(-Math.log10(GENOME_WIDE)));
   const labelled = ticks.filter((t, i) => ticks.length <= 12 || i % 2 === 0 || i === ticks.length - 1);
@@ -90,8 +92,7 @@ function qqPlot(parent, logp, lambda, width) {
   const top = Math.max(expected[0] ?? 1, observed[0] ?? 1) * 1.05;
   const x = scaleLinear().domain([0, (expected[0] ?? 1) * 1.05]).range([0, iw]).nice();
   const y = scaleLinear().domain([0, top]).range([ih, 0]).nice();
-  ctx.fillStyle = '#3b5b92';
-  for (let i = 0; i < observed.length; i++) ctx.fillRect(x(expected[i]) - 1.4, y(observed[i]) - 1.4, 2.8, 2.8);
+  drawSquares(ctx.canvas, iw, ih, Float64Array.from(expected, (v) => x(v)), Float64Array.from(observed, (v) => y(v)), () => '#3b5b92', { size: 2.8 });
   box.attr('data-marks', observed.length);
   const end = Math.min(x.domain()[1], y.domain()[1]);
   g.append('line').attr('class', 'diagonal').attr('x1', x(0)).attr('y1', y(0)).attr('x2', x(end)).attr('y2', y(end));

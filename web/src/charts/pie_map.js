@@ -33,7 +33,8 @@ export function pieMap(parent, places, { slicesOf, tooltipOf = () => '', labelsU
   base.append('path').attr('class', 'borders').attr('d', path(mesh(world, world.objects.countries, (a, b) => a !== b)));
 
   const nMax = Math.max(...places.map((p) => p.n));
-  const rMax = Math.max(12, Math.min(34, width / 30)) * (places.length > 30 ? 0.7 : 1);
+  // The largest pie shrinks as the map gets more crowded: about a sixth of each place's share of the area.
+  const rMax = Math.max(10, Math.min(34, 0.16 * Math.sqrt((width * height) / places.length)));
   const items = places.map((p) => {
     const [x, y] = projection([p.lon, p.lat]);
     return { x, y, r: Math.max(5, rMax * Math.sqrt(p.n / nMax)), place: p };

@@ -3,6 +3,7 @@
 // first use. The plot element carries data-marks = the number of points drawn, whatever the renderer.
 import { select, scaleLinear, axisBottom, axisLeft, extent, Delaunay } from 'd3';
 import { showTooltip, hideTooltip } from '../ui.js';
+import { drawSquares } from './canvas_points.js';
 
 export const CANVAS_ABOVE = 3000;
 
@@ -27,14 +28,12 @@ export function scatterPlot(parent, opts) {
 
   const box = parent.append('div').attr('class', `plot ${className}`).style('width', `${width}px`).style('height', `${height}px`);
   const useCanvas = valid.length > canvasAbove;
-  let context = null;
+  let canvas = null;
   if (useCanvas) {
     const ratio = window.devicePixelRatio || 1;
-    const canvas = box.append('canvas').attr('width', Math.round(innerW * ratio)).attr('height', Math.round(innerH * ratio))
+    canvas = box.append('canvas').attr('width', Math.round(innerW * ratio)).attr('height', Math.round(innerH * ratio))
       .style('left', `${margin.left}px`).style('top', `${margin.top}px`)
       .style('width', `${innerW}px`).style('height', `${innerH}px`);
-    context = canvas.node().getContext('2d');
-    context.scale(ratio, ratio);
   }
   const svg = box.append('svg').attr('width', width).attr('height', height);
   const g = svg.append('g').attr('transform', `translate(${margin.left},${margin.top})`);
@@ -51,13 +50,9 @@ export function scatterPlot(parent, opts) {
     py[k] = sy(y[i]);
   });
   if (useCanvas) {
-    const r = valid.length > 20000 ? 1 : Math.max(1.2, radius * 0.6);
-    context.globalAlpha = 0.7;
     // Drawn in a fixed shuffled order, so no population is always painted over by the ones after it.
-    for (const k of shuffledIndices(valid.length)) {
-      context.fillStyle = colour(valid[k]);
-      context.fillRect(px[k] - r, py[k] - r, 2 * r, 2 * r);
-    }
+    drawSquares(canvas.node(), innerW, innerH, px, py, (k) => colour(valid[k]),
+      { size: valid.length > 20000 ? 2 : 2.6, order: shuffledIndices(valid.length) });
   } else {
     g.append('g').attr('class', 'marks').selectAll('circle').data(valid).join('circle')
       .attr('class', 'mark').attr('cx', (_, k) => px[k]).attr('cy', (_, k) => py[k]).attr('r', radius)
