@@ -2,6 +2,8 @@
 // HapMap 3 data, small populations hidden or merged, the content hash, consent, and bad input to the command.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <fstream>
 #include <map>
 #include <memory>
@@ -121,7 +123,7 @@ TEST(FreqdbRounding, GridValuesAndNoCountBelowThreshold) {
 class FreqdbRelease : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = scratch_dir("freqdb_release");
+    dir_ = scratch_dir("freqdb_release_" + std::to_string(::getpid()));  // ctest runs each test in its own process
     pop_file_ = write_pop_file(dir_);
     for (const char* pop : {"ASW", "CEU", "MEX", "YRI"}) truth_[pop] = plink2_counts(dir_, pop_file_, pop);
   }

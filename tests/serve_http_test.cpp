@@ -89,7 +89,7 @@ json body_of(const httplib::Result& r) {
 class ServeHttp : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = scratch_dir("serve_http");
+    dir_ = scratch_dir("serve_http_" + std::to_string(::getpid()));  // ctest runs each test in its own process
     db_ = std::make_unique<freqdb::FrequencyDatabase>(hapmap_release(dir_));
     write_text(dir_ + "/tokens", "# name sha256(token)\nalice " + serve::sha256_hex(kToken) + "\n");
   }
