@@ -115,6 +115,7 @@ int main(int argc, char** argv) {
   sqlite3_close(db);
   check(sqlite3_open_v2(("file:" + sqlite_path + "?mode=ro&immutable=1").c_str(), &db,
                         SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr), db, "reopen");
+  check(sqlite3_exec(db, "PRAGMA mmap_size = 4294967296", nullptr, nullptr, nullptr), db, "mmap");  // as the service does
   sqlite3_stmt *by_id = nullptr, *by_pos = nullptr;
   check(sqlite3_prepare_v2(db, "SELECT chrom,pos,id,ref,alt,counts FROM variant WHERE id=?", -1, &by_id, nullptr), db, "p1");
   check(sqlite3_prepare_v2(db, "SELECT chrom,pos,id,ref,alt,counts FROM variant WHERE chrom=? AND pos=?", -1, &by_pos, nullptr), db, "p2");

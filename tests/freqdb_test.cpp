@@ -1,6 +1,8 @@
-// Frequency releases: rounding and suppression rules, counts against plink2 --geno-counts per population on the
-// HapMap 3 data, small populations hidden or merged, the content hash, consent, and bad input to the command.
+// Frequency releases: rounding and suppression rules, counts against plink2 --geno-counts per population on
+// the HapMap 3 data, small populations hidden or merged, the content hash, consent, and bad input to the
+// command.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <map>
@@ -39,7 +41,8 @@ std::string write_pop_file(const std::string& dir) {
   return dir + "/pops.txt";
 }
 
-// True per-population counts from plink2 (autosomes): AC = HET + 2 * TWO_ALT, AN = 2 * called, hom-alt = TWO_ALT.
+// True per-population counts from plink2 (autosomes): AC = HET + 2 * TWO_ALT, AN = 2 * called, hom-alt =
+// TWO_ALT.
 struct TrueCounts {
   std::uint64_t ac = 0, an = 0, hom = 0;
 };
@@ -55,8 +58,8 @@ std::map<std::string, TrueCounts> plink2_counts(const std::string& dir, const st
     if (p == pop) keep += fid + " " + iid + "\n";
   }
   write_text(dir + "/" + pop + ".keep", keep);
-  auto r = run_command("plink2 --bfile " + kBfile + " --keep " + dir + "/" + pop + ".keep --chr 1-22 --geno-counts --out " +
-                       dir + "/" + pop + " >/dev/null 2>&1");
+  auto r = run_command("plink2 --bfile " + kBfile + " --keep " + dir + "/" + pop +
+                       ".keep --chr 1-22 --geno-counts --out " + dir + "/" + pop + " >/dev/null 2>&1");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   const Table g = read_table(dir + "/" + pop + ".gcount");
   std::map<std::string, TrueCounts> out;
@@ -78,7 +81,8 @@ Dataset hapmap_dataset() {
 std::vector<freqdb::ReleaseVariant> all_variants(const freqdb::FrequencyDatabase& db) {
   std::vector<freqdb::ReleaseVariant> out;
   for (int c = 1; c <= 26; ++c) {
-    const std::string chrom = c <= 22 ? std::to_string(c) : std::vector<std::string>{"X", "Y", "XY", "MT"}[c - 23];
+    const std::string chrom =
+        c <= 22 ? std::to_string(c) : std::vector<std::string>{"X", "Y", "XY", "MT"}[c - 23];
     freqdb::RegionCursor cursor{1, -1};
     for (int page = 0; page < 100000; ++page) {
       auto p = db.region(chrom, 1, (std::int64_t{1} << 31) - 1, cursor, 5000);
@@ -121,11 +125,13 @@ TEST(FreqdbRounding, GridValuesAndNoCountBelowThreshold) {
 class FreqdbRelease : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = scratch_dir("freqdb_release");
+    dir_ = scratch_dir("freqdb_release_" +
+                       std::to_string(::getpid()));  // ctest runs each test in its own process
     pop_file_ = write_pop_file(dir_);
     for (const char* pop : {"ASW", "CEU", "MEX", "YRI"}) truth_[pop] = plink2_counts(dir_, pop_file_, pop);
   }
-  static freqdb::ReleaseBuildSummary build(const freqdb::ReleaseBuildOptions& options, const std::string& out) {
+  static freqdb::ReleaseBuildSummary build(const freqdb::ReleaseBuildOptions& options,
+                                           const std::string& out) {
     Dataset data = hapmap_dataset();
     PopulationAssignment labels =
         read_population_file(pop_file_, "POP", data.store->samples(), data.samples.uidx_list());
@@ -180,8 +186,8 @@ TEST_F(FreqdbRelease, RoundedReleaseNeverHoldsACountBelowTwenty) {
     bool observed = false;
     for (std::size_t p = 0; p < 3; ++p) {
       const auto& c = v.counts[p];
-      for (std::uint32_t value : {c.alt_count, c.allele_number, c.hom_alt_count, c.allele_number - c.alt_count,
-                                  c.alt_count - 2 * c.hom_alt_count})
+      for (std::uint32_t value : {c.alt_count, c.allele_number, c.hom_alt_count,
+                                  c.allele_number - c.alt_count, c.alt_count - 2 * c.hom_alt_count})
         ASSERT_EQ(value % 20, 0u) << v.id;  // so no value, sum or difference of values lies in 1..19
       observed = observed || c.alt_count > 0;
       if (v.chrom == "X" || v.chrom == "Y" || v.chrom == "XY" || v.chrom == "MT") continue;
@@ -191,7 +197,8 @@ TEST_F(FreqdbRelease, RoundedReleaseNeverHoldsACountBelowTwenty) {
       rare_hidden += t.ac >= 1 && t.ac <= 9;
       // Differences between populations are multiples of 20 too.
       for (std::size_t q = 0; q < p; ++q) {
-        const auto d = static_cast<std::int64_t>(c.alt_count) - static_cast<std::int64_t>(v.counts[q].alt_count);
+        const auto d =
+            static_cast<std::int64_t>(c.alt_count) - static_cast<std::int64_t>(v.counts[q].alt_count);
         ASSERT_EQ(d % 20, 0) << v.id;
       }
     }
@@ -206,10 +213,12 @@ TEST_F(FreqdbRelease, RoundedReleaseNeverHoldsACountBelowTwenty) {
   EXPECT_EQ(db.info().hidden_populations, std::vector<std::string>{"ASW"});
   // Nothing individual-level: the file holds exactly these tables, and no sample ID anywhere.
   EXPECT_EQ(query_text(dir_ + "/rounded.freqdb",
-                       "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type='table' ORDER BY name)"),
+                       "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE "
+                       "type='table' ORDER BY name)"),
             "population,release,variant");
   const std::string bytes = read_text(dir_ + "/rounded.freqdb");
-  for (const char* iid : {"NA19916", "NA19835", "NA06984", "NA18486"}) EXPECT_EQ(bytes.find(iid), std::string::npos) << iid;
+  for (const char* iid : {"NA19916", "NA19835", "NA06984", "NA18486"})
+    EXPECT_EQ(bytes.find(iid), std::string::npos) << iid;
 }
 
 TEST_F(FreqdbRelease, SmallPopulationsMergeIntoOneGroup) {
@@ -230,7 +239,8 @@ TEST_F(FreqdbRelease, SmallPopulationsMergeIntoOneGroup) {
     EXPECT_EQ(v[0].counts[2].alt_count, freqdb::round_to_grid(a.ac + m.ac, 20));
   }
   // A merged group still too small is hidden.
-  // Every population below 120: all merge into one group of 324; below 400 the group is hidden and nothing is left.
+  // Every population below 120: all merge into one group of 324; below 400 the group is hidden and nothing is
+  // left.
   options.min_population_size = 120;
   const auto all_small = build(options, dir_ + "/merged2.freqdb");
   ASSERT_EQ(all_small.populations.size(), 1u);
@@ -246,7 +256,8 @@ TEST_F(FreqdbRelease, SameInputSameContentHashAndEditsAreDetected) {
   const auto b = build(options, dir_ + "/b.freqdb");
   EXPECT_EQ(a.content_hash, b.content_hash);
   EXPECT_EQ(a.content_hash.rfind("xxh128:", 0), 0u);
-  EXPECT_EQ(exec_sql(dir_ + "/b.freqdb", "UPDATE variant SET counts = zeroblob(36) WHERE variant_idx = 7"), "");
+  EXPECT_EQ(exec_sql(dir_ + "/b.freqdb", "UPDATE variant SET counts = zeroblob(36) WHERE variant_idx = 7"),
+            "");
   freqdb::FrequencyDatabase edited(dir_ + "/b.freqdb");
   EXPECT_NE(edited.recompute_content_hash(), edited.info().content_hash);
 }
@@ -254,16 +265,21 @@ TEST_F(FreqdbRelease, SameInputSameContentHashAndEditsAreDetected) {
 TEST(FreqdbCommand, BuildsAReleaseAndRefusesBadInput) {
   const std::string dir = scratch_dir("freqdb_command");
   const std::string pops = write_pop_file(dir);
-  write_text(dir + "/coords.tsv", "POP\tLAT\tLON\tSOURCE\nCEU\t40.76\t-111.89\tHapMap\nYRI\t7.38\t3.95\tHapMap\n");
+  write_text(
+      dir + "/coords.tsv",
+      "POP\tLAT\tLON\tSOURCE\nCEU\t40.76\t-111.89\tHapMap 3 (Utah)\nYRI\t7.38\t3.95\tHapMap 3, Ibadan\n");
   auto r = run_genomap("freqdb build --bfile " + kBfile + " --pop " + pops + " --pop-coords " + dir +
                        "/coords.tsv --release-version v1 --out " + dir + "/r.freqdb");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   freqdb::FrequencyDatabase db(dir + "/r.freqdb");
   EXPECT_EQ(db.info().version, "v1");
+  EXPECT_DOUBLE_EQ(*db.populations()[2].latitude, 7.38);
   EXPECT_EQ(db.populations().size(), 3u);
-  EXPECT_NE(read_text(dir + "/r.freqdb.log").find("population ASW hidden: fewer than 50 samples"), std::string::npos);
+  EXPECT_NE(read_text(dir + "/r.freqdb.log").find("population ASW hidden: fewer than 50 samples"),
+            std::string::npos);
 
-  r = run_genomap("freqdb build --bfile " + kBfile + " --pop " + pops + " --min-count 19 --out " + dir + "/low.freqdb");
+  r = run_genomap("freqdb build --bfile " + kBfile + " --pop " + pops + " --min-count 19 --out " + dir +
+                  "/low.freqdb");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("--min-count 19 is below the lowest allowed, 20"), std::string::npos) << r.output;
   EXPECT_FALSE(std::ifstream(dir + "/low.freqdb").good());
@@ -272,14 +288,17 @@ TEST(FreqdbCommand, BuildsAReleaseAndRefusesBadInput) {
   r = run_genomap("freqdb build --bfile " + kBfile + " --pop " + pops + " --pop-coords " + dir +
                   "/bad_coords.tsv --out " + dir + "/bad.freqdb");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find("bad_coords.tsv:2: LAT '140' is not a number in [-90, 90]"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("bad_coords.tsv:2: LAT '140' is not a number in [-90, 90]"), std::string::npos)
+      << r.output;
   EXPECT_FALSE(std::ifstream(dir + "/bad.freqdb").good());
 
-  r = run_genomap("freqdb build --bfile " + kBfile + " --pop " + pops + " --min-pop-size 500 --out " + dir + "/none.freqdb");
+  r = run_genomap("freqdb build --bfile " + kBfile + " --pop " + pops + " --min-pop-size 500 --out " + dir +
+                  "/none.freqdb");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("no population has at least 500 samples"), std::string::npos) << r.output;
   EXPECT_FALSE(std::ifstream(dir + "/none.freqdb").good());
-  for (const auto& f : list_files(dir)) EXPECT_EQ(f.find(".tmp."), std::string::npos) << f;  // no partial output
+  for (const auto& f : list_files(dir))
+    EXPECT_EQ(f.find(".tmp."), std::string::npos) << f;  // no partial output
   // Not a release: a text file, and a registry database.
   write_text(dir + "/text.freqdb", "hello");
   EXPECT_THROW({ freqdb::FrequencyDatabase db_text(dir + "/text.freqdb"); }, Error);
@@ -315,9 +334,9 @@ TEST(FreqdbCommand, CountsOnlyConsentedSamples) {
   write_text(dir + "/s.csv", samples);
   write_text(dir + "/c.csv", consents);
   const std::string db = dir + "/registry.db";
-  ASSERT_EQ(run_genomap("registry init --db " + db).exit_code, 0);
-  auto r = run_genomap("registry import --db " + db + " --donors " + dir + "/d.csv --samples " + dir +
-                       "/s.csv --consents " + dir + "/c.csv");
+  ASSERT_EQ(run_genomap("registry init --db " + db + " --out " + dir + "/init").exit_code, 0);
+  auto r = run_genomap("registry import --out " + dir + "/import --db " + db + " --donors " + dir +
+                       "/d.csv --samples " + dir + "/s.csv --consents " + dir + "/c.csv");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = run_genomap("freqdb build --bfile " + kBfile + " --pop " + pops + " --registry " + db +
                   " --purpose GRU --min-pop-size 40 --out " + dir + "/consented.freqdb");

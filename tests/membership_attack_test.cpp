@@ -1,9 +1,10 @@
 // The membership attack of Shringarpure & Bustamante (2015, AJHG 97:631) against releases built from
-// `genomap simulate` data: an attacker holding a genome asks the Beacon, for each ALT allele the genome carries,
-// whether the allele exists, and runs their likelihood-ratio test against reference frequencies. Its power
-// (members detected at a 5% false-positive rate set on non-members) is measured on an undefended release
-// (every count published exactly) and on the default release (counts rounded to multiples of 20), for the
-// original test and for an attacker who knows the rounding rule. The numbers are quoted in docs/open-data.md.
+// `genomap simulate` data: an attacker holding a genome asks the Beacon, for each ALT allele the genome
+// carries, whether the allele exists, and runs their likelihood-ratio test against reference frequencies. Its
+// power (members detected at a 5% false-positive rate set on non-members) is measured on an undefended
+// release (every count published exactly) and on the default release (counts rounded to multiples of 20), for
+// the original test and for an attacker who knows the rounding rule. The numbers are quoted in
+// docs/open-data.md.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -22,9 +23,10 @@ namespace genomap::test {
 namespace {
 
 constexpr std::size_t kSamples = 600, kVariants = 20000;
-constexpr std::size_t kMembers = 100;  // samples 0..99 are in the beacon; 100..299 are not; 300..599 reference
+constexpr std::size_t kMembers =
+    100;                              // samples 0..99 are in the beacon; 100..299 are not; 300..599 reference
 constexpr std::size_t kTested = 300;  // members and non-members whose statistic is computed
-constexpr double kDelta = 1e-6;        // S&B's allowance for a member's allele answered "no" (sequencing error)
+constexpr double kDelta = 1e-6;  // S&B's allowance for a member's allele answered "no" (sequencing error)
 
 // ALT (allele 1) copies per variant and sample, -1 when missing.
 std::vector<std::vector<int>> alt_copies(const Dataset& data) {
@@ -34,7 +36,8 @@ std::vector<std::vector<int>> alt_copies(const Dataset& data) {
     for (std::size_t v = 0; v < block.variant_ct(); ++v) {
       const std::uint64_t* row = block.row(v);
       for (std::size_t i = 0; i < data.sample_ct(); ++i) {
-        const unsigned code = (row[i / 32] >> (2 * (i % 32))) & 3u;  // PLINK: 0 hom A1, 1 missing, 2 het, 3 hom A2
+        const unsigned code =
+            (row[i / 32] >> (2 * (i % 32))) & 3u;  // PLINK: 0 hom A1, 1 missing, 2 het, 3 hom A2
         g[block.first_variant_idx() + v][i] = code == 0 ? 2 : code == 2 ? 1 : code == 3 ? 0 : -1;
       }
     }
@@ -53,8 +56,8 @@ double upper_tail(int n, double f, int t) {
   return std::clamp(1.0 - below, 0.0, 1.0);
 }
 
-// The test statistic for one genome: sum over carried alleles of log P(answer | not in beacon) / P(answer | in
-// beacon), where the beacon says "yes" when at least `threshold` copies are counted. threshold 1 is S&B's
+// The test statistic for one genome: sum over carried alleles of log P(answer | not in beacon) / P(answer |
+// in beacon), where the beacon says "yes" when at least `threshold` copies are counted. threshold 1 is S&B's
 // original model (a member's allele is always present, up to kDelta); a release rounding to multiples of 20
 // says "yes" from 10 copies, which an informed attacker models with threshold 10. Low values mean "member".
 double attack_statistic(const std::vector<int>& copies, const std::vector<double>& ref_freq,
@@ -70,7 +73,8 @@ double attack_statistic(const std::vector<int>& copies, const std::vector<double
     double p1 = upper_tail(2 * beacon_samples - 2, f, threshold - copies[v]);
     const double no1 = std::max(1.0 - p1, kDelta * std::pow(1 - f, 2 * beacon_samples - 2));
     p1 = 1.0 - no1;
-    lambda += beacon_yes[v] ? std::log(std::max(p0, 1e-300) / p1) : std::log(std::max(1.0 - p0, 1e-300) / no1);
+    lambda +=
+        beacon_yes[v] ? std::log(std::max(p0, 1e-300) / p1) : std::log(std::max(1.0 - p0, 1e-300) / no1);
   }
   return lambda;
 }
@@ -138,16 +142,19 @@ TEST(MembershipAttack, RoundingDefeatsTheBeaconLikelihoodRatioTest) {
     std::vector<bool> yes(kVariants);
     for (std::size_t v = 0; v < kVariants; ++v) {
       const Variant& var = all.variant(v);
-      const nlohmann::json request = {
-          {"requestParameters",
-           {{"referenceName", var.chrom}, {"start", var.pos - 1}, {"referenceBases", var.allele2},
-            {"alternateBases", var.allele1}}},
-          {"pagination", nlohmann::json::object()}};
-      yes[v] = api.beacon_variants(request, serve::Tier::Anonymous).body["responseSummary"]["exists"].get<bool>();
+      const nlohmann::json request = {{"requestParameters",
+                                       {{"referenceName", var.chrom},
+                                        {"start", var.pos - 1},
+                                        {"referenceBases", var.allele2},
+                                        {"alternateBases", var.allele1}}},
+                                      {"pagination", nlohmann::json::object()}};
+      yes[v] =
+          api.beacon_variants(request, serve::Tier::Anonymous).body["responseSummary"]["exists"].get<bool>();
     }
     // Power by the number of queries the attacker may make (the ALT alleles their genome carries, in genome
     // order; a query budget caps it).
-    std::cout << "  " << arm.name << " (" << std::count(yes.begin(), yes.end(), true) << " alleles answered yes):";
+    std::cout << "  " << arm.name << " (" << std::count(yes.begin(), yes.end(), true)
+              << " alleles answered yes):";
     for (std::size_t max_queries : {std::size_t{300}, std::size_t{1000}, std::size_t{3000}, kVariants}) {
       std::vector<double> in, out;
       std::vector<int> copies(kVariants);
@@ -157,8 +164,8 @@ TEST(MembershipAttack, RoundingDefeatsTheBeaconLikelihoodRatioTest) {
             .push_back(attack_statistic(copies, ref_freq, yes, kMembers, arm.model_threshold, max_queries));
       }
       const Power p = power_at_5_percent(in, out);
-      std::cout << " power " << p.power << " with " << (max_queries == kVariants ? "all" : std::to_string(max_queries))
-                << " queries;";
+      std::cout << " power " << p.power << " with "
+                << (max_queries == kVariants ? "all" : std::to_string(max_queries)) << " queries;";
       if (max_queries == kVariants) power.push_back(p.power);
       if (max_queries == 1000) power_1000.push_back(p.power);
     }

@@ -1,6 +1,6 @@
-// The frequency service over HTTP: a real client (cpp-httplib) against the server on 127.0.0.1 with an ephemeral
-// port. Positive, negative and malicious requests, rate limits, the controlled tier's tokens, budget and log,
-// Beacon v2, privacy of what is served, and graceful shutdown of the real binary on SIGTERM.
+// The frequency service over HTTP: a real client (cpp-httplib) against the server on 127.0.0.1 with an
+// ephemeral port. Positive, negative and malicious requests, rate limits, the controlled tier's tokens,
+// budget and log, Beacon v2, privacy of what is served, and graceful shutdown of the real binary on SIGTERM.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
@@ -89,7 +89,8 @@ json body_of(const httplib::Result& r) {
 class ServeHttp : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = scratch_dir("serve_http");
+    dir_ =
+        scratch_dir("serve_http_" + std::to_string(::getpid()));  // ctest runs each test in its own process
     db_ = std::make_unique<freqdb::FrequencyDatabase>(hapmap_release(dir_));
     write_text(dir_ + "/tokens", "# name sha256(token)\nalice " + serve::sha256_hex(kToken) + "\n");
   }
@@ -253,8 +254,9 @@ TEST_F(ServeHttp, BeaconBooleanCountAndRecordWithFrequencyInPopulations) {
   RunningServer server(*db_, options());
   auto c = server.client();
   const auto v = db_->region("3", 1, 1'000'000'000, {}, 1).variants.at(0);
-  const std::string q = "/beacon/v2/g_variants?referenceName=" + v.chrom + "&start=" + std::to_string(v.pos - 1) +
-                        "&referenceBases=" + v.ref + "&alternateBases=" + v.alt;
+  const std::string q = "/beacon/v2/g_variants?referenceName=" + v.chrom +
+                        "&start=" + std::to_string(v.pos - 1) + "&referenceBases=" + v.ref +
+                        "&alternateBases=" + v.alt;
   json b = body_of(c.Get(q));
   EXPECT_EQ(b["meta"]["returnedGranularity"], "boolean");
   EXPECT_EQ(b["responseSummary"]["exists"], true);
@@ -270,14 +272,16 @@ TEST_F(ServeHttp, BeaconBooleanCountAndRecordWithFrequencyInPopulations) {
   EXPECT_EQ(freqs[0]["population"], "CEU");
   EXPECT_FALSE(freqs[0].contains("alleleCount"));
   // Wrong allele: no hit. 1-based start by mistake: no hit.
-  EXPECT_EQ(body_of(c.Get("/beacon/v2/g_variants?referenceName=" + v.chrom + "&start=" + std::to_string(v.pos) +
-                          "&referenceBases=" + v.ref + "&alternateBases=" + v.alt))["responseSummary"]["exists"],
-            false);
+  EXPECT_EQ(
+      body_of(c.Get("/beacon/v2/g_variants?referenceName=" + v.chrom + "&start=" + std::to_string(v.pos) +
+                    "&referenceBases=" + v.ref + "&alternateBases=" + v.alt))["responseSummary"]["exists"],
+      false);
   // A range query as POST: count of the variants in the range equals the release's.
   const auto in_range = db_->region("3", 1, 5'000'000, {}, 100000).variants.size();
   json post = {{"meta", {{"apiVersion", "2.0"}}},
                {"query",
-                {{"requestParameters", {{"referenceName", "3"}, {"start", json::array({0})}, {"end", json::array({5000000})}}},
+                {{"requestParameters",
+                  {{"referenceName", "3"}, {"start", json::array({0})}, {"end", json::array({5000000})}}},
                  {"requestedGranularity", "count"}}}};
   b = body_of(c.Post("/beacon/v2/g_variants", post.dump(), "application/json"));
   EXPECT_EQ(b["responseSummary"]["numTotalResults"], in_range);
@@ -304,10 +308,13 @@ TEST_F(ServeHttp, ControlledTierTokensBudgetAndLog) {
   EXPECT_EQ(b["variants"][0]["frequencies"][0]["allele_number"], v.counts[0].allele_number);
   EXPECT_EQ(c.Get("/v1/variant/" + v.id, {{"Authorization", "Bearer wrong-token-0000000000"}})->status, 401);
   EXPECT_EQ(c.Get("/v1/variant/" + v.id, {{"Authorization", "Basic abc"}})->status, 401);
-  EXPECT_EQ(c.Get("/v1/variant/" + v.id, {{"Authorization", "Bearer " + serve::sha256_hex(kToken)}})->status, 401);
+  EXPECT_EQ(c.Get("/v1/variant/" + v.id, {{"Authorization", "Bearer " + serve::sha256_hex(kToken)}})->status,
+            401);
   EXPECT_EQ(c.Get("/v1/region/4:1-100000?limit=2", auth)->status, 200);
-  EXPECT_EQ(c.Get("/beacon/v2/g_variants?referenceName=4&start=0&end=100000&requestedGranularity=record", auth)->status,
-            200);
+  EXPECT_EQ(
+      c.Get("/beacon/v2/g_variants?referenceName=4&start=0&end=100000&requestedGranularity=record", auth)
+          ->status,
+      200);
   auto r = c.Get("/v1/variant/" + v.id, auth);  // the fourth: over the budget of 3
   EXPECT_EQ(r->status, 429);
   EXPECT_NE(body_of(r)["error"].get<std::string>().find("query budget"), std::string::npos);
@@ -328,7 +335,7 @@ TEST_F(ServeHttp, ControlledTierTokensBudgetAndLog) {
 TEST_F(ServeHttp, ControlledQueriesGoToTheRegistryAuditLog) {
   const std::string reg = dir_ + "/audit.db";
   std::remove(reg.c_str());
-  ASSERT_EQ(run_genomap("registry init --db " + reg).exit_code, 0);
+  ASSERT_EQ(run_genomap("registry init --db " + reg + " --out " + dir_ + "/init").exit_code, 0);
   serve::ServerOptions o = options();
   o.tokens_file = dir_ + "/tokens";
   o.registry = reg;
@@ -341,9 +348,10 @@ TEST_F(ServeHttp, ControlledQueriesGoToTheRegistryAuditLog) {
   }
   EXPECT_EQ(query_count(reg, "SELECT count(*) FROM audit_log"), before + 1);
   EXPECT_EQ(query_text(reg, "SELECT action FROM audit_log ORDER BY seq DESC LIMIT 1"), "frequency_query");
-  EXPECT_NE(query_text(reg, "SELECT details FROM audit_log ORDER BY seq DESC LIMIT 1").find("\"token\":\"alice\""),
-            std::string::npos);
-  EXPECT_EQ(run_genomap("registry audit verify --db " + reg).exit_code, 0);
+  EXPECT_NE(
+      query_text(reg, "SELECT details FROM audit_log ORDER BY seq DESC LIMIT 1").find("\"token\":\"alice\""),
+      std::string::npos);
+  EXPECT_EQ(run_genomap("registry audit verify --db " + reg + " --out " + dir_ + "/verify").exit_code, 0);
 }
 
 TEST_F(ServeHttp, AnonymousQueryBudgetPerAddress) {
@@ -393,7 +401,8 @@ TEST_F(ServeHttp, NothingServedRevealsACountBelowTwenty) {
                                  std::to_string((window + 1) * 10'000'000);
       std::string after;
       for (int page = 0; page < 50; ++page) {
-        json b = body_of(c.Get("/v1/region/" + region + "?limit=1000" + (after.empty() ? "" : "&after=" + after), auth));
+        json b = body_of(
+            c.Get("/v1/region/" + region + "?limit=1000" + (after.empty() ? "" : "&after=" + after), auth));
         for (const auto& v : b["variants"]) {
           std::vector<std::int64_t> ac;
           for (const auto& f : v["frequencies"]) {
@@ -427,8 +436,8 @@ TEST_F(ServeHttp, BinaryStopsGracefullyOnSigterm) {
     close(out[0]);
     close(out[1]);
     const std::string db = db_->path(), log = dir_ + "/sigterm";
-    execl(GENOMAP_BINARY, GENOMAP_BINARY, "serve", "--freqdb", db.c_str(), "--port", "0", "--bind", "127.0.0.1",
-          "--out", log.c_str(), static_cast<char*>(nullptr));
+    execl(GENOMAP_BINARY, GENOMAP_BINARY, "serve", "--freqdb", db.c_str(), "--port", "0", "--bind",
+          "127.0.0.1", "--out", log.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   close(out[1]);

@@ -1,5 +1,6 @@
-// genomap freqdb build: a frozen allele-frequency release (per-population AC, AN and hom-alt counts, rounded to
-// multiples of --min-count, small populations hidden or merged) for `genomap serve`. See docs/open-data.md.
+// genomap freqdb build: a frozen allele-frequency release (per-population AC, AN and hom-alt counts, rounded
+// to multiples of --min-count, small populations hidden or merged) for `genomap serve`. See
+// docs/open-data.md.
 #include <fmt/format.h>
 
 #include "command_registry.hpp"
@@ -71,24 +72,30 @@ void run_freqdb_build(const FreqdbOptions& o, Invocation& inv) {
   inv.log().phase_done("count, round and write the release");
 }
 
-const bool registered = register_command({"freqdb", "Allele-frequency releases for open data (build)", [](CLI::App& app) {
-  app.require_subcommand(1);
-  CLI::App* build = app.add_subcommand("build", "Build a frozen release from genotypes and population labels");
-  build->fallthrough();  // --out, --threads ... belong to `freqdb` and may follow `build`
-  auto o = std::make_shared<FreqdbOptions>();
-  add_input_options(*build, o->input);
-  build->add_option("--pop", o->pop_file, "Population file (FID IID POP or IID POP, header line)")->required();
-  build->add_option("--pop-column", o->pop_column, "Column of the population file with the labels");
-  build->add_option("--pop-coords", o->pop_coords, "Population coordinates (header POP LAT LON)");
-  build->add_option("--release-version", o->version, "Version label of the release");
-  build->add_option("--min-count", o->min_count, "Rounding grid of published counts (20 or more)");
-  build->add_option("--min-pop-size", o->min_pop_size, "Populations with fewer samples are hidden or merged");
-  build->add_option("--small-pops", o->small_pops, "hide or merge populations below --min-pop-size");
-  build->add_option("--merged-name", o->merged_name, "Name of the merged group of small populations");
-  build->add_flag("--keep-unobserved", o->keep_unobserved,
-                  "Keep variants whose published ALT count is 0 everywhere (dropped by default)");
-  return Runner([o](Invocation& inv) { run_freqdb_build(*o, inv); });
-}, 95});
+const bool registered = register_command(
+    {"freqdb", "Allele-frequency releases for open data (build)",
+     [](CLI::App& app) {
+       app.require_subcommand(1);
+       CLI::App* build =
+           app.add_subcommand("build", "Build a frozen release from genotypes and population labels");
+       build->fallthrough();  // --out, --threads ... belong to `freqdb` and may follow `build`
+       auto o = std::make_shared<FreqdbOptions>();
+       add_input_options(*build, o->input);
+       build->add_option("--pop", o->pop_file, "Population file (FID IID POP or IID POP, header line)")
+           ->required();
+       build->add_option("--pop-column", o->pop_column, "Column of the population file with the labels");
+       build->add_option("--pop-coords", o->pop_coords, "Population coordinates (header POP LAT LON)");
+       build->add_option("--release-version", o->version, "Version label of the release");
+       build->add_option("--min-count", o->min_count, "Rounding grid of published counts (20 or more)");
+       build->add_option("--min-pop-size", o->min_pop_size,
+                         "Populations with fewer samples are hidden or merged");
+       build->add_option("--small-pops", o->small_pops, "hide or merge populations below --min-pop-size");
+       build->add_option("--merged-name", o->merged_name, "Name of the merged group of small populations");
+       build->add_flag("--keep-unobserved", o->keep_unobserved,
+                       "Keep variants whose published ALT count is 0 everywhere (dropped by default)");
+       return Runner([o](Invocation& inv) { run_freqdb_build(*o, inv); });
+     },
+     95});
 
 }  // namespace
 }  // namespace genomap::cli

@@ -84,30 +84,38 @@ void run_serve(ServeCommandOptions& o, Invocation& inv) {
   inv.log().note(watcher.received() ? "stopped by signal" : "stopped");
 }
 
-const bool registered = register_command({"serve", "Allele-frequency service (HTTP/JSON, Beacon v2) over a release", [](CLI::App& app) {
-  auto o = std::make_shared<ServeCommandOptions>();
-  auto& s = o->server;
-  app.add_option("--freqdb", o->freqdb, "Frequency release from `genomap freqdb build`")->required();
-  app.add_option("--port", s.port, "TCP port (0: any free port, printed on start)")->check(CLI::Range(0, 65535));
-  app.add_option("--bind", s.bind, "Address to listen on");
-  app.add_option("--tokens", s.tokens_file, "Controlled-tier tokens: lines NAME SHA256HEX (hash of the token)");
-  app.add_option("--token-budget", s.token_budget, "Controlled queries per token per window");
-  app.add_option("--token-window", o->token_window_s, "Budget window in seconds");
-  app.add_option("--anonymous-budget", s.anonymous_budget,
-                 "Anonymous data queries per client address per window (0: no budget)");
-  app.add_option("--anonymous-window", o->anonymous_window_s, "Anonymous budget window in seconds");
-  app.add_option("--registry", s.registry, "Registry whose audit log records controlled queries");
-  app.add_option("--query-log", s.query_log, "File recording controlled queries (without --registry)");
-  app.add_option("--rate-limit", s.rate_per_client, "Requests per second per client address (0: no limit)");
-  app.add_option("--http-threads", s.http_threads, "Connections served at once")->check(CLI::Range(1, 1024));
-  app.add_option("--max-region", s.api.max_region_span, "Largest region per query, bp")->check(CLI::Range(1, 1'000'000'000));
-  app.add_option("--max-page", s.api.max_page, "Most variants per page")->check(CLI::Range(1, 100'000));
-  app.add_option("--frequency-decimals", s.api.frequency_decimals, "Decimals of anonymous frequencies")
-      ->check(CLI::Range(1, 6));
-  app.add_option("--beacon-id", s.api.beacon_id, "Beacon ID (reverse domain name)");
-  app.add_flag("--verify", o->verify, "Recompute the content hash before serving");
-  return Runner([o](Invocation& inv) { run_serve(*o, inv); });
-}, 96});
+const bool registered = register_command(
+    {"serve", "Allele-frequency service (HTTP/JSON, Beacon v2) over a release",
+     [](CLI::App& app) {
+       auto o = std::make_shared<ServeCommandOptions>();
+       auto& s = o->server;
+       app.add_option("--freqdb", o->freqdb, "Frequency release from `genomap freqdb build`")->required();
+       app.add_option("--port", s.port, "TCP port (0: any free port, printed on start)")
+           ->check(CLI::Range(0, 65535));
+       app.add_option("--bind", s.bind, "Address to listen on");
+       app.add_option("--tokens", s.tokens_file,
+                      "Controlled-tier tokens: lines NAME SHA256HEX (hash of the token)");
+       app.add_option("--token-budget", s.token_budget, "Controlled queries per token per window");
+       app.add_option("--token-window", o->token_window_s, "Budget window in seconds");
+       app.add_option("--anonymous-budget", s.anonymous_budget,
+                      "Anonymous data queries per client address per window (0: no budget)");
+       app.add_option("--anonymous-window", o->anonymous_window_s, "Anonymous budget window in seconds");
+       app.add_option("--registry", s.registry, "Registry whose audit log records controlled queries");
+       app.add_option("--query-log", s.query_log, "File recording controlled queries (without --registry)");
+       app.add_option("--rate-limit", s.rate_per_client,
+                      "Requests per second per client address (0: no limit)");
+       app.add_option("--http-threads", s.http_threads, "Connections served at once")
+           ->check(CLI::Range(1, 1024));
+       app.add_option("--max-region", s.api.max_region_span, "Largest region per query, bp")
+           ->check(CLI::Range(1, 1'000'000'000));
+       app.add_option("--max-page", s.api.max_page, "Most variants per page")->check(CLI::Range(1, 100'000));
+       app.add_option("--frequency-decimals", s.api.frequency_decimals, "Decimals of anonymous frequencies")
+           ->check(CLI::Range(1, 6));
+       app.add_option("--beacon-id", s.api.beacon_id, "Beacon ID (reverse domain name)");
+       app.add_flag("--verify", o->verify, "Recompute the content hash before serving");
+       return Runner([o](Invocation& inv) { run_serve(*o, inv); });
+     },
+     96});
 
 }  // namespace
 }  // namespace genomap::cli

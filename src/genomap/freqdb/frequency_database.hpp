@@ -48,7 +48,8 @@ class FrequencyDatabase {
   // Variants with this ID (at most `limit`), in release order.
   std::vector<ReleaseVariant> find_by_id(std::string_view id, std::size_t limit) const;
   // Variants at a 1-based position, optionally with the given REF and ALT (at most `limit`).
-  std::vector<ReleaseVariant> find_at(std::string_view chrom, std::int64_t pos, std::optional<std::string_view> ref,
+  std::vector<ReleaseVariant> find_at(std::string_view chrom, std::int64_t pos,
+                                      std::optional<std::string_view> ref,
                                       std::optional<std::string_view> alt, std::size_t limit) const;
   // Variants with start <= pos <= end on `chrom`, by position, after `after`, at most `limit`.
   RegionPage region(std::string_view chrom, std::int64_t start, std::int64_t end, RegionCursor after,

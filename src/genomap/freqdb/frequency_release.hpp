@@ -1,6 +1,6 @@
 // A frequency release: per-population allele counts of every variant, as published. Nothing individual-level
-// exists in a release: only counts that were rounded to a multiple of the release's minimum count at build time
-// (see docs/open-data.md for what that guarantees).
+// exists in a release: only counts that were rounded to a multiple of the release's minimum count at build
+// time (see docs/open-data.md for what that guarantees).
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -14,7 +14,7 @@ inline constexpr const char* kReleaseFormat = "genomap-freqdb/1";
 
 struct ReleasePopulation {
   std::string name;
-  std::uint32_t sample_ct = 0;           // samples counted (at least the release's minimum population size)
+  std::uint32_t sample_ct = 0;  // samples counted (at least the release's minimum population size)
   std::optional<double> latitude, longitude;
   std::vector<std::string> merged_from;  // source populations of a merged group (empty otherwise)
 };
@@ -22,9 +22,9 @@ struct ReleasePopulation {
 // Published counts of the ALT allele (allele 1 of the .bim) in one population. All three are multiples of the
 // release's minimum count, so no count, and no sum or difference of counts, lies in 1..min_count-1.
 struct PublishedCounts {
-  std::uint32_t alt_count = 0;       // AC
-  std::uint32_t allele_number = 0;   // AN (called allele copies)
-  std::uint32_t hom_alt_count = 0;   // samples homozygous for ALT
+  std::uint32_t alt_count = 0;      // AC
+  std::uint32_t allele_number = 0;  // AN (called allele copies)
+  std::uint32_t hom_alt_count = 0;  // samples homozygous for ALT
   bool operator==(const PublishedCounts&) const = default;
 };
 
@@ -43,6 +43,7 @@ std::uint32_t round_to_grid(std::uint64_t count, std::uint32_t grid);
 // The published counts of one population from true counts (called genotypes, heterozygotes, ALT copies).
 // hom_alt is capped at the largest multiple of `grid` not above AC/2 so that AC - 2 * hom_alt (heterozygotes)
 // is never negative.
-PublishedCounts publish_counts(std::uint64_t called, std::uint64_t het, std::uint64_t alt_copies, std::uint32_t grid);
+PublishedCounts publish_counts(std::uint64_t called, std::uint64_t het, std::uint64_t alt_copies,
+                               std::uint32_t grid);
 
 }  // namespace genomap::freqdb

@@ -16,6 +16,20 @@
 namespace genomap::freqdb {
 namespace {
 
+std::vector<std::string> split_tabs(const std::string& line) {
+  std::vector<std::string> fields;
+  std::size_t start = 0;
+  for (;;) {
+    const auto tab = line.find('\t', start);
+    std::string field = line.substr(start, tab == std::string::npos ? std::string::npos : tab - start);
+    if (!field.empty() && field.back() == '\r') field.pop_back();
+    fields.push_back(std::move(field));
+    if (tab == std::string::npos) break;
+    start = tab + 1;
+  }
+  return fields;
+}
+
 std::vector<std::string> split_whitespace(const std::string& line) {
   std::vector<std::string> fields;
   std::size_t i = 0;
@@ -68,10 +82,12 @@ PopulationPlaces read_population_places(const std::string& path) {
   std::string line;
   int pop_col = -1, lat_col = -1, lon_col = -1;
   std::size_t columns = 0;
+  bool tab_separated = false;  // a tab in the header: fields (a SOURCE text) may hold spaces
   PopulationPlaces places;
   while (reader.next(line)) {
-    const auto fields = split_whitespace(line);
-    if (fields.empty()) continue;
+    if (pop_col < 0) tab_separated = line.find('\t') != std::string::npos;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const auto fields = tab_separated ? split_tabs(line) : split_whitespace(line);
     if (pop_col < 0) {
       for (std::size_t i = 0; i < fields.size(); ++i) {
         std::string name = fields[i];
@@ -86,7 +102,8 @@ PopulationPlaces read_population_places(const std::string& path) {
       continue;
     }
     if (fields.size() != columns)
-      throw Error(path, reader.line_number(), fmt::format("{} columns, the header has {}", fields.size(), columns));
+      throw Error(path, reader.line_number(),
+                  fmt::format("{} columns, the header has {}", fields.size(), columns));
     PopulationPlace place{parse_coordinate(fields[lat_col], 90, path, reader.line_number(), "LAT"),
                           parse_coordinate(fields[lon_col], 180, path, reader.line_number(), "LON")};
     if (!places.emplace(fields[pop_col], place).second)
@@ -96,7 +113,8 @@ PopulationPlaces read_population_places(const std::string& path) {
   return places;
 }
 
-std::vector<ReleasePopulation> release_populations(const PopulationAssignment& labels, const PopulationPlaces& places,
+std::vector<ReleasePopulation> release_populations(const PopulationAssignment& labels,
+                                                   const PopulationPlaces& places,
                                                    const ReleaseBuildOptions& options,
                                                    std::vector<std::int32_t>& pop_of_sample,
                                                    std::vector<std::string>& hidden) {
@@ -134,7 +152,8 @@ std::vector<ReleasePopulation> release_populations(const PopulationAssignment& l
   for (std::size_t p : small) hidden.push_back(labels.names[p]);
   pop_of_sample.assign(labels.pop_of_sample.size(), -1);
   for (std::size_t i = 0; i < labels.pop_of_sample.size(); ++i)
-    if (labels.pop_of_sample[i] >= 0) pop_of_sample[i] = release_index[static_cast<std::size_t>(labels.pop_of_sample[i])];
+    if (labels.pop_of_sample[i] >= 0)
+      pop_of_sample[i] = release_index[static_cast<std::size_t>(labels.pop_of_sample[i])];
   return out;
 }
 
@@ -209,11 +228,14 @@ ReleaseBuildSummary build_release(const Dataset& data, const PopulationAssignmen
       }
     });
     summary.content_hash = hasher.finish();
-    db.exec("CREATE INDEX variant_by_id ON variant(id); CREATE INDEX variant_by_position ON variant(chrom, pos);");
+    db.exec(
+        "CREATE INDEX variant_by_id ON variant(id); CREATE INDEX variant_by_position ON variant(chrom, "
+        "pos);");
     nlohmann::json parameters = options.parameters;
     parameters["min_count"] = options.min_count;
     parameters["min_population_size"] = options.min_population_size;
-    parameters["small_populations"] = options.small_populations == SmallPopulationRule::Merge ? "merge" : "hide";
+    parameters["small_populations"] =
+        options.small_populations == SmallPopulationRule::Merge ? "merge" : "hide";
     parameters["keep_unobserved"] = options.keep_unobserved;
     const std::vector<std::pair<std::string, std::string>> facts = {
         {"format", kReleaseFormat},
@@ -239,10 +261,11 @@ ReleaseBuildSummary build_release(const Dataset& data, const PopulationAssignmen
   std::filesystem::rename(temp.path, out_path, ec);
   if (ec) throw Error(out_path, 0, "cannot move the release into place: " + ec.message());
   temp.keep = true;
-  ctx.note(fmt::format("release {}: {} populations ({} hidden), {} samples counted, {} variants written, {} "
-                       "unobserved dropped, content {}",
-                       options.version, summary.populations.size(), summary.hidden.size(), summary.samples_counted,
-                       summary.variant_ct, summary.unobserved_dropped, summary.content_hash));
+  ctx.note(
+      fmt::format("release {}: {} populations ({} hidden), {} samples counted, {} variants written, {} "
+                  "unobserved dropped, content {}",
+                  options.version, summary.populations.size(), summary.hidden.size(), summary.samples_counted,
+                  summary.variant_ct, summary.unobserved_dropped, summary.content_hash));
   return summary;
 }
 

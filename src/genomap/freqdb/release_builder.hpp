@@ -1,6 +1,7 @@
-// Builds a frozen frequency release from genotypes and population labels: per-population allele counts of every
-// variant, rounded to a multiple of the minimum count, small populations hidden or merged, written to one SQLite
-// file (to a temporary name, renamed when complete) with its version, content hash and build parameters.
+// Builds a frozen frequency release from genotypes and population labels: per-population allele counts of
+// every variant, rounded to a multiple of the minimum count, small populations hidden or merged, written to
+// one SQLite file (to a temporary name, renamed when complete) with its version, content hash and build
+// parameters.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -20,7 +21,9 @@ struct PopulationPlace {
 };
 using PopulationPlaces = std::map<std::string, PopulationPlace>;
 
-// Reads a table with a header naming columns POP, LAT and LON (others ignored), whitespace-separated.
+// Reads a table with a header naming columns POP, LAT and LON (others ignored): tab-separated when the header
+// has a tab (other columns may then hold spaces, as data/pop_coords/pop_coords.tsv's SOURCE does), else
+// whitespace-separated.
 // Throws Error naming file and line on a malformed row, a duplicate population or coordinates out of range.
 PopulationPlaces read_population_places(const std::string& path);
 
@@ -34,8 +37,8 @@ struct ReleaseBuildOptions {
   std::uint32_t min_population_size = 50;
   SmallPopulationRule small_populations = SmallPopulationRule::Hide;
   std::string merged_name = "OTHER";
-  // Keep variants whose published ALT count is 0 in every population (dropped by default: their presence in the
-  // input says that someone counted carries the allele).
+  // Keep variants whose published ALT count is 0 in every population (dropped by default: their presence in
+  // the input says that someone counted carries the allele).
   bool keep_unobserved = false;
   nlohmann::json parameters = nlohmann::json::object();  // recorded as given (inputs, filters, consent)
 };
@@ -52,7 +55,8 @@ struct ReleaseBuildSummary {
 // Groups the labelled samples into the release's populations: those of at least `min_population_size` samples
 // keep their name; smaller ones are hidden, or merged into one group (hidden too if still too small).
 // Returns the release populations and sets `pop_of_sample` (per analysed sample, -1 = not counted).
-std::vector<ReleasePopulation> release_populations(const PopulationAssignment& labels, const PopulationPlaces& places,
+std::vector<ReleasePopulation> release_populations(const PopulationAssignment& labels,
+                                                   const PopulationPlaces& places,
                                                    const ReleaseBuildOptions& options,
                                                    std::vector<std::int32_t>& pop_of_sample,
                                                    std::vector<std::string>& hidden);

@@ -44,7 +44,8 @@ std::string pack_counts(std::span<const PublishedCounts> counts) {
 }
 
 std::vector<PublishedCounts> unpack_counts(const void* bytes, std::size_t size, std::size_t pop_ct) {
-  if (size != pop_ct * 12) throw Error(fmt::format("corrupt counts: {} bytes for {} populations", size, pop_ct));
+  if (size != pop_ct * 12)
+    throw Error(fmt::format("corrupt counts: {} bytes for {} populations", size, pop_ct));
   const auto* p = static_cast<const unsigned char*>(bytes);
   std::vector<PublishedCounts> out(pop_ct);
   for (std::size_t i = 0; i < pop_ct; ++i, p += 12) out[i] = {get_u32(p), get_u32(p + 4), get_u32(p + 8)};
@@ -79,8 +80,8 @@ void ContentHasher::add_population(const ReleasePopulation& p) {
   add_field(fmt::format("{}", fmt::join(p.merged_from, ",")));
 }
 
-void ContentHasher::add_variant(std::string_view chrom, std::int64_t pos, std::string_view id, std::string_view ref,
-                                std::string_view alt, std::string_view packed_counts) {
+void ContentHasher::add_variant(std::string_view chrom, std::int64_t pos, std::string_view id,
+                                std::string_view ref, std::string_view alt, std::string_view packed_counts) {
   add_field(chrom);
   add_field(std::to_string(pos));
   add_field(id);
@@ -122,14 +123,15 @@ void SqliteFile::exec(const std::string& sql) {
 
 sqlite3_stmt* SqliteFile::prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
-      SQLITE_OK)
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                         nullptr) != SQLITE_OK)
     fail("not a genomap frequency release (cannot prepare a query)");
   return stmt;
 }
 
 void SqliteStatement::bind(int index, std::string_view text) {
-  if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+  if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) !=
+      SQLITE_OK)
     db_->fail("cannot bind a value");
 }
 void SqliteStatement::bind(int index, std::int64_t value) {
@@ -139,7 +141,8 @@ void SqliteStatement::bind(int index, double value) {
   if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK) db_->fail("cannot bind a value");
 }
 void SqliteStatement::bind_blob(int index, std::string_view bytes) {
-  if (sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+  if (sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT) !=
+      SQLITE_OK)
     db_->fail("cannot bind a value");
 }
 void SqliteStatement::bind_null(int index) {
@@ -165,7 +168,8 @@ void SqliteStatement::reset() {
 
 std::string SqliteStatement::text(int column) const {
   const auto* p = sqlite3_column_text(stmt_, column);
-  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
            : std::string();
 }
 

@@ -26,7 +26,8 @@ std::string utc_timestamp() {
 }
 
 bool is_lower_hex(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 }  // namespace
@@ -52,7 +53,8 @@ TokenTable TokenTable::read(const std::string& path) {
     if (fields.size() != 2) reader.fail("expected NAME SHA256HEX (the hash of the token, not the token)");
     std::string hash = fields[1];
     std::transform(hash.begin(), hash.end(), hash.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (hash.size() != 64 || !is_lower_hex(hash)) reader.fail("the hash must be 64 hexadecimal digits (SHA-256)");
+    if (hash.size() != 64 || !is_lower_hex(hash))
+      reader.fail("the hash must be 64 hexadecimal digits (SHA-256)");
     if (!names.insert(fields[0]).second) reader.fail("token name '" + fields[0] + "' listed twice");
     if (!table.name_by_hash_.emplace(hash, fields[0]).second) reader.fail("the same token hash listed twice");
   }

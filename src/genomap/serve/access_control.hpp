@@ -18,9 +18,9 @@ namespace genomap::serve {
 
 using Clock = std::chrono::steady_clock;
 
-// A tokens file: one token per line, "NAME SHA256HEX" (the hash of the token's text; the token itself is never
-// stored), '#' comments and blank lines ignored. Throws Error naming file and line on a malformed line or a
-// duplicate name or hash.
+// A tokens file: one token per line, "NAME SHA256HEX" (the hash of the token's text; the token itself is
+// never stored), '#' comments and blank lines ignored. Throws Error naming file and line on a malformed line
+// or a duplicate name or hash.
 class TokenTable {
  public:
   TokenTable() = default;
@@ -33,7 +33,8 @@ class TokenTable {
   std::unordered_map<std::string, std::string> name_by_hash_;
 };
 
-// At most `budget` controlled queries per token in each window of `window` (fixed windows from the first use).
+// At most `budget` controlled queries per token in each window of `window` (fixed windows from the first
+// use).
 class QueryBudget {
  public:
   QueryBudget(std::uint64_t budget, std::chrono::seconds window) : budget_(budget), window_(window) {}

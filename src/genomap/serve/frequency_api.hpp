@@ -1,7 +1,8 @@
-// The service's answers, independent of HTTP: each endpoint takes the validated request and returns a status and
-// a JSON body. Anonymous callers see frequencies rounded to a few decimals; controlled callers also see the
-// release's counts (themselves multiples of its minimum count). Beacon v2 g_variants follows the GA4GH Beacon v2
-// framework and default model (genomicVariations with frequencyInPopulations); coordinates there are 0-based.
+// The service's answers, independent of HTTP: each endpoint takes the validated request and returns a status
+// and a JSON body. Anonymous callers see frequencies rounded to a few decimals; controlled callers also see
+// the release's counts (themselves multiples of its minimum count). Beacon v2 g_variants follows the GA4GH
+// Beacon v2 framework and default model (genomicVariations with frequencyInPopulations); coordinates there
+// are 0-based.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -19,8 +20,8 @@ struct ApiLimits {
   std::int64_t max_region_span = 10'000'000;  // bp per region or Beacon range query
   std::size_t max_page = 1000;                // variants per page
   std::size_t default_page = 100;
-  std::size_t max_counted = 100'000;          // variants a Beacon count may scan
-  int frequency_decimals = 3;                 // anonymous tier
+  std::size_t max_counted = 100'000;  // variants a Beacon count may scan
+  int frequency_decimals = 3;         // anonymous tier
   std::string beacon_id = "org.genomap.frequencies";
   std::string organisation = "genomap";
 };

@@ -24,7 +24,9 @@ struct FrequencyServer::State {
   std::unique_ptr<QueryLog> log;
 
   State(const freqdb::FrequencyDatabase& database, ServerOptions opts)
-      : db(database), options(std::move(opts)), api(db, options.api),
+      : db(database),
+        options(std::move(opts)),
+        api(db, options.api),
         limiter(options.rate_per_client, options.rate_burst),
         anonymous_budget(options.anonymous_budget, options.anonymous_window) {}
 };
@@ -58,9 +60,12 @@ FrequencyServer::FrequencyServer(const freqdb::FrequencyDatabase& db, ServerOpti
   if (!o.tokens_file.empty()) {
     s.tokens = TokenTable::read(o.tokens_file);
     s.budget = std::make_unique<QueryBudget>(o.token_budget, o.token_window);
-    if (!o.registry.empty()) s.log = QueryLog::to_registry(o.registry);
-    else if (!o.query_log.empty()) s.log = QueryLog::to_file(o.query_log);
-    else throw Error("the controlled tier needs a log of its queries (a registry or a query log file)");
+    if (!o.registry.empty())
+      s.log = QueryLog::to_registry(o.registry);
+    else if (!o.query_log.empty())
+      s.log = QueryLog::to_file(o.query_log);
+    else
+      throw Error("the controlled tier needs a log of its queries (a registry or a query log file)");
   }
 
   auto& http = s.http;
@@ -107,9 +112,10 @@ FrequencyServer::FrequencyServer(const freqdb::FrequencyDatabase& db, ServerOpti
     State& st = *state_;
     if (!req.has_header("Authorization")) {
       if (st.options.anonymous_budget > 0 && !st.anonymous_budget.spend(req.remote_addr)) {
-        send_error(res, 429, fmt::format("anonymous query budget of this address spent ({} per {} s); ask for a "
-                                         "token for more", st.options.anonymous_budget,
-                                         st.options.anonymous_window.count()));
+        send_error(res, 429,
+                   fmt::format("anonymous query budget of this address spent ({} per {} s); ask for a "
+                               "token for more",
+                               st.options.anonymous_budget, st.options.anonymous_window.count()));
         return std::nullopt;
       }
       return Tier::Anonymous;
@@ -128,8 +134,9 @@ FrequencyServer::FrequencyServer(const freqdb::FrequencyDatabase& db, ServerOpti
       return std::nullopt;
     }
     if (!st.budget->spend(*holder)) {
-      send_error(res, 429, fmt::format("query budget of this token spent ({} per {} s)", st.budget->budget(),
-                                       st.options.token_window.count()));
+      send_error(res, 429,
+                 fmt::format("query budget of this token spent ({} per {} s)", st.budget->budget(),
+                             st.options.token_window.count()));
       return std::nullopt;
     }
     st.log->record(*holder, req.remote_addr, req.method, req.target);
@@ -140,11 +147,13 @@ FrequencyServer::FrequencyServer(const freqdb::FrequencyDatabase& db, ServerOpti
     const std::string& page = state_->options.page_html;
     res.set_header("Content-Security-Policy",
                    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-                   "connect-src 'self'; img-src data:");
-    res.set_content(page.empty() ? fallback_service_page() : page, "text/html; charset=utf-8");
+                   "connect-src 'self'; img-src data: blob:");
+    res.set_content(page.empty() ? service_page() : page, "text/html; charset=utf-8");
   });
-  http.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) { send(res, state_->api.health()); });
-  http.Get("/v1/release", [this](const httplib::Request&, httplib::Response& res) { send(res, state_->api.release()); });
+  http.Get("/healthz",
+           [this](const httplib::Request&, httplib::Response& res) { send(res, state_->api.health()); });
+  http.Get("/v1/release",
+           [this](const httplib::Request&, httplib::Response& res) { send(res, state_->api.release()); });
   http.Get("/v1/populations",
            [this](const httplib::Request&, httplib::Response& res) { send(res, state_->api.populations()); });
   http.Get(R"(/v1/variant/([^/]+))", [this, tier_of](const httplib::Request& req, httplib::Response& res) {
@@ -166,12 +175,15 @@ FrequencyServer::FrequencyServer(const freqdb::FrequencyDatabase& db, ServerOpti
     if (auto tier = tier_of(req, res)) send(res, state_->api.beacon_variants(request, *tier));
   });
   for (const char* path : {"/beacon/v2", "/beacon/v2/", "/beacon/v2/info"})
-    http.Get(path, [this](const httplib::Request&, httplib::Response& res) { send(res, state_->api.beacon_info()); });
+    http.Get(path, [this](const httplib::Request&, httplib::Response& res) {
+      send(res, state_->api.beacon_info());
+    });
   http.Get("/beacon/v2/map", [this](const httplib::Request& req, httplib::Response& res) {
     const std::string host = req.get_header_value("Host");
-    const bool plain_host = !host.empty() && host.size() < 256 &&
-                            host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
-                                std::string::npos;
+    const bool plain_host =
+        !host.empty() && host.size() < 256 &&
+        host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+            std::string::npos;
     send(res, state_->api.beacon_map(plain_host ? "http://" + host : ""));
   });
 }
@@ -180,15 +192,16 @@ FrequencyServer::~FrequencyServer() { stop(); }
 
 int FrequencyServer::bind() {
   State& s = *state_;
-  if (s.options.port < 0 || s.options.port > 65535) throw Error(fmt::format("port {} out of range", s.options.port));
+  if (s.options.port < 0 || s.options.port > 65535)
+    throw Error(fmt::format("port {} out of range", s.options.port));
   if (s.options.port == 0) {
     const int port = s.http.bind_to_any_port(s.options.bind);
     if (port <= 0) throw Error(fmt::format("cannot listen on {} (any port)", s.options.bind));
     return port;
   }
   if (!s.http.bind_to_port(s.options.bind, s.options.port))
-    throw Error(fmt::format("cannot listen on {}:{} (in use, or not an address of this machine)", s.options.bind,
-                            s.options.port));
+    throw Error(fmt::format("cannot listen on {}:{} (in use, or not an address of this machine)",
+                            s.options.bind, s.options.port));
   return s.options.port;
 }
 

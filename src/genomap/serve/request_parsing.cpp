@@ -8,7 +8,8 @@ namespace genomap::serve {
 
 std::string printable(std::string_view text) {
   std::string out;
-  for (unsigned char c : text.substr(0, 80)) out.push_back(c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?');
+  for (unsigned char c : text.substr(0, 80))
+    out.push_back(c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?');
   if (text.size() > 80) out += "...";
   return out;
 }
@@ -31,8 +32,8 @@ std::int64_t parse_integer(std::string_view text, std::int64_t low, std::int64_t
   if (ec != std::errc() || end != text.data() + text.size())
     throw BadRequest(std::string(what) + " '" + printable(text) + "': expected a whole number");
   if (value < low || value > high)
-    throw BadRequest(std::string(what) + " " + std::to_string(value) + " is outside [" + std::to_string(low) + ", " +
-                     std::to_string(high) + "]");
+    throw BadRequest(std::string(what) + " " + std::to_string(value) + " is outside [" + std::to_string(low) +
+                     ", " + std::to_string(high) + "]");
   return value;
 }
 
@@ -44,7 +45,8 @@ std::string parse_alleles(std::string_view text, const char* what) {
   if (text.empty() || text.size() > 1000) throw BadRequest(std::string(what) + ": expected 1 to 1000 bases");
   std::string out;
   for (unsigned char c : text) {
-    // Bases (any case, stored upper-case), and the letters, digits and '*' of other allele codes (PLINK's 1/2).
+    // Bases (any case, stored upper-case), and the letters, digits and '*' of other allele codes (PLINK's
+    // 1/2).
     if (!std::isalnum(c) && c != '*')
       throw BadRequest(std::string(what) + " '" + printable(text) + "': letters, digits and '*' only");
     const char u = static_cast<char>(std::toupper(c));
@@ -57,7 +59,8 @@ std::string parse_variant_id(std::string_view text) {
   if (text.empty() || text.size() > 200) throw BadRequest("variant ID: expected 1 to 200 characters");
   for (unsigned char c : text)
     if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\'' || c == '<' || c == '>' || c == '\\' || c == '/')
-      throw BadRequest("variant ID '" + printable(text) + "': printable ASCII without spaces, quotes, <, >, \\ or /");
+      throw BadRequest("variant ID '" + printable(text) +
+                       "': printable ASCII without spaces, quotes, <, >, \\ or /");
   return std::string(text);
 }
 
@@ -102,7 +105,8 @@ std::string format_cursor(const freqdb::RegionCursor& cursor) {
 
 freqdb::RegionCursor parse_cursor(std::string_view text) {
   const auto dot = text.find('.');
-  if (dot == std::string_view::npos) throw BadRequest("page cursor '" + printable(text) + "': expected POS.INDEX");
+  if (dot == std::string_view::npos)
+    throw BadRequest("page cursor '" + printable(text) + "': expected POS.INDEX");
   return {parse_integer(text.substr(0, dot), 0, (std::int64_t{1} << 31) - 1, "page cursor"),
           parse_integer(text.substr(dot + 1), 0, std::int64_t{1} << 40, "page cursor")};
 }
