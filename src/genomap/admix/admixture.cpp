@@ -46,11 +46,13 @@ void project_parameters(RowMatrix& q, RowMatrix& p, const std::vector<int>* fixe
   }
 }
 
-// Runs work(first, count) over [0, m) in ranges of `block`, ranges shared dynamically among threads.
+// Runs work(first, count) over [0, m) in ranges of `block`, dealt to the threads round-robin. The deal is
+// static so that each thread's partial sums (of the EM statistics) cover the same ranges in the same order on
+// every run: a fit with the same seed and thread count is then reproducible to the last bit.
 template <typename Work>
 void parallel_ranges(std::size_t m, std::size_t block, int threads, Work&& work) {
   const std::size_t blocks = (m + block - 1) / block;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+#pragma omp parallel for num_threads(threads) schedule(static, 1)
   for (std::ptrdiff_t t = 0; t < static_cast<std::ptrdiff_t>(blocks); ++t) {
     const std::size_t first = static_cast<std::size_t>(t) * block;
     work(first, std::min(block, m - first));
