@@ -213,6 +213,21 @@ void expect_type(const nlohmann::json& doc, const nlohmann::json::json_pointer& 
   EXPECT_EQ(doc.at(at).type(), type) << at.to_string();
 }
 
+// Rows of a whitespace-separated table of numbers without a header (ADMIXTURE's .Q).
+std::vector<std::vector<double>> read_table_rows(const std::string& path) {
+  std::vector<std::vector<double>> rows;
+  std::istringstream in(read_text(path));
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::vector<double> row;
+    double x = 0;
+    while (fields >> x) row.push_back(x);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
 TEST(PipelineAnalyze, ReportDataHasTheContractsSections) {
   const std::string dir = scratch_dir("analyze_report_" + std::to_string(::getpid())) + "/out";
   auto r = run_genomap(analyze_args(dir, "2", " --starts 2 --cv 2 --outgroup YRI"));
@@ -237,6 +252,23 @@ TEST(PipelineAnalyze, ReportDataHasTheContractsSections) {
   for (const auto& pc : d["pca"]["pcs"]) EXPECT_EQ(pc.size(), n);
   EXPECT_EQ(d["admixture"]["ks"][0]["q"].size(), 2u);
   EXPECT_EQ(d["admixture"]["ks"][0]["q"][0].size(), n);
+  // Each aligned column is a column of the .2.Q file (to its 6 printed decimals), sample by sample: alignment
+  // permutes clusters, never samples.
+  {
+    const auto file_q = read_table_rows(dir + "/hapmap3.2.Q");
+    ASSERT_EQ(file_q.size(), n);
+    const auto& q = d["admixture"]["ks"][0]["q"];
+    for (std::size_t c = 0; c < q.size(); ++c) {
+      bool found = false;
+      for (std::size_t fc = 0; fc < 2 && !found; ++fc) {
+        bool same = true;
+        for (std::size_t i = 0; i < n && same; ++i)
+          same = std::abs(q[c][i].get<double>() - file_q[i][fc]) <= 5e-7;
+        found = same;
+      }
+      EXPECT_TRUE(found) << "report column " << c << " is no column of hapmap3.2.Q";
+    }
+  }
   // Populations in pop-file order, with sizes and places.
   const auto& pops = d["dataset"]["populations"];
   ASSERT_EQ(pops.size(), 4u);

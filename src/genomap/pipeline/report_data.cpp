@@ -179,7 +179,9 @@ json admixture_section(const ReportInputs& in) {
     const json& r = *in.admixture_results[s];
     json q = json::array();
     for (Eigen::Index c = 0; c < aligned[s].q.cols(); ++c) {
-      std::vector<double> col(aligned[s].q.col(c).data(), aligned[s].q.col(c).data() + aligned[s].q.rows());
+      // Element by element: Q is row-major, so a column is strided in memory.
+      std::vector<double> col(static_cast<std::size_t>(aligned[s].q.rows()));
+      for (Eigen::Index i = 0; i < aligned[s].q.rows(); ++i) col[static_cast<std::size_t>(i)] = aligned[s].q(i, c);
       q.push_back(col);
     }
     const double cv = r.at("cv_error").is_number() ? r.at("cv_error").get<double>() : kNan;
