@@ -10,16 +10,13 @@
 #include "genomap/io/number_format.hpp"
 #include "genomap/qc/hardy.hpp"
 #include "genomap/qc/heterozygosity.hpp"
+#include "genomap/qc/qc_files.hpp"
 #include "genomap/relate/king_format.hpp"
 
 namespace genomap {
 namespace {
 
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
-
-std::string_view allele_text(const std::string& allele) {
-  return allele == "0" ? std::string_view(".") : std::string_view(allele);
-}
 
 void append_ids(std::string& line, const Dataset& data, std::size_t i) {
   const Sample& s = data.sample(i);
@@ -28,88 +25,20 @@ void append_ids(std::string& line, const Dataset& data, std::size_t i) {
   line += s.iid;
 }
 
-void append_ratio(std::string& line, double num, double den) {
-  line.push_back('\t');
-  append_g6(line, den == 0 ? kNan : num / den);
-}
-
-void append_count(std::string& line, std::uint64_t v) {
-  line.push_back('\t');
-  append_uint(line, v);
-}
-
-// The .fam phenotype as plink2 reads it for the .smiss PHENO1 column (see genomap missing): one flag per
-// sample of the fileset, true when missing; empty when no sample has a phenotype.
-std::vector<char> phenotype_missing(const SampleTable& samples) {
-  bool binary = true;
-  for (const auto& s : samples.all()) {
-    const std::string& v = s.phenotype;
-    if (v != "0" && v != "1" && v != "2" && v != "-9" && v != "NA" && v != "nan") binary = false;
-  }
-  std::vector<char> missing(samples.size());
-  bool any_present = false;
-  for (std::size_t i = 0; i < samples.size(); ++i) {
-    const std::string& v = samples[i].phenotype;
-    missing[i] = v == "-9" || v == "NA" || v == "nan" || (binary && v == "0");
-    any_present = any_present || !missing[i];
-  }
-  if (!any_present) missing.clear();
-  return missing;
-}
-
+// The QC tables are written by the qc module's writers (the same bytes as genomap missing/hardy/het); the
+// pipeline keeps the per-sample and per-variant values the report shows.
 void write_missingness(const Dataset& data, OutputSet& outputs, const Context& ctx, QcTables& tables) {
   OutputFile& smiss = outputs.open(".smiss");
-  OutputFile& vmiss = outputs.open(".vmiss");
-  vmiss.write("#CHROM\tID\tMISSING_CT\tOBS_CT\tF_MISS\n");
-  std::string text;
+  VmissWriter vmiss(outputs.open(".vmiss"), data);
   const SampleMissingness samples =
       compute_missingness(data, ctx, [&](std::size_t first, std::span<const VariantMissingness> rows) {
-        text.clear();
-        for (std::size_t k = 0; k < rows.size(); ++k) {
-          const Variant& var = data.variant(first + k);
-          text += chromosome_name(var.chrom_code, var.chrom);
-          text.push_back('\t');
-          text += var.id;
-          append_count(text, rows[k].missing_ct);
-          append_count(text, rows[k].obs_ct);
-          append_ratio(text, rows[k].missing_ct, rows[k].obs_ct);
-          text.push_back('\n');
-        }
-        vmiss.write(text);
+        vmiss.write(first, rows);
       });
-  const std::vector<char> pheno_missing = phenotype_missing(data.store->samples());
-  text = "#FID\tIID";
-  text += pheno_missing.empty() ? "\tMISSING_CT\tOBS_CT\tF_MISS\n" : "\tPHENO1\tMISSING_CT\tOBS_CT\tF_MISS\n";
+  write_smiss(smiss, data, samples);
   tables.missing_rate.resize(data.sample_ct());
-  for (std::size_t i = 0; i < data.sample_ct(); ++i) {
-    append_ids(text, data, i);
-    if (!pheno_missing.empty()) text += pheno_missing[data.samples.uidx(i)] ? "\tY" : "\tN";
-    append_count(text, samples.missing_ct[i]);
-    append_count(text, samples.obs_ct[i]);
-    append_ratio(text, samples.missing_ct[i], samples.obs_ct[i]);
-    text.push_back('\n');
+  for (std::size_t i = 0; i < data.sample_ct(); ++i)
     tables.missing_rate[i] =
         samples.obs_ct[i] ? static_cast<double>(samples.missing_ct[i]) / samples.obs_ct[i] : kNan;
-  }
-  smiss.write(text);
-}
-
-void append_variant_alleles(std::string& line, const Variant& var) {
-  line += chromosome_name(var.chrom_code, var.chrom);
-  line.push_back('\t');
-  line += var.id;
-  line.push_back('\t');
-  line += allele_text(var.allele2);
-  line.push_back('\t');
-  line += allele_text(var.allele1);
-}
-
-void append_het_fractions(std::string& line, const GenotypeCounts& c) {
-  const double n = c.called();
-  append_ratio(line, c.het, n);
-  const double p = n > 0 ? (2.0 * c.hom2 + c.het) / (2.0 * n) : 0.0;
-  line.push_back('\t');
-  append_g6(line, n > 0 ? 2.0 * p * (1.0 - p) : 0.0);
 }
 
 // As genomap hardy (without --midp): .hardy for diploid chromosomes, .hardy.x for chrX, haploid ones skipped.
@@ -122,43 +51,13 @@ void write_hardy(const Dataset& data, OutputSet& outputs, const Context& ctx, Qc
   }
   tables.hwe_p.assign(data.variant_ct(), kNan);
   if (!any_x && !any_diploid) return;
-  OutputFile* hardy = any_diploid ? &outputs.open(".hardy") : nullptr;
-  OutputFile* hardy_x = any_x ? &outputs.open(".hardy.x") : nullptr;
-  if (hardy) hardy->write("#CHROM\tID\tA1\tAX\tHOM_A1_CT\tHET_A1_CT\tTWO_AX_CT\tO(HET_A1)\tE(HET_A1)\tP\n");
-  if (hardy_x)
-    hardy_x->write(
-        "#CHROM\tID\tA1\tAX\tFEMALE_HOM_A1_CT\tFEMALE_HET_A1_CT\tFEMALE_TWO_AX_CT\tMALE_A1_CT\tMALE_AX_CT\t"
-        "O(FEMALE_HET_A1)\tE(FEMALE_HET_A1)\tFEMALE_A1_FREQ\tMALE_A1_FREQ\tP\n");
-  std::string text, text_x;
+  HardyWriter writer(any_diploid ? &outputs.open(".hardy") : nullptr, any_x ? &outputs.open(".hardy.x") : nullptr,
+                     data, false);
   compute_hardy_weinberg(data, ctx, false, [&](std::size_t first, std::span<const HardyResult> rows) {
-    text.clear();
-    text_x.clear();
-    for (std::size_t k = 0; k < rows.size(); ++k) {
-      const HardyResult& r = rows[k];
-      const Variant& var = data.variant(first + k);
-      const GenotypeCounts& c = r.diploid;
-      if (r.ploidy != ChromosomePloidy::Diploid && r.ploidy != ChromosomePloidy::X) continue;
-      tables.hwe_p[first + k] = r.p;
-      std::string& t = r.ploidy == ChromosomePloidy::Diploid ? text : text_x;
-      append_variant_alleles(t, var);
-      append_count(t, c.hom2);
-      append_count(t, c.het);
-      append_count(t, c.hom1);
-      if (r.ploidy == ChromosomePloidy::X) {
-        append_count(t, r.male.hom2);
-        append_count(t, r.male.hom1);
-      }
-      append_het_fractions(t, c);
-      if (r.ploidy == ChromosomePloidy::X) {
-        append_ratio(t, 2.0 * c.hom2 + c.het, 2.0 * c.called());
-        append_ratio(t, r.male.hom2, static_cast<double>(r.male.hom1) + r.male.hom2);
-      }
-      t.push_back('\t');
-      append_g6(t, r.p);
-      t.push_back('\n');
-    }
-    if (hardy) hardy->write(text);
-    if (hardy_x) hardy_x->write(text_x);
+    writer.write(first, rows);
+    for (std::size_t k = 0; k < rows.size(); ++k)
+      if (rows[k].ploidy == ChromosomePloidy::Diploid || rows[k].ploidy == ChromosomePloidy::X)
+        tables.hwe_p[first + k] = rows[k].p;
   });
   for (double p : tables.hwe_p) tables.hwe_tested += !std::isnan(p);
 }
@@ -170,20 +69,8 @@ void write_het(const Dataset& data, OutputSet& outputs, const Context& ctx, QcTa
     ctx.note("het: no polymorphic autosomal variants; no .het written");
     return;
   }
-  std::string text = "#FID\tIID\tO(HOM)\tE(HOM)\tOBS_CT\tF\n";
-  for (std::size_t i = 0; i < data.sample_ct(); ++i) {
-    const SampleHeterozygosity& s = result.samples[i];
-    append_ids(text, data, i);
-    append_count(text, s.observed_hom);
-    text.push_back('\t');
-    append_g6(text, s.expected_hom);
-    append_count(text, s.obs_ct);
-    text.push_back('\t');
-    append_g6(text, s.f());
-    text.push_back('\n');
-    tables.het_f[i] = s.f();
-  }
-  outputs.open(".het").write(text);
+  write_het(outputs.open(".het"), data, result);
+  for (std::size_t i = 0; i < data.sample_ct(); ++i) tables.het_f[i] = result.samples[i].f();
 }
 
 }  // namespace
