@@ -15,19 +15,9 @@
 #include <memory>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/utc_time.hpp"
 
 namespace genomap {
-namespace {
-std::string now_iso8601() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-}  // namespace
-
 std::string describe_file(const std::string& path) {
   XXH3_state_t* state = XXH3_createState();
   XXH3_128bits_reset(state);
@@ -75,7 +65,7 @@ std::string describe_file(const std::string& path) {
 }
 
 RunLog::RunLog()
-    : start_(std::chrono::steady_clock::now()), last_mark_(start_), started_at_(now_iso8601()) {}
+    : start_(std::chrono::steady_clock::now()), last_mark_(start_), started_at_(utc_now_iso8601()) {}
 
 void RunLog::add_input(const std::string& path) {
   {

@@ -12,6 +12,7 @@
 #include "genomap/geno/chromosome.hpp"
 #include "genomap/io/line_reader.hpp"
 #include "genomap/popstats/population_counts.hpp"
+#include "genomap/core/utc_time.hpp"
 
 namespace genomap::freqdb {
 namespace {
@@ -65,15 +66,6 @@ struct TemporaryFile {
     if (!keep) std::remove(path.c_str());
   }
 };
-
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 }  // namespace
 
@@ -240,7 +232,7 @@ ReleaseBuildSummary build_release(const Dataset& data, const PopulationAssignmen
     const std::vector<std::pair<std::string, std::string>> facts = {
         {"format", kReleaseFormat},
         {"version", options.version},
-        {"created", utc_now()},
+        {"created", utc_now_iso8601()},
         {"genomap_version", GENOMAP_VERSION},
         {"content_hash", summary.content_hash},
         {"min_count", std::to_string(options.min_count)},

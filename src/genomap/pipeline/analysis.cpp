@@ -16,6 +16,7 @@
 #include "genomap/pipeline/step_cache.hpp"
 #include "genomap/registry/consent_filter.hpp"
 #include "genomap/vcf/vcf_import.hpp"
+#include "genomap/core/utc_time.hpp"
 
 namespace genomap {
 
@@ -40,15 +41,6 @@ std::pair<std::size_t, std::size_t> parse_k_range(const std::string& text) {
 }
 
 namespace {
-
-std::string now_iso8601() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // An input file for provenance and cache keys: path, size and XXH3-128 hash.
 json describe_input(const std::string& path) {
@@ -231,7 +223,7 @@ AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, co
   fs::create_directories(o.out_dir);
   const std::string name = dataset_name(o);
   const std::string prefix = (fs::path(o.out_dir) / name).string();
-  const std::string started = now_iso8601();
+  const std::string started = utc_now_iso8601();
   // Checked before any step runs, so a bad file costs nothing.
   const auto places = o.pop_coords.empty() ? std::map<std::string, PopulationPlace>{}
                                            : read_population_coordinates(o.pop_coords);

@@ -12,18 +12,10 @@
 #include "genomap/registry/chain.hpp"
 #include "genomap/registry/schema.hpp"
 #include "genomap/registry/sqlite.hpp"
+#include "genomap/core/utc_time.hpp"
 
 namespace genomap::serve {
 namespace {
-
-std::string utc_timestamp() {
-  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 bool is_lower_hex(const std::string& s) {
   return std::all_of(s.begin(), s.end(),
@@ -125,7 +117,7 @@ void QueryLog::record(const std::string& token_name, const std::string& client, 
     write.commit("frequency_query", std::move(entry));
     return;
   }
-  const std::string line = fmt::format("{{\"time\":\"{}\",\"query\":{}}}\n", utc_timestamp(), details);
+  const std::string line = fmt::format("{{\"time\":\"{}\",\"query\":{}}}\n", utc_now_iso8601(), details);
   if (std::fputs(line.c_str(), file_) < 0 || std::fflush(file_) != 0)
     throw Error(file_path_, 0, "cannot write the query log");
 }
