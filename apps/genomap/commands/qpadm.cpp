@@ -11,6 +11,7 @@
 #include "genomap/geno/eigenstrat.hpp"
 #include "genomap/io/line_reader.hpp"
 #include "genomap/popstats/jackknife.hpp"
+#include "genomap/popstats/population_input.hpp"
 #include "invocation.hpp"
 
 namespace genomap::cli {
@@ -37,62 +38,20 @@ std::vector<std::string> names(const std::string& list, const std::string& optio
 // The populations, variants and blocks of genotype input, as fstats reads them (chromosomes 1-22).
 F2Store store_from_genotypes(const QpadmCommandOptions& o, Invocation& inv) {
   const Context& ctx = inv.context();
-  PopulationData pd;
-  Dataset data;
-  std::unique_ptr<EigenstratReader> reader;
-  std::vector<bool> keep;
+  const PopulationLabels labels{o.pop_file, o.pop_column};
+  std::unique_ptr<PopulationInput> input;
   if (!o.input.bfile.empty()) {
     if (o.pop_file.empty()) throw Error("qpadm: --bfile needs --pop FILE");
-    data = inv.load_dataset(o.input, Purpose::Ancestry);
-    std::vector<std::uint32_t> kept;
-    for (std::uint32_t uidx : data.variant_uidx) {
-      const int code = data.store->variants()[uidx].chrom_code;
-      if (code >= 1 && code <= 22) kept.push_back(uidx);
-    }
-    data.variant_uidx = std::move(kept);
-    pd.populations =
-        read_population_file(o.pop_file, o.pop_column, data.store->samples(), data.samples.uidx_list());
-    inv.log().add_input(o.pop_file);
-    for (std::size_t v = 0; v < data.variant_ct(); ++v) pd.variants.push_back(data.variant(v));
-    pd.pass = plink_population_pass(data, pd.populations, ctx);
+    input = PopulationInput::from_plink(inv.load_dataset(o.input, Purpose::Ancestry), labels,
+                                        AnalysedChromosomes::Autosomes, ctx);
   } else {
-    reader = std::make_unique<EigenstratReader>(o.eigenstrat);
-    for (const char* suffix : {".geno", ".snp", ".ind"}) inv.log().add_input(o.eigenstrat + suffix);
-    std::vector<std::string> labels;
-    for (const auto& s : reader->samples()) labels.push_back(s.label == "Ignore" ? std::string() : s.label);
-    if (!o.pop_file.empty()) {
-      std::vector<Sample> table;
-      std::vector<std::uint32_t> all;
-      for (const auto& s : reader->samples()) {
-        all.push_back(static_cast<std::uint32_t>(table.size()));
-        table.push_back(Sample{s.id, s.id});
-      }
-      pd.populations =
-          read_population_file(o.pop_file, o.pop_column, SampleTable(std::move(table)), all, false);
-      inv.log().add_input(o.pop_file);
-    } else {
-      pd.populations = assign_populations(labels);
-    }
-    keep.resize(reader->variants().size());
-    for (std::size_t v = 0; v < keep.size(); ++v) {
-      const int code = reader->variants()[v].chrom_code;
-      keep[v] = code >= 1 && code <= 22;
-      if (keep[v]) pd.variants.push_back(reader->variants()[v]);
-    }
-    pd.pass =
-        eigenstrat_population_pass(*reader, keep, pd.populations.pop_of_sample, pd.populations.pop_ct(), ctx);
+    input = PopulationInput::from_eigenstrat(o.eigenstrat, labels, AnalysedChromosomes::Autosomes, ctx);
   }
-  pd.populations.sort_by_name();
+  for (const auto& path : input->input_files) inv.log().add_input(path);
+  const PopulationData& pd = input->data;
   if (pd.variants.empty()) throw Error("qpadm: no variants on chromosomes 1-22");
-  BlockSpec fallback;
-  fallback.genetic = has_genetic_positions(pd.variants);
-  const BlockSpec spec = parse_block_spec(o.block_size, fallback);
-  if (spec.genetic && !fallback.genetic)
-    throw Error("--block-size: a genetic distance needs genetic positions, and all are 0");
-  std::vector<std::uint32_t> block_of_variant;
-  const std::size_t block_ct = assign_jackknife_blocks(
-      pd.variants, spec, genetic_unit_scale(pd.variants, o.genetic_unit), block_of_variant);
-  return build_f2_store(pd, block_of_variant, block_ct, F2StoreKey{}, ctx);
+  const JackknifeBlocks blocks = jackknife_blocks(pd.variants, o.block_size, o.genetic_unit);
+  return build_f2_store(pd, blocks.block_of_variant, blocks.block_ct, F2StoreKey{}, ctx);
 }
 
 void run_qpadm(const QpadmCommandOptions& o, Invocation& inv) {
