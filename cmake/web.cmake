@@ -26,4 +26,4 @@ add_library(genomap_report STATIC ${GENOMAP_REPORT_SOURCES} ${GENOMAP_REPORT_TEM
 set_target_properties(genomap_report PROPERTIES OUTPUT_NAME genomap_report)
 target_include_directories(genomap_report PUBLIC ${PROJECT_SOURCE_DIR}/src)
 target_compile_options(genomap_report PRIVATE ${GENOMAP_WARNINGS})
-target_link_libraries(genomap_report PUBLIC genomap_lib nlohmann_json::nlohmann_json)
+target_link_libraries(genomap_report PUBLIC genomap_core nlohmann_json::nlohmann_json)
