@@ -78,7 +78,7 @@ void run(const std::string& bfile, const std::string& population_file, const std
   // Population statistics read counts per population, from a PLINK pass here (EIGENSTRAT input works alike).
   PopulationData populations;
   populations.populations =
-      read_population_file(population_file, "POP", store->samples(), data.samples.uidx_list());
+      read_population_labels(population_file, data);
   for (std::size_t v = 0; v < data.variant_ct(); ++v) populations.variants.push_back(data.variant(v));
   populations.pass = plink_population_pass(data, populations.populations, ctx);
   populations.populations.sort_by_name();

@@ -202,7 +202,7 @@ TEST(AdmixBadInput, ImpossibleParametersFailCleanly) {
   write_text(dir + "/unknown.pop", "FID IID POP\nnobody nobody CEU\n");
   auto r = run_genomap("admix --bfile " + bfile + " --k 3 --supervised --pop " + dir + "/unknown.pop --out " + dir + "/x");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find("unknown.pop:2: unknown sample 'nobody'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("unknown.pop:2: sample 'nobody nobody' is not in the genotype data"), std::string::npos) << r.output;
   EXPECT_TRUE(list_files(dir).size() == 1u) << "only the .pop file may be there";
 }
 

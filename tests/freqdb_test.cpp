@@ -134,7 +134,7 @@ class FreqdbRelease : public ::testing::Test {
                                            const std::string& out) {
     Dataset data = hapmap_dataset();
     PopulationAssignment labels =
-        read_population_file(pop_file_, "POP", data.store->samples(), data.samples.uidx_list());
+        read_population_labels(pop_file_, data);
     labels.sort_by_name();
     Context ctx;
     return freqdb::build_release(data, labels, {{"CEU", {40.76, -111.89}}}, options, out, ctx);
@@ -280,7 +280,7 @@ TEST(FreqdbCommand, BuildsAReleaseAndRefusesBadInput) {
 
   r = run_genomap("freqdb build --bfile " + kBfile + " --pop " + pops + " --min-count 19 --out " + dir +
                   "/low.freqdb");
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("--min-count 19 is below the lowest allowed, 20"), std::string::npos) << r.output;
   EXPECT_FALSE(std::ifstream(dir + "/low.freqdb").good());
 

@@ -3,6 +3,9 @@
 // counts) with typed options and a Context (threads, memory budget, log, progress, seed), returns a result
 // struct and throws genomap::Error (genomap::UsageError for impossible options) on failure; nothing prints or
 // exits. Thread counts are set for the call only (core/thread_scope.hpp). Layers: docs/design.md.
+// Everything here is in library genomap_core (CMake target genomap::core), which carries no SQLite, OpenSSL,
+// htslib or HTTP dependency; VCF import (genomap/vcf/vcf_import.hpp) is library genomap_vcf, the consent
+// registry (genomap/registry/) genomap_registry, `analyze` (genomap/pipeline/) genomap_pipeline.
 #pragma once
 
 // ==== Data: open, select, write ====
@@ -16,14 +19,14 @@
 // a SampleView and a variant selection.
 #include "genomap/geno/dataset.hpp"
 #include "genomap/geno/genotype_store.hpp"
-// read_sample_columns (--pheno/--covar tables), read_population_labels (ADMIXTURE .pop or a POP table).
+// read_population_labels(path, data): the population of each analysed sample (a POP table or ADMIXTURE .pop).
+#include "genomap/geno/population_labels.hpp"
+// read_sample_columns (--pheno/--covar tables).
 #include "genomap/geno/sample_table_file.hpp"
 // OutputSet / OutputFile: outputs written to temporary names, renamed together on commit.
 #include "genomap/io/output_file.hpp"
 // apply_filters(store, FilterOptions, ctx) -> Dataset: keep/remove, consent, --chr, --mind, --geno, --maf.
 #include "genomap/qc/filters.hpp"
-// import_vcf(VcfImportOptions, outputs, ctx): VCF/BCF -> .bed/.bim/.fam (library genomap_vcf).
-#include "genomap/vcf/vcf_import.hpp"
 
 // ==== Quality control (plink2 --freq, --missing, --hardy, --het, --indep-pairwise) ====
 // count_alleles_by_ploidy(data, ctx, sink): allele counts, handed over block by block.

@@ -11,7 +11,7 @@
 #include "genomap/admix/admixture_files.hpp"
 #include "genomap/core/error.hpp"
 #include "genomap/core/usage_error.hpp"
-#include "genomap/geno/sample_table_file.hpp"
+#include "genomap/geno/population_labels.hpp"
 #include "genomap/io/line_reader.hpp"  // parse_int64
 #include "invocation.hpp"
 
@@ -62,7 +62,7 @@ void run_admix(const AdmixCliOptions& o, Invocation& inv) {
     if (o.pop_file.empty()) throw UsageError("--supervised needs --pop FILE");
     if (ks.size() != 1) throw UsageError("--supervised takes a single K");
     const SupervisedPopulations fixed =
-        supervised_populations(read_population_labels(o.pop_file, data), ks[0], o.pop_file);
+        supervised_populations(read_population_labels(o.pop_file, data).label_of_sample(), ks[0], o.pop_file);
     base.fixed_population = fixed.fixed_population;
     const std::vector<std::string>& names = fixed.names;
     std::string order;

@@ -5,6 +5,7 @@
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/freqdb/release_builder.hpp"
 #include "invocation.hpp"
 
@@ -30,15 +31,15 @@ struct FreqdbOptions {
 
 void run_freqdb_build(const FreqdbOptions& o, Invocation& inv) {
   if (o.min_count < kLowestMinCount)
-    throw Error(fmt::format("--min-count {} is below the lowest allowed, {}", o.min_count, kLowestMinCount));
-  if (o.min_pop_size < 1) throw Error("--min-pop-size must be at least 1");
+    throw UsageError(fmt::format("--min-count {} is below the lowest allowed, {}", o.min_count, kLowestMinCount));
+  if (o.min_pop_size < 1) throw UsageError("--min-pop-size must be at least 1");
   freqdb::ReleaseBuildOptions options;
   if (o.small_pops == "hide")
     options.small_populations = freqdb::SmallPopulationRule::Hide;
   else if (o.small_pops == "merge")
     options.small_populations = freqdb::SmallPopulationRule::Merge;
   else
-    throw Error("--small-pops: expected hide or merge (got '" + o.small_pops + "')");
+    throw UsageError("--small-pops: expected hide or merge (got '" + o.small_pops + "')");
   options.version = o.version;
   options.min_count = o.min_count;
   options.min_population_size = o.min_pop_size;
@@ -47,7 +48,7 @@ void run_freqdb_build(const FreqdbOptions& o, Invocation& inv) {
 
   Dataset data = inv.load_dataset(o.input);
   PopulationAssignment labels =
-      read_population_file(o.pop_file, o.pop_column, data.store->samples(), data.samples.uidx_list());
+      read_population_labels(o.pop_file, data, o.pop_column);
   inv.log().add_input(o.pop_file);
   labels.sort_by_name();
   freqdb::PopulationPlaces places;

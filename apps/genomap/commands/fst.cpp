@@ -8,6 +8,7 @@
 #include "genomap/core/error.hpp"
 #include "genomap/core/usage_error.hpp"
 #include "genomap/popstats/population_input.hpp"
+#include "genomap/popstats/popstats_files.hpp"
 #include "invocation.hpp"
 
 namespace genomap::cli {
@@ -56,39 +57,13 @@ void run_fst(const FstCommandOptions& o, Invocation& inv) {
   if (result.no_call_variant_ct)
     inv.log().note(fmt::format("{} variants without any call skipped", result.no_call_variant_ct));
 
-  const bool wc = options.method == FstMethod::WeirCockerham;
-  const char* column = wc ? "WC_FST" : "HUDSON_FST";
-  std::FILE* f = inv.outputs().open(".fst.summary").stream();
-  fmt::print(f, "#POP1\tPOP2\t{}{}\n", column, options.block_size ? "\tSE" : "");
-  for (const auto& pair : result.pairs) {
-    fmt::print(f, "{}\t{}\t{:.6g}", pops.names[pair.pop1], pops.names[pair.pop2], pair.fst);
-    if (options.block_size) fmt::print(f, "\t{:.6g}", pair.se);
-    fmt::print(f, "\n");
-  }
-  if (options.per_variant) {
-    for (const auto& pair : result.pairs) {
-      std::FILE* v = inv.outputs()
-                         .open(fmt::format(".{}.{}.fst.var", pops.names[pair.pop1], pops.names[pair.pop2]))
-                         .stream();
-      fmt::print(v, "#CHROM\tPOS\tID\tOBS_CT\t{}\n", column);
-      for (std::size_t i = 0; i < pd.variants.size(); ++i) {
-        const Variant& var = pd.variants[i];
-        const FstTerm& t = pair.terms[i];
-        fmt::print(v, "{}\t{}\t{}\t{}\t", var.chrom, var.pos, var.id, pair.called_ct[i]);
-        if (t.valid)
-          fmt::print(v, "{:.6g}\n", t.numer / t.denom);
-        else
-          fmt::print(v, "nan\n");
-      }
-    }
-  }
+  write_fst_summary(inv.outputs().open(".fst.summary").stream(), result, pops, options);
+  if (options.per_variant)
+    for (const auto& pair : result.pairs)
+      write_fst_variants(inv.outputs().open(fst_variant_suffix(pair, pops)).stream(), pd.variants, pair,
+                         options.method);
   const VarianceShare& share = result.variance_share;
-  std::FILE* a = inv.outputs().open(".fst.amova").stream();
-  fmt::print(a, "#POPULATIONS\tSAMPLES\tVARIANTS\tBETWEEN_SHARE\tSE\tWITHIN_SHARE\tJACKKNIFE_BLOCKS\n");
-  std::size_t samples = 0;
-  for (auto s : pops.sizes) samples += s;
-  fmt::print(a, "{}\t{}\t{}\t{:.6g}\t{:.6g}\t{:.6g}\t{}\n", pops.pop_ct(), samples, share.variant_ct,
-             share.between, share.se, 1 - share.between, share.block_ct);
+  write_variance_share(inv.outputs().open(".fst.amova").stream(), share, pops);
   inv.log().note(
       fmt::format("share of genetic variance between populations (Weir-Cockerham theta over all {} "
                   "populations): {:.4f} (SE {:.4f}), within: {:.4f}",

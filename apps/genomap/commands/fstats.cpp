@@ -13,6 +13,7 @@
 #include "genomap/core/usage_error.hpp"
 #include "genomap/popstats/f2_store.hpp"
 #include "genomap/popstats/population_input.hpp"
+#include "genomap/popstats/popstats_files.hpp"
 #include "invocation.hpp"
 
 namespace genomap::cli {
@@ -32,17 +33,6 @@ struct FstatsCommandOptions {
   std::string f2_store;  // folder of a cached f2 store: built from the genotypes, or read instead of them
   F2StoreFilters store_filters;
 };
-
-std::string format_value(double x) { return std::isfinite(x) ? fmt::format("{:.6g}", x) : "nan"; }
-
-void write_statistic(std::FILE* f, const StatisticResult& r, const PopulationAssignment& pops) {
-  const std::size_t k = population_count(r.request.kind);
-  fmt::print(f, "{}", statistic_name(r.request.kind));
-  for (std::size_t i = 0; i < std::max<std::size_t>(k, 4); ++i)
-    fmt::print(f, "\t{}", i < k ? pops.names[r.request.pops[i]] : ".");
-  fmt::print(f, "\t{}\t{}\t{}\t{}\t{}\n", format_value(r.value), format_value(r.se), format_value(r.z),
-             r.snp_ct, r.block_ct);
-}
 
 // The statistics asked for, computed from `pd` over the given jackknife blocks, and their output files.
 void compute_and_write(const FstatsCommandOptions& o, const PopulationData& pd,
@@ -79,29 +69,7 @@ void compute_and_write(const FstatsCommandOptions& o, const PopulationData& pd,
   if (result.no_call_variant_ct)
     inv.log().note(fmt::format("{} variants without any call skipped", result.no_call_variant_ct));
 
-  const char* header = "#STATISTIC\tPOP1\tPOP2\tPOP3\tPOP4\tVALUE\tSE\tZ\tN_SNPS\tN_BLOCKS\n";
-  std::FILE* f2 = inv.outputs().open(".f2").stream();
-  fmt::print(f2, "{}", header);
-  for (const auto& r : result.f2) write_statistic(f2, r, pops);
-  std::FILE* f = nullptr;
-  std::FILE* ratios = nullptr;
-  for (const auto& r : result.requested) {
-    if (r.request.kind == StatisticKind::F4Ratio) {
-      if (!ratios) {
-        ratios = inv.outputs().open(".f4ratio").stream();
-        fmt::print(
-            ratios,
-            "#STATISTIC\tPOP1\tPOP2\tPOP3\tPOP4\tPOP5\tPOP6\tPOP7\tPOP8\tVALUE\tSE\tZ\tN_SNPS\tN_BLOCKS\n");
-      }
-      write_statistic(ratios, r, pops);
-      continue;
-    }
-    if (!f) {
-      f = inv.outputs().open(".fstats").stream();
-      fmt::print(f, "{}", header);
-    }
-    write_statistic(f, r, pops);
-  }
+  write_fstats_files(inv.outputs(), result, pops);
   inv.log().phase_done("write outputs");
 }
 

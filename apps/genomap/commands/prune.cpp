@@ -4,6 +4,7 @@
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
 #include "genomap/qc/ld_prune.hpp"
+#include "genomap/qc/qc_files.hpp"
 #include "invocation.hpp"
 
 namespace genomap::cli {
@@ -31,14 +32,7 @@ void run_prune(const PruneCommandOptions& o, Invocation& inv) {
   inv.log().note(
       fmt::format("{}/{} variants removed, {} kept", r.removed_ct, r.removed_ct + r.kept_ct, r.kept_ct));
   inv.log().phase_done("prune");
-  std::FILE* in = inv.outputs().open(".prune.in").stream();
-  std::FILE* out = inv.outputs().open(".prune.out").stream();
-  for (std::size_t v = 0; v < data.variant_ct(); ++v) {
-    if (r.status[v] == PruneStatus::Kept)
-      fmt::print(in, "{}\n", data.variant(v).id);
-    else if (r.status[v] == PruneStatus::Removed)
-      fmt::print(out, "{}\n", data.variant(v).id);
-  }
+  write_prune_lists(data, r, inv.outputs());
   inv.log().phase_done("write .prune.in/.prune.out");
 }
 

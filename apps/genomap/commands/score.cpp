@@ -3,10 +3,11 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
-#include <unordered_map>
 
 #include "command_registry.hpp"
 #include "genomap/assoc/polygenic_score.hpp"
+#include "genomap/assoc/score_files.hpp"
+#include "genomap/assoc/score_ranges.hpp"
 #include "genomap/core/error.hpp"
 #include "genomap/core/usage_error.hpp"
 #include "genomap/io/line_reader.hpp"
@@ -45,45 +46,8 @@ ScoreColumns parse_columns(const ScoreCommandOptions& o) {
   return c;
 }
 
-void write_sscore(Invocation& inv, const Dataset& data, const ScoreWeights& w, const ScoreResult& r,
-                  const ScoreCommandOptions& o, const std::string& suffix) {
-  OutputFile& out = inv.outputs().open(suffix);
-  std::FILE* f = out.stream();
-  const bool mean_impute = !o.no_mean_imputation;
-  fmt::print(f, "#FID\tIID\tALLELE_CT\tNAMED_ALLELE_DOSAGE_SUM");
-  for (const auto& name : w.score_names) {
-    if (!o.sum) fmt::print(f, "\t{}_AVG", name);
-    if (o.sum || o.scoresums) fmt::print(f, "\t{}_SUM", name);
-  }
-  fmt::print(f, "\n");
-  for (std::size_t i = 0; i < data.sample_ct(); ++i) {
-    const Sample& s = data.sample(i);
-    fmt::print(f, "{}\t{}\t{}\t{:.6g}", s.fid, s.iid, r.allele_ct[i], r.named_allele_dosage_sum[i]);
-    for (std::size_t k = 0; k < w.score_names.size(); ++k) {
-      if (!o.sum) fmt::print(f, "\t{:.6g}", r.sums[k][i] / r.average_denominator(i, mean_impute));
-      if (o.sum || o.scoresums) fmt::print(f, "\t{:.6g}", r.sums[k][i]);
-    }
-    fmt::print(f, "\n");
-  }
-}
-
-// Keeps the entries whose value in `values` lies in [lower, upper].
-ScoreWeights subset(const ScoreWeights& w, const std::unordered_map<std::string, double>& values,
-                    double lower, double upper) {
-  ScoreWeights s = w;
-  s.variant_idx.clear();
-  s.named_is_allele1.clear();
-  s.weights.clear();
-  s.entry_ids.clear();
-  for (std::size_t e = 0; e < w.variant_idx.size(); ++e) {
-    auto it = values.find(w.entry_ids[e]);
-    if (it == values.end() || it->second < lower || it->second > upper) continue;
-    s.variant_idx.push_back(w.variant_idx[e]);
-    s.named_is_allele1.push_back(w.named_is_allele1[e]);
-    s.weights.push_back(w.weights[e]);
-    s.entry_ids.push_back(w.entry_ids[e]);
-  }
-  return s;
+SscoreColumns sscore_columns(const ScoreCommandOptions& o) {
+  return SscoreColumns{!o.sum, o.sum || o.scoresums, !o.no_mean_imputation};
 }
 
 void run_score(const ScoreCommandOptions& o, Invocation& inv) {
@@ -102,37 +66,17 @@ void run_score(const ScoreCommandOptions& o, Invocation& inv) {
   if (o.q_score_range.empty()) {
     ScoreResult r = compute_scores(data, w, options, inv.context());
     inv.log().note(fmt::format("{} variants scored", r.variant_ct));
-    write_sscore(inv, data, w, r, o, ".sscore");
+    write_sscore(inv.outputs().open(".sscore").stream(), data, w, r, sscore_columns(o));
     return;
   }
   if (o.q_score_range.size() != 2) throw UsageError("--q-score-range takes RANGE_FILE DATA_FILE");
-  std::unordered_map<std::string, double> values;
-  {
-    LineReader in(o.q_score_range[1]);
-    std::string line;
-    while (in.next(line)) {
-      auto f = split_whitespace(line);
-      if (f.size() < 2) continue;
-      double v;
-      if (!parse_double(f[1], v)) {
-        if (in.line_number() == 1) continue;  // header
-        in.fail("'" + std::string(f[1]) + "' is not a number");
-      }
-      values[std::string(f[0])] = v;
-    }
-  }
-  LineReader ranges(o.q_score_range[0]);
-  std::string line;
-  while (ranges.next(line)) {
-    auto f = split_whitespace(line);
-    if (f.empty()) continue;
-    double lower, upper;
-    if (f.size() < 3 || !parse_double(f[1], lower) || !parse_double(f[2], upper))
-      ranges.fail("expected NAME LOWER UPPER");
-    ScoreWeights s = subset(w, values, lower, upper);
-    ScoreResult r = compute_scores(data, s, options, inv.context());
-    inv.log().note(fmt::format("range {} [{}, {}]: {} variants scored", f[0], lower, upper, r.variant_ct));
-    write_sscore(inv, data, s, r, o, "." + std::string(f[0]) + ".sscore");
+  const auto values = read_score_values(o.q_score_range[1]);
+  for (const ScoreRange& range : read_score_ranges(o.q_score_range[0])) {
+    const ScoreWeights subset = weights_in_range(w, values, range);
+    const ScoreResult r = compute_scores(data, subset, options, inv.context());
+    inv.log().note(fmt::format("range {} [{}, {}]: {} variants scored", range.name, range.lower, range.upper,
+                               r.variant_ct));
+    write_sscore(inv.outputs().open("." + range.name + ".sscore").stream(), data, subset, r, sscore_columns(o));
   }
 }
 

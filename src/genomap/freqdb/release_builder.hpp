@@ -12,7 +12,7 @@
 #include "genomap/core/context.hpp"
 #include "genomap/freqdb/frequency_release.hpp"
 #include "genomap/geno/dataset.hpp"
-#include "genomap/popstats/population_file.hpp"
+#include "genomap/geno/population_labels.hpp"
 
 namespace genomap::freqdb {
 

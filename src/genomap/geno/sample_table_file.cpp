@@ -142,39 +142,4 @@ std::vector<double> recode_binary(const std::vector<double>& column, BinaryCodin
   return out;
 }
 
-std::vector<std::string> read_population_labels(const std::string& path, const Dataset& data) {
-  LineReader reader(path);
-  std::string line;
-  std::vector<std::string> lines;
-  while (reader.next(line)) lines.push_back(line);
-  std::vector<std::string> by_uidx(data.store->sample_ct());
-  auto header = lines.empty() ? std::vector<std::string_view>{} : split_whitespace(lines[0]);
-  auto pop_col = std::find_if(header.begin(), header.end(), [](auto f) { return f == "POP" || f == "#POP"; });
-  if (pop_col == header.end()) {
-    if (lines.size() != data.store->sample_ct())
-      throw Error(path, 0, fmt::format("has {} lines but the .fam has {} samples", lines.size(), data.store->sample_ct()));
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-      auto f = split_whitespace(lines[i]);
-      if (f.size() != 1) throw Error(path, i + 1, "expected one population label per line");
-      by_uidx[i] = f[0] == "-" ? "" : std::string(f[0]);
-    }
-  } else {
-    const auto col = static_cast<std::size_t>(pop_col - header.begin());
-    const bool has_fid = header[0] == "#FID" || header[0] == "FID";
-    for (std::size_t i = 1; i < lines.size(); ++i) {
-      auto f = split_whitespace(lines[i]);
-      if (f.empty()) continue;
-      if (f.size() != header.size()) throw Error(path, i + 1, fmt::format("expected {} columns, found {}", header.size(), f.size()));
-      std::string fid(f[0]);
-      auto idx = has_fid ? data.store->samples().find(std::string(f[1]), &fid)
-                         : data.store->samples().find(std::string(f[0]));
-      if (!idx) throw Error(path, i + 1, "unknown sample '" + std::string(has_fid ? f[1] : f[0]) + "'");
-      by_uidx[*idx] = f[col] == "-" ? "" : std::string(f[col]);
-    }
-  }
-  std::vector<std::string> labels(data.sample_ct());
-  for (std::size_t i = 0; i < data.sample_ct(); ++i) labels[i] = by_uidx[data.samples.uidx(i)];
-  return labels;
-}
-
 }  // namespace genomap

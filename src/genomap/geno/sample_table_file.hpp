@@ -36,9 +36,4 @@ BinaryCoding detect_binary(const std::vector<double>& column);
 // Recodes a binary column to 0 control / 1 case, NaN missing.
 std::vector<double> recode_binary(const std::vector<double>& column, BinaryCoding coding);
 
-// Population labels in ADMIXTURE's .pop layout (one label per .fam line, '-' for unknown) or a table with a POP
-// column (FID IID POP / IID POP). Returns a label per analysed sample of `data` ("" unknown). Errors name file
-// and line: a line count that differs from the .fam, a short row, an unknown sample.
-std::vector<std::string> read_population_labels(const std::string& path, const Dataset& data);
-
 }  // namespace genomap

@@ -137,33 +137,11 @@ struct Populations {
   std::vector<std::int32_t> report_index;  // per QC sample
 };
 
-// The population names of a sample table's `column` in the order of the file's rows (read_population_file
-// has already checked the file).
-std::vector<std::string> names_in_row_order(const std::string& path, const std::string& column) {
-  LineReader reader(path);
-  std::string line;
-  std::vector<std::string> names;
-  std::size_t col = std::string::npos;
-  while (reader.next(line)) {
-    const auto f = split_whitespace(line);
-    if (f.empty()) continue;
-    if (col == std::string::npos) {
-      for (std::size_t i = 0; i < f.size(); ++i)
-        if (f[i] == column || f[i] == "#" + column) col = i;
-      if (col == std::string::npos) return names;
-      continue;
-    }
-    if (col < f.size() && std::find(names.begin(), names.end(), f[col]) == names.end())
-      names.emplace_back(f[col]);
-  }
-  return names;
-}
-
 Populations read_populations(const AnalysisOptions& o, const Dataset& qc, const Context& ctx) {
   Populations p;
-  p.file_order = read_population_file(o.pop_file, o.pop_column, qc.store->samples(), qc.samples.uidx_list());
+  p.file_order = read_population_labels(o.pop_file, qc.store->samples(), qc.samples.uidx_list(), o.pop_column);
   if (p.file_order.pop_ct() == 0) throw Error(o.pop_file, 0, "no analysed sample has a population label");
-  for (const auto& name : names_in_row_order(o.pop_file, o.pop_column))
+  for (const auto& name : p.file_order.labels_in_row_order)
     if (std::find(p.file_order.names.begin(), p.file_order.names.end(), name) != p.file_order.names.end())
       p.report_order.push_back(name);
   for (const auto& name : p.file_order.names)
@@ -265,7 +243,7 @@ AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, co
   {
     std::vector<std::uint32_t> all(store->sample_ct());
     for (std::uint32_t i = 0; i < all.size(); ++i) all[i] = i;
-    const auto labels = read_population_file(o.pop_file, o.pop_column, store->samples(), all);
+    const auto labels = read_population_labels(o.pop_file, store->samples(), all, o.pop_column);
     if (labels.pop_ct() == 0) throw Error(o.pop_file, 0, "no sample of the fileset has a population label");
     if (!o.outgroup.empty()) labels.index_of(o.outgroup, "--outgroup");
   }

@@ -16,6 +16,7 @@
 #include "genomap/pipeline/step_files.hpp"
 #include "genomap/popstats/jackknife.hpp"
 #include "genomap/popstats/population_counts.hpp"
+#include "genomap/popstats/popstats_files.hpp"
 #include "genomap/qc/ld_prune.hpp"
 #include "genomap/relate/unrelated_set.hpp"
 

@@ -11,7 +11,7 @@
 #include "genomap/geno/dataset.hpp"
 #include "genomap/io/output_file.hpp"
 #include "genomap/pipeline/analysis.hpp"
-#include "genomap/popstats/population_file.hpp"
+#include "genomap/geno/population_labels.hpp"
 #include "genomap/qc/filters.hpp"
 
 namespace genomap {

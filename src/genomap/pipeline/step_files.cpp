@@ -83,18 +83,6 @@ QcTables write_qc_tables(const Dataset& data, OutputSet& outputs, const Context&
   return tables;
 }
 
-void write_prune_lists(const Dataset& data, const PruneResult& result, OutputSet& outputs) {
-  std::string in, out;
-  for (std::size_t v = 0; v < data.variant_ct(); ++v) {
-    if (result.status[v] == PruneStatus::Kept)
-      in += data.variant(v).id + "\n";
-    else if (result.status[v] == PruneStatus::Removed)
-      out += data.variant(v).id + "\n";
-  }
-  outputs.open(".prune.in").write(in);
-  outputs.open(".prune.out").write(out);
-}
-
 std::vector<KinshipPair> kinship_pairs_at_least(const Dataset& data, double keep_min, std::FILE* kin0,
                                                 std::size_t background_ct, const Context& ctx) {
   std::vector<KinshipPair> pairs;
@@ -137,37 +125,6 @@ std::vector<KinshipPair> kinship_pairs_at_least(const Dataset& data, double keep
     }
   });
   return pairs;
-}
-
-void write_sample_list(std::FILE* out, const Dataset& data, const std::vector<bool>& removed,
-                       bool want_removed) {
-  fmt::print(out, "#FID\tIID\n");
-  for (std::size_t s = 0; s < data.sample_ct(); ++s)
-    if (removed[s] == want_removed) fmt::print(out, "{}\t{}\n", data.sample(s).fid, data.sample(s).iid);
-}
-
-void write_fst_summary(std::FILE* out, const FstResult& result, const PopulationAssignment& pops,
-                       const FstOptions& options) {
-  const char* column = options.method == FstMethod::WeirCockerham ? "WC_FST" : "HUDSON_FST";
-  fmt::print(out, "#POP1\tPOP2\t{}{}\n", column, options.block_size ? "\tSE" : "");
-  for (const auto& pair : result.pairs) {
-    fmt::print(out, "{}\t{}\t{:.6g}", pops.names[pair.pop1], pops.names[pair.pop2], pair.fst);
-    if (options.block_size) fmt::print(out, "\t{:.6g}", pair.se);
-    fmt::print(out, "\n");
-  }
-}
-
-void write_statistic_table(std::FILE* out, const std::vector<StatisticResult>& results,
-                           const PopulationAssignment& pops) {
-  auto value = [](double x) { return std::isfinite(x) ? fmt::format("{:.6g}", x) : std::string("nan"); };
-  fmt::print(out, "#STATISTIC\tPOP1\tPOP2\tPOP3\tPOP4\tVALUE\tSE\tZ\tN_SNPS\tN_BLOCKS\n");
-  for (const auto& r : results) {
-    const std::size_t k = population_count(r.request.kind);
-    fmt::print(out, "{}", statistic_name(r.request.kind));
-    for (std::size_t i = 0; i < std::max<std::size_t>(k, 4); ++i)
-      fmt::print(out, "\t{}", i < k ? pops.names[r.request.pops[i]] : ".");
-    fmt::print(out, "\t{}\t{}\t{}\t{}\t{}\n", value(r.value), value(r.se), value(r.z), r.snp_ct, r.block_ct);
-  }
 }
 
 }  // namespace genomap

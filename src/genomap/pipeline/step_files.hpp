@@ -12,10 +12,12 @@
 #include "genomap/io/output_file.hpp"
 #include "genomap/popstats/fst.hpp"
 #include "genomap/popstats/fstats.hpp"
-#include "genomap/popstats/population_file.hpp"
+#include "genomap/geno/population_labels.hpp"
 #include "genomap/qc/ld_prune.hpp"
+#include "genomap/qc/qc_files.hpp"  // write_prune_lists
 #include "genomap/qc/missingness.hpp"
 #include "genomap/relate/king.hpp"
+#include "genomap/relate/unrelated_set.hpp"  // write_sample_list
 
 namespace genomap {
 
@@ -30,8 +32,6 @@ struct QcTables {
 // missing, hardy and het do, and returns the per-sample values the report shows.
 QcTables write_qc_tables(const Dataset& data, OutputSet& outputs, const Context& ctx);
 
-// .prune.in / .prune.out as genomap prune writes them.
-void write_prune_lists(const Dataset& data, const PruneResult& result, OutputSet& outputs);
 
 // One pair of the KING table (sample_idx of `data`, i < j).
 struct KinshipPair {
@@ -45,17 +45,5 @@ struct KinshipPair {
 // evenly spaced in pair order (for the report's kinship scatter).
 std::vector<KinshipPair> kinship_pairs_at_least(const Dataset& data, double keep_min, std::FILE* kin0,
                                                 std::size_t background_ct, const Context& ctx);
-
-// #FID IID lists of the samples with removed[s] == want_removed (plink2's --king-cutoff files).
-void write_sample_list(std::FILE* out, const Dataset& data, const std::vector<bool>& removed,
-                       bool want_removed);
-
-// genomap fst's .fst.summary (populations named in `pops`' order).
-void write_fst_summary(std::FILE* out, const FstResult& result, const PopulationAssignment& pops,
-                       const FstOptions& options);
-
-// genomap fstats' table (.f2, .fstats).
-void write_statistic_table(std::FILE* out, const std::vector<StatisticResult>& results,
-                           const PopulationAssignment& pops);
 
 }  // namespace genomap

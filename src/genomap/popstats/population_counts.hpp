@@ -12,7 +12,7 @@
 #include "genomap/geno/dataset.hpp"
 #include "genomap/geno/variant_table.hpp"
 #include "genomap/geno/eigenstrat.hpp"
-#include "genomap/popstats/population_file.hpp"
+#include "genomap/geno/population_labels.hpp"
 
 namespace genomap {
 

@@ -25,7 +25,7 @@ std::unique_ptr<PopulationInput> PopulationInput::from_plink(Dataset data, const
   in->dataset_ = std::move(data);
   const Dataset& d = in->dataset_;
   in->data.populations =
-      read_population_file(labels.path, labels.column, d.store->samples(), d.samples.uidx_list());
+      read_population_labels(labels.path, d.store->samples(), d.samples.uidx_list(), labels.column);
   in->label_source = labels.path;
   in->input_files.push_back(labels.path);
   in->data.variants.reserve(d.variant_ct());
@@ -57,7 +57,7 @@ std::unique_ptr<PopulationInput> PopulationInput::from_eigenstrat(const std::str
       table.push_back(Sample{s.id, s.id});
     }
     in->data.populations =
-        read_population_file(labels.path, labels.column, SampleTable(std::move(table)), all, false);
+        read_population_labels(labels.path, SampleTable(std::move(table)), all, labels.column, false);
     in->label_source = labels.path;
     in->input_files.push_back(labels.path);
   }

@@ -205,4 +205,16 @@ void write_het(OutputFile& out, const Dataset& data, const HeterozygosityResult&
   out.write(text);
 }
 
+void write_prune_lists(const Dataset& data, const PruneResult& result, OutputSet& outputs) {
+  std::string in, out;
+  for (std::size_t v = 0; v < data.variant_ct(); ++v) {
+    if (result.status[v] == PruneStatus::Kept)
+      in += data.variant(v).id + "\n";
+    else if (result.status[v] == PruneStatus::Removed)
+      out += data.variant(v).id + "\n";
+  }
+  outputs.open(".prune.in").write(in);
+  outputs.open(".prune.out").write(out);
+}
+
 }  // namespace genomap

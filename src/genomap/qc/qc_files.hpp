@@ -13,6 +13,7 @@
 #include "genomap/io/output_file.hpp"
 #include "genomap/qc/hardy.hpp"
 #include "genomap/qc/heterozygosity.hpp"
+#include "genomap/qc/ld_prune.hpp"
 #include "genomap/qc/missingness.hpp"
 #include "genomap/qc/ploidy.hpp"
 
@@ -70,5 +71,9 @@ class HardyWriter {
 
 // .het: #FID IID O(HOM) E(HOM) OBS_CT F.
 void write_het(OutputFile& out, const Dataset& data, const HeterozygosityResult& result);
+
+// .prune.in / .prune.out (plink2 --indep-pairwise): the IDs of the kept and of the removed variants, one a
+// line; chromosome 0 variants (skipped) in neither.
+void write_prune_lists(const Dataset& data, const PruneResult& result, OutputSet& outputs);
 
 }  // namespace genomap

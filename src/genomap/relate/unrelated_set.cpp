@@ -1,7 +1,11 @@
 #include "genomap/relate/unrelated_set.hpp"
 
+#include <fmt/format.h>
+
 #include <set>
 #include <utility>
+
+#include "genomap/relate/king.hpp"
 
 namespace genomap {
 
@@ -40,6 +44,28 @@ std::vector<bool> remove_relatives(std::size_t sample_ct, const std::vector<Rela
     if (!kept_relative) removed[s] = false;
   }
   return removed;
+}
+
+UnrelatedSet choose_unrelated(const Dataset& data, double kinship_cutoff, const Context& ctx) {
+  std::vector<RelatedPair> related;
+  compute_king(data, ctx, plan_king(data, ctx), [&](const KingBand& band) {
+    for (std::size_t j = band.row_begin; j < band.row_end; ++j)
+      for (std::size_t i = 0; i < j; ++i)
+        if (king_kinship(band.at(j, i)) > kinship_cutoff)
+          related.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j)});
+  });
+  UnrelatedSet out;
+  out.related_pair_ct = related.size();
+  out.removed = remove_relatives(data.sample_ct(), related);
+  for (bool r : out.removed) out.removed_ct += r;
+  return out;
+}
+
+void write_sample_list(std::FILE* out, const Dataset& data, const std::vector<bool>& removed,
+                       bool want_removed) {
+  fmt::print(out, "#FID\tIID\n");
+  for (std::size_t s = 0; s < data.sample_ct(); ++s)
+    if (removed[s] == want_removed) fmt::print(out, "{}\t{}\n", data.sample(s).fid, data.sample(s).iid);
 }
 
 }  // namespace genomap

@@ -1,14 +1,23 @@
-#include "genomap/popstats/population_file.hpp"
+#include "genomap/geno/population_labels.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
+#include <string_view>
 #include <unordered_map>
 
 #include "genomap/core/error.hpp"
 #include "genomap/io/line_reader.hpp"
 
 namespace genomap {
+
+std::vector<std::string> PopulationAssignment::label_of_sample() const {
+  std::vector<std::string> labels(pop_of_sample.size());
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    if (pop_of_sample[i] >= 0) labels[i] = names[static_cast<std::size_t>(pop_of_sample[i])];
+  return labels;
+}
 
 std::uint32_t PopulationAssignment::index_of(const std::string& name, const std::string& where) const {
   for (std::size_t i = 0; i < names.size(); ++i)
@@ -78,9 +87,9 @@ void PopulationAssignment::sort_by_name() {
 
 namespace {
 
+// NA, -9, .: plink2's missing values; NONE: plink2's missing category; -: ADMIXTURE's unknown population.
 bool is_missing_label(std::string_view label) {
-  return label == "NA" || label == "-9" || label == "." ||
-         label == "NONE";  // NONE: plink2's missing category
+  return label == "NA" || label == "-9" || label == "." || label == "NONE" || label == "-";
 }
 
 // Builds the assignment from one optional label per analysed sample, naming populations in order of
@@ -105,20 +114,56 @@ PopulationAssignment from_labels(const std::vector<std::string>& labels, const s
   return out;
 }
 
-}  // namespace
+// The samples to label and where each analysed one goes.
+struct LabelTarget {
+  const SampleTable& samples;
+  std::vector<std::int64_t> idx_of_uidx;  // analysed position of each .fam row, -1 when filtered out
+  std::vector<std::string> labels;        // per analysed sample
+  std::vector<bool> has_label;
+  std::vector<std::string> labels_in_row_order;
 
-PopulationAssignment read_population_file(const std::string& path, const std::string& column,
-                                          const SampleTable& samples,
-                                          const std::vector<std::uint32_t>& selected_uidx, bool match_fid) {
-  LineReader reader(path);
-  std::string line;
-  std::vector<std::string_view> header;
-  while (reader.next(line)) {
-    header = split_whitespace(line);
-    if (!header.empty()) break;
+  LabelTarget(const SampleTable& table, const std::vector<std::uint32_t>& selected_uidx)
+      : samples(table), idx_of_uidx(table.size(), -1), labels(selected_uidx.size()),
+        has_label(selected_uidx.size(), false) {
+    for (std::size_t i = 0; i < selected_uidx.size(); ++i)
+      idx_of_uidx[selected_uidx[i]] = static_cast<std::int64_t>(i);
   }
-  if (header.empty())
-    throw Error(path, 0, "empty population file (a header line such as 'FID IID POP' is needed)");
+  void set(std::uint32_t uidx, std::string_view label) {
+    if (is_missing_label(label)) return;
+    if (std::find(labels_in_row_order.begin(), labels_in_row_order.end(), label) == labels_in_row_order.end())
+      labels_in_row_order.emplace_back(label);
+    const std::int64_t idx = idx_of_uidx[uidx];
+    if (idx < 0) return;  // removed by a filter
+    labels[static_cast<std::size_t>(idx)] = std::string(label);
+    has_label[static_cast<std::size_t>(idx)] = true;
+  }
+  PopulationAssignment finish() {
+    PopulationAssignment out = from_labels(labels, has_label);
+    out.labels_in_row_order = std::move(labels_in_row_order);
+    return out;
+  }
+};
+
+// ADMIXTURE's .pop: line i labels .fam row i; `first` is the first line, already read.
+void read_pop_lines(LineReader& reader, std::string line, LabelTarget& target) {
+  std::size_t row = 0;
+  do {
+    const auto fields = split_whitespace(line);
+    if (fields.size() != 1)
+      reader.fail(fmt::format("expected one population label per line (ADMIXTURE .pop), found {} fields",
+                              fields.size()));
+    if (row == target.samples.size())
+      reader.fail(fmt::format("more lines than the {} samples of the .fam", target.samples.size()));
+    target.set(static_cast<std::uint32_t>(row++), fields[0]);
+  } while (reader.next(line));
+  if (row != target.samples.size())
+    reader.fail(fmt::format("{} lines but the .fam has {} samples (a .pop has one line per sample)", row,
+                            target.samples.size()));
+}
+
+// A table with a header line naming FID/IID and the population column.
+void read_table(LineReader& reader, const std::vector<std::string_view>& header, const std::string& column,
+                bool match_fid, LabelTarget& target) {
   std::string first(header[0]);
   if (!first.empty() && first[0] == '#') first.erase(0, 1);
   std::size_t fid_col = SIZE_MAX, iid_col = 0;
@@ -135,46 +180,58 @@ PopulationAssignment read_population_file(const std::string& path, const std::st
   for (std::size_t c = 0; c < header.size(); ++c)
     if (header[c] == column) pop_col = c;
   if (pop_col == SIZE_MAX) reader.fail("no column named '" + column + "' in the header");
-  const std::size_t needed = std::max(pop_col, std::max(iid_col, fid_col == SIZE_MAX ? 0 : fid_col)) + 1;
-
-  std::vector<std::int64_t> idx_of_uidx(samples.size(), -1);
-  for (std::size_t i = 0; i < selected_uidx.size(); ++i)
-    idx_of_uidx[selected_uidx[i]] = static_cast<std::int64_t>(i);
-  std::vector<std::string> labels(selected_uidx.size());
-  std::vector<bool> has_label(selected_uidx.size(), false);
-  std::vector<bool> seen(samples.size(), false);
+  const bool by_fid = fid_col != SIZE_MAX && match_fid;
+  const std::size_t needed = std::max(pop_col, iid_col) + 1;
+  std::vector<bool> seen(target.samples.size(), false);
+  std::string line;
   while (reader.next(line)) {
-    auto fields = split_whitespace(line);
+    const auto fields = split_whitespace(line);
     if (fields.empty()) continue;
     if (fields.size() < needed)
       reader.fail(fmt::format("expected at least {} columns, found {}", needed, fields.size()));
     const std::string iid(fields[iid_col]);
     std::optional<std::uint32_t> uidx;
     try {
-      if (fid_col != SIZE_MAX && match_fid) {
-        const std::string fid(fields[fid_col]);
-        uidx = samples.find(iid, &fid);
-      } else {
-        uidx = samples.find(iid);
-      }
+      const std::string fid(by_fid ? fields[fid_col] : std::string_view());
+      uidx = target.samples.find(iid, by_fid ? &fid : nullptr);
     } catch (const Error& e) {
       reader.fail(e.what());
     }
     if (!uidx) {
-      if (fid_col != SIZE_MAX && match_fid)
-        reader.fail(fmt::format("sample '{} {}' is not in the genotype data", fields[fid_col], iid));
+      if (by_fid) reader.fail(fmt::format("sample '{} {}' is not in the genotype data", fields[fid_col], iid));
       reader.fail(fmt::format("sample '{}' is not in the genotype data", iid));
     }
     if (seen[*uidx]) reader.fail(fmt::format("sample '{}' is listed twice", iid));
     seen[*uidx] = true;
-    const std::int64_t idx = idx_of_uidx[*uidx];
-    if (idx < 0) continue;  // removed by a filter
-    const std::string_view label = fields[pop_col];
-    if (is_missing_label(label)) continue;
-    labels[static_cast<std::size_t>(idx)] = std::string(label);
-    has_label[static_cast<std::size_t>(idx)] = true;
+    target.set(*uidx, fields[pop_col]);
   }
-  return from_labels(labels, has_label);
+}
+
+}  // namespace
+
+PopulationAssignment read_population_labels(const std::string& path, const SampleTable& samples,
+                                            const std::vector<std::uint32_t>& selected_uidx,
+                                            const std::string& column, bool match_fid) {
+  LineReader reader(path);
+  std::string line;
+  std::vector<std::string_view> first;
+  while (reader.next(line)) {
+    first = split_whitespace(line);
+    if (!first.empty()) break;
+  }
+  if (first.empty())
+    throw Error(path, 0, "empty population file (a header line such as 'FID IID POP' is needed)");
+  LabelTarget target(samples, selected_uidx);
+  if (first.size() == 1)
+    read_pop_lines(reader, line, target);
+  else
+    read_table(reader, first, column, match_fid, target);
+  return target.finish();
+}
+
+PopulationAssignment read_population_labels(const std::string& path, const Dataset& data,
+                                            const std::string& column) {
+  return read_population_labels(path, data.store->samples(), data.samples.uidx_list(), column);
 }
 
 PopulationAssignment assign_populations(const std::vector<std::string>& label_of_sample) {
