@@ -8,6 +8,7 @@
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/geno/eigenstrat.hpp"
 #include "genomap/io/line_reader.hpp"
 #include "genomap/popstats/jackknife.hpp"
@@ -29,7 +30,7 @@ struct QpadmCommandOptions {
 std::vector<std::string> names(const std::string& list, const std::string& option) {
   std::vector<std::string> out;
   for (auto part : split_on(list, ',')) {
-    if (part.empty()) throw Error(fmt::format("{}: empty population name in '{}'", option, list));
+    if (part.empty()) throw UsageError(fmt::format("{}: empty population name in '{}'", option, list));
     out.emplace_back(part);
   }
   return out;
@@ -41,7 +42,7 @@ F2Store store_from_genotypes(const QpadmCommandOptions& o, Invocation& inv) {
   const PopulationLabels labels{o.pop_file, o.pop_column};
   std::unique_ptr<PopulationInput> input;
   if (!o.input.bfile.empty()) {
-    if (o.pop_file.empty()) throw Error("qpadm: --bfile needs --pop FILE");
+    if (o.pop_file.empty()) throw UsageError("qpadm: --bfile needs --pop FILE");
     input = PopulationInput::from_plink(inv.load_dataset(o.input, Purpose::Ancestry), labels,
                                         AnalysedChromosomes::Autosomes, ctx);
   } else {
@@ -56,13 +57,13 @@ F2Store store_from_genotypes(const QpadmCommandOptions& o, Invocation& inv) {
 
 void run_qpadm(const QpadmCommandOptions& o, Invocation& inv) {
   const int inputs = !o.f2_store.empty() + !o.input.bfile.empty() + !o.eigenstrat.empty();
-  if (inputs != 1) throw Error("qpadm: give exactly one of --f2-store, --bfile (with --pop) or --eigenstrat");
-  if (o.right.empty() && o.rotate.empty()) throw Error("qpadm: --right is required (or --rotate POOL)");
+  if (inputs != 1) throw UsageError("qpadm: give exactly one of --f2-store, --bfile (with --pop) or --eigenstrat");
+  if (o.right.empty() && o.rotate.empty()) throw UsageError("qpadm: --right is required (or --rotate POOL)");
   if (o.target.empty() == o.left.empty())
-    throw Error("qpadm: give --target with --sources or --rotate (qpAdm), or --left alone (qpWave)");
+    throw UsageError("qpadm: give --target with --sources or --rotate (qpAdm), or --left alone (qpWave)");
   if (!o.target.empty() && o.sources.empty() == o.rotate.empty())
-    throw Error("qpadm: give --target with exactly one of --sources or --rotate");
-  if (o.max_sources < 1 || o.max_sources > 3) throw Error("qpadm: --max-sources must be 1, 2 or 3");
+    throw UsageError("qpadm: give --target with exactly one of --sources or --rotate");
+  if (o.max_sources < 1 || o.max_sources > 3) throw UsageError("qpadm: --max-sources must be 1, 2 or 3");
   F2Store store;
   if (!o.f2_store.empty()) {
     store = read_f2_store(o.f2_store);
@@ -79,8 +80,8 @@ void run_qpadm(const QpadmCommandOptions& o, Invocation& inv) {
 
   if (!o.left.empty()) {  // qpWave
     const auto lefts = names(o.left, "--left");
-    if (lefts.size() < 2) throw Error("qpadm: --left needs at least two populations");
-    if (rights.size() < 2) throw Error("qpadm: --right needs at least two populations");
+    if (lefts.size() < 2) throw UsageError("qpadm: --left needs at least two populations");
+    if (rights.size() < 2) throw UsageError("qpadm: --right needs at least two populations");
     std::vector<std::string> all = lefts;
     all.insert(all.end(), rights.begin(), rights.end());
     options.covariance_ridges = 2;  // as qpWave adds it
@@ -92,7 +93,7 @@ void run_qpadm(const QpadmCommandOptions& o, Invocation& inv) {
   }
   if (!o.rotate.empty()) {
     const auto pool = names(o.rotate, "--rotate");
-    if (pool.size() > 24) throw Error("qpadm: --rotate takes at most 24 populations");
+    if (pool.size() > 24) throw UsageError("qpadm: --rotate takes at most 24 populations");
     std::vector<std::string> all{o.target};
     all.insert(all.end(), pool.begin(), pool.end());
     all.insert(all.end(), rights.begin(), rights.end());

@@ -8,6 +8,7 @@
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/registry/audit_log.hpp"
 #include "genomap/registry/eligibility.hpp"
 #include "genomap/registry/records.hpp"
@@ -92,7 +93,7 @@ void run_import(const RegistryOptions& o, Invocation& inv) {
   bool any = false;
   for (const auto& f : files) any = any || !f.first->empty();
   if (!any)
-    throw Error("registry import: give at least one of --donors --samples --consents --custody --exports");
+    throw UsageError("registry import: give at least one of --donors --samples --consents --custody --exports");
   auto db = open_db(o, inv, true);
   for (const auto& [path, type] : files) {
     if (path->empty()) continue;
@@ -109,7 +110,7 @@ std::vector<std::pair<std::string, std::string>> field_pairs(const RegistryOptio
   for (const auto& f : o.add_fields) {
     const auto eq = f.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw Error(fmt::format("registry {}: '{}' is not FIELD=VALUE", command, f));
+      throw UsageError(fmt::format("registry {}: '{}' is not FIELD=VALUE", command, f));
     fields.emplace_back(f.substr(0, eq), f.substr(eq + 1));
   }
   return fields;
@@ -140,7 +141,7 @@ void run_void(const RegistryOptions& o, Invocation& inv) {
 
 void run_withdraw(const RegistryOptions& o, Invocation& inv) {
   if (o.donor.empty() == o.consent.empty())
-    throw Error("registry withdraw: give exactly one of --donor and --consent");
+    throw UsageError("registry withdraw: give exactly one of --donor and --consent");
   auto db = open_db(o, inv, true);
   const std::string id = withdraw_consent(*db, o.donor, o.consent, o.date, o.reason, actor_of(o));
   fmt::print("recorded withdrawal {} of {} {}\n", id, o.consent.empty() ? "donor" : "consent",
@@ -163,7 +164,7 @@ void run_check(const RegistryOptions& o, Invocation& inv) {
 }
 
 void run_custody(const RegistryOptions& o, Invocation& inv) {
-  if (o.sample.empty()) throw Error("registry custody: --sample is required");
+  if (o.sample.empty()) throw UsageError("registry custody: --sample is required");
   if (!o.event.empty()) {
     auto db = open_db(o, inv, true);
     const std::string id = add_record(*db, RecordType::Custody,
@@ -190,7 +191,7 @@ void run_custody(const RegistryOptions& o, Invocation& inv) {
 
 void run_export(const RegistryOptions& o, Invocation& inv) {
   if (!o.recipient.empty()) {
-    if (o.sample.empty()) throw Error("registry export: --sample is required to record an export");
+    if (o.sample.empty()) throw UsageError("registry export: --sample is required to record an export");
     auto db = open_db(o, inv, true);
     const std::string id = add_record(*db, RecordType::Export,
                                       {{"export_id", o.export_id},
@@ -302,7 +303,7 @@ void run_report(const RegistryOptions& o, Invocation& inv) {
 
 void run_trace(const RegistryOptions& o, Invocation& inv) {
   if ((o.donor.empty() ? 0 : 1) + (o.sample.empty() ? 0 : 1) + (o.withdrawn ? 1 : 0) != 1)
-    throw Error("registry trace: give exactly one of --donor, --sample and --withdrawn");
+    throw UsageError("registry trace: give exactly one of --donor, --sample and --withdrawn");
   auto db = open_db(o, inv, false);
   const std::vector<TraceEvent> events = o.withdrawn       ? trace_withdrawn(*db)
                                          : o.donor.empty() ? trace_sample(*db, o.sample)

@@ -11,6 +11,7 @@
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/freqdb/frequency_database.hpp"
 #include "genomap/serve/frequency_server.hpp"
 #include "invocation.hpp"
@@ -62,10 +63,10 @@ class SignalWatcher {
 };
 
 void run_serve(ServeCommandOptions& o, Invocation& inv) {
-  if (o.token_window_s < 1) throw Error("--token-window must be at least 1 second");
-  if (o.anonymous_window_s < 1) throw Error("--anonymous-window must be at least 1 second");
+  if (o.token_window_s < 1) throw UsageError("--token-window must be at least 1 second");
+  if (o.anonymous_window_s < 1) throw UsageError("--anonymous-window must be at least 1 second");
   o.server.anonymous_window = std::chrono::seconds(o.anonymous_window_s);
-  if (o.server.rate_per_client < 0) throw Error("--rate-limit must not be negative");
+  if (o.server.rate_per_client < 0) throw UsageError("--rate-limit must not be negative");
   o.server.token_window = std::chrono::seconds(o.token_window_s);
   o.server.rate_burst = std::max(1.0, 2 * o.server.rate_per_client);
   freqdb::FrequencyDatabase db(o.freqdb);
