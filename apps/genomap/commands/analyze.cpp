@@ -24,6 +24,9 @@ struct AnalyzeCliOptions {
   std::size_t cv_folds = 5;
   double king_cutoff = 0.0884;
   std::size_t pcs = 10;
+  std::string pheno_file, covar_file;
+  std::vector<std::string> pheno_names, covar_names, qpadm_right;
+  std::size_t gwas_pcs = 10, qpadm_max_sources = 2;
 };
 
 // One line per step on stderr. On a terminal the running step's line is redrawn with a bar and an estimate of
@@ -84,6 +87,13 @@ void run_analyze(const AnalyzeCliOptions& o, Invocation& inv) {
   options.cv_folds = o.cv_folds;
   options.king_cutoff = o.king_cutoff;
   options.pcs = o.pcs;
+  options.pheno_file = o.pheno_file;
+  options.pheno_names = o.pheno_names;
+  options.covar_file = o.covar_file;
+  options.covar_names = o.covar_names;
+  options.gwas_pcs = o.gwas_pcs;
+  options.qpadm_right = o.qpadm_right;
+  options.qpadm_max_sources = o.qpadm_max_sources;
   options.command_line = inv.log().command_line();
   inv.set_log_path(inv.out_prefix() + "/analyze.log");
 
@@ -138,6 +148,21 @@ const bool registered = register_command(
        app.add_option("--pcs", o->pcs, "Principal components")->capture_default_str();
        app.add_option("--outgroup", o->outgroup,
                       "Also outgroup f3(POP; A, B) for every pair of other populations");
+       app.add_option("--pheno", o->pheno_file,
+                      "Phenotypes for a GWAS step, as genomap glm reads them (#FID IID ... or IID ...)");
+       app.add_option("--pheno-name", o->pheno_names, "Phenotype columns to test (default: all)")
+           ->delimiter(',');
+       app.add_option("--covar", o->covar_file, "Covariates of the GWAS (same format)");
+       app.add_option("--covar-name", o->covar_names, "Covariate columns to use (default: all)")
+           ->delimiter(',');
+       app.add_option("--gwas-pcs", o->gwas_pcs,
+                      "Top principal components of the PCA step added to the GWAS covariates (0: none)")
+           ->capture_default_str();
+       app.add_option("--qpadm-right", o->qpadm_right,
+                      "Right populations R1,...,Rn: qpAdm rotation for every other population as target")
+           ->delimiter(',');
+       app.add_option("--qpadm-max-sources", o->qpadm_max_sources, "Largest qpAdm model size (1-3)")
+           ->capture_default_str();
        return Runner([o](Invocation& inv) { run_analyze(*o, inv); });
      },
      5});

@@ -62,7 +62,8 @@ std::vector<GlmPhenotype> read_glm_phenotypes(const std::string& path, const std
     p.source = path;
     BinaryCoding coding = detect_binary(pheno.values[c]);
     if (require_binary && coding == BinaryCoding::NotBinary)
-      throw Error(path, 0, "--binary: phenotype " + p.name + " has values other than 1/2 (or 0/1) and missing");
+      throw Error(path, 0,
+                  "--binary: phenotype " + p.name + " has values other than 1/2 (or 0/1) and missing");
     p.binary = coding != BinaryCoding::NotBinary;
     p.values = select_samples(data, p.binary ? recode_binary(pheno.values[c], coding) : pheno.values[c]);
     ctx.note(fmt::format("phenotype {}: {}", p.name,
@@ -124,8 +125,9 @@ GlmSummaryRow write_glm_tables(OutputSet& outputs, const Dataset& data, const Gl
     if (firth_col) fmt::print(f, "{}\t", r.firth ? "Y" : "N");
     if (r.has_values()) {
       p_values[v] = r.p;
-      fmt::print(f, "ADD\t{}\t{}\t{}\t{}\t{}\t{}\n", r.obs_ct, fmt_num(res.binary ? std::exp(r.beta) : r.beta),
-                 fmt_num(r.se), fmt_num(r.stat), fmt_num(r.p), glm_errcode_text(r.error));
+      fmt::print(f, "ADD\t{}\t{}\t{}\t{}\t{}\t{}\n", r.obs_ct,
+                 fmt_num(res.binary ? std::exp(r.beta) : r.beta), fmt_num(r.se), fmt_num(r.stat),
+                 fmt_num(r.p), glm_errcode_text(r.error));
     } else {
       fmt::print(f, "ADD\t{}\tNA\tNA\tNA\tNA\t{}\n", r.obs_ct, glm_errcode_text(r.error));
     }
@@ -134,11 +136,11 @@ GlmSummaryRow write_glm_tables(OutputSet& outputs, const Dataset& data, const Gl
     row.errcode += !r.has_values();
   }
   row.lambda = genomic_inflation(p_values);
-  ctx.note(fmt::format("phenotype {}: {} variants tested{}, {} not (ERRCODE); genomic inflation lambda "
-                       "(median chisq / 0.456) = {:.6g}",
-                       res.name, row.tested,
-                       res.binary ? fmt::format(" ({} by Firth regression)", row.firth) : "", row.errcode,
-                       row.lambda));
+  ctx.note(
+      fmt::format("phenotype {}: {} variants tested{}, {} not (ERRCODE); genomic inflation lambda "
+                  "(median chisq / 0.456) = {:.6g}",
+                  res.name, row.tested, res.binary ? fmt::format(" ({} by Firth regression)", row.firth) : "",
+                  row.errcode, row.lambda));
   ctx.note(fmt::format("lambda_gc {} {:.6g}", res.name, row.lambda));
   if (adjust) write_adjusted(outputs, suffix, data, res, p_values, ctx);
   return row;

@@ -17,8 +17,8 @@ namespace genomap {
 
 // The columns `names` (all when empty) of a phenotype table, one GlmPhenotype each over the selected samples
 // of `data`. Case/control columns (1/2 or 0/1) are logistic, others linear, as plink2 decides;
-// `require_binary` (glm --binary) makes a quantitative column an Error. Logs the model of each and rows naming
-// samples outside the fileset.
+// `require_binary` (glm --binary) makes a quantitative column an Error. Logs the model of each and rows
+// naming samples outside the fileset.
 std::vector<GlmPhenotype> read_glm_phenotypes(const std::string& path, const std::vector<std::string>& names,
                                               const Dataset& data, bool require_binary, const Context& ctx);
 
