@@ -361,6 +361,22 @@ TEST(PipelineAnalyze, BadInputIsOneClearError) {
   test::write_text(dir + "/coords.tsv", "POP\tLAT\tLON\nCEU\t40.76\t-111.89\nYRI\t97.4\t3.9\n");
   expect_error(base + " --pop " + kPops + " --k 2 --pop-coords " + dir + "/coords.tsv",
                dir + "/coords.tsv:3: latitude 97.4 out of range [-90, 90]");
+  test::write_text(dir + "/coords2.tsv", "CEU 40.76 -111.89\nYRI 7.4 203.9\n");
+  expect_error(base + " --pop " + kPops + " --k 2 --pop-coords " + dir + "/coords2.tsv",
+               dir + "/coords2.tsv:2: longitude 203.9 out of range [-180, 180]");
+  // The GWAS and qpAdm options, checked before any step runs.
+  expect_error(base + " --pop " + kPops + " --k 2 --covar " + kPops,
+               "analyze: --covar, --pheno-name and --covar-name need --pheno");
+  test::write_text(dir + "/pheno.txt", "IID QT\nNA19916 1.5\nNA19835 high\n");
+  expect_error(base + " --pop " + kPops + " --k 2 --pheno " + dir + "/pheno.txt",
+               dir + "/pheno.txt:3: column QT: 'high' is not a number");
+  expect_error(base + " --pop " + kPops + " --k 2 --pheno " + dir + "/pheno.txt --pcs 4 --gwas-pcs 5",
+               "--gwas-pcs 5: the PCA step computes only --pcs 4 components");
+  expect_error(base + " --pop " + kPops + " --k 2 --qpadm-right CEU,PAPUAN",
+               "--qpadm-right: unknown population 'PAPUAN' (not in the population labels of the analysed "
+               "samples)");
+  expect_error(base + " --pop " + kPops + " --k 2 --qpadm-right CEU",
+               "--qpadm-right needs at least two populations");
   EXPECT_FALSE(fs::exists(dir + "/out/report.html"));
 }
 

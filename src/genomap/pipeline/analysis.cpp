@@ -11,6 +11,7 @@
 #include "genomap/core/run_log.hpp"
 #include "genomap/core/utc_time.hpp"
 #include "genomap/geno/chromosome.hpp"
+#include "genomap/geno/sample_table_file.hpp"
 #include "genomap/io/line_reader.hpp"
 #include "genomap/pipeline/analysis_populations.hpp"
 #include "genomap/pipeline/analysis_steps.hpp"
@@ -164,6 +165,9 @@ class Analysis {
     if (labels.pop_ct() == 0) throw Error(o_.pop_file, 0, "no sample of the fileset has a population label");
     if (!o_.outgroup.empty()) labels.index_of(o_.outgroup, "--outgroup");
     for (const auto& pop : o_.qpadm_right) labels.index_of(pop, "--qpadm-right");
+    // Phenotype and covariate tables are read once here, so a malformed one fails before any step runs.
+    if (!o_.pheno_file.empty()) read_sample_columns(o_.pheno_file, store_->samples(), o_.pheno_names);
+    if (!o_.covar_file.empty()) read_sample_columns(o_.covar_file, store_->samples(), o_.covar_names);
   }
 
   // The samples whose consent covers the purpose (nothing is written to the registry yet).
