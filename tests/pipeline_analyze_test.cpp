@@ -462,8 +462,12 @@ TEST(PipelineAnalyze, RegistryConsentDecidesTheSamplesAndIsCounted) {
   EXPECT_EQ(std::find(iids.begin(), iids.end(), excluded_iid5), iids.end())
       << "the HMB-only sample was analysed";
   // One registry entry, written after the run: completed, the 322 samples used, the report among the outputs.
-  const auto analyses = [&] { return test::query_count(db, "SELECT count(*) FROM audit_log WHERE action = 'analysis'"); };
-  const auto last_entry = [&] { return test::query_text(db, "SELECT details FROM audit_log ORDER BY seq DESC LIMIT 1"); };
+  const auto analyses = [&] {
+    return test::query_count(db, "SELECT count(*) FROM audit_log WHERE action = 'analysis'");
+  };
+  const auto last_entry = [&] {
+    return test::query_text(db, "SELECT details FROM audit_log ORDER BY seq DESC LIMIT 1");
+  };
   EXPECT_EQ(analyses(), 1);
   std::string entry = last_entry();
   EXPECT_NE(entry.find("\"status\":\"completed\""), std::string::npos) << entry;
@@ -598,9 +602,11 @@ namespace {
 // only: a VCF carries no sex, so chromosome X's Hardy-Weinberg test (males haploid) differs by design.
 TEST(PipelineAnalyze, VcfInputGivesTheSameNumbersAsTheBed) {
   const std::string dir = scratch_dir("analyze_vcf_" + std::to_string(::getpid()));
-  auto r = run_command("plink2 --bfile " + kBfile + " --export vcf bgz id-paste=iid --out " + dir + "/hapmap3");
+  auto r =
+      run_command("plink2 --bfile " + kBfile + " --export vcf bgz id-paste=iid --out " + dir + "/hapmap3");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const std::string common = " --autosome --pop " + kPops + " --k 2 --starts 1 --cv 0 --threads 2 --seed 7 --out ";
+  const std::string common =
+      " --autosome --pop " + kPops + " --k 2 --starts 1 --cv 0 --threads 2 --seed 7 --out ";
   r = run_genomap("analyze --vcf " + dir + "/hapmap3.vcf.gz" + common + dir + "/vcf");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = run_genomap("analyze --bfile " + kBfile + common + dir + "/bed");
@@ -615,8 +621,8 @@ TEST(PipelineAnalyze, VcfInputGivesTheSameNumbersAsTheBed) {
     EXPECT_EQ(vcf["dataset"][key], bed["dataset"][key]) << key;
   EXPECT_EQ(vcf["dataset"]["variants_after"], 12210);  // of 13,928: X, Y, MT and the QC filters out
   // The files without a FID column are the same bytes (the VCF's samples have FID 0).
-  for (const char* suffix : {".vmiss", ".hardy", ".prune.in", ".eigenval", ".fst.summary", ".fstats", ".f2",
-                             ".2.Q", ".2.P"})
+  for (const char* suffix :
+       {".vmiss", ".hardy", ".prune.in", ".eigenval", ".fst.summary", ".fstats", ".f2", ".2.Q", ".2.P"})
     EXPECT_EQ(read_text(dir + "/vcf/hapmap3" + suffix), read_text(dir + "/bed/hapmap3" + suffix)) << suffix;
 }
 
