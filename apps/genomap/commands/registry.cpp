@@ -8,10 +8,12 @@
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/registry/audit_log.hpp"
 #include "genomap/registry/eligibility.hpp"
 #include "genomap/registry/records.hpp"
 #include "genomap/registry/report.hpp"
+#include "genomap/registry/roles.hpp"
 #include "genomap/registry/schema.hpp"
 #include "genomap/registry/trace.hpp"
 #include "genomap/registry/values.hpp"
@@ -38,11 +40,12 @@ struct RegistryOptions {
   std::string actor;       // --actor (default: the OS user)
   std::string record_id;   // void
   bool withdrawn = false;  // trace --withdrawn
+  std::string role_action = "list", role_to, role;  // role grant|revoke|list
 };
 
 struct Subcommands {
   CLI::App *init, *import, *add, *amend, *void_, *withdraw, *check, *custody, *exports, *audit, *report,
-      *trace;
+      *trace, *role;
 };
 
 // Indented JSON; text that is not valid UTF-8 (possible only in registries written before schema 2 checked
@@ -313,6 +316,27 @@ void run_trace(const RegistryOptions& o, Invocation& inv) {
   fmt::print("{} events\n", rows.size());
 }
 
+void run_role(const RegistryOptions& o, Invocation& inv) {
+  if (o.role_action == "list") {
+    auto db = open_db(o, inv, false);
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& g : list_roles(*db)) rows.push_back({g.actor_name, g.role, g.recorded_at, g.granted_by});
+    write_table(inv, o, ".registry_roles", {"actor", "role", "granted_at", "granted_by"}, rows);
+    fmt::print("{} role grants\n", rows.size());
+    return;
+  }
+  if (o.role_to.empty() || o.role.empty())
+    throw UsageError(fmt::format("registry role {}: --to and --role are required", o.role_action));
+  auto db = open_db(o, inv, true);
+  if (o.role_action == "grant") {
+    grant_role(*db, o.role_to, o.role, actor_of(o));
+    fmt::print("granted {} to {}\n", parse_role(o.role), o.role_to);
+  } else {
+    revoke_role(*db, o.role_to, o.role, o.reason, actor_of(o));
+    fmt::print("revoked {} from {}\n", parse_role(o.role), o.role_to);
+  }
+}
+
 void run_registry(const RegistryOptions& o, const Subcommands& s, Invocation& inv) {
   if (s.init->parsed()) {
     create_registry(o.db, actor_of(o), o.busy_timeout_ms);
@@ -340,6 +364,8 @@ void run_registry(const RegistryOptions& o, const Subcommands& s, Invocation& in
     run_report(o, inv);
   else if (s.trace->parsed())
     run_trace(o, inv);
+  else if (s.role->parsed())
+    run_role(o, inv);
 }
 
 CLI::App* nested(CLI::App& app, RegistryOptions& o, const std::string& name, const std::string& summary,
@@ -420,6 +446,12 @@ Runner setup(CLI::App& app) {
   s->trace->add_option("--sample", o->sample, "Sample: collection, custody, exports, analyses");
   s->trace->add_flag("--withdrawn", o->withdrawn,
                      "Analyses and exports that used donors who withdrew afterwards");
+  s->role = nested(app, *o, "role", "Grant, revoke or list actors' roles (granting needs admin)", true);
+  s->role->add_option("action", o->role_action, "grant, revoke or list")
+      ->check(CLI::IsMember({"grant", "revoke", "list"}));
+  s->role->add_option("--to,--from", o->role_to, "The actor who receives or loses the role");
+  s->role->add_option("--role", o->role, "admin, collector, curator, analyst or access_committee");
+  s->role->add_option("--reason", o->reason, "Why a role is revoked");
   return Runner([o, s](Invocation& inv) { run_registry(*o, *s, inv); });
 }
 

@@ -514,7 +514,7 @@ std::size_t import_csv(Database& db, RecordType type, const std::string& path, c
     throw Error(path, line,
                 "not valid UTF-8 (the registry stores text as UTF-8; convert the file, e.g. with iconv)");
   }
-  RegistryWrite write(db, actor);
+  RegistryWrite write(db, actor, record_type_name(type));
   RecordWriter writer(write, type);
   std::vector<std::string> header;
   std::size_t line_number = 0, records = 0;
@@ -568,7 +568,7 @@ std::size_t import_csv(Database& db, RecordType type, const std::string& path, c
 std::string add_record(Database& db, RecordType type,
                        const std::vector<std::pair<std::string, std::string>>& fields,
                        const std::string& actor) {
-  RegistryWrite write(db, actor);
+  RegistryWrite write(db, actor, record_type_name(type));
   RecordWriter writer(write, type);
   auto row_fields = fields;
   bool generated = false;
@@ -598,7 +598,7 @@ void amend_record(Database& db, RecordType type,
   for (const auto& [name, value] : fields)
     if (name == id_field) id = clean_text(value);
   if (id.empty()) throw Error(source, 0, fmt::format("field '{}': names the record to amend", id_field));
-  RegistryWrite write(db, actor);
+  RegistryWrite write(db, actor, "amend");
   const json old = write.find(record_table(type), id);
   if (old.is_null())
     throw Error(source, 0,
@@ -621,7 +621,7 @@ void void_record(Database& db, RecordType type, const std::string& id, const std
   const std::string clean_reason = clean_text(reason);
   if (clean_reason.empty())
     throw Error("registry void: --reason is required (the chain keeps why a record was voided)");
-  RegistryWrite write(db, actor);
+  RegistryWrite write(db, actor, "void");
   try {
     write.void_row(record_table(type), clean_text(id), clean_reason);
   } catch (const Error& e) {
@@ -638,7 +638,7 @@ std::string withdraw_consent(Database& db, const std::string& donor_id, const st
                              const std::string& actor) {
   const std::string date = date_text.empty() ? today_utc() : parse_date(date_text);
   const std::string reason = clean_text(reason_text);
-  RegistryWrite write(db, actor);
+  RegistryWrite write(db, actor, "withdraw");
   const bool by_donor = consent_id.empty();
   std::string donor = clean_text(donor_id);
   const std::string consent = clean_text(consent_id);
