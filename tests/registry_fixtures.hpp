@@ -9,7 +9,9 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <map>
 #include <memory>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -104,6 +106,27 @@ inline void forge_donor_entry(const std::string& db_path, const std::string& act
 // Grants `role` to `actor` (the test runs as the registry's creator, its admin).
 inline void grant_role(const std::string& db, const std::string& actor, const std::string& role) {
   auto r = run_genomap("registry role grant --db " + db + " --to " + actor + " --role " + role);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+// Records data-access request `id` for `purpose` (requester Zoe at InstZ, a not-for-profit in DE, no
+// commercial use, dated 2020-06-01; `extra` FIELD=VALUE words replace those) and approves it that day with
+// `conditions`, both by the test's user (the registry's admin).
+inline void approved_request(const std::string& db, const std::string& id, const std::string& purpose,
+                             const std::string& extra = "", const std::string& conditions = "") {
+  std::map<std::string, std::string> fields = {{"request_id", id},          {"requester", "Zoe"},
+                                               {"institution", "InstZ"},    {"institution_type", "not-for-profit"},
+                                               {"commercial_use", "no"},    {"country", "DE"},
+                                               {"purpose", purpose},        {"project", "P1"},
+                                               {"date", "2020-06-01"}};
+  std::istringstream words(extra);
+  for (std::string w; words >> w;) fields[w.substr(0, w.find('='))] = w.substr(w.find('=') + 1);
+  std::string args;
+  for (const auto& [k, v] : fields) args += " '" + k + "=" + v + "'";
+  auto r = run_genomap("registry request add --db " + db + args);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = run_genomap("registry request approve --db " + db + " --request " + id + " --date 2020-06-01" +
+                  (conditions.empty() ? "" : " --conditions '" + conditions + "'"));
   EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
