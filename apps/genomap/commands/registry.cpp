@@ -336,12 +336,15 @@ void run_report(const RegistryOptions& o, Invocation& inv) {
 }
 
 void run_trace(const RegistryOptions& o, Invocation& inv) {
-  if ((o.donor.empty() ? 0 : 1) + (o.sample.empty() ? 0 : 1) + (o.withdrawn ? 1 : 0) != 1)
-    throw Error("registry trace: give exactly one of --donor, --sample and --withdrawn");
+  if ((o.donor.empty() ? 0 : 1) + (o.sample.empty() ? 0 : 1) + (o.withdrawn ? 1 : 0) +
+          (o.request_id.empty() ? 0 : 1) !=
+      1)
+    throw UsageError("registry trace: give exactly one of --donor, --sample, --request and --withdrawn");
   auto db = open_db(o, inv, false);
-  const std::vector<TraceEvent> events = o.withdrawn       ? trace_withdrawn(*db)
-                                         : o.donor.empty() ? trace_sample(*db, o.sample)
-                                                           : trace_donor(*db, o.donor);
+  const std::vector<TraceEvent> events = o.withdrawn                ? trace_withdrawn(*db)
+                                         : !o.request_id.empty()    ? trace_request(*db, o.request_id)
+                                         : o.donor.empty()          ? trace_sample(*db, o.sample)
+                                                                    : trace_donor(*db, o.donor);
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : events) rows.push_back({e.time, e.kind, e.id, e.donor_id, e.sample_id, e.detail});
   write_table(inv, o, ".registry_trace", {"time", "kind", "id", "donor_id", "sample_id", "detail"}, rows);
@@ -479,6 +482,7 @@ Runner setup(CLI::App& app) {
   s->trace->add_option("--donor", o->donor,
                        "Donor: collection, consents, withdrawals, custody, exports, analyses");
   s->trace->add_option("--sample", o->sample, "Sample: collection, custody, exports, analyses");
+  s->trace->add_option("--request", o->request_id, "Data-access request: decision and exports under it");
   s->trace->add_flag("--withdrawn", o->withdrawn,
                      "Analyses and exports that used donors who withdrew afterwards");
   s->request = nested(app, *o, "request",
