@@ -50,7 +50,7 @@ TEST(UsageErrors, Registry) {
   expect_usage_error(dir, "registry withdraw --db " + dir + "/r.db",
                      "registry withdraw: give exactly one of --donor and --consent");
   expect_usage_error(dir, "registry trace --db " + dir + "/r.db --donor D1 --withdrawn",
-                     "registry trace: give exactly one of --donor, --sample and --withdrawn");
+                     "registry trace: give exactly one of --donor, --sample, --request and --withdrawn");
 }
 
 }  // namespace
