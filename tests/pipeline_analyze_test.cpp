@@ -119,9 +119,10 @@ TEST(PipelineAnalyze, FilesMatchTheSingleCommands) {
     const auto a = read_matrix(out + suffix), b = read_matrix(single + suffix);
     ASSERT_EQ(a.size(), b.size()) << suffix;
     double worst = 0;
-    for (std::size_t r = 0; r < a.size(); ++r) {
-      ASSERT_EQ(a[r].size(), b[r].size()) << suffix;
-      for (std::size_t c = 0; c < a[r].size(); ++c) worst = std::max(worst, std::abs(a[r][c] - b[r][c]));
+    for (std::size_t row = 0; row < a.size(); ++row) {
+      ASSERT_EQ(a[row].size(), b[row].size()) << suffix;
+      for (std::size_t c = 0; c < a[row].size(); ++c)
+        worst = std::max(worst, std::abs(a[row][c] - b[row][c]));
     }
     EXPECT_LT(worst, 2e-3) << suffix;
   }

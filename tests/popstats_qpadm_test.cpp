@@ -120,6 +120,47 @@ TEST_F(PopstatsQpadmAdmixtools, WeightsSeChisqAndPValues) {
   }
 }
 
+// --oracle against qpAdm with "oracle: YES" (its default since 2022: oracle approximating shrinkage of the
+// covariance and no ridge). Every model matches to the printed digits: weights within 1e-7 of its 9
+// decimals, SE within 1e-5 relative, the fit's chi-square to its 3 decimals and its tail to 1e-5 relative.
+TEST_F(PopstatsQpadmAdmixtools, OracleShrinkageMatchesQpAdm) {
+  for (const std::string m : {"m1", "m2", "m3", "m4"}) {
+    SCOPED_TRACE(m);
+    const auto left = read_lines(kExpected + "/qpadm_" + m + ".left");
+    const auto right = read_lines(kExpected + "/qpadm_" + m + ".right");
+    const auto r = test::run_genomap("qpadm --f2-store " + dir_ + "/store --target " + left[0] +
+                                     " --sources " + join(left, 1) + " --right " + join(right) +
+                                     " --oracle --quiet --out " + dir_ + "/" + m);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const std::string log = test::read_text(kExpected + "/qpAdm_" + m + ".oracle.panel7.log");
+    ASSERT_NE(log.find("oracle mode 1"), std::string::npos);
+    const auto weights = numbers_after(log, "best coefficients:");
+    const auto se = numbers_after(log, "boot std. errors:");
+    const auto table = test::read_table(dir_ + "/" + m + ".qpadm.weights");
+    ASSERT_EQ(table.rows.size(), left.size() - 1);
+    for (std::size_t i = 0; i < table.rows.size(); ++i) {
+      EXPECT_NEAR(table.number(i, "WEIGHT"), weights[i], 1e-7);
+      EXPECT_NEAR(table.number(i, "SE"), se[i], 1e-5 * se[i]);
+    }
+    const auto ranks = test::read_table(dir_ + "/" + m + ".qpadm.rank");
+    {  // the log prints the fitted rank (sources - 1)
+      const std::size_t rank = left.size() - 2;
+      const auto expected = rank_line(log, rank);
+      EXPECT_EQ(ranks.number(rank, "DOF"), expected[0]);
+      EXPECT_NEAR(ranks.number(rank, "CHISQ"), expected[1], 0.0005 + 1e-9);
+      EXPECT_NEAR(ranks.number(rank, "P"), expected[2], 1e-5 * expected[2] + 1e-12);
+    }
+    // The shrunk fit differs from the ridge fit (m1: 0.508548 vs 0.508746 for French).
+    const auto plain = test::run_genomap("qpadm --f2-store " + dir_ + "/store --target " + left[0] +
+                                         " --sources " + join(left, 1) + " --right " + join(right) +
+                                         " --quiet --out " + dir_ + "/" + m + "_ridge");
+    ASSERT_EQ(plain.exit_code, 0) << plain.output;
+    EXPECT_GT(std::abs(test::read_table(dir_ + "/" + m + "_ridge.qpadm.weights").number(0, "WEIGHT") -
+                       table.number(0, "WEIGHT")),
+              1e-5);
+  }
+}
+
 // Nested models (one source dropped). ADMIXTOOLS fits them on the full left set with the dropped source's
 // weight forced to 0; genomap (like ADMIXTOOLS 2) fits the smaller model, so the chi-squares differ slightly:
 // within 1% here, with the same degrees of freedom.
@@ -209,8 +250,35 @@ TEST_F(PopstatsQpadmAdmixtools, RotateFitsEveryModel) {
       EXPECT_EQ(models.text(i, "RIGHTS"), "MbutiPygmy,Sardinian,Dai,Papuan,Yoruba,Karitiana");
       EXPECT_EQ(models.text(i, "WEIGHTS"), direct.text(0, "WEIGHTS"));
       EXPECT_EQ(models.text(i, "CHISQ"), direct.text(0, "CHISQ"));
+      // The rotated model's jackknife SE is the single fit's, to the last printed digit.
+      EXPECT_EQ(models.text(i, "SE"), direct.text(0, "SE"));
+      EXPECT_EQ(direct.text(1, "SE"), ".");  // nested models carry none
     }
   EXPECT_TRUE(found);
+  for (std::size_t i = 0; i < models.rows.size(); ++i) {
+    const std::string se = models.text(i, "SE");
+    if (models.number(i, "N_SOURCES") == 1) {
+      EXPECT_EQ(se, "0") << "one source: weight 1 with no spread";
+    } else {
+      // Two sources: w2 = 1 - w1, so both weights share one SE (Papuan + Karitiana, a near-degenerate pair
+      // with weights -86 / 87, has an SE in the thousands; the others 0.01-0.12).
+      const double first_se = std::stod(se.substr(0, se.find(',')));
+      EXPECT_EQ(se, se.substr(0, se.find(',')) + "," + se.substr(0, se.find(',')));
+      EXPECT_GT(first_se, 0.01);
+      EXPECT_TRUE(std::isfinite(first_se));
+    }
+  }
+  // --no-se leaves the SE column empty ('.') and the rest unchanged.
+  r = test::run_genomap("qpadm --f2-store " + dir_ + "/store --target Uygur --rotate " + pool +
+                        " --right MbutiPygmy,Sardinian,Dai --max-sources 2 --no-se --quiet --out " + dir_ +
+                        "/rot_nose");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto plain = test::read_table(dir_ + "/rot_nose.qpadm.rotate");
+  ASSERT_EQ(plain.rows.size(), models.rows.size());
+  for (std::size_t i = 0; i < models.rows.size(); ++i) {
+    EXPECT_EQ(plain.text(i, "SE"), ".");
+    EXPECT_EQ(plain.text(i, "WEIGHTS"), models.text(i, "WEIGHTS"));
+  }
 }
 
 class PopstatsQpadmBadInput : public PopstatsQpadmAdmixtools {

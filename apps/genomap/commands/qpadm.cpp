@@ -24,6 +24,7 @@ struct QpadmCommandOptions {
   std::string target, sources, right, left, rotate;
   std::size_t max_sources = 3;
   double fudge = 1e-4;
+  bool no_se = false, oracle = false;
 };
 
 std::vector<std::string> names(const std::string& list, const std::string& option) {
@@ -74,6 +75,8 @@ void run_qpadm(const QpadmCommandOptions& o, Invocation& inv) {
   inv.log().phase_done("f2 blocks");
   QpadmOptions options;
   options.fudge = o.fudge;
+  options.standard_errors = !o.no_se;
+  options.oracle_shrinkage = o.oracle;
   const std::vector<std::string> rights =
       o.right.empty() ? std::vector<std::string>{} : names(o.right, "--right");
 
@@ -149,6 +152,12 @@ const bool registered = register_command(
               "--fudge", o->fudge,
               "Ridge added to the f4 covariance diagonal as a share of its trace (ADMIXTOOLS diagplus)")
            ->capture_default_str();
+       app.add_flag("--oracle", o->oracle,
+                    "Shrink the f4 covariance by oracle approximating shrinkage instead of the --fudge "
+                    "ridge (ADMIXTOOLS 1 qpAdm/qpWave's default, 'oracle: YES'; ADMIXTOOLS 2 does not)");
+       app.add_flag("--no-se", o->no_se,
+                    "Skip the block-jackknife SE of the weights (one refit per block per model; --rotate "
+                    "runs faster without them)");
        return Runner([o](Invocation& inv) { run_qpadm(*o, inv); });
      },
      62});

@@ -62,7 +62,11 @@ F2Blocks f2_blocks_for(const F2Store& store, const std::vector<std::string>& nam
   out.pops = names;
   std::vector<std::size_t> kept;
   for (std::size_t b = 0; b < full_blocks; ++b)
-    if (weight[b] > 0) kept.push_back(b), out.block_weight.push_back(weight[b]), out.snp_ct += weight[b];
+    if (weight[b] > 0) {
+      kept.push_back(b);
+      out.block_weight.push_back(weight[b]);
+      out.snp_ct += static_cast<std::size_t>(weight[b]);  // weights count variants
+    }
   out.block_ct = kept.size();
   out.f2.assign(k * k * out.block_ct, 0.0);
   for (std::size_t a = 0; a < k; ++a)
@@ -160,6 +164,23 @@ MatrixXd jackknife_covariance(const VectorXd& full, const std::vector<VectorXd>&
   return cov / static_cast<double>(g);
 }
 
+// Oracle approximating shrinkage (Chen, Wiesel, Eldar & Hero 2010, eq. 23) of a p x p covariance S estimated
+// from n effectively independent blocks, n = (sum w)^2 / sum w^2 for block weights w:
+//   rho = min(1, ((1 - 2/p) tr(S^2) + tr(S)^2) / ((n + 1 - 2/p) tr(S^2) + (n + 1 - p) tr(S)^2 / p)),
+//   S <- (1 - rho) S + rho (tr(S) / p) I,
+// as ADMIXTOOLS 1 qpAdm/qpWave apply it with "oracle: YES".
+void shrink_covariance(MatrixXd& s, const std::vector<double>& weight) {
+  double sum = 0, sum_sq = 0;
+  for (double w : weight) sum += w, sum_sq += w * w;
+  const double n = sum * sum / sum_sq, p = static_cast<double>(s.rows());
+  const double tr1 = s.trace(), tr2 = (s * s).trace();
+  const double top = (1 - 2 / p) * tr2 + tr1 * tr1;
+  const double bottom = (n + 1 - 2 / p) * tr2 + (n + 1 - p) * tr1 * tr1 / p;
+  const double rho = std::min(top / bottom, 1.0);
+  s *= 1 - rho;
+  s.diagonal().array() += rho * tr1 / p;
+}
+
 F4System f4_system(const F2Blocks& f2, const std::vector<std::size_t>& left,
                    const std::vector<std::size_t>& right, const QpadmOptions& options) {
   F4System s;
@@ -196,10 +217,17 @@ F4System f4_system(const F2Blocks& f2, const std::vector<std::size_t>& left,
                     "a population may be identical to another or the blocks too few)",
                     g, d));
   MatrixXd q = s.covariance;
-  for (int i = 0; i < options.covariance_ridges; ++i) add_ridge(q, options.fudge);
+  if (options.oracle_shrinkage)
+    shrink_covariance(q, s.weight);
+  else
+    for (int i = 0; i < options.covariance_ridges; ++i) add_ridge(q, options.fudge);
   s.inverse = q.ldlt().solve(MatrixXd::Identity(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(d)));
   return s;
 }
+
+// The ridge of each least-squares step: none with oracle shrinkage, which replaces both ridges in ADMIXTOOLS
+// 1 (its qpAdm sets diagplus to 0 in oracle mode).
+double step_ridge(const QpadmOptions& options) { return options.oracle_shrinkage ? 0.0 : options.fudge; }
 
 struct LowRankFit {
   MatrixXd a, b;  // rows x rank, rank x cols
@@ -300,7 +328,7 @@ QpadmModel fit_model(const F2Blocks& blocks, const std::string& target,
   const F4System s =
       f4_system(blocks, indices(blocks, target, sources), indices(blocks, rights[0], rest), options);
   const std::size_t rank = sources.size() - 1;
-  const LowRankFit fit = fit_low_rank(s, s.x, rank, options.fudge, nullptr);
+  const LowRankFit fit = fit_low_rank(s, s.x, rank, step_ridge(options), nullptr);
   QpadmModel model;
   model.sources = sources;
   model.rights = rights;
@@ -313,7 +341,7 @@ QpadmModel fit_model(const F2Blocks& blocks, const std::string& target,
   if (with_se && sources.size() > 1) {
     std::vector<VectorXd> loo;
     for (const auto& x : s.leave_one_out) {
-      const LowRankFit f = fit_low_rank(s, x, rank, options.fudge, &fit);
+      const LowRankFit f = fit_low_rank(s, x, rank, step_ridge(options), &fit);
       const auto w = mixture_weights(f, sources.size());
       loo.push_back(Eigen::Map<const VectorXd>(w.data(), static_cast<Eigen::Index>(w.size())));
     }
@@ -341,7 +369,7 @@ std::vector<RankTest> qpwave(const F2Blocks& blocks, const std::vector<std::stri
     RankTest t;
     t.rank = r;
     t.dof = (s.rows - r) * (s.cols - r);
-    t.chisq = t.dof == 0 ? 0.0 : fit_low_rank(s, s.x, r, options.fudge, nullptr).chisq;
+    t.chisq = t.dof == 0 ? 0.0 : fit_low_rank(s, s.x, r, step_ridge(options), nullptr).chisq;
     t.p = chisq_upper_p(t.chisq, static_cast<double>(t.dof));
     tests.push_back(t);
   }
@@ -392,7 +420,7 @@ std::vector<QpadmModel> qpadm_rotate(const F2Blocks& blocks, const std::string& 
       for (std::size_t i = 0; i < n; ++i) ((mask >> i) & 1 ? sources : rights).push_back(pool[i]);
       if (rights.size() < sources.size() + 1) continue;
       check_qpadm_model(target, sources, rights);
-      models.push_back(fit_model(blocks, target, sources, rights, options, false));
+      models.push_back(fit_model(blocks, target, sources, rights, options, options.standard_errors));
     }
   std::stable_sort(models.begin(), models.end(),
                    [](const QpadmModel& a, const QpadmModel& b) { return a.p > b.p; });
@@ -434,13 +462,15 @@ void write_qpadm_weights(std::FILE* f, const QpadmResult& r) {
 
 void write_qpadm_models(std::FILE* f, const std::string& target, const std::vector<QpadmModel>& models,
                         const QpadmModel* full) {
-  fmt::print(f, "#TARGET\tSOURCES\tRIGHTS\tN_SOURCES\tDOF\tCHISQ\tP\tFEASIBLE\tWEIGHTS{}\n",
+  fmt::print(f, "#TARGET\tSOURCES\tRIGHTS\tN_SOURCES\tDOF\tCHISQ\tP\tFEASIBLE\tWEIGHTS\tSE{}\n",
              full ? "\tCHISQ_DIFF\tP_DIFF" : "");
   for (const auto& m : models) {
-    std::vector<std::string> w;
+    std::vector<std::string> w, se;
     for (double x : m.weights) w.push_back(number(x));
-    fmt::print(f, "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", target, join(m.sources), join(m.rights),
-               m.sources.size(), m.dof, number(m.chisq), number(m.p), m.feasible ? "yes" : "no", join(w));
+    for (double x : m.se) se.push_back(number(x));
+    fmt::print(f, "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", target, join(m.sources), join(m.rights),
+               m.sources.size(), m.dof, number(m.chisq), number(m.p), m.feasible ? "yes" : "no", join(w),
+               se.empty() ? std::string(".") : join(se));
     if (full) {
       if (&m == full) {
         fmt::print(f, "\t.\t.\n");

@@ -49,6 +49,12 @@ struct QpadmOptions {
   // qpWave does (its main program and its rank test each add it).
   int covariance_ridges = 1;
   bool standard_errors = true;  // jackknife SE of the weights (one refit per block)
+  // ADMIXTOOLS 1 qpAdm/qpWave's default since 2022 ("oracle: YES"): the covariance Q is shrunk towards a
+  // multiple of the identity by oracle approximating shrinkage (Chen, Wiesel, Eldar & Hero 2010, IEEE Trans.
+  // Signal Process. 58:5016), with the effective number of blocks (sum w)^2 / sum w^2 as the sample size,
+  // instead of the ridges (none on the covariance, none in the least-squares steps, as qpAdm sets diagplus to
+  // 0 in that mode). ADMIXTOOLS 2 (qpadm, qpwave) does not shrink, hence off by default.
+  bool oracle_shrinkage = false;
 };
 
 struct RankTest {
@@ -90,7 +96,9 @@ QpadmResult qpadm(const F2Blocks& blocks, const std::string& target, const std::
                   const std::vector<std::string>& rights, const QpadmOptions& options);
 
 // Every model of 1..max_sources sources from `pool` for `target`, the rest of the pool plus `fixed_rights` as
-// rights; sorted by p-value, largest first (weights without standard errors).
+// rights; sorted by p-value, largest first. With options.standard_errors each model's weights carry their
+// block-jackknife SE, computed as for a single fit (one refit per block left out; a one-source model has SE
+// 0).
 std::vector<QpadmModel> qpadm_rotate(const F2Blocks& blocks, const std::string& target,
                                      const std::vector<std::string>& pool,
                                      const std::vector<std::string>& fixed_rights, std::size_t max_sources,
