@@ -89,7 +89,8 @@ class Analysis {
         prefix_((fs::path(o.out_dir) / name_).string()),
         started_(utc_now_iso8601()),
         cache_(o.out_dir, ctx),
-        steps_(cache_, observer, step_count(o), ctx) {}
+        steps_(cache_, observer, step_count(o), ctx),
+        places_(read_places(o)) {}
 
   AnalysisResult run() {
     open_input();
@@ -105,6 +106,12 @@ class Analysis {
   }
 
  private:
+  // Checked before any step runs, so a bad file costs nothing.
+  static std::map<std::string, PopulationPlace> read_places(const AnalysisOptions& o) {
+    if (o.pop_coords.empty()) return {};
+    return read_population_coordinates(o.pop_coords);
+  }
+
   static std::size_t step_count(const AnalysisOptions& o) {
     return (o.vcf.empty() ? 0 : 1) + 6 + (o.k_max - o.k_min + 1) + !o.pheno_file.empty() +
            !o.qpadm_right.empty();
@@ -406,12 +413,6 @@ class Analysis {
     return p;
   }
 
- public:
-  // Checked before any step runs, so a bad file costs nothing.
-  void read_places() {
-    if (!o_.pop_coords.empty()) places_ = read_population_coordinates(o_.pop_coords);
-  }
-
  private:
   const AnalysisOptions& o_;
   const Context& ctx_;
@@ -458,7 +459,6 @@ AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, co
   check_options(o);
   fs::create_directories(o.out_dir);
   Analysis analysis(o, observer, ctx);
-  analysis.read_places();
   return analysis.run();
 }
 

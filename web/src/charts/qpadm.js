@@ -15,7 +15,7 @@ export function qpadmCard(parent, qpadm, populationColourOf) {
     tsv: { name: 'qpadm', text: () => rowsToTsv(['TARGET', 'SOURCES', 'WEIGHTS', 'SE', 'P', 'FEASIBLE'],
       rows.map((m) => [m.target, m.sources.join(','), m.weights.join(','), (m.se ?? []).join(','), m.p, m.feasible])) },
     note: 'Best feasible models per target (all weights in [0, 1], largest p first) out of every model of ' +
-      `1–${qpadm.max_sources ?? '?'} sources from the other populations; whiskers: ±1 SE of each weight. A model with p < 0.05 is rejected.`,
+      `1–${qpadm.max_sources ?? '?'} sources from the other populations; whiskers: ±1 block-jackknife SE of each weight (from a full qpAdm fit of the model). A model with p < 0.05 is rejected.`,
   });
   const width = Math.min(widthOf(body, 800), 900);
   const barW = Math.max(160, width - LABEL - 210);
