@@ -16,6 +16,7 @@
 #include "genomap/registry/requests.hpp"
 #include "genomap/registry/roles.hpp"
 #include "genomap/registry/schema.hpp"
+#include "genomap/registry/signed_anchor.hpp"
 #include "genomap/registry/trace.hpp"
 #include "genomap/registry/values.hpp"
 #include "invocation.hpp"
@@ -38,6 +39,7 @@ struct RegistryOptions {
   std::string export_id, what, recipient, recipient_country, purpose, approval;  // export
   std::string audit_action = "verify";
   std::string anchor;      // audit verify --anchor
+  std::string key, pubkey;  // audit keygen --key, anchor --sign KEY, verify --pubkey
   std::string actor;       // --actor (default: the OS user)
   std::string record_id;   // void
   bool withdrawn = false;  // trace --withdrawn
@@ -254,6 +256,13 @@ void run_request(const RegistryOptions& o, Invocation& inv) {
 }
 
 void run_audit(const RegistryOptions& o, Invocation& inv) {
+  if (o.audit_action == "keygen") {
+    if (o.key.empty()) throw UsageError("registry audit keygen: --key FILE is required");
+    generate_signing_key(o.key);
+    fmt::print("wrote the secret key {} (keep it away from the registry) and the public key {}.pub\n", o.key,
+               o.key);
+    return;
+  }
   auto db = open_db(o, inv, false);
   if (o.audit_action == "list") {
     std::vector<std::vector<std::string>> rows;
@@ -265,12 +274,20 @@ void run_audit(const RegistryOptions& o, Invocation& inv) {
   }
   if (o.audit_action == "anchor") {
     const Anchor a = current_anchor(*db);
-    inv.log().note(fmt::format("audit anchor {}", a.text()));
-    fmt::print("{}\n", a.text());
+    const std::string text = o.key.empty() ? a.text() : sign_anchor(a, genesis_hash(*db), o.key);
+    inv.log().note(fmt::format("audit anchor {}", text));
+    fmt::print("{}\n", text);
     return;
   }
   std::optional<Anchor> anchor;
-  if (!o.anchor.empty()) anchor = parse_anchor(o.anchor);
+  if (!o.pubkey.empty()) {
+    if (o.anchor.empty()) throw UsageError("registry audit verify: --pubkey checks the signed --anchor");
+    anchor = verify_signed_anchor(o.anchor, genesis_hash(*db), o.pubkey);
+  } else if (o.anchor.find(":ed25519:") != std::string::npos) {
+    throw UsageError("registry audit verify: a signed anchor is checked with --pubkey FILE");
+  } else if (!o.anchor.empty()) {
+    anchor = parse_anchor(o.anchor);
+  }
   const AuditVerification v = verify_audit(*db, anchor);
   if (!v.ok) throw Error(o.db, 0, v.message());
   const std::string line =
@@ -471,8 +488,10 @@ Runner setup(CLI::App& app) {
   s->exports->add_option("--date", o->date, "YYYY-MM-DD");
   s->audit = nested(app, *o, "audit",
                     "Verify the registry against its audit chain, list the chain, or print its anchor", true);
-  s->audit->add_option("action", o->audit_action, "verify, list or anchor")
-      ->check(CLI::IsMember({"verify", "list", "anchor"}));
+  s->audit->add_option("action", o->audit_action, "verify, list, anchor or keygen")
+      ->check(CLI::IsMember({"verify", "list", "anchor", "keygen"}));
+  s->audit->add_option("--key,--sign", o->key, "keygen: the secret key file to write; anchor: sign with it");
+  s->audit->add_option("--pubkey", o->pubkey, "verify: the public key that signed --anchor");
   s->audit->add_option("--anchor", o->anchor,
                        "SEQ:HASH printed earlier by `audit anchor`: verify still holds it");
   s->report = nested(app, *o, "report",
