@@ -11,6 +11,7 @@
 #include "genomap/core/usage_error.hpp"
 #include "genomap/registry/audit_log.hpp"
 #include "genomap/registry/eligibility.hpp"
+#include "genomap/registry/filesets.hpp"
 #include "genomap/registry/records.hpp"
 #include "genomap/registry/report.hpp"
 #include "genomap/registry/requests.hpp"
@@ -44,12 +45,13 @@ struct RegistryOptions {
   std::string record_id;   // void
   bool withdrawn = false;  // trace --withdrawn
   std::string role_action = "list", role_to, role;  // role grant|revoke|list
-  std::string request_action = "list", request_id, conditions;  // request add|approve|refuse|list; export
+  std::string request_action = "list", request_id, conditions;
+  std::string bfile, fileset_id;  // fileset add  // request add|approve|refuse|list; export
 };
 
 struct Subcommands {
   CLI::App *init, *import, *add, *amend, *void_, *withdraw, *check, *custody, *exports, *audit, *report,
-      *trace, *role, *request;
+      *trace, *role, *request, *fileset;
 };
 
 // Indented JSON; text that is not valid UTF-8 (possible only in registries written before schema 2 checked
@@ -389,6 +391,19 @@ void run_role(const RegistryOptions& o, Invocation& inv) {
   }
 }
 
+void run_fileset(const RegistryOptions& o, Invocation& inv) {
+  inv.log().add_input(o.bfile + ".bed");
+  inv.log().add_input(o.bfile + ".bim");
+  inv.log().add_input(o.bfile + ".fam");
+  auto db = open_db(o, inv, true);
+  const FilesetRegistration f = add_fileset(*db, o.bfile, o.fileset_id, actor_of(o));
+  const std::string line =
+      fmt::format("registered fileset {}: {} samples ({} linked to registry samples, {} unlinked), {} variants",
+                  f.fileset_id, f.samples, f.linked, f.samples - f.linked, f.variants);
+  inv.log().note(line);
+  fmt::print("{}\n", line);
+}
+
 void run_registry(const RegistryOptions& o, const Subcommands& s, Invocation& inv) {
   if (s.init->parsed()) {
     create_registry(o.db, actor_of(o), o.busy_timeout_ms);
@@ -420,6 +435,8 @@ void run_registry(const RegistryOptions& o, const Subcommands& s, Invocation& in
     run_role(o, inv);
   else if (s.request->parsed())
     run_request(o, inv);
+  else if (s.fileset->parsed())
+    run_fileset(o, inv);
 }
 
 CLI::App* nested(CLI::App& app, RegistryOptions& o, const std::string& name, const std::string& summary,
@@ -516,6 +533,11 @@ Runner setup(CLI::App& app) {
                          "approve: what=genotypes,summary;until=YYYY-MM-DD;max_samples=N");
   s->request->add_option("--date", o->date, "approve/refuse: date of the decision (default today)");
   s->request->add_option("--reason", o->reason, "refuse: why");
+  s->fileset = nested(app, *o, "fileset",
+                      "Register a genotype fileset (hashes and sample links) for --registry analyses", false);
+  s->fileset->add_option("action", o->add_type, "add")->check(CLI::IsMember({"add"}))->required();
+  s->fileset->add_option("--bfile", o->bfile, "PLINK 1 fileset prefix (.bed/.bim/.fam)")->required();
+  s->fileset->add_option("--id", o->fileset_id, "Fileset ID (default PREFIXNAME#ENTRY)");
   s->role = nested(app, *o, "role", "Grant, revoke or list actors' roles (granting needs admin)", true);
   s->role->add_option("action", o->role_action, "grant, revoke or list")
       ->check(CLI::IsMember({"grant", "revoke", "list"}));

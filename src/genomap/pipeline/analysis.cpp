@@ -278,7 +278,7 @@ AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, co
       throw Error("--registry and --purpose must be given together");
     std::map<std::string, std::size_t> excluded;
     filters.allowed_samples =
-        consented_samples({o.registry, o.purpose, true, ""}, store->samples(), ctx, &excluded);
+        consented_samples({o.registry, o.purpose, true, "", bfile}, store->samples(), ctx, &excluded);
     json reasons = json::array();
     for (const auto& [reason, n] : excluded) reasons.push_back({{"reason", reason}, {"n", n}});
     consent = json{{"purpose", o.purpose}, {"excluded", reasons}};
