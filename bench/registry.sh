@@ -26,6 +26,7 @@ awk 'NR%10!=0{print $1, $2}' "$W/sim.fam" >"$W/keep.txt"
 printf '%-44s %10s %12s\n' "step" "wall_s" "peak_rss_kb"
 printf '%-44s %10s %12s\n' "import $((N + EXTRA)) donors" $(T "$G" registry import --db "$W/r.db" --donors "$W/d.csv" --out "$W/i1")
 printf '%-44s %10s %12s\n' "import $N samples + consents" $(T "$G" registry import --db "$W/r.db" --samples "$W/s.csv" --consents "$W/c.csv" --out "$W/i2")
+printf '%-44s %10s %12s\n' "registry fileset add" $(T "$G" registry fileset add --db "$W/r.db" --bfile "$W/sim" --out "$W/fs")
 printf '%-44s %10s %12s\n' "genomap freq (no registry)" $(T "$G" freq --bfile "$W/sim" --out "$W/f0" --quiet)
 printf '%-44s %10s %12s\n' "genomap freq --registry --purpose GRU" $(T "$G" freq --bfile "$W/sim" --registry "$W/r.db" --purpose GRU --out "$W/f1" --quiet)
 if command -v plink2 >/dev/null; then

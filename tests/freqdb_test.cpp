@@ -338,6 +338,8 @@ TEST(FreqdbCommand, CountsOnlyConsentedSamples) {
   auto r = run_genomap("registry import --out " + dir + "/import --db " + db + " --donors " + dir +
                        "/d.csv --samples " + dir + "/s.csv --consents " + dir + "/c.csv");
   ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = run_genomap("registry fileset add --db " + db + " --bfile " + kBfile + " --out " + dir + "/fileset");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
   r = run_genomap("freqdb build --bfile " + kBfile + " --pop " + pops + " --registry " + db +
                   " --purpose GRU --min-pop-size 40 --out " + dir + "/consented.freqdb");
   ASSERT_EQ(r.exit_code, 0) << r.output;

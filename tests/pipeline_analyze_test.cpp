@@ -436,6 +436,8 @@ TEST(PipelineAnalyze, RegistryConsentDecidesTheSamplesAndIsCounted) {
   auto r = run_genomap("registry import --db " + db + " --donors " + dir + "/d.csv --samples " + dir +
                        "/s.csv " + "--consents " + dir + "/c.csv --out " + dir + "/import");
   ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = run_genomap("registry fileset add --db " + db + " --bfile " + kBfile + " --out " + dir + "/fileset");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
   r = run_genomap("analyze --bfile " + kBfile + " --pop " + kPops +
                   " --k 2 --starts 1 --cv 0 --threads 2 --registry " + db + " --purpose GRU --out " + dir +
                   "/out");

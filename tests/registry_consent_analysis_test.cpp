@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 
 #include "genomap/registry/audit_log.hpp"
@@ -48,6 +49,8 @@ std::string hapmap_registry(const std::string& dir, const std::vector<FamRow>& f
   EXPECT_EQ(run_genomap("registry init --db " + db).exit_code, 0);
   auto r = run_genomap("registry import --db " + db + " --donors " + dir + "/d.csv --samples " + dir + "/s.csv " +
                        "--consents " + dir + "/c.csv");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = run_genomap("registry fileset add --db " + db + " --bfile " + data_path("hapmap3_admixture/hapmap3"));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   return db;
 }
@@ -197,6 +200,58 @@ TEST(RegistryConsentAnalysis, ConsentedFrequenciesMatchPlink2OnTheConsentedSampl
     // Both tools print 6 significant digits: values may differ by one unit in the last place.
     ASSERT_NEAR(g.number(v, "ALT_FREQS"), p.number(v, "ALT_FREQS"), 1.5e-6) << g.text(v, "ID");
   }
+}
+
+}  // namespace
+}  // namespace genomap::test
+
+namespace genomap::test {
+namespace {
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// Registered filesets: an analysis finds its genotype files by their hashes and takes each genotype's sample
+// from the link recorded at registration, so files that were changed, or others that merely share IIDs, are
+// refused rather than matched by IID alone.
+TEST(RegistryConsentAnalysis, GenotypesAreMatchedThroughTheRegisteredFileset) {
+  const std::string dir = scratch_dir("registry_consent_fileset");
+  const std::string bfile = data_path("hapmap3_admixture/hapmap3");
+  const auto fam = read_fam_ids(bfile + ".fam");
+  const std::string db = hapmap_registry(dir, fam);
+  // A copy whose .fam swaps the first two individuals: the same IIDs, other genotypes.
+  for (const char* ext : {".bed", ".bim"}) {
+    std::filesystem::remove(dir + "/swapped" + ext);
+    std::filesystem::copy_file(bfile + ext, dir + "/swapped" + ext);
+  }
+  std::string text = read_text(bfile + ".fam");
+  const auto first = text.find('\n'), second = text.find('\n', first + 1);
+  text = text.substr(first + 1, second - first) + text.substr(0, first + 1) + text.substr(second + 1);
+  write_text(dir + "/swapped.fam", text);
+  const long long entries = query_count(db, "SELECT count(*) FROM audit_log");
+  auto r = run_genomap("freq --bfile " + dir + "/swapped --registry " + db + " --purpose GRU --out " + dir + "/s");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.output, dir + "/swapped: these genotype files are not a fileset registered in " + db +
+                                     " (their hashes match none; genotypes are not matched to donors by IID "
+                                     "alone): register them with `genomap registry fileset add"))
+      << r.output;
+  EXPECT_EQ(query_count(db, "SELECT count(*) FROM audit_log"), entries);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/s.afreq"));
+
+  r = run_genomap("registry fileset add --db " + db + " --bfile " + bfile + " --out " + dir + "/again");
+  EXPECT_TRUE(contains(r.output, "these genotype files are already registered as fileset 'hapmap3#")) << r.output;
+  EXPECT_EQ(query_text(db, "SELECT samples || ' ' || variants || ' ' || json_array_length(sample_links) || ' ' || "
+                           "(SELECT count(*) FROM json_each(sample_links) WHERE json_extract(value, '$[2]') IS "
+                           "NOT NULL) FROM fileset"),
+            "324 " + std::to_string(query_count(db, "SELECT variants FROM fileset")) + " 324 323");
+
+  // The link is the one recorded: a sample re-linked to another IID afterwards keeps its genotypes.
+  ASSERT_EQ(run_genomap("registry amend sample --db " + db + " sample_id=S0 genotype_iid=ELSEWHERE").exit_code, 0);
+  r = run_genomap("freq --bfile " + bfile + " --registry " + db + " --purpose GRU --out " + dir + "/linked");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(query_text(db, "SELECT json_extract(details, '$.sample_ids[0]') || ' ' || "
+                           "json_extract(details, '$.samples_used') FROM audit_log WHERE action = 'analysis'"),
+            "S0 322");
+  EXPECT_TRUE(contains(read_text(dir + "/linked.log"), "(registered fileset hapmap3#")) << read_text(dir + "/linked.log");
 }
 
 }  // namespace

@@ -120,9 +120,12 @@ Dataset Invocation::load_dataset(const InputOptions& input, Purpose kind) {
   FilterOptions filters = input.filters;
   if (!input.registry.empty() || !input.purpose.empty()) {
     if (input.registry.empty() || input.purpose.empty()) throw UsageError("--registry and --purpose must be given together");
-    registry_trace_ = std::make_unique<RegistryTrace>();
-    registry_trace_->query = ConsentQuery{input.registry, input.purpose, kind == Purpose::Ancestry, ""};
-    registry_trace_->selection = select_consented_samples(registry_trace_->query, store->samples(), context_);
+    // Held only once the selection succeeded: a refused selection (unregistered fileset, broken chain, no
+    // role) is no analysis and records none.
+    auto trace = std::make_unique<RegistryTrace>();
+    trace->query = ConsentQuery{input.registry, input.purpose, kind == Purpose::Ancestry, "", input.bfile};
+    trace->selection = select_consented_samples(trace->query, store->samples(), context_);
+    registry_trace_ = std::move(trace);
     filters.allowed_samples = registry_trace_->selection.allowed;
   }
   for (const std::string* list : {&filters.keep, &filters.remove, &filters.extract, &filters.exclude})

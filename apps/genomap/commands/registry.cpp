@@ -11,11 +11,13 @@
 #include "genomap/core/usage_error.hpp"
 #include "genomap/registry/audit_log.hpp"
 #include "genomap/registry/eligibility.hpp"
+#include "genomap/registry/filesets.hpp"
 #include "genomap/registry/records.hpp"
 #include "genomap/registry/report.hpp"
 #include "genomap/registry/requests.hpp"
 #include "genomap/registry/roles.hpp"
 #include "genomap/registry/schema.hpp"
+#include "genomap/registry/signed_anchor.hpp"
 #include "genomap/registry/trace.hpp"
 #include "genomap/registry/values.hpp"
 #include "invocation.hpp"
@@ -38,16 +40,18 @@ struct RegistryOptions {
   std::string export_id, what, recipient, recipient_country, purpose, approval;  // export
   std::string audit_action = "verify";
   std::string anchor;      // audit verify --anchor
+  std::string key, pubkey;  // audit keygen --key, anchor --sign KEY, verify --pubkey
   std::string actor;       // --actor (default: the OS user)
   std::string record_id;   // void
   bool withdrawn = false;  // trace --withdrawn
   std::string role_action = "list", role_to, role;  // role grant|revoke|list
-  std::string request_action = "list", request_id, conditions;  // request add|approve|refuse|list; export
+  std::string request_action = "list", request_id, conditions;
+  std::string bfile, fileset_id;  // fileset add  // request add|approve|refuse|list; export
 };
 
 struct Subcommands {
   CLI::App *init, *import, *add, *amend, *void_, *withdraw, *check, *custody, *exports, *audit, *report,
-      *trace, *role, *request;
+      *trace, *role, *request, *fileset;
 };
 
 // Indented JSON; text that is not valid UTF-8 (possible only in registries written before schema 2 checked
@@ -254,6 +258,13 @@ void run_request(const RegistryOptions& o, Invocation& inv) {
 }
 
 void run_audit(const RegistryOptions& o, Invocation& inv) {
+  if (o.audit_action == "keygen") {
+    if (o.key.empty()) throw UsageError("registry audit keygen: --key FILE is required");
+    generate_signing_key(o.key);
+    fmt::print("wrote the secret key {} (keep it away from the registry) and the public key {}.pub\n", o.key,
+               o.key);
+    return;
+  }
   auto db = open_db(o, inv, false);
   if (o.audit_action == "list") {
     std::vector<std::vector<std::string>> rows;
@@ -265,12 +276,20 @@ void run_audit(const RegistryOptions& o, Invocation& inv) {
   }
   if (o.audit_action == "anchor") {
     const Anchor a = current_anchor(*db);
-    inv.log().note(fmt::format("audit anchor {}", a.text()));
-    fmt::print("{}\n", a.text());
+    const std::string text = o.key.empty() ? a.text() : sign_anchor(a, genesis_hash(*db), o.key);
+    inv.log().note(fmt::format("audit anchor {}", text));
+    fmt::print("{}\n", text);
     return;
   }
   std::optional<Anchor> anchor;
-  if (!o.anchor.empty()) anchor = parse_anchor(o.anchor);
+  if (!o.pubkey.empty()) {
+    if (o.anchor.empty()) throw UsageError("registry audit verify: --pubkey checks the signed --anchor");
+    anchor = verify_signed_anchor(o.anchor, genesis_hash(*db), o.pubkey);
+  } else if (o.anchor.find(":ed25519:") != std::string::npos) {
+    throw UsageError("registry audit verify: a signed anchor is checked with --pubkey FILE");
+  } else if (!o.anchor.empty()) {
+    anchor = parse_anchor(o.anchor);
+  }
   const AuditVerification v = verify_audit(*db, anchor);
   if (!v.ok) throw Error(o.db, 0, v.message());
   const std::string line =
@@ -372,6 +391,19 @@ void run_role(const RegistryOptions& o, Invocation& inv) {
   }
 }
 
+void run_fileset(const RegistryOptions& o, Invocation& inv) {
+  inv.log().add_input(o.bfile + ".bed");
+  inv.log().add_input(o.bfile + ".bim");
+  inv.log().add_input(o.bfile + ".fam");
+  auto db = open_db(o, inv, true);
+  const FilesetRegistration f = add_fileset(*db, o.bfile, o.fileset_id, actor_of(o));
+  const std::string line =
+      fmt::format("registered fileset {}: {} samples ({} linked to registry samples, {} unlinked), {} variants",
+                  f.fileset_id, f.samples, f.linked, f.samples - f.linked, f.variants);
+  inv.log().note(line);
+  fmt::print("{}\n", line);
+}
+
 void run_registry(const RegistryOptions& o, const Subcommands& s, Invocation& inv) {
   if (s.init->parsed()) {
     create_registry(o.db, actor_of(o), o.busy_timeout_ms);
@@ -403,6 +435,8 @@ void run_registry(const RegistryOptions& o, const Subcommands& s, Invocation& in
     run_role(o, inv);
   else if (s.request->parsed())
     run_request(o, inv);
+  else if (s.fileset->parsed())
+    run_fileset(o, inv);
 }
 
 CLI::App* nested(CLI::App& app, RegistryOptions& o, const std::string& name, const std::string& summary,
@@ -471,8 +505,10 @@ Runner setup(CLI::App& app) {
   s->exports->add_option("--date", o->date, "YYYY-MM-DD");
   s->audit = nested(app, *o, "audit",
                     "Verify the registry against its audit chain, list the chain, or print its anchor", true);
-  s->audit->add_option("action", o->audit_action, "verify, list or anchor")
-      ->check(CLI::IsMember({"verify", "list", "anchor"}));
+  s->audit->add_option("action", o->audit_action, "verify, list, anchor or keygen")
+      ->check(CLI::IsMember({"verify", "list", "anchor", "keygen"}));
+  s->audit->add_option("--key,--sign", o->key, "keygen: the secret key file to write; anchor: sign with it");
+  s->audit->add_option("--pubkey", o->pubkey, "verify: the public key that signed --anchor");
   s->audit->add_option("--anchor", o->anchor,
                        "SEQ:HASH printed earlier by `audit anchor`: verify still holds it");
   s->report = nested(app, *o, "report",
@@ -497,6 +533,11 @@ Runner setup(CLI::App& app) {
                          "approve: what=genotypes,summary;until=YYYY-MM-DD;max_samples=N");
   s->request->add_option("--date", o->date, "approve/refuse: date of the decision (default today)");
   s->request->add_option("--reason", o->reason, "refuse: why");
+  s->fileset = nested(app, *o, "fileset",
+                      "Register a genotype fileset (hashes and sample links) for --registry analyses", false);
+  s->fileset->add_option("action", o->add_type, "add")->check(CLI::IsMember({"add"}))->required();
+  s->fileset->add_option("--bfile", o->bfile, "PLINK 1 fileset prefix (.bed/.bim/.fam)")->required();
+  s->fileset->add_option("--id", o->fileset_id, "Fileset ID (default PREFIXNAME#ENTRY)");
   s->role = nested(app, *o, "role", "Grant, revoke or list actors' roles (granting needs admin)", true);
   s->role->add_option("action", o->role_action, "grant, revoke or list")
       ->check(CLI::IsMember({"grant", "revoke", "list"}));

@@ -184,7 +184,7 @@ class Analysis {
     if (o_.registry.empty() || o_.purpose.empty())
       throw Error("--registry and --purpose must be given together");
     consent_.emplace();
-    consent_->query = ConsentQuery{o_.registry, o_.purpose, true, ""};
+    consent_->query = ConsentQuery{o_.registry, o_.purpose, true, "", o_.vcf.empty() ? o_.bfile : prefix_};
     consent_->selection = select_consented_samples(consent_->query, store_->samples(), ctx_);
     filters_.allowed_samples = consent_->selection.allowed;
     for (auto s : consent_->selection.allowed) consent_->key += std::to_string(s) + ",";

@@ -10,6 +10,7 @@
 #include "genomap/registry/chain.hpp"
 #include "genomap/registry/consent_status.hpp"
 #include "genomap/registry/duo.hpp"
+#include "genomap/registry/filesets.hpp"
 #include "genomap/registry/roles.hpp"
 #include "genomap/registry/schema.hpp"
 #include "genomap/registry/values.hpp"
@@ -70,6 +71,41 @@ std::vector<Verdict> judge_samples(registry::Database& db, const registry::Resea
   return verdicts;
 }
 
+// The same judgement for a registered fileset: each genotype's sample is the one its .fam line was linked to
+// when the fileset was registered, not whatever sample carries its IID now.
+std::vector<Verdict> judge_linked(registry::Database& db, const registry::ResearchPurpose& purpose,
+                                  bool ancestry_analysis, const std::vector<std::string>& sample_of_line) {
+  std::vector<Verdict> verdicts(sample_of_line.size());
+  const auto statuses = registry::consent_statuses(db);
+  auto st = db.prepare("SELECT donor_id FROM sample WHERE sample_id = ?");
+  for (std::size_t i = 0; i < sample_of_line.size(); ++i) {
+    Verdict& v = verdicts[i];
+    v.reason = kNotInRegistry;
+    if (sample_of_line[i].empty()) continue;
+    st.bind(1, sample_of_line[i]);
+    const bool found = st.step();
+    const std::string donor_id = found ? st.text(0) : "";
+    st.reset();
+    if (!found) continue;  // voided since
+    v.assigned = true;
+    v.donor_id = donor_id;
+    v.sample_id = sample_of_line[i];
+    const auto it = statuses.find(donor_id);
+    using State = registry::ConsentStatus::State;
+    if (it == statuses.end() || it->second.state == State::None) {
+      v.reason = kNoConsent;
+    } else if (it->second.state == State::Withdrawn) {
+      v.reason = kWithdrawn;
+    } else {
+      const auto decision =
+          registry::decide(registry::parse_consent_codes(it->second.codes), purpose, ancestry_analysis);
+      v.allowed = decision.allowed;
+      v.reason = decision.reason;
+    }
+  }
+  return verdicts;
+}
+
 }  // namespace
 
 ConsentSelection select_consented_samples(const ConsentQuery& query, const SampleTable& samples,
@@ -95,7 +131,23 @@ ConsentSelection select_consented_samples(const ConsentQuery& query, const Sampl
           registry::permission_problem(actor, registry::roles_of(*db, actor), "analysis");
       !problem.empty())
     throw Error(db->path(), 0, problem + "; the analysis was not run");
-  const auto verdicts = judge_samples(*db, purpose, query.ancestry_analysis, samples);
+  std::vector<Verdict> verdicts;
+  std::string fileset_note;
+  if (!query.fileset.empty()) {
+    const auto registered = registry::find_fileset(*db, registry::hash_fileset(query.fileset));
+    if (!registered)
+      throw Error(query.fileset, 0,
+                  fmt::format("these genotype files are not a fileset registered in {} (their hashes match "
+                              "none; genotypes are not matched to donors by IID alone): register them with "
+                              "`genomap registry fileset add --db {} --bfile {}`",
+                              query.database, query.database, query.fileset));
+    if (registered->sample_of_line.size() != samples.size())
+      throw Error(query.fileset, 0, "the registered fileset's sample count differs from the .fam");
+    verdicts = judge_linked(*db, purpose, query.ancestry_analysis, registered->sample_of_line);
+    fileset_note = fmt::format(" (registered fileset {})", registered->fileset_id);
+  } else {
+    verdicts = judge_samples(*db, purpose, query.ancestry_analysis, samples);
+  }
   db->exec("COMMIT");
   ConsentSelection selection;
   selection.purpose = purpose.text;
@@ -108,8 +160,8 @@ ConsentSelection select_consented_samples(const ConsentQuery& query, const Sampl
       ++selection.excluded[verdicts[i].reason];
   }
   const std::string kind = query.ancestry_analysis ? ", an ancestry analysis" : "";
-  ctx.note(fmt::format("registry {}: purpose {}{}: {} of {} genotyped samples have consent, {} excluded",
-                       query.database, purpose.text, kind, selection.allowed.size(), samples.size(),
+  ctx.note(fmt::format("registry {}{}: purpose {}{}: {} of {} genotyped samples have consent, {} excluded",
+                       query.database, fileset_note, purpose.text, kind, selection.allowed.size(), samples.size(),
                        samples.size() - selection.allowed.size()));
   std::string summary;
   for (const auto& [reason, n] : selection.excluded) {

@@ -14,13 +14,18 @@ namespace genomap {
 
 struct ConsentQuery {
   ConsentQuery() = default;
-  ConsentQuery(std::string database_path, std::string research_purpose, bool ancestry, std::string who = "")
+  ConsentQuery(std::string database_path, std::string research_purpose, bool ancestry, std::string who = "",
+               std::string bfile = "")
       : database(std::move(database_path)), purpose(std::move(research_purpose)), ancestry_analysis(ancestry),
-        actor(std::move(who)) {}
+        actor(std::move(who)), fileset(std::move(bfile)) {}
   std::string database;            // --registry
   std::string purpose;             // --purpose, a DUO code
   bool ancestry_analysis = false;  // pca, admix, fst, fstats: needs consent covering ancestry research
   std::string actor;               // who runs it (default: the OS user)
+  // The PLINK fileset prefix analysed: it must be registered (`registry fileset add`), and each genotype's
+  // sample is taken from its registered link. Every command passes it; a library caller with genotypes in
+  // memory only (no files to hash) leaves it empty and samples are matched by genotype IID (and FID).
+  std::string fileset;
 };
 
 // Which genotyped samples may be used: the registry is opened for writing (the analysis will record itself,
