@@ -15,6 +15,8 @@ struct PopulationAssignment {
   std::vector<std::int32_t> pop_of_sample;  // per analysed sample (sample_idx): population index, -1 = none
   std::vector<std::uint32_t> sizes;         // analysed samples per population
   std::size_t unassigned_ct = 0;            // analysed samples without a label (absent or NA)
+  // Per analysed sample: 1 when its genotypes count as one allele (pseudohaploid); empty = all diploid.
+  std::vector<char> pseudohaploid;
 
   std::size_t pop_ct() const { return names.size(); }
   // Index of a population by name; throws Error naming `where` when absent.
