@@ -271,7 +271,8 @@ TEST_F(GlmBadInput, CollinearCovariatesAreNamed) {
   Fam fam = read_fam_file();
   std::ostringstream text;
   text << "FID IID A B\n";
-  for (std::size_t i = 0; i < fam.iid.size(); ++i) text << fam.fid[i] << ' ' << fam.iid[i] << ' ' << i << ' ' << 2.0 * i + 1 << '\n';
+  for (std::size_t i = 0; i < fam.iid.size(); ++i)
+    text << fam.fid[i] << ' ' << fam.iid[i] << ' ' << i << ' ' << 2.0 * static_cast<double>(i) + 1 << '\n';
   write_text(dir_ + "/coll.txt", text.str());
   expect_failure("--pheno " + dir_ + "/pheno.txt --covar " + dir_ + "/coll.txt",
                  "covariates A and B are collinear for phenotype QT");

@@ -156,7 +156,7 @@ TEST_P(KingVsPlink2, KingCutoffMatchesPlink2) {
 }
 
 INSTANTIATE_TEST_SUITE_P(RealData, KingVsPlink2, ::testing::ValuesIn(kFilesets),
-                         [](const auto& info) { return std::string(info.param.name); });
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST(KingCommand, SameResultWhateverThreadsAndBands) {
   const std::string dir = scratch_dir("king_invariance");

@@ -119,9 +119,10 @@ TEST(PipelineAnalyze, FilesMatchTheSingleCommands) {
     const auto a = read_matrix(out + suffix), b = read_matrix(single + suffix);
     ASSERT_EQ(a.size(), b.size()) << suffix;
     double worst = 0;
-    for (std::size_t r = 0; r < a.size(); ++r) {
-      ASSERT_EQ(a[r].size(), b[r].size()) << suffix;
-      for (std::size_t c = 0; c < a[r].size(); ++c) worst = std::max(worst, std::abs(a[r][c] - b[r][c]));
+    for (std::size_t row = 0; row < a.size(); ++row) {
+      ASSERT_EQ(a[row].size(), b[row].size()) << suffix;
+      for (std::size_t c = 0; c < a[row].size(); ++c)
+        worst = std::max(worst, std::abs(a[row][c] - b[row][c]));
     }
     EXPECT_LT(worst, 2e-3) << suffix;
   }
@@ -361,6 +362,22 @@ TEST(PipelineAnalyze, BadInputIsOneClearError) {
   test::write_text(dir + "/coords.tsv", "POP\tLAT\tLON\nCEU\t40.76\t-111.89\nYRI\t97.4\t3.9\n");
   expect_error(base + " --pop " + kPops + " --k 2 --pop-coords " + dir + "/coords.tsv",
                dir + "/coords.tsv:3: latitude 97.4 out of range [-90, 90]");
+  test::write_text(dir + "/coords2.tsv", "CEU 40.76 -111.89\nYRI 7.4 203.9\n");
+  expect_error(base + " --pop " + kPops + " --k 2 --pop-coords " + dir + "/coords2.tsv",
+               dir + "/coords2.tsv:2: longitude 203.9 out of range [-180, 180]");
+  // The GWAS and qpAdm options, checked before any step runs.
+  expect_error(base + " --pop " + kPops + " --k 2 --covar " + kPops,
+               "analyze: --covar, --pheno-name and --covar-name need --pheno");
+  test::write_text(dir + "/pheno.txt", "IID QT\nNA19916 1.5\nNA19835 high\n");
+  expect_error(base + " --pop " + kPops + " --k 2 --pheno " + dir + "/pheno.txt",
+               dir + "/pheno.txt:3: column QT: 'high' is not a number");
+  expect_error(base + " --pop " + kPops + " --k 2 --pheno " + dir + "/pheno.txt --pcs 4 --gwas-pcs 5",
+               "--gwas-pcs 5: the PCA step computes only --pcs 4 components");
+  expect_error(base + " --pop " + kPops + " --k 2 --qpadm-right CEU,PAPUAN",
+               "--qpadm-right: unknown population 'PAPUAN' (not in the population labels of the analysed "
+               "samples)");
+  expect_error(base + " --pop " + kPops + " --k 2 --qpadm-right CEU",
+               "--qpadm-right needs at least two populations");
   EXPECT_FALSE(fs::exists(dir + "/out/report.html"));
 }
 
@@ -445,6 +462,169 @@ TEST(PipelineAnalyze, RegistryConsentDecidesTheSamplesAndIsCounted) {
   const auto& iids = d["samples"]["iid"];
   EXPECT_EQ(std::find(iids.begin(), iids.end(), excluded_iid5), iids.end())
       << "the HMB-only sample was analysed";
+  // One registry entry, written after the run: completed, the 322 samples used, the report among the outputs.
+  const auto analyses = [&] {
+    return test::query_count(db, "SELECT count(*) FROM audit_log WHERE action = 'analysis'");
+  };
+  const auto last_entry = [&] {
+    return test::query_text(db, "SELECT details FROM audit_log ORDER BY seq DESC LIMIT 1");
+  };
+  EXPECT_EQ(analyses(), 1);
+  std::string entry = last_entry();
+  EXPECT_NE(entry.find("\"status\":\"completed\""), std::string::npos) << entry;
+  EXPECT_NE(entry.find("\"samples_used\":322"), std::string::npos) << entry;
+  EXPECT_NE(entry.find("report.html  "), std::string::npos) << entry;
+  EXPECT_NE(entry.find("hapmap3.2.Q  "), std::string::npos) << entry;
+  EXPECT_NE(entry.find("hapmap3.bed  "), std::string::npos) << entry;
+  // A run whose popstats step fails (one population) is recorded as failed, without outputs.
+  std::string one_pop = "IID\tPOP\n";
+  const auto table = test::read_table(kPops);
+  for (std::size_t i = 0; i < table.rows.size(); ++i)
+    if (table.text(i, "POP") == "CEU") one_pop += table.text(i, "IID") + "\tCEU\n";
+  test::write_text(dir + "/one.pop", one_pop);
+  r = run_genomap("analyze --bfile " + kBfile + " --pop " + dir +
+                  "/one.pop --k 2 --starts 1 --cv 0 --threads 2 --registry " + db + " --purpose GRU --out " +
+                  dir + "/failed");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(analyses(), 2);
+  entry = last_entry();
+  EXPECT_NE(entry.find("\"status\":\"failed\""), std::string::npos) << entry;
+  EXPECT_NE(entry.find("analyze step 'popstats' failed"), std::string::npos) << entry;
+  EXPECT_NE(entry.find("\"outputs\":[]"), std::string::npos) << entry;
+  EXPECT_EQ(run_genomap("registry audit verify --db " + db).exit_code, 0);
+}
+
+// Phenotypes made up from the .fam (deterministic): QT quantitative with some missing, BT case/control 1/2.
+void write_phenotypes(const std::string& path) {
+  std::istringstream lines(read_text(kBfile + ".fam"));
+  std::string line, text = "#FID IID QT BT\n";
+  for (std::size_t i = 0; std::getline(lines, line); ++i) {
+    std::istringstream f(line);
+    std::string fid, iid;
+    f >> fid >> iid;
+    const double qt = 10 + std::sin(static_cast<double>(i) * 1.7) + 0.01 * static_cast<double>(i % 13);
+    text += fid + " " + iid + " " + (i % 37 == 5 ? std::string("NA") : std::to_string(qt)) + " " +
+            (std::cos(static_cast<double>(i) * 2.3) > 0 ? "2" : "1") + "\n";
+  }
+  test::write_text(path, text);
+}
+
+// The GWAS step writes what genomap glm writes on the same QC'd data with the same covariates (its
+// .gwas.covar: the PCA step's PCs at full precision), and the qpAdm step what genomap qpadm --rotate writes;
+// the report carries both sections.
+TEST(PipelineAnalyze, GwasAndQpadmStepsMatchTheSingleCommands) {
+  const std::string dir = scratch_dir("analyze_gwas_" + std::to_string(::getpid()));
+  write_phenotypes(dir + "/pheno.txt");
+  {
+    std::istringstream fam(read_text(kBfile + ".fam"));
+    std::string line, text = "FID IID AGE\n";
+    for (int i = 0; std::getline(fam, line); ++i) {
+      std::istringstream f(line);
+      std::string fid, iid;
+      f >> fid >> iid;
+      text += fid + " " + iid + " " + std::to_string(20 + (i * 7) % 50) + "\n";
+    }
+    test::write_text(dir + "/covar.txt", text);
+  }
+  auto r = run_genomap(analyze_args(dir + "/out", "2", " --starts 1 --cv 0") + " --pheno " + dir +
+                       "/pheno.txt --covar " + dir + "/covar.txt --gwas-pcs 4 --qpadm-right CEU,YRI");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string out = dir + "/out/hapmap3";
+  // The covariates: AGE, then the PCA step's PC1..PC4 (the unrelated samples' as in .eigenvec).
+  const auto covar = test::read_table(out + ".gwas.covar");
+  ASSERT_EQ(covar.rows.size(), 324u);
+  const auto eigenvec = test::read_table(out + ".eigenvec");
+  for (std::size_t i = 0; i < 5; ++i) {
+    std::size_t row = 0;
+    while (covar.text(row, "IID") != eigenvec.text(i, "IID")) ++row;
+    EXPECT_NEAR(covar.number(row, "PC1"), eigenvec.number(i, "PC1"), 5e-6);
+    EXPECT_NEAR(covar.number(row, "PC4"), eigenvec.number(i, "PC4"), 5e-6);
+  }
+  const std::string single = dir + "/single";
+  ASSERT_EQ(run_genomap("glm --bfile " + kBfile + kFilters + " --pheno " + dir + "/pheno.txt --covar " + out +
+                        ".gwas.covar --threads 2 --out " + single)
+                .exit_code,
+            0);
+  for (const char* suffix : {".QT.glm.linear", ".BT.glm.logistic.hybrid", ".glm.summary"})
+    EXPECT_EQ(read_text(out + suffix), read_text(single + suffix)) << suffix;
+  ASSERT_EQ(run_genomap("qpadm --bfile " + kBfile + kFilters + " --pop " + kPops +
+                        " --target ASW --rotate MEX --right CEU,YRI --out " + single)
+                .exit_code,
+            0);
+  EXPECT_EQ(read_text(out + ".ASW.qpadm.rotate"), read_text(single + ".qpadm.rotate"));
+  ASSERT_EQ(run_genomap("qpadm --bfile " + kBfile + kFilters + " --pop " + kPops +
+                        " --target ASW --sources MEX --right CEU,YRI --out " + single)
+                .exit_code,
+            0);
+
+  const auto d = nlohmann::json::parse(read_text(dir + "/out/report-data.json"));
+  const auto& gwas = d["gwas"];
+  EXPECT_EQ(gwas["phenotype"], "QT");
+  EXPECT_EQ(gwas["covariates"], nlohmann::json({"AGE", "PC1", "PC2", "PC3", "PC4"}));
+  const auto linear = test::read_table(out + ".QT.glm.linear");
+  ASSERT_EQ(gwas["p"].size(), linear.rows.size());
+  ASSERT_EQ(gwas["p"].size(), d["dataset"]["variants_after"].get<std::size_t>());
+  for (std::size_t v = 0; v < linear.rows.size(); v += 97) {
+    EXPECT_EQ(gwas["id"][v], linear.text(v, "ID"));
+    if (linear.text(v, "P") == "NA")
+      EXPECT_TRUE(gwas["p"][v].is_null());
+    else
+      EXPECT_NEAR(gwas["p"][v].get<double>(), linear.number(v, "P"), 5e-6 * linear.number(v, "P"));
+  }
+  const auto summary = test::read_table(out + ".glm.summary");
+  EXPECT_NEAR(gwas["lambda"].get<double>(), summary.number(0, "LAMBDA_GC"), 5e-6);
+  // qpAdm: ASW and MEX are the targets; each one-source model's weight is 1 and its SE is the full fit's.
+  const auto& targets = d["qpadm"]["targets"];
+  ASSERT_EQ(targets.size(), 2u);
+  EXPECT_EQ(targets[0]["target"], "ASW");
+  EXPECT_EQ(targets[1]["target"], "MEX");
+  const auto weights = test::read_table(single + ".qpadm.weights");
+  const auto& model = targets[0]["models"][0];
+  EXPECT_EQ(model["sources"], nlohmann::json({"MEX"}));
+  EXPECT_NEAR(model["weights"][0].get<double>(), weights.number(0, "WEIGHT"), 1e-12);
+  EXPECT_NEAR(model["se"][0].get<double>(), weights.number(0, "SE"), 1e-12);
+
+  // A new phenotype file reruns the GWAS and the report only.
+  test::write_text(dir + "/pheno.txt", read_text(dir + "/pheno.txt") + "\n");
+  r = run_genomap(analyze_args(dir + "/out", "2", " --starts 1 --cv 0") + " --pheno " + dir +
+                  "/pheno.txt --covar " + dir + "/covar.txt --gwas-pcs 4 --qpadm-right CEU,YRI");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(steps_with(read_text(dir + "/out/analyze.log"), "computed"),
+            (std::vector<std::string>{"gwas", "report"}));
+}
+
+}  // namespace
+}  // namespace genomap
+
+namespace genomap {
+namespace {
+
+// --vcf: HapMap3 written as a VCF by plink2 and analysed from it gives the numbers the .bed gives. Autosomes
+// only: a VCF carries no sex, so chromosome X's Hardy-Weinberg test (males haploid) differs by design.
+TEST(PipelineAnalyze, VcfInputGivesTheSameNumbersAsTheBed) {
+  const std::string dir = scratch_dir("analyze_vcf_" + std::to_string(::getpid()));
+  auto r =
+      run_command("plink2 --bfile " + kBfile + " --export vcf bgz id-paste=iid --out " + dir + "/hapmap3");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string common =
+      " --autosome --pop " + kPops + " --k 2 --starts 1 --cv 0 --threads 2 --seed 7 --out ";
+  r = run_genomap("analyze --vcf " + dir + "/hapmap3.vcf.gz" + common + dir + "/vcf");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = run_genomap("analyze --bfile " + kBfile + common + dir + "/bed");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto vcf = nlohmann::json::parse(read_text(dir + "/vcf/report-data.json"));
+  const auto bed = nlohmann::json::parse(read_text(dir + "/bed/report-data.json"));
+  EXPECT_EQ(vcf["provenance"]["steps"][0]["name"], "import");
+  EXPECT_EQ(vcf["samples"]["iid"], bed["samples"]["iid"]);
+  for (const char* section : {"qc", "pca", "admixture", "kinship", "fst", "f3"})
+    EXPECT_EQ(vcf[section], bed[section]) << section;
+  for (const char* key : {"samples_after", "variants_after", "exclusions", "populations"})
+    EXPECT_EQ(vcf["dataset"][key], bed["dataset"][key]) << key;
+  EXPECT_EQ(vcf["dataset"]["variants_after"], 12210);  // of 13,928: X, Y, MT and the QC filters out
+  // The files without a FID column are the same bytes (the VCF's samples have FID 0).
+  for (const char* suffix :
+       {".vmiss", ".hardy", ".prune.in", ".eigenval", ".fst.summary", ".fstats", ".f2", ".2.Q", ".2.P"})
+    EXPECT_EQ(read_text(dir + "/vcf/hapmap3" + suffix), read_text(dir + "/bed/hapmap3" + suffix)) << suffix;
 }
 
 }  // namespace

@@ -237,7 +237,8 @@ TEST(QcCoreIo, MultiWordSampleCountersMatchNaiveLoop) {
                                       fast1.data() + 32 * j);
     for (std::size_t v = 0; v < variants; ++v)
       for (std::size_t j = 0; j < W; ++j)
-        for (std::size_t s = 0; s < 32; ++s) naive[32 * j + s] += (flags(v, j) >> (2 * s)) & 1u;
+        for (std::size_t s = 0; s < 32; ++s)
+          naive[32 * j + s] += static_cast<std::uint32_t>((flags(v, j) >> (2 * s)) & 1u);
     EXPECT_EQ(fast, naive) << variants << " variants";
     EXPECT_EQ(fast1, naive) << variants << " variants";
     std::vector<std::uint32_t> grouped(32 * W, 7);

@@ -320,7 +320,7 @@ INSTANTIATE_TEST_SUITE_P(
                                 std::string("--keep {keep} --remove {remove} --extract {extract} --exclude {exclude} "
                                             "--chr 1-22,X,XY --maf 0.02 --geno 0.02 --mind 0.01 --hwe 1e-3 "
                                             "--hwe-midp")}),
-    [](const auto& info) { return info.param.first; });
+    [](const auto& param_info) { return param_info.param.first; });
 
 }  // namespace
 }  // namespace genomap::test

@@ -65,7 +65,8 @@ TEST(QcSampleCounters, MatchNaiveCounts) {
     std::vector<std::uint32_t> counters(32, 7), expect(32, 7);
     add_sample_flag_counts(variants, [&](std::size_t v) { return flags[v]; }, counters.data());
     for (std::size_t v = 0; v < variants; ++v)
-      for (int j = 0; j < 32; ++j) expect[static_cast<std::size_t>(j)] += (flags[v] >> (2 * j)) & 1u;
+      for (int j = 0; j < 32; ++j)
+        expect[static_cast<std::size_t>(j)] += static_cast<std::uint32_t>((flags[v] >> (2 * j)) & 1u);
     EXPECT_EQ(counters, expect) << variants;
   }
   // All flags set: the largest value each intermediate field reaches.

@@ -9,8 +9,15 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <map>
+#include <memory>
+#include <sstream>
+#include <nlohmann/json.hpp>
 #include <string>
 
+#include "genomap/registry/audit_log.hpp"
+#include "genomap/registry/chain.hpp"
+#include "genomap/registry/sqlite.hpp"
 #include "test_support.hpp"
 
 namespace genomap::test {
@@ -71,6 +78,56 @@ inline std::string exec_sql(const std::string& db_path, const std::string& sql) 
 inline long long file_size(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 ? static_cast<long long>(st.st_size) : -1;
+}
+
+// What an attacker with write access and genomap's source can do without any key: append a well-formed entry
+// that inserts a donor (row, entry, digest, head and checkpoint all consistent), in the name of `actor`.
+inline void forge_donor_entry(const std::string& db_path, const std::string& actor, const std::string& donor_id) {
+  auto db = std::make_unique<registry::Database>(db_path, registry::Database::Mode::ReadWrite);
+  db->exec("BEGIN IMMEDIATE");
+  const std::string time = registry::now_utc();
+  const nlohmann::json row = {{"donor_id", donor_id}, {"sex", "male"},       {"birth_year", nullptr},
+                              {"population", nullptr}, {"region", nullptr},  {"country", nullptr},
+                              {"latitude", nullptr},   {"longitude", nullptr}, {"conditions", ""},
+                              {"recorded_at", time},   {"actor", actor}};
+  db->prepare("INSERT INTO donor (donor_id, sex, conditions, recorded_at, actor) VALUES (?, 'male', '', ?, ?)")
+      .bind(1, donor_id)
+      .bind(2, time)
+      .bind(3, actor)
+      .run();
+  nlohmann::json details = {{"type", "donor"}, {"actor", actor}, {"kind", "donor"}};
+  details["changes"] = nlohmann::json::array({{{"op", "insert"}, {"table", "donor"}, {"row", row}}});
+  details["state"] = registry::state_digest(registry::read_state(*db));
+  const auto e = registry::append_audit(*db, time, "add", details.dump());
+  db->prepare("UPDATE audit_checkpoint SET seq = ?, hash = ?").bind(1, e.seq).bind(2, e.hash).run();
+  db->exec("COMMIT");
+}
+
+// Grants `role` to `actor` (the test runs as the registry's creator, its admin).
+inline void grant_role(const std::string& db, const std::string& actor, const std::string& role) {
+  auto r = run_genomap("registry role grant --db " + db + " --to " + actor + " --role " + role);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+// Records data-access request `id` for `purpose` (requester Zoe at InstZ, a not-for-profit in DE, no
+// commercial use, dated 2020-06-01; `extra` FIELD=VALUE words replace those) and approves it that day with
+// `conditions`, both by the test's user (the registry's admin).
+inline void approved_request(const std::string& db, const std::string& id, const std::string& purpose,
+                             const std::string& extra = "", const std::string& conditions = "") {
+  std::map<std::string, std::string> fields = {{"request_id", id},          {"requester", "Zoe"},
+                                               {"institution", "InstZ"},    {"institution_type", "not-for-profit"},
+                                               {"commercial_use", "no"},    {"country", "DE"},
+                                               {"purpose", purpose},        {"project", "P1"},
+                                               {"date", "2020-06-01"}};
+  std::istringstream words(extra);
+  for (std::string w; words >> w;) fields[w.substr(0, w.find('='))] = w.substr(w.find('=') + 1);
+  std::string args;
+  for (const auto& [k, v] : fields) args += " '" + k + "=" + v + "'";
+  auto r = run_genomap("registry request add --db " + db + args);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = run_genomap("registry request approve --db " + db + " --request " + id + " --date 2020-06-01" +
+                  (conditions.empty() ? "" : " --conditions '" + conditions + "'"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
 // A registry with `n` donors D1..Dn (GRU consent) and one sample each, created through the command line.

@@ -20,13 +20,14 @@ std::string history_registry(const std::string& dir) {
   const std::string db = make_registry(dir, 3);
   EXPECT_EQ(run_genomap("registry amend sample --db " + db + " sample_id=S1 genotype_iid=I1").exit_code, 0);
   EXPECT_EQ(run_genomap("registry amend sample --db " + db + " sample_id=S2 genotype_iid=I2").exit_code, 0);
+  approved_request(db, "GRU", "GRU");
   return db;
 }
 
 std::string export_cmd(const std::string& db, const std::string& sample, const std::string& what,
-                       const std::string& purpose, const std::string& date) {
-  return "registry export --db " + db + " --sample " + sample + " --what " + what +
-         " --recipient InstZ --country DE " + "--purpose " + purpose + " --date " + date;
+                       const std::string& request, const std::string& date) {
+  return "registry export --db " + db + " --sample " + sample + " --what " + what + " --request " + request +
+         " --date " + date;
 }
 
 TEST(RegistryHistory, ExportsThatCannotHaveHappenedAreRefused) {
@@ -40,8 +41,7 @@ TEST(RegistryHistory, ExportsThatCannotHaveHappenedAreRefused) {
   EXPECT_TRUE(contains(r.output, "field 'what': sample 'S3' was never genotyped")) << r.output;
   // A country that is not an ISO 3166 code.
   r = run_genomap("registry export --db " + db +
-                  " --sample S1 --what genotypes --recipient InstZ --country Germany "
-                  "--purpose GRU --date 2021-01-01");
+                  " --sample S1 --what genotypes --request GRU --country Germany --date 2021-01-01");
   EXPECT_TRUE(contains(r.output, "field 'recipient_country': 'Germany' is not an ISO 3166-1 country code"))
       << r.output;
 
@@ -59,7 +59,7 @@ TEST(RegistryHistory, ExportsThatCannotHaveHappenedAreRefused) {
   r = run_genomap(export_cmd(db, "S1", "material", "GRU", "2023-01-01"));
   EXPECT_TRUE(contains(r.output, "field 'what': sample 'S1' was destroyed at 2022-01-01")) << r.output;
   r = run_genomap("registry custody --db " + db +
-                  " --sample S1 --event shipped --holder LabA --to LabB "
+                  " --sample S1 --event transferred --holder LabA --to LabB "
                   "--time 2023-01-01");
   EXPECT_TRUE(contains(r.output,
                        "field 'time': sample 'S1' was destroyed at 2022-01-01; nothing happens to it "
@@ -87,6 +87,7 @@ TEST(RegistryHistory, DuoModifiersApplyToWhatIsSent) {
                         "consent_date=2020-02-01")
                 .exit_code,
             0);
+  approved_request(db, "HMB", "HMB");
   auto r = run_genomap(export_cmd(db, "S1", "phenotypes", "HMB", "2021-01-01"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.output,
@@ -94,9 +95,18 @@ TEST(RegistryHistory, DuoModifiersApplyToWhatIsSent) {
                        "are not sent"))
       << r.output;
   EXPECT_EQ(run_genomap(export_cmd(db, "S1", "genotypes", "HMB", "2021-01-01")).exit_code, 0);
-  r = run_genomap(export_cmd(db, "S2", "genotypes", "GRU+NPU", "2021-01-01"));
-  EXPECT_TRUE(contains(r.output, "consent requires the requester to meet IRB")) << r.output;
-  EXPECT_EQ(run_genomap(export_cmd(db, "S2", "genotypes", "GRU+NPU+IRB", "2021-01-01")).exit_code, 0);
+  // NPU and IRB are decided by the request's recorded facts: a for-profit institution, no ethics reference.
+  approved_request(db, "FORPROFIT", "GRU", "institution_type=for-profit ethics_reference=ERB-1");
+  r = run_genomap(export_cmd(db, "S2", "genotypes", "FORPROFIT", "2021-01-01"));
+  EXPECT_TRUE(contains(r.output,
+                       "field 'request_id': not allowed by consent 'C2n': NPU limits use to not-for-profit "
+                       "organisations; InstZ is for-profit"))
+      << r.output;
+  r = run_genomap(export_cmd(db, "S2", "genotypes", "GRU", "2021-01-01"));
+  EXPECT_TRUE(contains(r.output, "IRB requires ethics approval; the request gives no ethics reference"))
+      << r.output;
+  approved_request(db, "ETHICS", "GRU", "ethics_reference=ERB-1");
+  EXPECT_EQ(run_genomap(export_cmd(db, "S2", "genotypes", "ETHICS", "2021-01-01")).exit_code, 0);
 }
 
 // Defect 12: a genotype ID belongs to one donor.
@@ -144,15 +154,14 @@ TEST(RegistryHistory, IdsAreNormalisedAndGeneratedOnesNeverCollide) {
   r = run_genomap("registry report --db " + db + " --format json --out " + dir + "/rep");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   r = run_genomap("registry export --db " + db +
-                  " --sample S1 --what genotypes --recipient InstZ --country DEU "
+                  " --sample S1 --what genotypes --request GRU --recipient InstZ --country DEU "
                   "--purpose GRU --date 2021-01-01");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string generated = query_text(db, "SELECT export_id FROM export");
   EXPECT_TRUE(contains(generated, "S1#")) << generated;
   EXPECT_EQ(query_text(db, "SELECT recipient_country FROM export"), "DE");  // alpha-3 stored as alpha-2
   r = run_genomap("registry export --db " + db + " --sample S1 --export-id " + generated +
-                  " --what genotypes "
-                  "--recipient InstZ --country DE --purpose GRU --date 2021-01-01");
+                  " --what genotypes --request GRU --date 2021-01-01");
   EXPECT_TRUE(contains(r.output, "'#' is kept for IDs genomap generates")) << r.output;
 }
 
@@ -200,6 +209,7 @@ TEST(RegistryHistory, AmendAndVoidKeepTheHistory) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = run_genomap("registry void --db " + db + " sample S3 --reason mislabelled");
   EXPECT_TRUE(contains(r.output, "sample 'S3' has records that refer to it; void those first")) << r.output;
+  grant_role(db, "curator", "curator");
   r = run_genomap("registry void --db " + db + " custody EV1 --reason \"entered twice\" --actor curator");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(query_count(db, "SELECT count(*) FROM custody_event"), 0);

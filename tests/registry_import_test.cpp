@@ -184,21 +184,24 @@ TEST(RegistryImport, ReportGroupsCollectionsAndExportsPerOrganisationAndCountry)
   write_text(dir + "/c.csv", std::string(kConsentHeader) + "CA,A,GRU,2019-01-01,,\nCB,B,GRU,2019-01-01,,\n"
                                                            "CC,C,HMB,2019-01-01,,\n");
   write_text(dir + "/e.csv",
-             "export_id,sample_id,what,recipient_organisation,recipient_country,purpose,approval_reference,date\n"
-             "E1,S1,genotypes,InstZ,DE,HMB,DAC-1,2021-01-01\nE2,S2,genotypes,InstZ,DE,HMB,DAC-1,2021-03-01\n");
+             "export_id,sample_id,what,request_id,recipient_organisation,recipient_country,purpose,approval_reference,"
+             "date\nE1,S1,genotypes,DAC-1,InstZ,DE,HMB,DAC-1,2021-01-01\nE2,S2,genotypes,DAC-1,InstZ,DE,HMB,DAC-1,"
+             "2021-03-01\n");
   auto r = run_genomap("registry import --db " + db + " --donors " + dir + "/d.csv --samples " + dir + "/s.csv " +
-                       "--consents " + dir + "/c.csv --exports " + dir + "/e.csv");
+                       "--consents " + dir + "/c.csv");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  approved_request(db, "DAC-1", "HMB");
+  approved_request(db, "DAC-2", "POA");
+  r = run_genomap("registry import --db " + db + " --exports " + dir + "/e.csv");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   // An export the consent does not cover is refused: C has HMB only.
   write_text(dir + "/e2.csv",
-             "export_id,sample_id,what,recipient_organisation,recipient_country,purpose,approval_reference,date\n"
-             "E3,S3,genotypes,InstZ,DE,POA,,2021-01-01\n");
+             "export_id,sample_id,what,request_id,date\nE3,S3,genotypes,DAC-2,2021-01-01\n");
   r = run_genomap("registry import --db " + db + " --exports " + dir + "/e2.csv");
   EXPECT_TRUE(contains(r.output, "e2.csv:2: field 'purpose': not allowed by consent 'CC': HMB consent does not cover "
                                  "population origins/ancestry research")) << r.output;
   ASSERT_EQ(run_genomap("registry withdraw --db " + db + " --donor B --reason moved").exit_code, 0);
-  r = run_genomap("registry export --db " + db + " --sample S2 --what genotypes --recipient InstZ --country DE "
-                  "--purpose HMB");
+  r = run_genomap("registry export --db " + db + " --sample S2 --what genotypes --request DAC-1");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.output, "was withdrawn on")) << r.output;
 

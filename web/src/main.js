@@ -43,7 +43,7 @@ export function renderReport(app, data) {
     ['ancestry', () => drawAdmixture(main, data, sampleOrder)],
     ['pca', () => drawPca(main, data, populationColourOf, legendEntries)],
     ['relatedness', () => drawKinship(main, data)],
-    ['history', () => drawHistory(main, data)],
+    ['history', () => drawHistory(main, data, populationColourOf)],
     ['gwas', () => drawGwas(main, data)],
     ['consent', () => drawConsent(main, data)],
     ['provenance', () => drawProvenance(main, data)],

@@ -24,6 +24,9 @@ struct AnalyzeCliOptions {
   std::size_t cv_folds = 5;
   double king_cutoff = 0.0884;
   std::size_t pcs = 10;
+  std::string pheno_file, covar_file;
+  std::vector<std::string> pheno_names, covar_names, qpadm_right;
+  std::size_t gwas_pcs = 10, qpadm_max_sources = 2;
 };
 
 // One line per step on stderr. On a terminal the running step's line is redrawn with a bar and an estimate of
@@ -62,7 +65,7 @@ class StepProgress : public Progress, public StepObserver {
   std::chrono::steady_clock::time_point start_{}, last_{};
 };
 
-void run_analyze(const AnalyzeCliOptions& o, Invocation& inv) {
+AnalysisOptions analysis_options(const AnalyzeCliOptions& o, Invocation& inv) {
   AnalysisOptions options;
   options.bfile = o.input.bfile;
   options.vcf = o.vcf;
@@ -84,17 +87,29 @@ void run_analyze(const AnalyzeCliOptions& o, Invocation& inv) {
   options.cv_folds = o.cv_folds;
   options.king_cutoff = o.king_cutoff;
   options.pcs = o.pcs;
+  options.pheno_file = o.pheno_file;
+  options.pheno_names = o.pheno_names;
+  options.covar_file = o.covar_file;
+  options.covar_names = o.covar_names;
+  options.gwas_pcs = o.gwas_pcs;
+  options.qpadm_right = o.qpadm_right;
+  options.qpadm_max_sources = o.qpadm_max_sources;
   options.command_line = inv.log().command_line();
+  // The report page: the web bundle embedded in the report module, with the data document inside.
+  options.write_page = [](const nlohmann::json& data, const std::string& path) {
+    report::write_report_html(data, path);
+  };
+  return options;
+}
+
+void run_analyze(const AnalyzeCliOptions& o, Invocation& inv) {
+  const AnalysisOptions options = analysis_options(o, inv);
   inv.set_log_path(inv.out_prefix() + "/analyze.log");
 
   std::unique_ptr<StepProgress> progress;
   if (!inv.options().quiet) progress = std::make_unique<StepProgress>(::isatty(STDERR_FILENO) != 0);
   Context ctx = inv.context();
   ctx.progress = progress.get();
-  // The report page: the web bundle embedded in the report module, with the data document inside.
-  options.write_page = [](const nlohmann::json& data, const std::string& path) {
-    report::write_report_html(data, path);
-  };
   const AnalysisResult result = run_analysis(options, progress.get(), ctx);
   std::size_t cached = 0;
   for (const auto& s : result.steps) cached += s.cached;
@@ -104,40 +119,55 @@ void run_analyze(const AnalyzeCliOptions& o, Invocation& inv) {
   if (!inv.options().quiet) fmt::print(stderr, "report: {}\n", result.report_path);
 }
 
+void add_analysis_options(CLI::App& app, AnalyzeCliOptions& o) {
+  add_input_options(app, o.input);
+  app.get_option("--bfile")->required(false);
+  app.get_option("--maf")->description(
+      "Remove variants with minor allele frequency below this (default 0.01)");
+  app.get_option("--geno")->description("Remove variants with missing call rate above this (default 0.05)");
+  app.get_option("--mind")->description("Remove samples with missing call rate above this (default 0.1)");
+  app.get_option("--hwe")->description(
+      "Remove variants with Hardy-Weinberg exact p below this (default 1e-6)");
+  app.add_option("--vcf", o.vcf, "VCF/BCF input, imported once into the output folder (instead of --bfile)");
+  app.add_option("--pop", o.pop_file, "Population file: header FID IID POP (or IID POP)")->required();
+  app.add_option("--pop-coords", o.pop_coords, "Population places: POP LAT LON [SOURCE] per line");
+  app.add_option("--pop-order", o.pop_order, "Order of the populations in the report, one per line");
+  app.add_option("--k", o.k, "Number of ancestral populations: a range such as 2..6, or one K")
+      ->capture_default_str();
+  app.add_option("--starts", o.starts, "ADMIXTURE fits per K (seeds --seed, --seed+1, ...); the best is kept")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  app.add_option("--cv", o.cv_folds, "Cross-validation folds for each K (0: none)")->capture_default_str();
+  app.add_option("--king-cutoff", o.king_cutoff, "Kinship above which one of a pair is set aside for PCA")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.5));
+  app.add_option("--pcs", o.pcs, "Principal components")->capture_default_str();
+  app.add_option("--outgroup", o.outgroup, "Also outgroup f3(POP; A, B) for every pair of other populations");
+}
+
+// The optional GWAS and qpAdm steps.
+void add_model_options(CLI::App& app, AnalyzeCliOptions& o) {
+  app.add_option("--pheno", o.pheno_file,
+                 "Phenotypes for a GWAS step, as genomap glm reads them (#FID IID ... or IID ...)");
+  app.add_option("--pheno-name", o.pheno_names, "Phenotype columns to test (default: all)")->delimiter(',');
+  app.add_option("--covar", o.covar_file, "Covariates of the GWAS (same format)");
+  app.add_option("--covar-name", o.covar_names, "Covariate columns to use (default: all)")->delimiter(',');
+  app.add_option("--gwas-pcs", o.gwas_pcs,
+                 "Top principal components of the PCA step added to the GWAS covariates (0: none)")
+      ->capture_default_str();
+  app.add_option("--qpadm-right", o.qpadm_right,
+                 "Right populations R1,...,Rn: qpAdm rotation for every other population as target")
+      ->delimiter(',');
+  app.add_option("--qpadm-max-sources", o.qpadm_max_sources, "Largest qpAdm model size (1-3)")
+      ->capture_default_str();
+}
+
 const bool registered = register_command(
     {"analyze", "The whole analysis of a dataset into one folder and an HTML report (--out DIR)",
      [](CLI::App& app) {
        auto o = std::make_shared<AnalyzeCliOptions>();
-       add_input_options(app, o->input);
-       app.get_option("--bfile")->required(false);
-       app.get_option("--maf")->description(
-           "Remove variants with minor allele frequency below this (default 0.01)");
-       app.get_option("--geno")->description(
-           "Remove variants with missing call rate above this (default 0.05)");
-       app.get_option("--mind")->description(
-           "Remove samples with missing call rate above this (default 0.1)");
-       app.get_option("--hwe")->description(
-           "Remove variants with Hardy-Weinberg exact p below this (default 1e-6)");
-       app.add_option("--vcf", o->vcf,
-                      "VCF/BCF input, imported once into the output folder (instead of --bfile)");
-       app.add_option("--pop", o->pop_file, "Population file: header FID IID POP (or IID POP)")->required();
-       app.add_option("--pop-coords", o->pop_coords, "Population places: POP LAT LON [SOURCE] per line");
-       app.add_option("--pop-order", o->pop_order, "Order of the populations in the report, one per line");
-       app.add_option("--k", o->k, "Number of ancestral populations: a range such as 2..6, or one K")
-           ->capture_default_str();
-       app.add_option("--starts", o->starts,
-                      "ADMIXTURE fits per K (seeds --seed, --seed+1, ...); the best is kept")
-           ->capture_default_str()
-           ->check(CLI::Range(1, 100));
-       app.add_option("--cv", o->cv_folds, "Cross-validation folds for each K (0: none)")
-           ->capture_default_str();
-       app.add_option("--king-cutoff", o->king_cutoff,
-                      "Kinship above which one of a pair is set aside for PCA")
-           ->capture_default_str()
-           ->check(CLI::Range(0.0, 0.5));
-       app.add_option("--pcs", o->pcs, "Principal components")->capture_default_str();
-       app.add_option("--outgroup", o->outgroup,
-                      "Also outgroup f3(POP; A, B) for every pair of other populations");
+       add_analysis_options(app, *o);
+       add_model_options(app, *o);
        return Runner([o](Invocation& inv) { run_analyze(*o, inv); });
      },
      5});

@@ -8,10 +8,13 @@
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/registry/audit_log.hpp"
 #include "genomap/registry/eligibility.hpp"
 #include "genomap/registry/records.hpp"
 #include "genomap/registry/report.hpp"
+#include "genomap/registry/requests.hpp"
+#include "genomap/registry/roles.hpp"
 #include "genomap/registry/schema.hpp"
 #include "genomap/registry/trace.hpp"
 #include "genomap/registry/values.hpp"
@@ -38,11 +41,13 @@ struct RegistryOptions {
   std::string actor;       // --actor (default: the OS user)
   std::string record_id;   // void
   bool withdrawn = false;  // trace --withdrawn
+  std::string role_action = "list", role_to, role;  // role grant|revoke|list
+  std::string request_action = "list", request_id, conditions;  // request add|approve|refuse|list; export
 };
 
 struct Subcommands {
   CLI::App *init, *import, *add, *amend, *void_, *withdraw, *check, *custody, *exports, *audit, *report,
-      *trace;
+      *trace, *role, *request;
 };
 
 // Indented JSON; text that is not valid UTF-8 (possible only in registries written before schema 2 checked
@@ -189,21 +194,23 @@ void run_custody(const RegistryOptions& o, Invocation& inv) {
 }
 
 void run_export(const RegistryOptions& o, Invocation& inv) {
-  if (!o.recipient.empty()) {
-    if (o.sample.empty()) throw Error("registry export: --sample is required to record an export");
+  if (!o.what.empty()) {
+    if (o.sample.empty() || o.request_id.empty())
+      throw UsageError("registry export: --sample and --request are required to record an export");
     auto db = open_db(o, inv, true);
     const std::string id = add_record(*db, RecordType::Export,
                                       {{"export_id", o.export_id},
                                        {"sample_id", o.sample},
                                        {"what", o.what},
+                                       {"request_id", o.request_id},
                                        {"recipient_organisation", o.recipient},
                                        {"recipient_country", o.recipient_country},
                                        {"purpose", o.purpose},
                                        {"approval_reference", o.approval},
                                        {"date", o.date.empty() ? today_utc() : o.date}},
                                       actor_of(o));
-    fmt::print("recorded export {} of sample {} to {} ({})\n", id, o.sample, o.recipient,
-               o.recipient_country);
+    fmt::print("recorded export {} of sample {} under request {}{}\n", id, o.sample, o.request_id,
+               o.what == "material" ? " (and its shipment, custody event " + id + "#shipped)" : "");
     return;
   }
   auto db = open_db(o, inv, false);
@@ -216,6 +223,34 @@ void run_export(const RegistryOptions& o, Invocation& inv) {
                "approval_reference", "date"},
               rows);
   fmt::print("{} exports\n", rows.size());
+}
+
+void run_request(const RegistryOptions& o, Invocation& inv) {
+  if (o.request_action == "list") {
+    auto db = open_db(o, inv, false);
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& r : list_requests(*db))
+      rows.push_back({r.request_id, r.requester, r.institution, r.country, r.purpose, r.project, r.date,
+                      r.decision, r.conditions, r.decided_on, r.decided_by, std::to_string(r.exports),
+                      std::to_string(r.samples)});
+    write_table(inv, o, ".registry_requests",
+                {"request_id", "requester", "institution", "country", "purpose", "project", "date", "decision",
+                 "conditions", "decided_on", "decided_by", "exports", "samples"},
+                rows);
+    fmt::print("{} data-access requests\n", rows.size());
+    return;
+  }
+  if (o.request_action == "add") {
+    const auto fields = field_pairs(o, "request add");
+    auto db = open_db(o, inv, true);
+    fmt::print("recorded data-access request {}\n", add_request(*db, fields, actor_of(o)));
+    return;
+  }
+  if (o.request_id.empty()) throw UsageError(fmt::format("registry request {}: --request is required", o.request_action));
+  auto db = open_db(o, inv, true);
+  const bool approve = o.request_action == "approve";
+  decide_request(*db, o.request_id, approve, o.conditions, o.date, o.reason, actor_of(o));
+  fmt::print("request {} {}\n", o.request_id, approve ? "approved" : "refused");
 }
 
 void run_audit(const RegistryOptions& o, Invocation& inv) {
@@ -301,16 +336,40 @@ void run_report(const RegistryOptions& o, Invocation& inv) {
 }
 
 void run_trace(const RegistryOptions& o, Invocation& inv) {
-  if ((o.donor.empty() ? 0 : 1) + (o.sample.empty() ? 0 : 1) + (o.withdrawn ? 1 : 0) != 1)
-    throw Error("registry trace: give exactly one of --donor, --sample and --withdrawn");
+  if ((o.donor.empty() ? 0 : 1) + (o.sample.empty() ? 0 : 1) + (o.withdrawn ? 1 : 0) +
+          (o.request_id.empty() ? 0 : 1) !=
+      1)
+    throw UsageError("registry trace: give exactly one of --donor, --sample, --request and --withdrawn");
   auto db = open_db(o, inv, false);
-  const std::vector<TraceEvent> events = o.withdrawn       ? trace_withdrawn(*db)
-                                         : o.donor.empty() ? trace_sample(*db, o.sample)
-                                                           : trace_donor(*db, o.donor);
+  const std::vector<TraceEvent> events = o.withdrawn                ? trace_withdrawn(*db)
+                                         : !o.request_id.empty()    ? trace_request(*db, o.request_id)
+                                         : o.donor.empty()          ? trace_sample(*db, o.sample)
+                                                                    : trace_donor(*db, o.donor);
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : events) rows.push_back({e.time, e.kind, e.id, e.donor_id, e.sample_id, e.detail});
   write_table(inv, o, ".registry_trace", {"time", "kind", "id", "donor_id", "sample_id", "detail"}, rows);
   fmt::print("{} events\n", rows.size());
+}
+
+void run_role(const RegistryOptions& o, Invocation& inv) {
+  if (o.role_action == "list") {
+    auto db = open_db(o, inv, false);
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& g : list_roles(*db)) rows.push_back({g.actor_name, g.role, g.recorded_at, g.granted_by});
+    write_table(inv, o, ".registry_roles", {"actor", "role", "granted_at", "granted_by"}, rows);
+    fmt::print("{} role grants\n", rows.size());
+    return;
+  }
+  if (o.role_to.empty() || o.role.empty())
+    throw UsageError(fmt::format("registry role {}: --to and --role are required", o.role_action));
+  auto db = open_db(o, inv, true);
+  if (o.role_action == "grant") {
+    grant_role(*db, o.role_to, o.role, actor_of(o));
+    fmt::print("granted {} to {}\n", parse_role(o.role), o.role_to);
+  } else {
+    revoke_role(*db, o.role_to, o.role, o.reason, actor_of(o));
+    fmt::print("revoked {} from {}\n", parse_role(o.role), o.role_to);
+  }
 }
 
 void run_registry(const RegistryOptions& o, const Subcommands& s, Invocation& inv) {
@@ -340,6 +399,10 @@ void run_registry(const RegistryOptions& o, const Subcommands& s, Invocation& in
     run_report(o, inv);
   else if (s.trace->parsed())
     run_trace(o, inv);
+  else if (s.role->parsed())
+    run_role(o, inv);
+  else if (s.request->parsed())
+    run_request(o, inv);
 }
 
 CLI::App* nested(CLI::App& app, RegistryOptions& o, const std::string& name, const std::string& summary,
@@ -400,9 +463,10 @@ Runner setup(CLI::App& app) {
   s->exports->add_option("--sample", o->sample, "Sample ID");
   s->exports->add_option("--export-id", o->export_id, "Export ID (default SAMPLE#ENTRY, generated)");
   s->exports->add_option("--what", o->what, "material, genotypes, phenotypes or summary");
-  s->exports->add_option("--recipient", o->recipient, "Recipient organisation");
-  s->exports->add_option("--country", o->recipient_country, "Recipient country");
-  s->exports->add_option("--purpose", o->purpose, "Research purpose, DUO codes (e.g. HMB+NPU)");
+  s->exports->add_option("--request", o->request_id, "The approved data-access request it is sent under");
+  s->exports->add_option("--recipient", o->recipient, "Recipient organisation (checked against the request)");
+  s->exports->add_option("--country", o->recipient_country, "Recipient country (checked against the request)");
+  s->exports->add_option("--purpose", o->purpose, "Research purpose (checked against the request)");
   s->exports->add_option("--approval", o->approval, "Approval reference");
   s->exports->add_option("--date", o->date, "YYYY-MM-DD");
   s->audit = nested(app, *o, "audit",
@@ -418,8 +482,27 @@ Runner setup(CLI::App& app) {
   s->trace->add_option("--donor", o->donor,
                        "Donor: collection, consents, withdrawals, custody, exports, analyses");
   s->trace->add_option("--sample", o->sample, "Sample: collection, custody, exports, analyses");
+  s->trace->add_option("--request", o->request_id, "Data-access request: decision and exports under it");
   s->trace->add_flag("--withdrawn", o->withdrawn,
                      "Analyses and exports that used donors who withdrew afterwards");
+  s->request = nested(app, *o, "request",
+                      "Data-access requests: add FIELD=VALUE..., approve or refuse (access committee), list", true);
+  s->request->add_option("action", o->request_action, "add, approve, refuse or list")
+      ->check(CLI::IsMember({"add", "approve", "refuse", "list"}));
+  s->request->add_option("fields", o->add_fields,
+                         "add: request_id= requester= institution= institution_type= commercial_use= country= "
+                         "purpose= project= [ethics_reference= collaborators= date=]");
+  s->request->add_option("--request", o->request_id, "approve/refuse: the request");
+  s->request->add_option("--conditions", o->conditions,
+                         "approve: what=genotypes,summary;until=YYYY-MM-DD;max_samples=N");
+  s->request->add_option("--date", o->date, "approve/refuse: date of the decision (default today)");
+  s->request->add_option("--reason", o->reason, "refuse: why");
+  s->role = nested(app, *o, "role", "Grant, revoke or list actors' roles (granting needs admin)", true);
+  s->role->add_option("action", o->role_action, "grant, revoke or list")
+      ->check(CLI::IsMember({"grant", "revoke", "list"}));
+  s->role->add_option("--to,--from", o->role_to, "The actor who receives or loses the role");
+  s->role->add_option("--role", o->role, "admin, collector, curator, analyst or access_committee");
+  s->role->add_option("--reason", o->reason, "Why a role is revoked");
   return Runner([o, s](Invocation& inv) { run_registry(*o, *s, inv); });
 }
 

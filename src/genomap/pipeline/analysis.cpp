@@ -9,14 +9,17 @@
 
 #include "genomap/core/error.hpp"
 #include "genomap/core/run_log.hpp"
+#include "genomap/core/utc_time.hpp"
 #include "genomap/geno/chromosome.hpp"
+#include "genomap/geno/sample_table_file.hpp"
 #include "genomap/io/line_reader.hpp"
+#include "genomap/pipeline/analysis_populations.hpp"
 #include "genomap/pipeline/analysis_steps.hpp"
 #include "genomap/pipeline/report_data.hpp"
 #include "genomap/pipeline/step_cache.hpp"
+#include "genomap/pipeline/step_runner.hpp"
 #include "genomap/registry/consent_filter.hpp"
 #include "genomap/vcf/vcf_import.hpp"
-#include "genomap/core/utc_time.hpp"
 
 namespace genomap {
 
@@ -68,367 +71,395 @@ std::string dataset_name(const AnalysisOptions& o) {
   return name.empty() ? "genomap" : name;
 }
 
-class StepRunner {
+// The consent of a registry: the selection made before the run, recorded in the registry after it.
+struct Consent {
+  ConsentQuery query;
+  ConsentSelection selection;
+  std::string key;  // the consented samples, for the cache keys
+};
+
+// One run of the pipeline: the steps in order, each a member function that computes (or reads from the cache)
+// its result and keeps what later steps need.
+class Analysis {
  public:
-  StepRunner(StepCache& cache, StepObserver* observer, std::size_t step_ct, const Context& ctx)
-      : cache_(cache), observer_(observer), step_ct_(step_ct), ctx_(ctx) {}
+  Analysis(const AnalysisOptions& o, StepObserver* observer, const Context& ctx)
+      : o_(o),
+        ctx_(ctx),
+        name_(dataset_name(o)),
+        prefix_((fs::path(o.out_dir) / name_).string()),
+        started_(utc_now_iso8601()),
+        cache_(o.out_dir, ctx),
+        steps_(cache_, observer, step_count(o), ctx) {}
 
-  // Reads the step's cached result or computes it with `compute(outputs)`; errors are rethrown naming the
-  // step.
-  template <class Compute>
-  json run(const std::string& name, const std::string& key, const std::string& prefix, Compute compute) {
-    if (observer_) observer_->step_started(name, index_++, step_ct_);
-    const auto start = std::chrono::steady_clock::now();
-    if (auto cached = cache_.lookup(file_name(name), key)) {
-      ctx_.note(fmt::format("step {}: cached (key {})", name, key));
-      finish(name, cache_.recorded_seconds(file_name(name)), true);
-      return std::move(*cached);
-    }
-    json result;
-    std::vector<std::string> files;
+  AnalysisResult run() {
+    open_input();
+    select_consented();
     try {
-      OutputSet outputs(prefix);
-      result = compute(outputs);
-      outputs.commit_all();
-      files = outputs.paths();
-      // Files a step wrote and committed itself (the report page).
-      if (result.contains("written_files"))
-        for (const auto& f : result["written_files"]) files.push_back(f.get<std::string>());
+      run_steps();
     } catch (const std::exception& e) {
-      if (observer_) observer_->step_finished(name, seconds_since(start), false);
-      throw Error(fmt::format("analyze step '{}' failed: {}", name, e.what()));
+      record(false, e.what());
+      throw;
     }
-    const double seconds = seconds_since(start);
-    cache_.store(file_name(name), key, result, files, seconds);
-    ctx_.note(fmt::format("step {}: computed in {:.2f} s", name, seconds));
-    finish(name, seconds, false);
-    return result;
+    record(true, "");
+    return result_;
   }
-
-  const std::vector<StepRecord>& records() const { return records_; }
 
  private:
-  static double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  }
-  static std::string file_name(const std::string& name) {
-    std::string s = name;
-    for (char& c : s)
-      if (c == ' ' || c == '=') c = '-';
-    return s;
-  }
-  void finish(const std::string& name, double seconds, bool cached) {
-    records_.push_back({name, seconds, cached});
-    if (observer_) observer_->step_finished(name, seconds, cached);
+  static std::size_t step_count(const AnalysisOptions& o) {
+    return (o.vcf.empty() ? 0 : 1) + 6 + (o.k_max - o.k_min + 1) + !o.pheno_file.empty() +
+           !o.qpadm_right.empty();
   }
 
-  StepCache& cache_;
-  StepObserver* observer_;
-  std::size_t step_ct_;
-  std::size_t index_ = 0;
-  const Context& ctx_;
-  std::vector<StepRecord> records_;
-};
+  void run_steps() {
+    run_qc();
+    run_prune();
+    run_kinship();
+    run_pca();
+    run_admixture();
+    run_popstats();
+    if (!o_.pheno_file.empty()) run_gwas();
+    if (!o_.qpadm_right.empty()) run_qpadm();
+    run_report();
+    result_.steps = steps_.records();
+  }
 
-// Population labels of the QC'd samples, in report order (pop file order, or --pop-order's).
-struct Populations {
-  PopulationAssignment file_order;  // as read
-  std::vector<std::string> report_order;
-  std::vector<std::int32_t> report_index;  // per QC sample
-};
-
-// The population names of a sample table's `column` in the order of the file's rows (read_population_file
-// has already checked the file).
-std::vector<std::string> names_in_row_order(const std::string& path, const std::string& column) {
-  LineReader reader(path);
-  std::string line;
-  std::vector<std::string> names;
-  std::size_t col = std::string::npos;
-  while (reader.next(line)) {
-    const auto f = split_whitespace(line);
-    if (f.empty()) continue;
-    if (col == std::string::npos) {
-      for (std::size_t i = 0; i < f.size(); ++i)
-        if (f[i] == column || f[i] == "#" + column) col = i;
-      if (col == std::string::npos) return names;
-      continue;
+  // The input fileset (imported from VCF when given one), the inputs' hashes for provenance and keys, and the
+  // checks that need the fileset: K against the sample count, population labels, the outgroup.
+  void open_input() {
+    std::string bfile = o_.bfile;
+    if (!o_.vcf.empty()) {
+      inputs_.push_back(describe_input(o_.vcf));
+      steps_.run("import", content_key("import/1|" + joined_keys(inputs_)), prefix_, [&](OutputSet& outputs) {
+        VcfImportOptions vcf;
+        vcf.path = o_.vcf;
+        const VcfImportCounts counts = import_vcf(vcf, outputs, ctx_);
+        return json{{"variants", counts.variants_written}, {"samples", counts.sample_ct}};
+      });
+      bfile = prefix_;
     }
-    if (col < f.size() && std::find(names.begin(), names.end(), f[col]) == names.end())
-      names.emplace_back(f[col]);
+    store_ = std::make_shared<const GenotypeStore>(GenotypeStore::open_bfile(bfile));
+    for (const auto& path : {store_->bed_path(), store_->bim_path(), store_->fam_path()})
+      inputs_.push_back(describe_input(path));
+    for (const auto& path : {o_.filters.keep, o_.filters.remove, o_.filters.extract, o_.filters.exclude})
+      if (!path.empty()) inputs_.push_back(describe_input(path));
+    data_key_ = joined_keys(inputs_);
+    json label_inputs = json::array();
+    label_inputs.push_back(describe_input(o_.pop_file));
+    pop_key_ = joined_keys(label_inputs);
+    for (const auto& path : {o_.pop_coords, o_.pop_order})
+      if (!path.empty()) label_inputs.push_back(describe_input(path));
+    labels_key_ = joined_keys(label_inputs);
+    inputs_.insert(inputs_.end(), label_inputs.begin(), label_inputs.end());
+    for (const auto& path : {o_.pheno_file, o_.covar_file})
+      if (!path.empty()) inputs_.push_back(describe_input(path));
+    check_against_fileset();
   }
-  return names;
-}
 
-Populations read_populations(const AnalysisOptions& o, const Dataset& qc, const Context& ctx) {
-  Populations p;
-  p.file_order = read_population_file(o.pop_file, o.pop_column, qc.store->samples(), qc.samples.uidx_list());
-  if (p.file_order.pop_ct() == 0) throw Error(o.pop_file, 0, "no analysed sample has a population label");
-  for (const auto& name : names_in_row_order(o.pop_file, o.pop_column))
-    if (std::find(p.file_order.names.begin(), p.file_order.names.end(), name) != p.file_order.names.end())
-      p.report_order.push_back(name);
-  for (const auto& name : p.file_order.names)
-    if (std::find(p.report_order.begin(), p.report_order.end(), name) == p.report_order.end())
-      p.report_order.push_back(name);
-  if (!o.pop_order.empty()) {
-    std::vector<std::string> order = read_population_order(o.pop_order);
-    for (const auto& name : p.report_order)
-      if (std::find(order.begin(), order.end(), name) == order.end()) order.push_back(name);
-    std::vector<std::string> known;
-    for (const auto& name : order) {
-      if (std::find(p.report_order.begin(), p.report_order.end(), name) != p.report_order.end())
-        known.push_back(name);
+  void check_against_fileset() const {
+    if (o_.k_max > store_->sample_ct())
+      throw Error(fmt::format("--k {}..{}: K cannot exceed the number of samples ({})", o_.k_min, o_.k_max,
+                              store_->sample_ct()));
+    std::vector<std::uint32_t> all(store_->sample_ct());
+    for (std::uint32_t i = 0; i < all.size(); ++i) all[i] = i;
+    const auto labels = read_population_file(o_.pop_file, o_.pop_column, store_->samples(), all);
+    if (labels.pop_ct() == 0) throw Error(o_.pop_file, 0, "no sample of the fileset has a population label");
+    if (!o_.outgroup.empty()) labels.index_of(o_.outgroup, "--outgroup");
+    for (const auto& pop : o_.qpadm_right) labels.index_of(pop, "--qpadm-right");
+    // Phenotype and covariate tables are read once here, so a malformed one fails before any step runs.
+    if (!o_.pheno_file.empty()) read_sample_columns(o_.pheno_file, store_->samples(), o_.pheno_names);
+    if (!o_.covar_file.empty()) read_sample_columns(o_.covar_file, store_->samples(), o_.covar_names);
+  }
+
+  // The samples whose consent covers the purpose (nothing is written to the registry yet).
+  void select_consented() {
+    filters_ = o_.filters;
+    if (o_.registry.empty() && o_.purpose.empty()) return;
+    if (o_.registry.empty() || o_.purpose.empty())
+      throw Error("--registry and --purpose must be given together");
+    consent_.emplace();
+    consent_->query = ConsentQuery{o_.registry, o_.purpose, true, ""};
+    consent_->selection = select_consented_samples(consent_->query, store_->samples(), ctx_);
+    filters_.allowed_samples = consent_->selection.allowed;
+    for (auto s : consent_->selection.allowed) consent_->key += std::to_string(s) + ",";
+  }
+
+  // The registry's entry for this analysis: the samples used (after QC when it ran), inputs and outputs.
+  void record(bool succeeded, const std::string& error) {
+    if (!consent_) return;
+    AnalysisOutcome outcome;
+    outcome.succeeded = succeeded;
+    outcome.error = error;
+    outcome.command = o_.command_line;
+    outcome.samples_used = qc_ ? qc_->samples.uidx_list() : consent_->selection.allowed;
+    for (const auto& input : inputs_)
+      outcome.inputs.push_back(input.at("path").get<std::string>() + "  " +
+                               describe_file(input.at("path").get<std::string>()));
+    if (succeeded)
+      for (const auto& path : steps_.files()) outcome.outputs.push_back(path + "  " + describe_file(path));
+    record_analysis(consent_->query, consent_->selection, outcome);
+  }
+
+  void run_qc() {
+    const std::string input_key = data_key_ + content_key(consent_ ? consent_->key : "");
+    qc_key_ = content_key(fmt::format("qc/1|{}|geno={}|mind={}|maf={}|hwe={}|midp={}|chr={}|autosome={}",
+                                      input_key, optional_text(filters_.max_variant_missing),
+                                      optional_text(filters_.max_sample_missing),
+                                      optional_text(filters_.min_maf), optional_text(filters_.min_hwe_p),
+                                      filters_.hwe_midp, filters_.chromosomes, filters_.autosomes_only));
+    qc_result_ = steps_.run("qc", qc_key_, prefix_,
+                            [&](OutputSet& out) { return qc_step(store_, filters_, out, ctx_); });
+    qc_ = dataset_view(store_, qc_result_.at("sample_uidx").get<std::vector<std::uint32_t>>(),
+                       qc_result_.at("variant_uidx").get<std::vector<std::uint32_t>>());
+  }
+
+  void run_prune() {
+    prune_key_ = content_key("prune/1|" + qc_key_);
+    const json result =
+        steps_.run("prune", prune_key_, prefix_, [&](OutputSet& out) { return prune_step(*qc_, out, ctx_); });
+    pruned_variants_ = result.at("variant_uidx").get<std::vector<std::uint32_t>>();
+  }
+
+  void run_kinship() {
+    kinship_key_ = content_key(fmt::format("kinship/1|{}|cutoff={:.17g}|report={:.17g}", qc_key_,
+                                           o_.king_cutoff, o_.kinship_report_min));
+    kinship_result_ = steps_.run("kinship", kinship_key_, prefix_, [&](OutputSet& out) {
+      return kinship_step(*qc_, o_.king_cutoff, o_.kinship_report_min, out, ctx_);
+    });
+  }
+
+  void run_pca() {
+    pca_key_ = content_key(fmt::format("pca/1|{}|{}|pcs={}", prune_key_, kinship_key_, o_.pcs));
+    pca_result_ = steps_.run("pca", pca_key_, prefix_, [&](OutputSet& out) {
+      const auto uidx = [&](const char* key) {
+        return kinship_result_.at(key).get<std::vector<std::uint32_t>>();
+      };
+      const Dataset unrelated = dataset_view(store_, uidx("unrelated_uidx"), pruned_variants_);
+      const Dataset relatives = dataset_view(store_, uidx("relative_uidx"), pruned_variants_);
+      return pca_step(unrelated, relatives, o_.pcs, prefix_, out, ctx_);
+    });
+  }
+
+  // ADMIXTURE's model is for diploid genotypes: the pruned autosomal variants (as genomap admix --autosome).
+  void run_admixture() {
+    std::vector<std::uint32_t> admix_variants;
+    for (auto uidx : pruned_variants_)
+      if (is_autosome(store_->variants()[uidx].chrom_code)) admix_variants.push_back(uidx);
+    if (admix_variants.empty())
+      throw Error("analyze: no autosomal variants left after pruning for ADMIXTURE");
+    const Dataset admix_data = dataset_view(store_, qc_->samples.uidx_list(), admix_variants);
+    if (o_.k_max > admix_data.sample_ct())
+      throw Error(fmt::format("--k {}..{}: K cannot exceed the {} samples left after QC", o_.k_min, o_.k_max,
+                              admix_data.sample_ct()));
+    for (std::size_t k = o_.k_min; k <= o_.k_max; ++k) {
+      const std::string key = content_key(fmt::format("admixture/1|{}|k={}|starts={}|cv={}|seed={}",
+                                                      prune_key_, k, o_.starts, o_.cv_folds, ctx_.seed));
+      admixture_results_.push_back(steps_.run(
+          fmt::format("admixture K={}", k), key, prefix_,
+          [&](OutputSet& out) { return admixture_step(admix_data, k, o_.starts, o_.cv_folds, out, ctx_); }));
+    }
+  }
+
+  void run_popstats() {
+    pops_ = read_populations(o_, *qc_, ctx_);
+    if (pops_.file_order.unassigned_ct)
+      ctx_.note(fmt::format("{} analysed samples have no population label (shown as unassigned)",
+                            pops_.file_order.unassigned_ct));
+    for (const auto& [pop, place] : places_)
+      if (std::find(pops_.report_order.begin(), pops_.report_order.end(), pop) == pops_.report_order.end())
+        ctx_.note(
+            fmt::format("warning: {}: population '{}' has no analysed sample; ignored", o_.pop_coords, pop));
+    usable_pops_ = popstats_populations(pops_.file_order, ctx_);
+    popstats_key_ = content_key(
+        fmt::format("popstats/1|{}|{}|column={}|outgroup={}", qc_key_, pop_key_, o_.pop_column, o_.outgroup));
+    popstats_result_ = steps_.run("popstats", popstats_key_, prefix_, [&](OutputSet& out) {
+      if (usable_pops_.pop_ct() < 2)
+        throw Error(o_.pop_file, 0, "Fst and f3 need at least 2 populations of 2 or more samples");
+      return popstats_step(*qc_, usable_pops_, o_.outgroup, out, ctx_);
+    });
+  }
+
+  void run_gwas() {
+    const auto file_key = [](const std::string& path) {
+      return path.empty() ? std::string("none") : describe_input(path).at("hash").get<std::string>();
+    };
+    gwas_key_ =
+        content_key(fmt::format("gwas/1|{}|{}|pheno={}|{}|covar={}|{}|pcs={}", qc_key_, pca_key_,
+                                file_key(o_.pheno_file), fmt::join(o_.pheno_names, ","),
+                                file_key(o_.covar_file), fmt::join(o_.covar_names, ","), o_.gwas_pcs));
+    gwas_result_ = steps_.run("gwas", gwas_key_, prefix_, [&](OutputSet& out) {
+      GwasInputs in{o_.pheno_file, o_.pheno_names, o_.covar_file, o_.covar_names, o_.gwas_pcs};
+      return gwas_step(*qc_, pca_result_, in, out, ctx_);
+    });
+  }
+
+  void run_qpadm() {
+    qpadm_key_ = content_key(fmt::format("qpadm/1|{}|{}|column={}|right={}|max={}|shown={}", qc_key_,
+                                         pop_key_, o_.pop_column, fmt::join(o_.qpadm_right, ","),
+                                         o_.qpadm_max_sources, o_.qpadm_models_shown));
+    qpadm_result_ = steps_.run("qpadm", qpadm_key_, prefix_, [&](OutputSet& out) {
+      QpadmStepOptions in{o_.qpadm_right, o_.qpadm_max_sources, o_.qpadm_models_shown};
+      return qpadm_step(*qc_, usable_pops_, in, out, ctx_);
+    });
+  }
+
+  // The report: its key covers every step's key, so it is rebuilt exactly when something it shows changed.
+  void run_report() {
+    std::string report_text = "report/1|" + labels_key_ + qc_key_ + prune_key_ + kinship_key_ + pca_key_ +
+                              popstats_key_ + gwas_key_ + qpadm_key_;
+    for (const auto& r : admixture_results_)
+      report_text += std::to_string(r.at("k").get<std::size_t>()) + r.at("loglik").dump();
+    result_.report_data_path = (fs::path(o_.out_dir) / "report-data.json").string();
+    result_.report_path = (fs::path(o_.out_dir) / "report.html").string();
+    steps_.run("report", content_key(report_text), prefix_, [&](OutputSet& out) {
+      const json data = build_report_data(report_inputs());
+      OutputFile& f = out.open_path(result_.report_data_path);
+      f.write(data.dump(1) + "\n");
+      f.commit();
+      if (o_.write_page)
+        o_.write_page(data, result_.report_path);
       else
-        ctx.note(
-            fmt::format("warning: {}: population '{}' has no analysed sample; ignored", o.pop_order, name));
+        write_report(data, result_.report_path);
+      return json{{"written_files", {result_.report_path}}};
+    });
+  }
+
+  ReportInputs report_inputs() const {
+    ReportInputs in;
+    in.title = name_;
+    in.source = o_.vcf.empty() ? "--bfile " + o_.bfile : "--vcf " + o_.vcf;
+    in.qc = &*qc_;
+    in.samples_before = store_->sample_ct();
+    in.variants_before = store_->variant_ct();
+    in.exclusions = exclusions();
+    in.population_order = pops_.report_order;
+    in.pop_of_sample = pops_.report_index;
+    in.places = places_;
+    in.qc_result = &qc_result_;
+    in.kinship_result = &kinship_result_;
+    in.pca_result = &pca_result_;
+    for (const auto& r : admixture_results_) in.admixture_results.push_back(&r);
+    in.popstats_result = &popstats_result_;
+    if (!gwas_key_.empty()) in.gwas_result = &gwas_result_;
+    if (!qpadm_key_.empty()) in.qpadm_result = &qpadm_result_;
+    in.outgroup = o_.outgroup;
+    if (consent_) {
+      json reasons = json::array();
+      for (const auto& [reason, n] : consent_->selection.excluded)
+        reasons.push_back({{"reason", reason}, {"n", n}});
+      in.consent = json{{"purpose", o_.purpose}, {"excluded", reasons}, {"analysed", qc_->sample_ct()}};
     }
-    p.report_order = known;
+    json steps_json = json::array();
+    for (const auto& s : steps_.records())
+      steps_json.push_back({{"name", s.name}, {"seconds", s.seconds}, {"cached", s.cached}});
+    in.provenance = {{"version", GENOMAP_VERSION}, {"command", o_.command_line}, {"started", started_},
+                     {"inputs", inputs_},          {"parameters", parameters()}, {"steps", steps_json}};
+    return in;
   }
-  p.report_index.resize(qc.sample_ct(), -1);
-  for (std::size_t i = 0; i < qc.sample_ct(); ++i) {
-    const auto f = p.file_order.pop_of_sample[i];
-    if (f < 0) continue;
-    const auto& name = p.file_order.names[static_cast<std::size_t>(f)];
-    p.report_index[i] = static_cast<std::int32_t>(
-        std::find(p.report_order.begin(), p.report_order.end(), name) - p.report_order.begin());
+
+  // One row per filter that removed something.
+  json exclusions() const {
+    json rows = json::array();
+    const json& removed = qc_result_.at("removed");
+    const auto selected_samples = qc_result_.at("selected_sample_uidx").size();
+    const auto selected_variants = qc_result_.at("selected_variant_ct").get<std::size_t>();
+    if (selected_samples != store_->sample_ct() || selected_variants != store_->variant_ct())
+      rows.push_back(
+          {{"step", "input"},
+           {"reason", consent_ ? "sample/variant lists, --chr, consent" : "sample/variant lists, --chr"},
+           {"samples", store_->sample_ct() - selected_samples},
+           {"variants", store_->variant_ct() - selected_variants}});
+    auto add = [&](const char* flag, const std::optional<double>& v, const char* key, bool samples) {
+      const std::size_t removed_ct = removed.at(key).get<std::size_t>();
+      if (!v || removed_ct == 0) return;
+      rows.push_back({{"step", "qc"},
+                      {"reason", fmt::format("{} {}", flag, *v)},
+                      {"samples", samples ? removed_ct : 0},
+                      {"variants", samples ? 0 : removed_ct}});
+    };
+    add("--mind", filters_.max_sample_missing, "mind", true);
+    add("--geno", filters_.max_variant_missing, "geno", false);
+    add("--hwe", filters_.min_hwe_p, "hwe", false);
+    add("--maf", filters_.min_maf, "maf", false);
+    return rows;
   }
-  return p;
-}
 
-// The populations Fst and f-statistics can use (at least 2 analysed samples), in name order as genomap fst
-// and fstats order them.
-PopulationAssignment popstats_populations(const PopulationAssignment& assignment, const Context& ctx) {
-  std::vector<std::string> labels(assignment.pop_of_sample.size());
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    const auto p = assignment.pop_of_sample[i];
-    if (p >= 0 && assignment.sizes[static_cast<std::size_t>(p)] >= 2)
-      labels[i] = assignment.names[static_cast<std::size_t>(p)];
+  json parameters() const {
+    json p = {{"k", fmt::format("{}..{}", o_.k_min, o_.k_max)},
+              {"starts", o_.starts},
+              {"cv", o_.cv_folds},
+              {"king-cutoff", o_.king_cutoff},
+              {"pcs", o_.pcs},
+              {"indep-pairwise", "50 5 0.2"},
+              {"seed", ctx_.seed}};
+    if (filters_.max_variant_missing) p["geno"] = *filters_.max_variant_missing;
+    if (filters_.max_sample_missing) p["mind"] = *filters_.max_sample_missing;
+    if (filters_.min_maf) p["maf"] = *filters_.min_maf;
+    if (filters_.min_hwe_p) p["hwe"] = *filters_.min_hwe_p;
+    if (!o_.outgroup.empty()) p["outgroup"] = o_.outgroup;
+    if (!o_.filters.chromosomes.empty()) p["chr"] = o_.filters.chromosomes;
+    if (o_.filters.autosomes_only) p["autosome"] = true;
+    if (!o_.pheno_file.empty()) p["gwas-pcs"] = o_.gwas_pcs;
+    if (!o_.qpadm_right.empty()) {
+      p["qpadm-right"] = fmt::format("{}", fmt::join(o_.qpadm_right, ","));
+      p["qpadm-max-sources"] = o_.qpadm_max_sources;
+    }
+    return p;
   }
-  for (std::size_t p = 0; p < assignment.pop_ct(); ++p)
-    if (assignment.sizes[p] < 2)
-      ctx.note(fmt::format("popstats: population '{}' has {} analysed sample; left out of Fst and f3",
-                           assignment.names[p], assignment.sizes[p]));
-  PopulationAssignment out = assign_populations(labels);
-  out.sort_by_name();
-  return out;
-}
 
-}  // namespace
+ public:
+  // Checked before any step runs, so a bad file costs nothing.
+  void read_places() {
+    if (!o_.pop_coords.empty()) places_ = read_population_coordinates(o_.pop_coords);
+  }
 
-AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, const Context& ctx) {
+ private:
+  const AnalysisOptions& o_;
+  const Context& ctx_;
+  const std::string name_, prefix_, started_;
+  StepCache cache_;
+  StepRunner steps_;
+  std::map<std::string, PopulationPlace> places_;
+  std::shared_ptr<const GenotypeStore> store_;
+  json inputs_ = json::array();
+  std::string data_key_, pop_key_, labels_key_;
+  FilterOptions filters_;
+  std::optional<Consent> consent_;
+  std::string qc_key_, prune_key_, kinship_key_, pca_key_, popstats_key_, gwas_key_, qpadm_key_;
+  json qc_result_, kinship_result_, pca_result_, popstats_result_, gwas_result_, qpadm_result_;
+  std::optional<Dataset> qc_;
+  std::vector<std::uint32_t> pruned_variants_;
+  std::vector<json> admixture_results_;
+  Populations pops_;
+  PopulationAssignment usable_pops_;
+  AnalysisResult result_;
+};
+
+void check_options(const AnalysisOptions& o) {
   if (o.bfile.empty() == o.vcf.empty()) throw Error("analyze: give exactly one of --bfile or --vcf");
   if (o.pop_file.empty()) throw Error("analyze: --pop FILE is required");
   if (o.k_min < 2 || o.k_min > o.k_max)
     throw Error(fmt::format("--k: invalid range {}..{}", o.k_min, o.k_max));
   if (o.starts < 1) throw Error("--starts must be at least 1");
+  if (o.pheno_file.empty() && !(o.covar_file.empty() && o.pheno_names.empty() && o.covar_names.empty()))
+    throw Error("analyze: --covar, --pheno-name and --covar-name need --pheno");
+  if (o.covar_file.empty() && !o.covar_names.empty()) throw Error("analyze: --covar-name needs --covar");
+  if (!o.pheno_file.empty() && o.gwas_pcs > o.pcs)
+    throw Error(
+        fmt::format("--gwas-pcs {}: the PCA step computes only --pcs {} components", o.gwas_pcs, o.pcs));
+  if (!o.qpadm_right.empty() && o.qpadm_right.size() < 2)
+    throw Error("--qpadm-right needs at least two populations");
+  if (o.qpadm_max_sources < 1 || o.qpadm_max_sources > 3)
+    throw Error("--qpadm-max-sources must be 1, 2 or 3");
+}
+
+}  // namespace
+
+AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, const Context& ctx) {
+  check_options(o);
   fs::create_directories(o.out_dir);
-  const std::string name = dataset_name(o);
-  const std::string prefix = (fs::path(o.out_dir) / name).string();
-  const std::string started = utc_now_iso8601();
-  // Checked before any step runs, so a bad file costs nothing.
-  const auto places = o.pop_coords.empty() ? std::map<std::string, PopulationPlace>{}
-                                           : read_population_coordinates(o.pop_coords);
-
-  StepCache cache(o.out_dir, ctx);
-  const std::size_t step_ct = (o.vcf.empty() ? 0 : 1) + 6 + (o.k_max - o.k_min + 1);
-  StepRunner steps(cache, observer, step_ct, ctx);
-  json inputs = json::array();
-
-  std::string bfile = o.bfile;
-  if (!o.vcf.empty()) {
-    inputs.push_back(describe_input(o.vcf));
-    steps.run("import", content_key("import/1|" + joined_keys(inputs)), prefix, [&](OutputSet& outputs) {
-      VcfImportOptions vcf;
-      vcf.path = o.vcf;
-      const VcfImportCounts counts = import_vcf(vcf, outputs, ctx);
-      return json{{"variants", counts.variants_written}, {"samples", counts.sample_ct}};
-    });
-    bfile = prefix;
-  }
-  auto store = std::make_shared<const GenotypeStore>(GenotypeStore::open_bfile(bfile));
-  for (const auto& path : {store->bed_path(), store->bim_path(), store->fam_path()})
-    inputs.push_back(describe_input(path));
-  for (const auto& path : {o.filters.keep, o.filters.remove, o.filters.extract, o.filters.exclude})
-    if (!path.empty()) inputs.push_back(describe_input(path));
-  const std::string data_key = joined_keys(inputs);  // what the genotype steps depend on
-  json label_inputs = json::array();
-  label_inputs.push_back(describe_input(o.pop_file));
-  const std::string pop_key = joined_keys(label_inputs);
-  for (const auto& path : {o.pop_coords, o.pop_order})
-    if (!path.empty()) label_inputs.push_back(describe_input(path));
-  const std::string labels_key = joined_keys(label_inputs);
-  inputs.insert(inputs.end(), label_inputs.begin(), label_inputs.end());
-
-  if (o.k_max > store->sample_ct())
-    throw Error(fmt::format("--k {}..{}: K cannot exceed the number of samples ({})", o.k_min, o.k_max,
-                            store->sample_ct()));
-  // Population labels must name some sample of the fileset before anything runs.
-  {
-    std::vector<std::uint32_t> all(store->sample_ct());
-    for (std::uint32_t i = 0; i < all.size(); ++i) all[i] = i;
-    const auto labels = read_population_file(o.pop_file, o.pop_column, store->samples(), all);
-    if (labels.pop_ct() == 0) throw Error(o.pop_file, 0, "no sample of the fileset has a population label");
-    if (!o.outgroup.empty()) labels.index_of(o.outgroup, "--outgroup");
-  }
-
-  FilterOptions filters = o.filters;
-  std::optional<json> consent;
-  std::string consent_key;
-  if (!o.registry.empty() || !o.purpose.empty()) {
-    if (o.registry.empty() || o.purpose.empty())
-      throw Error("--registry and --purpose must be given together");
-    std::map<std::string, std::size_t> excluded;
-    filters.allowed_samples =
-        consented_samples({o.registry, o.purpose, true, ""}, store->samples(), ctx, &excluded);
-    json reasons = json::array();
-    for (const auto& [reason, n] : excluded) reasons.push_back({{"reason", reason}, {"n", n}});
-    consent = json{{"purpose", o.purpose}, {"excluded", reasons}};
-    for (auto s : *filters.allowed_samples) consent_key += std::to_string(s) + ",";
-  }
-
-  const std::string input_key = data_key + content_key(consent_key);
-  const std::string qc_key = content_key(
-      fmt::format("qc/1|{}|geno={}|mind={}|maf={}|hwe={}|midp={}|chr={}|autosome={}", input_key,
-                  optional_text(filters.max_variant_missing), optional_text(filters.max_sample_missing),
-                  optional_text(filters.min_maf), optional_text(filters.min_hwe_p), filters.hwe_midp,
-                  filters.chromosomes, filters.autosomes_only));
-  const json qc_result =
-      steps.run("qc", qc_key, prefix, [&](OutputSet& out) { return qc_step(store, filters, out, ctx); });
-  const Dataset qc = dataset_view(store, qc_result.at("sample_uidx").get<std::vector<std::uint32_t>>(),
-                                  qc_result.at("variant_uidx").get<std::vector<std::uint32_t>>());
-
-  const std::string prune_key = content_key("prune/1|" + qc_key);
-  const json prune_result =
-      steps.run("prune", prune_key, prefix, [&](OutputSet& out) { return prune_step(qc, out, ctx); });
-  const auto pruned_variants = prune_result.at("variant_uidx").get<std::vector<std::uint32_t>>();
-
-  const std::string kinship_key = content_key(
-      fmt::format("kinship/1|{}|cutoff={:.17g}|report={:.17g}", qc_key, o.king_cutoff, o.kinship_report_min));
-  const json kinship_result = steps.run("kinship", kinship_key, prefix, [&](OutputSet& out) {
-    return kinship_step(qc, o.king_cutoff, o.kinship_report_min, out, ctx);
-  });
-
-  const std::string pca_key = content_key(fmt::format("pca/1|{}|{}|pcs={}", prune_key, kinship_key, o.pcs));
-  const json pca_result = steps.run("pca", pca_key, prefix, [&](OutputSet& out) {
-    const Dataset unrelated = dataset_view(
-        store, kinship_result.at("unrelated_uidx").get<std::vector<std::uint32_t>>(), pruned_variants);
-    const Dataset relatives = dataset_view(
-        store, kinship_result.at("relative_uidx").get<std::vector<std::uint32_t>>(), pruned_variants);
-    return pca_step(unrelated, relatives, o.pcs, prefix, out, ctx);
-  });
-
-  // ADMIXTURE's model is for diploid genotypes: the pruned autosomal variants (as genomap admix --autosome).
-  std::vector<std::uint32_t> admix_variants;
-  for (auto uidx : pruned_variants)
-    if (is_autosome(store->variants()[uidx].chrom_code)) admix_variants.push_back(uidx);
-  if (admix_variants.empty()) throw Error("analyze: no autosomal variants left after pruning for ADMIXTURE");
-  const Dataset admix_data = dataset_view(store, qc.samples.uidx_list(), admix_variants);
-  if (o.k_max > admix_data.sample_ct())
-    throw Error(fmt::format("--k {}..{}: K cannot exceed the {} samples left after QC", o.k_min, o.k_max,
-                            admix_data.sample_ct()));
-  std::vector<json> admixture_results;
-  for (std::size_t k = o.k_min; k <= o.k_max; ++k) {
-    const std::string key = content_key(fmt::format("admixture/1|{}|k={}|starts={}|cv={}|seed={}", prune_key,
-                                                    k, o.starts, o.cv_folds, ctx.seed));
-    admixture_results.push_back(steps.run(fmt::format("admixture K={}", k), key, prefix, [&](OutputSet& out) {
-      return admixture_step(admix_data, k, o.starts, o.cv_folds, out, ctx);
-    }));
-  }
-
-  const Populations pops = read_populations(o, qc, ctx);
-  if (pops.file_order.unassigned_ct)
-    ctx.note(fmt::format("{} analysed samples have no population label (shown as unassigned)",
-                         pops.file_order.unassigned_ct));
-  for (const auto& [pop, place] : places)
-    if (std::find(pops.report_order.begin(), pops.report_order.end(), pop) == pops.report_order.end())
-      ctx.note(
-          fmt::format("warning: {}: population '{}' has no analysed sample; ignored", o.pop_coords, pop));
-  const std::string popstats_key = content_key(
-      fmt::format("popstats/1|{}|{}|column={}|outgroup={}", qc_key, pop_key, o.pop_column, o.outgroup));
-  const json popstats_result = steps.run("popstats", popstats_key, prefix, [&](OutputSet& out) {
-    const PopulationAssignment usable = popstats_populations(pops.file_order, ctx);
-    if (usable.pop_ct() < 2)
-      throw Error(o.pop_file, 0, "Fst and f3 need at least 2 populations of 2 or more samples");
-    return popstats_step(qc, usable, o.outgroup, out, ctx);
-  });
-
-  // The report: its key covers every step's key, so it is rebuilt exactly when something it shows changed.
-  std::string report_text =
-      "report/1|" + labels_key + qc_key + prune_key + kinship_key + pca_key + popstats_key;
-  for (const auto& r : admixture_results)
-    report_text += std::to_string(r.at("k").get<std::size_t>()) + r.at("loglik").dump();
-  AnalysisResult result;
-  result.report_data_path = (fs::path(o.out_dir) / "report-data.json").string();
-  result.report_path = (fs::path(o.out_dir) / "report.html").string();
-  const json report = steps.run("report", content_key(report_text), prefix, [&](OutputSet& out) {
-    ReportInputs in;
-    in.title = name;
-    in.source = o.vcf.empty() ? "--bfile " + o.bfile : "--vcf " + o.vcf;
-    in.qc = &qc;
-    in.samples_before = store->sample_ct();
-    in.variants_before = store->variant_ct();
-    const json& removed = qc_result.at("removed");
-    const auto selected_samples = qc_result.at("selected_sample_uidx").size();
-    const auto selected_variants = qc_result.at("selected_variant_ct").get<std::size_t>();
-    if (selected_samples != store->sample_ct() || selected_variants != store->variant_ct())
-      in.exclusions.push_back(
-          {{"step", "input"},
-           {"reason", consent ? "sample/variant lists, --chr, consent" : "sample/variant lists, --chr"},
-           {"samples", store->sample_ct() - selected_samples},
-           {"variants", store->variant_ct() - selected_variants}});
-    auto add = [&](const char* flag, const std::optional<double>& v, const char* key, bool samples) {
-      const std::size_t removed_ct = removed.at(key).get<std::size_t>();
-      if (!v || removed_ct == 0) return;  // one row per filter that removed something
-      in.exclusions.push_back({{"step", "qc"},
-                               {"reason", fmt::format("{} {}", flag, *v)},
-                               {"samples", samples ? removed_ct : 0},
-                               {"variants", samples ? 0 : removed_ct}});
-    };
-    add("--maf", filters.min_maf, "maf", false);
-    in.population_order = pops.report_order;
-    in.pop_of_sample = pops.report_index;
-    in.places = places;
-    in.qc_result = &qc_result;
-    in.kinship_result = &kinship_result;
-    in.pca_result = &pca_result;
-    for (const auto& r : admixture_results) in.admixture_results.push_back(&r);
-    in.popstats_result = &popstats_result;
-    in.outgroup = o.outgroup;
-    if (consent) {
-      in.consent = *consent;
-      (*in.consent)["analysed"] = qc.sample_ct();
-    }
-    json parameters = {{"k", fmt::format("{}..{}", o.k_min, o.k_max)},
-                       {"starts", o.starts},
-                       {"cv", o.cv_folds},
-                       {"king-cutoff", o.king_cutoff},
-                       {"pcs", o.pcs},
-                       {"indep-pairwise", "50 5 0.2"},
-                       {"seed", ctx.seed}};
-    if (filters.max_variant_missing) parameters["geno"] = *filters.max_variant_missing;
-    if (filters.max_sample_missing) parameters["mind"] = *filters.max_sample_missing;
-    if (filters.min_maf) parameters["maf"] = *filters.min_maf;
-    if (filters.min_hwe_p) parameters["hwe"] = *filters.min_hwe_p;
-    if (!o.outgroup.empty()) parameters["outgroup"] = o.outgroup;
-    if (!o.filters.chromosomes.empty()) parameters["chr"] = o.filters.chromosomes;
-    if (o.filters.autosomes_only) parameters["autosome"] = true;
-    json steps_json = json::array();
-    for (const auto& s : steps.records())
-      steps_json.push_back({{"name", s.name}, {"seconds", s.seconds}, {"cached", s.cached}});
-    in.provenance = {{"version", GENOMAP_VERSION}, {"command", o.command_line}, {"started", started},
-                     {"inputs", inputs},           {"parameters", parameters},  {"steps", steps_json}};
-    json data = build_report_data(in);
-    OutputFile& f = out.open_path(result.report_data_path);
-    f.write(data.dump(1) + "\n");
-    f.commit();
-    if (o.write_page)
-      o.write_page(data, result.report_path);
-    else
-      write_report(data, result.report_path);
-    return json{{"written_files", {result.report_path}}};
-  });
-  (void)report;
-  result.steps = steps.records();
-  return result;
+  Analysis analysis(o, observer, ctx);
+  analysis.read_places();
+  return analysis.run();
 }
 
 }  // namespace genomap

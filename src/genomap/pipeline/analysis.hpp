@@ -6,7 +6,8 @@
 // prune (.prune.in/.prune.out), kinship (.kin0 of pairs above the third-degree boundary,
 // .king.cutoff.in.id/.out.id), pca (unrelated samples; relatives projected: .eigenvec .eigenval
 // .eigenvec.var, .projected.eigenvec), admixture K=k for each K (.K.Q .K.P), popstats (.fst.summary, .f2,
-// .fstats), report.
+// .fstats), gwas with --pheno (.PHENO.glm.*, .glm.summary, .gwas.covar), qpadm with right populations
+// (.TARGET.qpadm.rotate), report.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -37,6 +38,16 @@ struct AnalysisOptions {
   double kinship_report_min = 0.0442;  // third-degree boundary: pairs kept for the report and .kin0
   std::size_t pcs = 10;
   std::string outgroup;
+  // GWAS (step gwas, with a phenotype file): plink2-format --pheno/--covar tables, their columns (all when
+  // empty), and how many of the PCA step's components join the covariates (PC1..PCn).
+  std::string pheno_file, covar_file;
+  std::vector<std::string> pheno_names, covar_names;
+  std::size_t gwas_pcs = 10;
+  // qpAdm (step qpadm, with right populations): every population outside the rights is a target, modelled by
+  // rotation over the other populations (1..qpadm_max_sources sources; the rest of them join the rights).
+  std::vector<std::string> qpadm_right;
+  std::size_t qpadm_max_sources = 2;
+  std::size_t qpadm_models_shown = 3;  // best feasible models per target in the report
   std::string command_line;  // for provenance
   // Writes report.html from the report's data document (the front end passes the report module's writer; by
   // default a plain page carrying the data element, see report_data.hpp).
@@ -66,7 +77,9 @@ struct AnalysisResult {
 std::pair<std::size_t, std::size_t> parse_k_range(const std::string& text);
 
 // Runs every step (reading cached results where their keys match). An error is rethrown as an Error naming
-// the step; the steps before it keep their files and cache entries, and no report is written.
+// the step; the steps before it keep their files and cache entries, and no report is written. With a
+// registry, the consented samples are selected before the run and the analysis is recorded in the registry
+// after it, as completed or as failed.
 AnalysisResult run_analysis(const AnalysisOptions& options, StepObserver* observer, const Context& ctx);
 
 }  // namespace genomap

@@ -203,61 +203,54 @@ json admixture_step(const Dataset& data, std::size_t k, std::size_t starts, std:
           {"q", q}};
 }
 
-json popstats_step(const Dataset& qc, const PopulationAssignment& assignment, const std::string& outgroup,
-                   OutputSet& outputs, const Context& ctx) {
-  // Fst over chromosomes 1-22 and XY (as genomap fst), f-statistics over 1-22 (as genomap fstats).
-  Dataset fst_data = qc, f_data = qc;
-  fst_data.variant_uidx.clear();
-  f_data.variant_uidx.clear();
+namespace {
+
+// Fst of every pair over chromosomes 1-22 and XY (as genomap fst).
+json fst_of_pairs(const Dataset& qc, const PopulationAssignment& assignment, OutputSet& outputs,
+                  const Context& ctx) {
+  Dataset data = qc;
+  data.variant_uidx.clear();
   for (std::uint32_t uidx : qc.variant_uidx) {
     const int code = qc.store->variants()[uidx].chrom_code;
-    if ((code >= 1 && code <= 22) || code == kChromXY) fst_data.variant_uidx.push_back(uidx);
-    if (code >= 1 && code <= 22) f_data.variant_uidx.push_back(uidx);
+    if ((code >= 1 && code <= 22) || code == kChromXY) data.variant_uidx.push_back(uidx);
   }
-  if (f_data.variant_uidx.empty()) throw Error("no variants on chromosomes 1-22");
-  PopulationData fst_pd;
-  fst_pd.populations = assignment;
-  for (std::size_t v = 0; v < fst_data.variant_ct(); ++v) fst_pd.variants.push_back(fst_data.variant(v));
-  fst_pd.pass = plink_population_pass(fst_data, fst_pd.populations, ctx);
-  const FstOptions fst_options;
-  const FstResult fst = compute_fst(fst_pd, fst_options, ctx);
-  write_fst_summary(outputs.open(".fst.summary").stream(), fst, assignment, fst_options);
-
   PopulationData pd;
   pd.populations = assignment;
-  for (std::size_t v = 0; v < f_data.variant_ct(); ++v) pd.variants.push_back(f_data.variant(v));
-  pd.pass = plink_population_pass(f_data, pd.populations, ctx);
+  for (std::size_t v = 0; v < data.variant_ct(); ++v) pd.variants.push_back(data.variant(v));
+  pd.pass = plink_population_pass(data, pd.populations, ctx);
+  const FstOptions options;
+  const FstResult fst = compute_fst(pd, options, ctx);
+  write_fst_summary(outputs.open(".fst.summary").stream(), fst, assignment, options);
+  json table = {
+      {"pop1", json::array()}, {"pop2", json::array()}, {"fst", json::array()}, {"se", json::array()}};
+  for (const auto& p : fst.pairs) {
+    table["pop1"].push_back(assignment.names[p.pop1]);
+    table["pop2"].push_back(assignment.names[p.pop2]);
+    table["fst"].push_back(p.fst);
+    table["se"].push_back(p.se);
+  }
+  return table;
+}
+
+// f3(C; A, B) of every triple, then outgroup f3(O; A, B) of every pair with an outgroup.
+std::vector<StatisticRequest> f3_requests(const PopulationAssignment& assignment,
+                                          const std::string& outgroup) {
   std::vector<StatisticRequest> requests;
   const auto pop_ct = static_cast<std::uint32_t>(assignment.pop_ct());
   for (std::uint32_t c = 0; c < pop_ct; ++c)
     for (std::uint32_t a = 0; a < pop_ct; ++a)
       for (std::uint32_t b = a + 1; b < pop_ct; ++b)
         if (a != c && b != c) requests.push_back({StatisticKind::F3, {c, a, b, 0}});
-  const std::size_t admixture_ct = requests.size();
   if (!outgroup.empty()) {
     const std::uint32_t o = assignment.index_of(outgroup, "--outgroup");
     for (std::uint32_t a = 0; a < pop_ct; ++a)
       for (std::uint32_t b = a + 1; b < pop_ct; ++b)
         if (a != o && b != o) requests.push_back({StatisticKind::F3, {o, a, b, 0}});
   }
-  BlockSpec fallback;
-  fallback.genetic = has_genetic_positions(pd.variants);
-  const BlockSpec spec = parse_block_spec("", fallback);
-  const double scale = genetic_unit_scale(pd.variants, "auto");
-  std::vector<std::uint32_t> block_of_variant;
-  const std::size_t block_ct = assign_jackknife_blocks(pd.variants, spec, scale, block_of_variant);
-  const FstatsResult stats = compute_fstats(pd, block_of_variant, block_ct, requests, FstatsOptions{}, ctx);
-  write_statistic_table(outputs.open(".f2").stream(), stats.f2, assignment);
-  write_statistic_table(outputs.open(".fstats").stream(), stats.requested, assignment);
+  return requests;
+}
 
-  json fst_json = {
-      {"pop1", json::array()}, {"pop2", json::array()}, {"fst", json::array()}, {"se", json::array()}};
-  for (const auto& p : fst.pairs) {
-    fst_json["pop1"].push_back(assignment.names[p.pop1]);
-    fst_json["pop2"].push_back(assignment.names[p.pop2]);
-    fst_json["fst"].push_back(p.fst);
-    fst_json["se"].push_back(p.se);
-  }
+json f3_table(const FstatsResult& stats, const PopulationAssignment& assignment, std::size_t admixture_ct) {
   json f3 = {{"target", json::array()}, {"a", json::array()},          {"b", json::array()},
              {"f3", json::array()},     {"se", json::array()},         {"z", json::array()},
              {"snps", json::array()},   {"outgroup_f3", json::array()}};
@@ -272,7 +265,37 @@ json popstats_step(const Dataset& qc, const PopulationAssignment& assignment, co
     f3["z"].push_back(r.z);
     f3["snps"].push_back(r.snp_ct);
   }
-  return {{"fst", fst_json}, {"f3", f3}, {"block_ct", block_ct}};
+  return f3;
+}
+
+}  // namespace
+
+json popstats_step(const Dataset& qc, const PopulationAssignment& assignment, const std::string& outgroup,
+                   OutputSet& outputs, const Context& ctx) {
+  const json fst = fst_of_pairs(qc, assignment, outputs, ctx);
+  // f-statistics over chromosomes 1-22 (as genomap fstats), blocks as genomap fstats makes them.
+  Dataset data = qc;
+  data.variant_uidx.clear();
+  for (std::uint32_t uidx : qc.variant_uidx)
+    if (const int code = qc.store->variants()[uidx].chrom_code; code >= 1 && code <= 22)
+      data.variant_uidx.push_back(uidx);
+  if (data.variant_uidx.empty()) throw Error("no variants on chromosomes 1-22");
+  PopulationData pd;
+  pd.populations = assignment;
+  for (std::size_t v = 0; v < data.variant_ct(); ++v) pd.variants.push_back(data.variant(v));
+  pd.pass = plink_population_pass(data, pd.populations, ctx);
+  const std::vector<StatisticRequest> requests = f3_requests(assignment, outgroup);
+  const std::size_t admixture_ct = f3_requests(assignment, "").size();
+  BlockSpec fallback;
+  fallback.genetic = has_genetic_positions(pd.variants);
+  const BlockSpec spec = parse_block_spec("", fallback);
+  const double scale = genetic_unit_scale(pd.variants, "auto");
+  std::vector<std::uint32_t> block_of_variant;
+  const std::size_t block_ct = assign_jackknife_blocks(pd.variants, spec, scale, block_of_variant);
+  const FstatsResult stats = compute_fstats(pd, block_of_variant, block_ct, requests, FstatsOptions{}, ctx);
+  write_statistic_table(outputs.open(".f2").stream(), stats.f2, assignment);
+  write_statistic_table(outputs.open(".fstats").stream(), stats.requested, assignment);
+  return {{"fst", fst}, {"f3", f3_table(stats, assignment, admixture_ct)}, {"block_ct", block_ct}};
 }
 
 }  // namespace genomap

@@ -42,4 +42,31 @@ nlohmann::json admixture_step(const Dataset& data, std::size_t k, std::size_t st
 nlohmann::json popstats_step(const Dataset& qc, const PopulationAssignment& pops, const std::string& outgroup,
                              OutputSet& outputs, const Context& ctx);
 
+// The association study (plink2 --glm, as genomap glm) of the QC'd samples and variants: the phenotypes of
+// `pheno_file`, the covariates of `covar_file` and the top `pcs` principal components of the PCA step (the
+// unrelated samples' scores and the relatives' projections). Writes the .glm tables and summary, and
+// PREFIX.gwas.covar: every covariate used, at full precision, so `genomap glm --covar` reproduces the run.
+// Result: per phenotype its name, model, lambda and P per QC'd variant.
+struct GwasInputs {
+  std::string pheno_file;
+  std::vector<std::string> pheno_names;
+  std::string covar_file;
+  std::vector<std::string> covar_names;
+  std::size_t pcs = 10;
+};
+nlohmann::json gwas_step(const Dataset& qc, const nlohmann::json& pca_result, const GwasInputs& inputs,
+                         OutputSet& outputs, const Context& ctx);
+
+// qpAdm rotation (genomap qpadm --rotate) for every population outside `rights` as the target, over the
+// other populations (f2 blocks of the QC'd data, chromosomes 1-22, as genomap qpadm reads genotypes). Writes
+// PREFIX.TARGET.qpadm.rotate per target. Result: per target its best feasible models (up to `models_shown`,
+// by p-value) with the weights' standard errors from a full qpAdm fit of each.
+struct QpadmStepOptions {
+  std::vector<std::string> rights;
+  std::size_t max_sources = 2;
+  std::size_t models_shown = 3;
+};
+nlohmann::json qpadm_step(const Dataset& qc, const PopulationAssignment& pops,
+                          const QpadmStepOptions& options, OutputSet& outputs, const Context& ctx);
+
 }  // namespace genomap

@@ -181,7 +181,8 @@ json admixture_section(const ReportInputs& in) {
     for (Eigen::Index c = 0; c < aligned[s].q.cols(); ++c) {
       // Element by element: Q is row-major, so a column is strided in memory.
       std::vector<double> col(static_cast<std::size_t>(aligned[s].q.rows()));
-      for (Eigen::Index i = 0; i < aligned[s].q.rows(); ++i) col[static_cast<std::size_t>(i)] = aligned[s].q(i, c);
+      for (Eigen::Index i = 0; i < aligned[s].q.rows(); ++i)
+        col[static_cast<std::size_t>(i)] = aligned[s].q(i, c);
       q.push_back(col);
     }
     const double cv = r.at("cv_error").is_number() ? r.at("cv_error").get<double>() : kNan;
@@ -259,6 +260,30 @@ json f3_section(const ReportInputs& in) {
   return f3;
 }
 
+// The first phenotype's P of every QC'd variant (the others are in their .glm files); all variants are kept
+// (the page draws them on a canvas).
+json gwas_section(const ReportInputs& in) {
+  const json& result = *in.gwas_result;
+  const json& first = result.at("phenotypes").at(0);
+  json gwas = {{"chrom", json::array()}, {"pos", json::array()}, {"id", json::array()}, {"p", first.at("p")}};
+  const auto& variants = in.qc->store->variants();
+  for (const auto& uidx : result.at("variant_uidx")) {
+    const Variant& v = variants[uidx.get<std::uint32_t>()];
+    gwas["chrom"].push_back(v.chrom);
+    gwas["pos"].push_back(v.pos);
+    gwas["id"].push_back(v.id);
+  }
+  gwas["lambda"] = first.at("lambda");
+  gwas["phenotype"] = first.at("name");
+  gwas["model"] = first.at("model");
+  gwas["covariates"] = result.at("covariates");
+  json others = json::array();
+  for (std::size_t i = 1; i < result.at("phenotypes").size(); ++i)
+    others.push_back(result.at("phenotypes")[i].at("name"));
+  gwas["other_phenotypes"] = others;
+  return gwas;
+}
+
 }  // namespace
 
 json build_report_data(const ReportInputs& in) {
@@ -273,6 +298,8 @@ json build_report_data(const ReportInputs& in) {
     doc["fst"] = fst_section(in);
     doc["f3"] = f3_section(in);
   }
+  if (in.gwas_result) doc["gwas"] = gwas_section(in);
+  if (in.qpadm_result) doc["qpadm"] = *in.qpadm_result;
   if (in.consent) doc["consent"] = *in.consent;
   doc["provenance"] = in.provenance;
   return doc;

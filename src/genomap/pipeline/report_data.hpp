@@ -39,6 +39,8 @@ struct ReportInputs {
   const nlohmann::json* pca_result = nullptr;
   std::vector<const nlohmann::json*> admixture_results;  // ascending K
   const nlohmann::json* popstats_result = nullptr;
+  const nlohmann::json* gwas_result = nullptr;   // absent without --pheno
+  const nlohmann::json* qpadm_result = nullptr;  // absent without --qpadm-right
   std::string outgroup;
   std::optional<nlohmann::json> consent;
   nlohmann::json provenance;

@@ -98,6 +98,15 @@ double StepCache::recorded_seconds(const std::string& step) const {
   return entry->value("seconds", 0.0);
 }
 
+std::vector<std::string> StepCache::files(const std::string& step) const {
+  std::vector<std::string> paths;
+  const auto entry = steps_.find(step);
+  if (entry == steps_.end() || !entry->is_object() || !entry->contains("files")) return paths;
+  for (const auto& f : entry->at("files"))
+    paths.push_back((fs::path(dir_) / f.at("name").get<std::string>()).string());
+  return paths;
+}
+
 void StepCache::write_manifest() const {
   const nlohmann::json manifest = {{"schema", kSchema}, {"steps", steps_}};
   OutputFile out(manifest_path_);

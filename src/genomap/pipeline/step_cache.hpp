@@ -34,6 +34,8 @@ class StepCache {
              const std::vector<std::string>& files, double seconds);
   // Run time recorded when the step was computed.
   double recorded_seconds(const std::string& step) const;
+  // Paths of the files the step wrote, as the manifest lists them (none for an unknown step).
+  std::vector<std::string> files(const std::string& step) const;
 
   const std::string& manifest_path() const { return manifest_path_; }
   std::string result_path(const std::string& step) const;

@@ -62,7 +62,11 @@ F2Blocks f2_blocks_for(const F2Store& store, const std::vector<std::string>& nam
   out.pops = names;
   std::vector<std::size_t> kept;
   for (std::size_t b = 0; b < full_blocks; ++b)
-    if (weight[b] > 0) kept.push_back(b), out.block_weight.push_back(weight[b]), out.snp_ct += weight[b];
+    if (weight[b] > 0) {
+      kept.push_back(b);
+      out.block_weight.push_back(weight[b]);
+      out.snp_ct += static_cast<std::size_t>(weight[b]);  // weights count variants
+    }
   out.block_ct = kept.size();
   out.f2.assign(k * k * out.block_ct, 0.0);
   for (std::size_t a = 0; a < k; ++a)

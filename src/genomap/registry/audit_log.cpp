@@ -7,9 +7,11 @@
 #include <ctime>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "genomap/core/error.hpp"
 #include "genomap/registry/chain.hpp"
+#include "genomap/registry/roles.hpp"
 #include "genomap/registry/schema.hpp"
 
 namespace genomap::registry {
@@ -265,16 +267,41 @@ AuditVerification verify_audit(Database& db, const std::optional<Anchor>& anchor
   std::int64_t anchor_seen = 0;
   const bool chain_ok = walk_chain(db, w, [&](const AuditEntry& e) {
     if (anchor && e.seq == anchor->seq) anchor_seen = e.hash == anchor->hash ? 1 : -1;
-    if (!replay_error.empty() || e.details.find("\"changes\"") == std::string::npos) return;
+    if (!replay_error.empty()) return;
     const auto details = nlohmann::json::parse(e.details, nullptr, false);
-    if (details.is_discarded() || !details.contains("changes")) return;
+    if (details.is_discarded() || !details.contains("changes")) {
+      // Entries that change no record still had to be allowed to their actor.
+      if (details.is_object() && details.contains("kind") && replayed.count("role_grant")) {
+        std::set<std::string> held;
+        const std::string actor = details.value("actor", std::string());
+        for (const auto& [key, row] : replayed["role_grant"])
+          if (row.value("actor_name", std::string()) == actor) held.insert(row.value("role", std::string()));
+        if (const auto problem = permission_problem(actor, held, details["kind"].get<std::string>());
+            !problem.empty())
+          replay_error = fmt::format("audit log broken at entry {}: {}", e.seq, problem);
+      }
+      return;
+    }
     if (details.value("snapshot", false)) replayed.clear();
     try {
+      // Once roles exist, every entry names its kind and its actor held a role allowing it then.
+      const auto grants = replayed.find("role_grant");
+      if (grants != replayed.end() && !grants->second.empty()) {
+        const std::string actor = details.value("actor", std::string());
+        std::set<std::string> held;
+        for (const auto& [key, row] : grants->second)
+          if (row.value("actor_name", std::string()) == actor) held.insert(row.value("role", std::string()));
+        if (!details.contains("kind") || !details["kind"].is_string())
+          throw Error("the entry does not name its kind of write");
+        if (const auto problem = permission_problem(actor, held, details["kind"].get<std::string>());
+            !problem.empty())
+          throw Error(problem);
+      }
       for (const auto& c : details["changes"]) {
         const std::string op = c.at("op").get<std::string>();
         const auto& row = c.at("row");
         // A row written by an entry carries that entry's time and actor: who and when cannot be moved apart.
-        if (op != "void" && (row.value("recorded_at", std::string()) != e.time ||
+        if (op != "void" && op != "add_columns" && (row.value("recorded_at", std::string()) != e.time ||
                              row.value("actor", std::string()) != details.value("actor", std::string())))
           throw Error(fmt::format("a {} row's recorded_at or actor differs from the entry's", c.at("table").dump()));
         apply_change(replayed, {op, c.at("table").get<std::string>(), row});
@@ -313,7 +340,8 @@ AuditVerification verify_audit(Database& db, const std::optional<Anchor>& anchor
   return w.result;
 }
 
-AuditVerification check_before_use(Database& db) {
+AuditVerification check_before_use(Database& db, bool check_tables, RowHashes* hashes,
+                                   std::string* last_digest) {
   Walk w;
   const int version = user_version(db);
   if (auto t = check_triggers(db, version); !t.empty())
@@ -343,10 +371,14 @@ AuditVerification check_before_use(Database& db) {
   if (version >= 2) {
     const auto details = nlohmann::json::parse(w.last_details, nullptr, false);
     const std::string recorded = details.is_object() ? details.value("state", std::string()) : std::string();
-    if (recorded != state_digest(read_state(db)))
+    if (last_digest) *last_digest = recorded;
+    if (!check_tables) return w.result;
+    RowHashes current = row_hashes(read_state(db));
+    if (recorded != state_digest(current))
       return broken(w.result, 0,
                     "the registry tables differ from the state recorded in the last audit entry (a record "
                     "was changed outside genomap)");
+    if (hashes) *hashes = std::move(current);
   }
   return w.result;
 }

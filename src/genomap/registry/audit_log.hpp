@@ -4,6 +4,7 @@
 // record tables after it (chain.hpp), so the tables can be rebuilt from the chain and compared.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,9 @@
 #include "genomap/registry/sqlite.hpp"
 
 namespace genomap::registry {
+
+// Hashes of the rows of the record tables: table -> key -> SHA-256 of the canonical row.
+using RowHashes = std::map<std::string, std::map<std::string, std::string>>;
 
 struct AuditEntry {
   std::int64_t seq = 0;
@@ -55,9 +59,12 @@ struct AuditVerification {
 // (first difference named), and, with an anchor, the chain still holds the anchored entry.
 AuditVerification verify_audit(Database& db, const std::optional<Anchor>& anchor = std::nullopt);
 
-// The check before use (every write and every analysis): the same checks from the last verified entry on
-// (the checkpoint), and the record tables against the digest in the last entry.
-AuditVerification check_before_use(Database& db);
+// The check before use (every write, every analysis and every reading command): the same checks from the
+// last verified entry on (the checkpoint), and, with `check_tables`, the record tables against the digest in
+// the last entry. `hashes`, when given, receives the row hashes of the tables (with check_tables) and
+// `last_digest` the digest the last entry records.
+AuditVerification check_before_use(Database& db, bool check_tables = true, RowHashes* hashes = nullptr,
+                                   std::string* last_digest = nullptr);
 
 // SHA-256 of `data` as lowercase hex (OpenSSL EVP).
 std::string sha256_hex(const std::string& data);

@@ -2,11 +2,25 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
 #include "genomap/core/error.hpp"
 #include "genomap/registry/audit_log.hpp"
+#include "genomap/registry/roles.hpp"
 
 namespace genomap::registry {
 namespace {
+
+// Test hook (tests/registry_sigkill_test.cpp): with GENOMAP_TEST_PAUSE_BEFORE_COMMIT=FILE, a write creates
+// FILE once everything but COMMIT is done and waits there, so a test can kill the process inside the
+// transaction.
+void test_pause(const char* marker) {
+  if (FILE* f = std::fopen(marker, "w")) std::fclose(f);
+  std::this_thread::sleep_for(std::chrono::seconds(60));
+}
 
 using nlohmann::json;
 
@@ -43,13 +57,18 @@ std::string key_of(const RecordTable& table, const json& row) {
 const std::vector<RecordTable>& record_tables() {
   static const std::vector<RecordTable> tables = {
       {"donor", "donor_id"},           {"sample", "sample_id"},       {"consent", "consent_id"},
-      {"withdrawal", "withdrawal_id"}, {"custody_event", "event_id"}, {"export", "export_id"}};
+      {"withdrawal", "withdrawal_id"}, {"custody_event", "event_id"}, {"export", "export_id"},
+      {"role_grant", "grant_id"},      {"access_request", "request_id"}, {"request_decision", "request_id"},
+      {"fileset", "fileset_id"}};
   return tables;
 }
 
 RegistryState read_state(Database& db) {
   RegistryState state;
   for (const auto& t : record_tables()) {
+    auto exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+    exists.bind(1, t.name);
+    if (!exists.step()) continue;  // an older schema
     TableRows& rows = state[t.name];
     auto st = db.prepare(fmt::format("SELECT * FROM {}", t.name));
     while (st.step()) {
@@ -61,23 +80,41 @@ RegistryState read_state(Database& db) {
   return state;
 }
 
-std::string state_digest(const RegistryState& state) {
+std::string row_hash(const json& row) { return sha256_hex(dump(row)); }
+
+RowHashes row_hashes(const RegistryState& state) {
+  RowHashes hashes;
+  for (const auto& [table, rows] : state) {
+    auto& h = hashes[table];
+    for (const auto& [key, row] : rows) h.emplace(key, row_hash(row));
+  }
+  return hashes;
+}
+
+std::string state_digest(const RowHashes& hashes) {
   std::string text;
   for (const auto& t : record_tables()) {
     text += t.name;
     text += '\x1e';
-    if (auto it = state.find(t.name); it != state.end())
-      for (const auto& [key, row] : it->second) {
-        text += dump(row);
+    if (auto it = hashes.find(t.name); it != hashes.end())
+      for (const auto& [key, hash] : it->second) {
+        text += hash;
         text += '\n';
       }
   }
   return sha256_hex(text);
 }
 
+std::string state_digest(const RegistryState& state) { return state_digest(row_hashes(state)); }
+
 void apply_change(RegistryState& state, const RecordChange& change) {
   const RecordTable& table = table_of(change.table);
   TableRows& rows = state[table.name];
+  if (change.op == "add_columns") {
+    for (auto& [key, row] : rows)
+      for (const auto& column : change.row.at("columns")) row[column.get<std::string>()] = nullptr;
+    return;
+  }
   const std::string key = key_of(table, change.row);
   const bool exists = rows.count(key) > 0;
   if (change.op == "insert") {
@@ -157,16 +194,27 @@ struct RegistryWrite::TableWriter {
   }
 };
 
-RegistryWrite::RegistryWrite(Database& db, std::string actor) : db_(db), actor_(std::move(actor)) {
+RegistryWrite::RegistryWrite(Database& db, std::string actor, std::string kind)
+    : db_(db), actor_(std::move(actor)), kind_(std::move(kind)) {
   if (actor_.empty()) throw Error("a registry write needs an actor");
+  records_ = kind_ != "analysis" && kind_ != "frequency_query";
+  needs_role(kind_);  // a known kind
   db_.exec("BEGIN IMMEDIATE");
   try {
-    const AuditVerification check = check_before_use(db_);
+    const AuditVerification check =
+        check_before_use(db_, records_, records_ ? &hashes_ : nullptr, &last_digest_);
     if (!check.ok)
       throw Error(db_.path(), 0,
                   fmt::format("the registry is not used: {}; nothing is written to it and no analysis "
                               "uses it (see `genomap registry audit verify`)",
                               check.message()));
+    // Roles exist from schema 3 on (open_registry migrates before any write; older schemas are written
+    // only by migration tests).
+    auto roles_table = db_.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'role_grant'");
+    if (const std::string problem =
+            roles_table.step() ? permission_problem(actor_, roles_of(db_, actor_), kind_) : std::string();
+        !problem.empty())
+      throw Error(db_.path(), 0, problem + "; nothing was written");
     auto head = db_.prepare(
         "SELECT h.seq, h.hash, coalesce(l.time, '') FROM audit_head h LEFT JOIN audit_log l ON "
         "l.seq = h.seq WHERE h.id = 1");
@@ -198,17 +246,20 @@ RegistryWrite::TableWriter& RegistryWrite::writer(const std::string& table) {
 }
 
 const json& RegistryWrite::insert(const std::string& table, json row) {
+  if (!records_) throw Error(fmt::format("a write of kind {} changes no record", kind_));
   TableWriter& w = writer(table);
   row["recorded_at"] = recorded_at_;
   row["actor"] = actor_;
   json canonical = w.canonical(row);
   w.bind_row(*w.insert, canonical);
   w.insert->run();
+  hashes_[table][key_of(w.table, canonical)] = row_hash(canonical);
   changes_.push_back({"insert", table, std::move(canonical)});
   return changes_.back().row;
 }
 
 const json& RegistryWrite::amend(const std::string& table, json row) {
+  if (!records_) throw Error(fmt::format("a write of kind {} changes no record", kind_));
   TableWriter& w = writer(table);
   const std::string key = key_of(w.table, row);
   if (find(table, key).is_null()) throw Error(db_.path(), 0, fmt::format("no {} '{}' to amend", table, key));
@@ -218,16 +269,19 @@ const json& RegistryWrite::amend(const std::string& table, json row) {
   w.bind_row(*w.update, canonical);
   w.update->bind(static_cast<int>(w.columns.size()) + 1, key);
   w.update->run();
+  hashes_[table][key] = row_hash(canonical);
   changes_.push_back({"amend", table, std::move(canonical)});
   return changes_.back().row;
 }
 
 void RegistryWrite::void_row(const std::string& table, const std::string& key, const std::string& reason) {
+  if (!records_) throw Error(fmt::format("a write of kind {} changes no record", kind_));
   TableWriter& w = writer(table);
   json row = find(table, key);
   if (row.is_null()) throw Error(db_.path(), 0, fmt::format("no {} '{}' to void", table, key));
   w.remove->bind(1, key);
   w.remove->run();
+  hashes_[table].erase(key);
   changes_.push_back({"void", table, json{{w.table.key, key}, {"reason", reason}, {"was", std::move(row)}}});
 }
 
@@ -246,13 +300,15 @@ json RegistryWrite::find(const std::string& table, const std::string& key) {
 
 void RegistryWrite::commit(const std::string& action, json details) {
   details["actor"] = actor_;
+  details["kind"] = kind_;
   json changes = json::array();
   for (const auto& c : changes_) changes.push_back({{"op", c.op}, {"table", c.table}, {"row", c.row}});
   details["changes"] = std::move(changes);
-  details["state"] = state_digest(read_state(db_));
+  details["state"] = records_ ? state_digest(hashes_) : last_digest_;
   const AuditEntry e = append_audit(db_, recorded_at_, action, dump(details));
   auto cp = db_.prepare("UPDATE audit_checkpoint SET seq = ?, hash = ? WHERE id = 1");
   cp.bind(1, e.seq).bind(2, e.hash).run();
+  if (const char* pause = std::getenv("GENOMAP_TEST_PAUSE_BEFORE_COMMIT")) test_pause(pause);
   db_.exec("COMMIT");
   done_ = true;
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "genomap/registry/audit_log.hpp"
 #include "genomap/registry/sqlite.hpp"
 
 namespace genomap::registry {
@@ -18,7 +19,8 @@ struct RecordTable {
   const char* name;
   const char* key;
 };
-// donor, sample, consent, withdrawal, custody_event, export, in the order of the state digest.
+// donor, sample, consent, withdrawal, custody_event, export, role_grant, access_request, request_decision,
+// fileset, in the order of the state digest (tables a registry of an older schema lacks are left out).
 const std::vector<RecordTable>& record_tables();
 
 // Rows of one table by key; a row is a JSON object with every column (null, integer, real or text).
@@ -27,7 +29,14 @@ using RegistryState = std::map<std::string, TableRows>;
 
 // Every row of every record table as stored.
 RegistryState read_state(Database& db);
-// SHA-256 of the canonical rows of every record table, table by table in key order.
+// SHA-256 of one canonical row (its JSON text).
+std::string row_hash(const nlohmann::json& row);
+// The row hashes of a state, table by table and key by key.
+RowHashes row_hashes(const RegistryState& state);
+// The digest of the record tables: SHA-256 over each table's name and its rows' hashes in key order. A write
+// updates the row hashes of the rows it changes (the check before it hashed every row once), so the digest
+// is not recomputed from the tables twice.
+std::string state_digest(const RowHashes& hashes);
 std::string state_digest(const RegistryState& state);
 
 // One change in an audit entry: op is "insert", "amend" (the full new row) or "void" (the row removed from
@@ -38,16 +47,22 @@ struct RecordChange {
   nlohmann::json row;
 };
 // Applies changes in order to an in-memory state (what verify replays); throws Error(message) when a change
-// cannot apply (an insert of an existing key, an amendment or voiding of a missing row).
+// cannot apply (an insert of an existing key, an amendment or voiding of a missing row). "add_columns" (a
+// migration) adds the columns row["columns"] as null to every row of the table.
 void apply_change(RegistryState& state, const RecordChange& change);
 
 // A write to the registry: BEGIN IMMEDIATE, then the chain is checked from the last verified entry (a broken
-// chain is refused: nothing is written to it). Changes are applied as they come (so later rows of an import
-// see earlier ones) and `commit` appends one audit entry holding them, the actor, and the digest of the new
-// state.
+// chain is refused: nothing is written to it), then the actor's roles must allow the write's `kind`
+// (roles.hpp; refused before anything is written). Changes are applied as they come (so later rows of an
+// import see earlier ones) and `commit` appends one audit entry holding them, the actor, the kind and the
+// digest of the new state.
+//
+// Writes of kind analysis and frequency_query change no record: their check covers the chain but not the
+// tables, and their entry carries the last entry's digest forward (a table edited outside genomap is then
+// still found by the next write that changes records, by every analysis's selection, and by verify).
 class RegistryWrite {
  public:
-  RegistryWrite(Database& db, std::string actor);
+  RegistryWrite(Database& db, std::string actor, std::string kind);
   ~RegistryWrite();
   RegistryWrite(const RegistryWrite&) = delete;
   RegistryWrite& operator=(const RegistryWrite&) = delete;
@@ -75,8 +90,11 @@ class RegistryWrite {
   struct TableWriter;
   TableWriter& writer(const std::string& table);
   Database& db_;
-  std::string actor_, recorded_at_;
+  std::string actor_, kind_, recorded_at_;
+  bool records_ = true;  // whether this kind changes records
   std::int64_t seq_ = 0;
+  std::string last_digest_;
+  RowHashes hashes_;
   std::string prev_hash_;
   std::vector<RecordChange> changes_;
   std::map<std::string, std::unique_ptr<TableWriter>> writers_;

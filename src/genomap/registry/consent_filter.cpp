@@ -10,6 +10,7 @@
 #include "genomap/registry/chain.hpp"
 #include "genomap/registry/consent_status.hpp"
 #include "genomap/registry/duo.hpp"
+#include "genomap/registry/roles.hpp"
 #include "genomap/registry/schema.hpp"
 #include "genomap/registry/values.hpp"
 
@@ -89,6 +90,11 @@ ConsentSelection select_consented_samples(const ConsentQuery& query, const Sampl
                 fmt::format("the registry is not used: {}; nothing is written to it and no analysis "
                             "uses it (see `genomap registry audit verify`)",
                             check.message()));
+  // The analysis will record itself: its actor must hold a role allowing that, before any work is done.
+  if (const std::string problem =
+          registry::permission_problem(actor, registry::roles_of(*db, actor), "analysis");
+      !problem.empty())
+    throw Error(db->path(), 0, problem + "; the analysis was not run");
   const auto verdicts = judge_samples(*db, purpose, query.ancestry_analysis, samples);
   db->exec("COMMIT");
   ConsentSelection selection;
@@ -137,7 +143,7 @@ void record_analysis(const ConsentQuery& query, const ConsentSelection& selectio
   if (!outcome.succeeded) details["error"] = outcome.error;
   const std::string actor = query.actor.empty() ? registry::default_actor() : query.actor;
   auto db = registry::open_registry(query.database, true, 5000, actor);
-  registry::RegistryWrite write(*db, actor);
+  registry::RegistryWrite write(*db, actor, "analysis");
   write.commit("analysis", std::move(details));
 }
 

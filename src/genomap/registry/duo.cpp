@@ -7,6 +7,8 @@
 #include <map>
 
 #include "genomap/core/error.hpp"
+#include "genomap/registry/countries.hpp"
+#include "genomap/registry/values.hpp"
 
 namespace genomap::registry {
 namespace {
@@ -109,8 +111,32 @@ std::string disease_code(const std::string& disease) {
                   code));
 }
 
-// Whether the declared conditions satisfy one requested condition; NPUNCU is NPU and NCU together.
-bool satisfied(const std::string& condition, const std::set<std::string>& declared) {
+// A modifier with its restriction (GS:DE, TS:2027-01-01, US:ALICE), checked and written canonically.
+std::string parameterised(const std::string& base, std::string value, const std::string& raw) {
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+  if (value.empty()) throw Error(fmt::format("'{}': the restriction after ':' is empty", raw));
+  if (base == "GS") return "GS:" + std::string(parse_country(value).alpha2);
+  if (base == "TS" || base == "MOR") return base + ":" + parse_calendar_date(value);
+  if (base == "US" || base == "IS" || base == "PS")
+    return base + ":" + (value.find(' ') == std::string::npos ? value : "\"" + value + "\"");
+  if (requester_condition_codes().count(base))
+    throw Error(fmt::format("'{}': {} takes no restriction (only GS, TS, MOR, US, IS and PS do)", raw, base));
+  unknown(raw);
+}
+
+std::string base_of(const std::string& condition) { return condition.substr(0, condition.find(':')); }
+std::string restriction_of(const std::string& condition) {
+  const auto colon = condition.find(':');
+  std::string v = colon == std::string::npos ? "" : condition.substr(colon + 1);
+  if (v.size() >= 2 && v.front() == '"') v = v.substr(1, v.size() - 2);
+  return v;
+}
+
+// Whether the declared conditions satisfy one requested condition; NPUNCU is NPU and NCU together; a
+// condition with a restriction is satisfied by declaring its code (GS for GS:DE) or by the facts (met).
+bool satisfied(const std::string& condition_text, const std::set<std::string>& declared) {
+  if (declared.count(condition_text)) return true;
+  const std::string condition = base_of(condition_text);
   if (declared.count(condition)) return true;
   if (condition == "NPU" || condition == "NCU") return declared.count("NPUNCU") > 0;
   if (condition == "NPUNCU") return declared.count("NPU") && declared.count("NCU");
@@ -171,6 +197,8 @@ ConsentCodes parse_consent_codes(std::string_view text) {
       c.clinical_care = true;
     else if (requester_condition_codes().count(code))
       c.requester_conditions.insert(code);
+    else if (const auto colon = code.find(':'); colon != std::string::npos)
+      c.requester_conditions.insert(parameterised(code.substr(0, colon), code.substr(colon + 1), raw));
     else
       unknown(raw);
   }
@@ -224,6 +252,54 @@ ResearchPurpose parse_purpose(std::string_view text) {
   return p;
 }
 
+std::string check_modifiers(const ConsentCodes& consent, const RequestFacts& f, std::set<std::string>& met) {
+  const auto same = [](const std::string& a, const std::string& b) { return upper(a) == upper(b); };
+  for (const auto& condition : consent.requester_conditions) {
+    const std::string base = base_of(condition);
+    const std::string value = restriction_of(condition);
+    std::string problem;
+    if (base == "GS" && !value.empty()) continue;  // one of the GS countries must match (below)
+    if ((base == "NPU" || base == "NPUNCU") && f.institution_type != "not-for-profit")
+      problem = fmt::format("{} limits use to not-for-profit organisations; {} is {}", base, f.institution,
+                            f.institution_type);
+    else if ((base == "NCU" || base == "NPUNCU") && f.commercial_use != "no")
+      problem = fmt::format("{} forbids commercial use; the request declares commercial use", base);
+    else if (base == "IRB" && f.ethics_reference.empty())
+      problem = "IRB requires ethics approval; the request gives no ethics reference";
+    else if (base == "COL" && std::none_of(f.collaborators.begin(), f.collaborators.end(), [&](const auto& c) {
+               return same(c, f.collecting_organisation);
+             }))
+      problem = fmt::format("COL requires collaboration with the collecting organisation ({}), which the "
+                            "request does not name among its collaborators",
+                            f.collecting_organisation);
+    else if (base == "TS" && !value.empty() && f.date > value)
+      problem = fmt::format("TS limits use to {}; the export is dated {}", value, f.date);
+    else if (base == "US" && !value.empty() && !same(value, f.requester))
+      problem = fmt::format("US limits use to {}; the requester is {}", value, f.requester);
+    else if (base == "IS" && !value.empty() && !same(value, f.institution))
+      problem = fmt::format("IS limits use to {}; the institution is {}", value, f.institution);
+    else if (base == "PS" && !value.empty() && !same(value, f.project))
+      problem = fmt::format("PS limits use to project {}; the request's project is {}", value, f.project);
+    else if (base == "NPU" || base == "NCU" || base == "NPUNCU" || base == "IRB" || base == "COL" ||
+             (!value.empty() && base != "MOR"))
+      met.insert(condition);
+    if (!problem.empty()) return problem;
+  }
+  // GS: the request's country must be one of the countries the consent names.
+  std::vector<std::string> countries;
+  for (const auto& condition : consent.requester_conditions)
+    if (base_of(condition) == "GS" && !restriction_of(condition).empty()) countries.push_back(restriction_of(condition));
+  if (!countries.empty()) {
+    if (std::none_of(countries.begin(), countries.end(), [&](const auto& c) { return same(c, f.country); })) {
+      std::string list;
+      for (const auto& c : countries) list += (list.empty() ? "" : ", ") + c;
+      return fmt::format("GS limits use to {}; the request is from {}", list, f.country);
+    }
+    for (const auto& c : countries) met.insert("GS:" + c);
+  }
+  return "";
+}
+
 ConsentDecision decide(const ConsentCodes& c, const ResearchPurpose& p, bool ancestry_analysis) {
   const bool needs_ancestry = ancestry_analysis || p.kind == ResearchPurpose::Kind::Ancestry;
   if (needs_ancestry && c.no_ancestry) return {false, "NPOA forbids population origins/ancestry research"};
@@ -247,7 +323,7 @@ ConsentDecision decide(const ConsentCodes& c, const ResearchPurpose& p, bool anc
   }
   if (!covered) return {false, fmt::format("consent {} does not cover {}", c.text(), purpose_label(p))};
   for (const auto& condition : c.requester_conditions)
-    if (!satisfied(condition, p.declared))
+    if (!satisfied(condition, p.declared) && !p.met.count(condition))
       return {false,
               fmt::format("consent requires the requester to meet {} (declare it in the purpose, e.g. {}+{})",
                           condition, p.text, condition)};

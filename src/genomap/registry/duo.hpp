@@ -23,7 +23,10 @@ struct ConsentCodes {
   bool no_ancestry = false;     // NPOA, DUO:0000044
   bool genetic_only = false;    // GSO, DUO:0000016 (every genomap analysis is a genetic study)
   bool clinical_care = false;   // CC, DUO:0000043 (adds clinical use; restricts nothing)
-  std::set<std::string> requester_conditions;  // NPU NCU NPUNCU IRB PUB COL RTN MOR TS US PS IS GS RS NMDS
+  // NPU NCU NPUNCU IRB PUB COL RTN MOR TS US PS IS GS RS NMDS; GS, TS, MOR, US, IS and PS may carry the
+  // restriction itself: GS:DE (one code per country), TS:2027-01-01 (use until), MOR:2026-06-01, US:<user>,
+  // IS:<institution>, PS:<project> (upper-cased; quoted when it holds spaces).
+  std::set<std::string> requester_conditions;
 
   // Canonical text: codes sorted and joined by ';' (what the database stores).
   std::string text() const;
@@ -40,9 +43,25 @@ struct ResearchPurpose {
   enum class Kind { General, Health, Disease, Ancestry } kind = Kind::General;
   std::string disease;            // for Kind::Disease, upper-cased
   std::set<std::string> declared;  // requester conditions
+  std::set<std::string> met;       // consent conditions the request's recorded facts meet (check_modifiers)
   std::string text;               // as given, canonicalised
 };
 ResearchPurpose parse_purpose(std::string_view text);
+
+// What a data-access request and the export under it establish, for the DUO modifiers that recorded facts
+// can decide.
+struct RequestFacts {
+  std::string requester, institution, institution_type, commercial_use, country, project, ethics_reference;
+  std::vector<std::string> collaborators;
+  std::string collecting_organisation;  // of the sample sent (COL)
+  std::string date;                     // of the export (TS)
+};
+// Checks the consent's modifiers that the facts decide: NPU (not-for-profit institution), NCU (no commercial
+// use), NPUNCU (both), IRB (an ethics reference), COL (the collecting organisation among the
+// collaborators), GS:<country> (the request's country), TS:<date> (export on or before it), US/IS/PS:<name>
+// (requester, institution, project). Returns why one is not met ("" when all are), and adds every condition
+// the facts meet to `met` (so `decide` does not ask the requester to declare it).
+std::string check_modifiers(const ConsentCodes& consent, const RequestFacts& facts, std::set<std::string>& met);
 
 struct ConsentDecision {
   bool allowed = false;

@@ -16,6 +16,7 @@
 #include "genomap/registry/consent_status.hpp"
 #include "genomap/registry/countries.hpp"
 #include "genomap/registry/duo.hpp"
+#include "genomap/registry/requests.hpp"
 #include "genomap/registry/values.hpp"
 
 namespace genomap::registry {
@@ -68,10 +69,10 @@ const std::vector<FieldSpec> kExportFields = {
     {"export_id", true, "export ID"},
     {"sample_id", true, "sample whose material or data was sent"},
     {"what", true, "material, genotypes, phenotypes or summary"},
-    {"recipient_organisation", true, "recipient organisation"},
-    {"recipient_country", true, "recipient country, ISO 3166-1 code"},
-    {"purpose", true,
-     "research purpose as DUO codes (GRU, HMB, DS-<disease>, POA, then conditions: HMB+NPU)"},
+    {"request_id", true, "the approved data-access request it is sent under"},
+    {"recipient_organisation", false, "recipient organisation (the request's institution; checked if given)"},
+    {"recipient_country", false, "recipient country (the request's country; checked if given)"},
+    {"purpose", false, "research purpose (the request's purpose; checked if given)"},
     {"approval_reference", false, "approval (ethics, access committee) reference"},
     {"date", true, "YYYY-MM-DD"}};
 
@@ -351,6 +352,10 @@ struct RecordWriter::Impl {
                          event));
     if ((event == "transferred" || event == "shipped") && !r.get("to_holder"))
       r.fail("to_holder", fmt::format("a {} event needs the recipient", event));
+    if (event == "shipped")
+      r.fail("event",
+             "a shipment leaves the biobank under an approved data-access request: record it with "
+             "`genomap registry export --what material --request ID`, which records the shipment");
     const std::string collected = sample["collection_date"].get<std::string>();
     if (time.substr(0, 10) < collected)
       r.fail("time", fmt::format("{} is before the sample was collected ({})", time, collected));
@@ -378,9 +383,11 @@ struct RecordWriter::Impl {
   }
 
   // The donor's consent must cover the export now (as recorded: nothing is sent after a withdrawal was
-  // recorded, whatever date the export is given) and on the export date; DUO modifiers apply to what is sent.
+  // recorded, whatever date the export is given) and on the export date, for the request's purpose; DUO
+  // modifiers are checked against the request's recorded facts, the rest must be declared in its purpose.
   void check_consent(const Row& r, const std::string& donor_id, const std::string& sample_id,
-                     const ResearchPurpose& purpose, const std::string& what, const std::string& date) {
+                     ResearchPurpose purpose, const RequestFacts& facts, const std::string& what,
+                     const std::string& date) {
     for (const auto& as_of : {std::string(), date}) {
       const ConsentStatus status = consent_status(db, donor_id, as_of);
       const std::string when = as_of.empty() ? "now" : "on " + as_of;
@@ -391,6 +398,8 @@ struct RecordWriter::Impl {
         r.fail("purpose", fmt::format("consent '{}' of donor '{}' was withdrawn on {}", status.consent_id,
                                       donor_id, status.withdrawn_date));
       const ConsentCodes codes = parse_consent_codes(status.codes);
+      if (const std::string unmet = check_modifiers(codes, facts, purpose.met); !unmet.empty())
+        r.fail("request_id", fmt::format("not allowed by consent '{}': {}", status.consent_id, unmet));
       const ConsentDecision decision = decide(codes, purpose, false);
       if (!decision.allowed)
         r.fail("purpose", fmt::format("not allowed by consent '{}': {}", status.consent_id, decision.reason));
@@ -401,7 +410,52 @@ struct RecordWriter::Impl {
     }
   }
 
+  // The approved request an export is sent under, with its conditions checked for this export.
+  json approved_request(const Row& r, const std::string& request_id, const std::string& sample_id,
+                        const std::string& what, const std::string& date) {
+    const json request = w.find("access_request", request_id);
+    if (request.is_null()) r.fail("request_id", fmt::format("no data-access request '{}'", request_id));
+    const json decision = w.find("request_decision", request_id);
+    if (decision.is_null())
+      r.fail("request_id", fmt::format("request '{}' has not been decided by an access committee", request_id));
+    if (decision["decision"] != "approved")
+      r.fail("request_id", fmt::format("request '{}' was refused on {}", request_id,
+                                       decision["date"].get<std::string>()));
+    if (date < decision["date"].get<std::string>())
+      r.fail("date", fmt::format("{} is before request '{}' was approved ({})", date, request_id,
+                                 decision["date"].get<std::string>()));
+    const RequestConditions c = parse_conditions(decision["conditions"].get<std::string>());
+    if (!c.what.empty() && !c.what.count(what))
+      r.fail("what", fmt::format("request '{}' was approved for {} only", request_id, c.text));
+    if (c.until && date > *c.until)
+      r.fail("date", fmt::format("request '{}' was approved until {}", request_id, *c.until));
+    if (c.max_samples) {
+      auto sent = db.prepare(
+          "SELECT count(DISTINCT sample_id), sum(sample_id = ?) FROM export WHERE request_id = ?");
+      sent.bind(1, sample_id).bind(2, request_id);
+      sent.step();
+      const std::int64_t samples = sent.integer(0) + (sent.is_null(1) || sent.integer(1) == 0 ? 1 : 0);
+      if (samples > *c.max_samples)
+        r.fail("request_id", fmt::format("request '{}' was approved for at most {} samples", request_id,
+                                         *c.max_samples));
+    }
+    return request;
+  }
+
+  // Who holds a sample now: the recipient of its last transfer or shipment, else the last holder, else the
+  // collecting organisation; and whether it has left the biobank (shipped and not returned).
+  std::pair<std::string, bool> current_holder(const std::string& sample_id, const json& sample) {
+    auto st = db.prepare(
+        "SELECT event, holder, to_holder FROM custody_event WHERE sample_id = ? ORDER BY time DESC, "
+        "recorded_at DESC LIMIT 1");
+    st.bind(1, sample_id);
+    if (!st.step()) return {sample["organisation"].get<std::string>(), false};
+    const auto to = st.optional_text(2);
+    return {to ? *to : st.text(1), st.text(0) == "shipped"};
+  }
+
   void export_row(const Row& r) {
+    if (amending) r.fail("export_id", "an export is not amended: void it and record it again");
     const std::string id = own_id(r, "export_id");
     const std::string sample_id = r.require("sample_id");
     const json sample = known(r, "sample_id", "sample", sample_id, "sample");
@@ -409,8 +463,6 @@ struct RecordWriter::Impl {
     const std::string what = r.require("what");
     if (!kExportKinds.count(what))
       r.fail("what", fmt::format("'{}' is not one of material, genotypes, phenotypes, summary", what));
-    const std::string raw_purpose = r.require("purpose");
-    const ResearchPurpose purpose = r.parse("purpose", [&] { return parse_purpose(raw_purpose); });
     const std::string date = *r.date("date");
     const std::string collected = sample["collection_date"].get<std::string>();
     if (date < collected)
@@ -420,16 +472,65 @@ struct RecordWriter::Impl {
     if (what == "material")
       if (auto destroyed = destroyed_at(sample_id); destroyed && destroyed->substr(0, 10) <= date)
         r.fail("what", fmt::format("sample '{}' was destroyed at {}", sample_id, *destroyed));
-    const std::string country = *r.country("recipient_country");
-    check_consent(r, donor_id, sample_id, purpose, what, date);
+    const std::string request_id = r.require("request_id");
+    const json request = approved_request(r, request_id, sample_id, what, date);
+    const auto field_of_request = [&](const char* field, const char* column, const std::string& given) {
+      if (given != request[column].get<std::string>())
+        r.fail(field, fmt::format("'{}' differs from request '{}' ({})", given, request_id,
+                                  request[column].get<std::string>()));
+    };
+    if (auto o = r.get("recipient_organisation")) field_of_request("recipient_organisation", "institution", *o);
+    if (r.get("recipient_country")) field_of_request("recipient_country", "country", *r.country("recipient_country"));
+    ResearchPurpose purpose = parse_purpose(request["purpose"].get<std::string>());
+    if (auto p = r.get("purpose"))
+      field_of_request("purpose", "purpose", r.parse("purpose", [&] { return parse_purpose(*p).text; }));
+    RequestFacts facts;
+    facts.requester = request["requester"].get<std::string>();
+    facts.institution = request["institution"].get<std::string>();
+    facts.institution_type = request["institution_type"].get<std::string>();
+    facts.commercial_use = request["commercial_use"].get<std::string>();
+    facts.country = request["country"].get<std::string>();
+    facts.project = request["project"].get<std::string>();
+    facts.ethics_reference = request["ethics_reference"].is_string() ? request["ethics_reference"].get<std::string>() : "";
+    if (request["collaborators"].is_string()) {
+      std::string c;
+      for (const char ch : request["collaborators"].get<std::string>() + ";") {
+        if (ch == ';') {
+          facts.collaborators.push_back(c);
+          c.clear();
+        } else {
+          c += ch;
+        }
+      }
+    }
+    facts.collecting_organisation = sample["organisation"].get<std::string>();
+    facts.date = date;
+    check_consent(r, donor_id, sample_id, purpose, facts, what, date);
+    // Material leaves the biobank: the export records the shipment as a custody event of its own.
+    json custody_event_id = nullptr;
+    if (what == "material") {
+      const auto [holder, away] = current_holder(sample_id, sample);
+      if (away) r.fail("what", fmt::format("sample '{}' was shipped to {} and not returned", sample_id, holder));
+      custody_event_id = id + "#shipped";
+      w.insert("custody_event", {{"event_id", custody_event_id},
+                                 {"sample_id", sample_id},
+                                 {"time", date},
+                                 {"event", "shipped"},
+                                 {"holder", holder},
+                                 {"to_holder", facts.institution},
+                                 {"note", "export " + id},
+                                 {"request_id", request_id}});
+    }
     put("export", {{"export_id", id},
                    {"sample_id", sample_id},
                    {"what", what},
-                   {"recipient_organisation", r.require("recipient_organisation")},
-                   {"recipient_country", country},
+                   {"recipient_organisation", facts.institution},
+                   {"recipient_country", facts.country},
                    {"purpose", purpose.text},
                    {"approval_reference", nullable(r.get("approval_reference"))},
-                   {"date", date}});
+                   {"date", date},
+                   {"request_id", request_id},
+                   {"custody_event_id", custody_event_id}});
   }
 
   void write(const RecordRow& row) {
@@ -514,7 +615,7 @@ std::size_t import_csv(Database& db, RecordType type, const std::string& path, c
     throw Error(path, line,
                 "not valid UTF-8 (the registry stores text as UTF-8; convert the file, e.g. with iconv)");
   }
-  RegistryWrite write(db, actor);
+  RegistryWrite write(db, actor, record_type_name(type));
   RecordWriter writer(write, type);
   std::vector<std::string> header;
   std::size_t line_number = 0, records = 0;
@@ -568,7 +669,7 @@ std::size_t import_csv(Database& db, RecordType type, const std::string& path, c
 std::string add_record(Database& db, RecordType type,
                        const std::vector<std::pair<std::string, std::string>>& fields,
                        const std::string& actor) {
-  RegistryWrite write(db, actor);
+  RegistryWrite write(db, actor, record_type_name(type));
   RecordWriter writer(write, type);
   auto row_fields = fields;
   bool generated = false;
@@ -598,7 +699,7 @@ void amend_record(Database& db, RecordType type,
   for (const auto& [name, value] : fields)
     if (name == id_field) id = clean_text(value);
   if (id.empty()) throw Error(source, 0, fmt::format("field '{}': names the record to amend", id_field));
-  RegistryWrite write(db, actor);
+  RegistryWrite write(db, actor, "amend");
   const json old = write.find(record_table(type), id);
   if (old.is_null())
     throw Error(source, 0,
@@ -621,7 +722,7 @@ void void_record(Database& db, RecordType type, const std::string& id, const std
   const std::string clean_reason = clean_text(reason);
   if (clean_reason.empty())
     throw Error("registry void: --reason is required (the chain keeps why a record was voided)");
-  RegistryWrite write(db, actor);
+  RegistryWrite write(db, actor, "void");
   try {
     write.void_row(record_table(type), clean_text(id), clean_reason);
   } catch (const Error& e) {
@@ -638,7 +739,7 @@ std::string withdraw_consent(Database& db, const std::string& donor_id, const st
                              const std::string& actor) {
   const std::string date = date_text.empty() ? today_utc() : parse_date(date_text);
   const std::string reason = clean_text(reason_text);
-  RegistryWrite write(db, actor);
+  RegistryWrite write(db, actor, "withdraw");
   const bool by_donor = consent_id.empty();
   std::string donor = clean_text(donor_id);
   const std::string consent = clean_text(consent_id);

@@ -152,6 +152,59 @@ CREATE TRIGGER audit_log_in_order BEFORE INSERT ON audit_log WHEN NEW.seq <> (SE
 CREATE TRIGGER audit_head_follows_log BEFORE UPDATE ON audit_head WHEN NEW.seq <> (SELECT max(seq) FROM audit_log) OR NEW.hash <> (SELECT hash FROM audit_log WHERE seq = NEW.seq) BEGIN SELECT RAISE(ABORT, 'the audit head names the last entry'); END;
 CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head BEGIN SELECT RAISE(ABORT, 'the audit head is kept'); END;
 )sql",
+      // 3: who may do what (roles), data-access requests and the access committee's decisions, exports and
+      // shipments under a request, and registered genotype filesets. Existing export and custody rows get
+      // the new columns as NULL (the migration entry says so, so the chain builds the same rows).
+      R"sql(
+CREATE TABLE role_grant (
+  grant_id TEXT PRIMARY KEY NOT NULL,
+  actor_name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin','collector','curator','analyst','access_committee')),
+  recorded_at TEXT NOT NULL,
+  actor TEXT NOT NULL
+) STRICT;
+CREATE INDEX role_grant_actor ON role_grant(actor_name);
+CREATE TABLE access_request (
+  request_id TEXT PRIMARY KEY NOT NULL,
+  requester TEXT NOT NULL,
+  institution TEXT NOT NULL,
+  institution_type TEXT NOT NULL CHECK (institution_type IN ('not-for-profit','for-profit')),
+  commercial_use TEXT NOT NULL CHECK (commercial_use IN ('yes','no')),
+  country TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  project TEXT NOT NULL,
+  ethics_reference TEXT,
+  collaborators TEXT,
+  date TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  actor TEXT NOT NULL
+) STRICT;
+CREATE TABLE request_decision (
+  request_id TEXT PRIMARY KEY NOT NULL REFERENCES access_request(request_id),
+  decision TEXT NOT NULL CHECK (decision IN ('approved','refused')),
+  conditions TEXT NOT NULL DEFAULT '',
+  date TEXT NOT NULL,
+  reason TEXT,
+  recorded_at TEXT NOT NULL,
+  actor TEXT NOT NULL
+) STRICT;
+CREATE TABLE fileset (
+  fileset_id TEXT PRIMARY KEY NOT NULL,
+  prefix TEXT NOT NULL,
+  bed_xxh128 TEXT NOT NULL,
+  bim_xxh128 TEXT NOT NULL,
+  fam_xxh128 TEXT NOT NULL,
+  samples INTEGER NOT NULL,
+  variants INTEGER NOT NULL,
+  sample_links TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  actor TEXT NOT NULL
+) STRICT;
+CREATE INDEX fileset_hashes ON fileset(bed_xxh128, bim_xxh128, fam_xxh128);
+ALTER TABLE export ADD COLUMN request_id TEXT REFERENCES access_request(request_id);
+ALTER TABLE export ADD COLUMN custody_event_id TEXT REFERENCES custody_event(event_id);
+ALTER TABLE custody_event ADD COLUMN request_id TEXT REFERENCES access_request(request_id);
+)sql",
   };
   return list;
 }
@@ -201,6 +254,17 @@ int user_version(Database& db) {
                           version, latest_schema_version()));
 }
 
+// The actor of a registry's first entry (who created it), or `fallback` when it names none (schema 1).
+std::string creator_of(Database& db, const std::string& fallback) {
+  auto st = db.prepare("SELECT details FROM audit_log WHERE seq = 1");
+  if (!st.step()) return fallback;
+  const auto details = nlohmann::json::parse(st.text(0), nullptr, false);
+  if (details.is_object() && details.contains("actor") && details["actor"].is_string() &&
+      !details["actor"].get<std::string>().empty())
+    return details["actor"].get<std::string>();
+  return fallback;
+}
+
 // Applies migrations up to `to`. Before changing anything the chain is verified (a broken chain is not
 // migrated); the migration entry holds every row of the record tables, the snapshot from which the chain
 // builds the tables.
@@ -214,25 +278,49 @@ void migrate(Database& db, int to, const std::string& actor) {
     const AuditVerification v = verify_audit(db);
     if (!v.ok) throw Error(db.path(), 0, fmt::format("the registry is not migrated: {}", v.message()));
   }
+  const std::string first_admin = from == 2 ? creator_of(db, actor) : actor;
   for (int v = from; v < to; ++v) db.exec(migrations()[static_cast<std::size_t>(v)]);
   db.exec(fmt::format("PRAGMA user_version = {}", to));
   const std::string time = now_utc();
   nlohmann::json details = {{"from_schema", from}, {"to_schema", to}};
   if (to >= 2) {
-    for (const auto& t : record_tables()) {
-      auto st =
-          db.prepare(fmt::format("UPDATE {} SET recorded_at = ?, actor = ? WHERE recorded_at = ''", t.name));
-      st.bind(1, time).bind(2, actor).run();
-    }
     nlohmann::json changes = nlohmann::json::array();
-    RegistryState state = read_state(db);
-    for (const auto& t : record_tables())
-      for (const auto& [key, row] : state[t.name])
-        changes.push_back({{"op", "insert"}, {"table", t.name}, {"row", row}});
+    if (from < 2) {
+      // Rows of version 1 get the migration's time and actor, and the entry holds them all: the snapshot
+      // from which the chain builds the tables.
+      for (const auto& t : record_tables()) {
+        if (std::string(t.name) == "role_grant") break;  // tables of version 3 on are empty here
+        auto st = db.prepare(
+            fmt::format("UPDATE {} SET recorded_at = ?, actor = ? WHERE recorded_at = ''", t.name));
+        st.bind(1, time).bind(2, actor).run();
+      }
+      RegistryState state = read_state(db);
+      for (const auto& t : record_tables())
+        for (const auto& [key, row] : state[t.name])
+          changes.push_back({{"op", "insert"}, {"table", t.name}, {"row", row}});
+      details["snapshot"] = true;
+    } else if (to >= 3) {
+      changes.push_back({{"op", "add_columns"},
+                         {"table", "export"},
+                         {"row", {{"columns", {"request_id", "custody_event_id"}}}}});
+      changes.push_back(
+          {{"op", "add_columns"}, {"table", "custody_event"}, {"row", {{"columns", {"request_id"}}}}});
+    }
+    if (to >= 3) {
+      // The bootstrap rule: the registry's creator (the actor of its first entry) is its first admin.
+      const nlohmann::json grant = {{"grant_id", "admin:" + first_admin}, {"actor_name", first_admin},
+                                    {"role", "admin"},                    {"recorded_at", time},
+                                    {"actor", actor}};
+      auto st = db.prepare(
+          "INSERT INTO role_grant (grant_id, actor_name, role, recorded_at, actor) VALUES (?,?,?,?,?)");
+      st.bind(1, "admin:" + first_admin).bind(2, first_admin).bind(3, "admin").bind(4, time).bind(5, actor);
+      st.run();
+      changes.push_back({{"op", "insert"}, {"table", "role_grant"}, {"row", grant}});
+    }
     details["actor"] = actor;
-    details["snapshot"] = true;
+    details["kind"] = "migrate";
     details["changes"] = std::move(changes);
-    details["state"] = state_digest(state);
+    details["state"] = state_digest(read_state(db));
   }
   const AuditEntry e = append_audit(db, time, "migrate",
                                     details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -256,7 +344,7 @@ int latest_schema_version() { return static_cast<int>(migrations().size()); }
 const std::vector<std::pair<std::string, std::string>>& schema_triggers(int version) {
   static const std::vector<std::pair<std::string, std::string>> none;
   if (version <= 0) return none;
-  return version == 1 ? triggers_v1() : triggers_v2();
+  return version == 1 ? triggers_v1() : triggers_v2();  // version 3 adds no trigger
 }
 
 std::unique_ptr<Database> create_registry(const std::string& path, const std::string& actor,

@@ -84,12 +84,18 @@ std::vector<TraceEvent> trace(Database& db, const std::string& donor_id, const s
           {cu.text(1), "custody", cu.text(0), donor_id, sample,
            fmt::format("{} {}{}", cu.text(2), cu.text(3), cu.text(4).empty() ? "" : " to " + cu.text(4))});
     auto ex = db.prepare(
-        "SELECT export_id, date, what, recipient_organisation, recipient_country, purpose FROM export "
-        "WHERE sample_id = ?");
+        "SELECT e.export_id, e.date, e.what, e.recipient_organisation, e.recipient_country, e.purpose, "
+        "coalesce(e.request_id, ''), coalesce(r.requester, ''), coalesce(d.date, ''), coalesce(d.actor, '') "
+        "FROM export e LEFT JOIN access_request r ON r.request_id = e.request_id "
+        "LEFT JOIN request_decision d ON d.request_id = e.request_id WHERE e.sample_id = ?");
     ex.bind(1, sample);
     while (ex.step())
-      events.push_back({ex.text(1), "export", ex.text(0), donor_id, sample,
-                        fmt::format("{} to {} ({}) for {}", ex.text(2), ex.text(3), ex.text(4), ex.text(5))});
+      events.push_back(
+          {ex.text(1), "export", ex.text(0), donor_id, sample,
+           fmt::format("{} to {} ({}) for {}{}", ex.text(2), ex.text(3), ex.text(4), ex.text(5),
+                       ex.text(6).empty() ? ""
+                                          : fmt::format(" under request {} of {} (approved {} by {})", ex.text(6),
+                                                        ex.text(7), ex.text(8), ex.text(9)))});
   }
   for (const auto& a : analyses(db))
     for (const auto& sample : a.samples)
@@ -121,6 +127,34 @@ std::vector<TraceEvent> trace_sample(Database& db, const std::string& sample_id)
   st.bind(1, sample_id);
   if (!st.step()) throw Error(db.path(), 0, fmt::format("unknown sample '{}'", sample_id));
   return trace(db, st.text(0), {sample_id}, false);
+}
+
+std::vector<TraceEvent> trace_request(Database& db, const std::string& request_id) {
+  auto st = db.prepare(
+      "SELECT r.date, r.requester, r.institution, r.country, r.purpose, r.project, "
+      "coalesce(r.ethics_reference, ''), r.actor, d.decision, d.date, d.conditions, d.actor, "
+      "coalesce(d.reason, '') FROM access_request r LEFT JOIN request_decision d ON d.request_id = r.request_id "
+      "WHERE r.request_id = ?");
+  st.bind(1, request_id);
+  if (!st.step()) throw Error(db.path(), 0, fmt::format("unknown data-access request '{}'", request_id));
+  std::vector<TraceEvent> events;
+  events.push_back({st.text(0), "request", request_id, "", "",
+                    fmt::format("{} of {} ({}) for {}, project {}{}; recorded by {}", st.text(1), st.text(2),
+                                st.text(3), st.text(4), st.text(5),
+                                st.text(6).empty() ? "" : ", ethics " + st.text(6), st.text(7))});
+  if (!st.is_null(8))
+    events.push_back({st.text(9), st.text(8), request_id, "", "",
+                      fmt::format("by {}{}{}", st.text(11), st.text(10).empty() ? "" : "; conditions " + st.text(10),
+                                  st.text(12).empty() ? "" : "; " + st.text(12))});
+  auto ex = db.prepare(
+      "SELECT e.date, e.export_id, s.donor_id, e.sample_id, e.what, coalesce(e.custody_event_id, '') FROM export e "
+      "JOIN sample s ON s.sample_id = e.sample_id WHERE e.request_id = ?");
+  ex.bind(1, request_id);
+  while (ex.step())
+    events.push_back({ex.text(0), "export", ex.text(1), ex.text(2), ex.text(3),
+                      ex.text(4) + (ex.text(5).empty() ? "" : ", shipped (custody event " + ex.text(5) + ")")});
+  sort_events(events);
+  return events;
 }
 
 std::vector<TraceEvent> trace_withdrawn(Database& db) {

@@ -22,6 +22,8 @@ struct TraceEvent {
 // day). Throws when the donor or sample is unknown.
 std::vector<TraceEvent> trace_donor(Database& db, const std::string& donor_id);
 std::vector<TraceEvent> trace_sample(Database& db, const std::string& sample_id);
+// A data-access request: its recording, the decision and every export under it.
+std::vector<TraceEvent> trace_request(Database& db, const std::string& request_id);
 // Analyses and exports recorded before a withdrawal of the donor whose sample they used was recorded (the
 // donor is withdrawn now): what to follow up when a donor withdraws.
 std::vector<TraceEvent> trace_withdrawn(Database& db);

@@ -46,6 +46,13 @@ std::string today_utc() {
 }
 
 std::string parse_date(std::string_view text) {
+  std::string date = parse_calendar_date(text);
+  if (date > today_utc())
+    throw Error(fmt::format("date {} is in the future (today is {})", date, today_utc()));
+  return date;
+}
+
+std::string parse_calendar_date(std::string_view text) {
   int y = 0, m = 0, d = 0;
   if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !digits(text, 0, 4, y) ||
       !digits(text, 5, 2, m) || !digits(text, 8, 2, d))
@@ -53,10 +60,7 @@ std::string parse_date(std::string_view text) {
   using namespace std::chrono;
   if (!year_month_day{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}}.ok())
     throw Error(fmt::format("'{}' is not a calendar date", text));
-  std::string date(text);
-  if (date > today_utc())
-    throw Error(fmt::format("date {} is in the future (today is {})", date, today_utc()));
-  return date;
+  return std::string(text);
 }
 
 std::string parse_time(std::string_view text) {

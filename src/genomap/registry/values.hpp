@@ -11,6 +11,8 @@ namespace genomap::registry {
 std::string today_utc();
 // Validates YYYY-MM-DD (a real calendar date, not after today); returns it. Throws Error(message).
 std::string parse_date(std::string_view text);
+// The same, in the future too (a time limit, an expiry).
+std::string parse_calendar_date(std::string_view text);
 // Validates YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z] (UTC, not in the future); returns it as written.
 std::string parse_time(std::string_view text);
 

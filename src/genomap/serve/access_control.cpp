@@ -113,7 +113,7 @@ void QueryLog::record(const std::string& token_name, const std::string& client, 
   std::lock_guard lock(mutex_);
   if (registry_) {
     // Through the registry's one write path: the chain is checked first and the entry names the token as actor.
-    registry::RegistryWrite write(*registry_, "serve token " + token_name);
+    registry::RegistryWrite write(*registry_, "serve token " + token_name, "frequency_query");
     write.commit("frequency_query", std::move(entry));
     return;
   }

@@ -5,10 +5,11 @@ import { scaleSequential, interpolateYlGnBu, max, select } from 'd3';
 import { section, card, missing, escapeHtml, formatNumber, formatCount, widthOf, table, showTooltip, hideTooltip } from '../ui.js';
 import { neighbourJoining } from '../lib/nj.js';
 import { rowsToTsv, columnsToTsv } from '../lib/tsv.js';
+import { qpadmCard } from './qpadm.js';
 
 const F3_ROWS = 150;
 
-export function drawHistory(root, data) {
+export function drawHistory(root, data, populationColourOf) {
   const s = section(root, 'history', 'Population history', null);
   let drew = false;
   if (data.fst?.pops?.length >= 2) {
@@ -17,6 +18,10 @@ export function drawHistory(root, data) {
   }
   if (data.f3?.target?.length) {
     f3Card(s, data.f3);
+    drew = true;
+  }
+  if (data.qpadm?.targets?.length) {
+    qpadmCard(s, data.qpadm, populationColourOf);
     drew = true;
   }
   if (!drew) missing(s, 'Fst and f3 were not computed (they need at least two populations).');

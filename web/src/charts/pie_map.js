@@ -1,8 +1,9 @@
 // A map with one pie per place: the world outline (Natural Earth via world-atlas, inlined at build time), a
 // projection fitted to the places, pie area proportional to `n`, overlapping pies pushed apart with leader
-// lines to the true places. Shared by the report's ancestry map and the frequency service's page: the caller
+// lines to the true places; zoom and pan (d3.zoom: the buttons, dragging, ctrl + wheel, a double click) enlarge
+// the land while the pies keep their size and stay at their places. Shared by the report's ancestry map and the frequency service's page: the caller
 // says what the slices are. Returns { setSlices(slicesOf) } to redraw the slices (e.g. another K or variant).
-import { geoNaturalEarth1, geoPath, geoGraticule10, pie as d3pie, arc as d3arc, select } from 'd3';
+import { geoNaturalEarth1, geoPath, geoGraticule10, pie as d3pie, arc as d3arc, select, zoom as d3zoom, zoomIdentity } from 'd3';
 import { feature, mesh } from 'topojson-client';
 import world50 from 'world-atlas/countries-50m.json';
 import world110 from 'world-atlas/countries-110m.json';
@@ -22,15 +23,17 @@ export function pieMap(parent, places, { slicesOf, tooltipOf = () => '', labelsU
   const world = target.lonSpan > 100 ? world110 : world50;
   const path = geoPath(projection);
   const clipId = `map-clip-${++mapCount}`;
-  const svg = parent.append('div').attr('class', 'plot map').append('svg').attr('width', width).attr('height', height)
+  const box = parent.append('div').attr('class', 'plot map');
+  const svg = box.append('svg').attr('width', width).attr('height', height)
     .attr('viewBox', `0 0 ${width} ${height}`);
   svg.append('clipPath').attr('id', clipId).append('rect').attr('width', width).attr('height', height);
   const base = svg.append('g').attr('clip-path', `url(#${clipId})`);
   base.append('rect').attr('class', 'ocean').attr('width', width).attr('height', height);
-  base.append('path').attr('class', 'graticule').attr('d', path(geoGraticule10()));
+  const geo = base.append('g').attr('class', 'geo');
+  geo.append('path').attr('class', 'graticule').attr('d', path(geoGraticule10()));
   const countries = feature(world, world.objects.countries).features;
-  base.append('g').attr('class', 'countries').selectAll('path').data(countries).join('path').attr('class', 'land').attr('d', path);
-  base.append('path').attr('class', 'borders').attr('d', path(mesh(world, world.objects.countries, (a, b) => a !== b)));
+  geo.append('g').attr('class', 'countries').selectAll('path').data(countries).join('path').attr('class', 'land').attr('d', path);
+  geo.append('path').attr('class', 'borders').attr('d', path(mesh(world, world.objects.countries, (a, b) => a !== b)));
 
   const nMax = Math.max(...places.map((p) => p.n));
   // The largest pie shrinks as the map gets more crowded: about a sixth of each place's share of the area.
@@ -41,23 +44,45 @@ export function pieMap(parent, places, { slicesOf, tooltipOf = () => '', labelsU
   });
   const positions = layoutPies(items, { padding: 2 });
   const pies = svg.append('g').attr('class', 'pies').selectAll('g.pie').data(items).join('g').attr('class', 'pie')
-    .attr('data-pop', (d) => d.place.name).attr('transform', (_, i) => `translate(${positions[i].x},${positions[i].y})`);
+    .attr('data-pop', (d) => d.place.name);
   // Leader lines from a moved pie's rim to its true place, and the places themselves, above the pies so a
   // place covered by a neighbour's pie still shows.
   const moved = items.map((d, i) => ({ d, p: positions[i] })).filter(({ p }) => p.moved);
-  const rimPoint = ({ d, p }) => {
-    const length = Math.hypot(d.x - p.x, d.y - p.y) || 1;
-    const t = Math.min(1, d.r / length);
-    return [p.x + (d.x - p.x) * t, p.y + (d.y - p.y) * t];
-  };
   const marks = svg.append('g').attr('class', 'places');
-  marks.selectAll('line.leader').data(moved).join('line').attr('class', 'leader')
-    .attr('x1', (m) => m.d.x).attr('y1', (m) => m.d.y).attr('x2', (m) => rimPoint(m)[0]).attr('y2', (m) => rimPoint(m)[1]);
-  marks.selectAll('circle.place').data(moved.map((m) => m.d)).join('circle').attr('class', 'place')
-    .attr('cx', (d) => d.x).attr('cy', (d) => d.y).attr('r', 2.2);
-  if (places.length <= labelsUpTo) {
-    marks.selectAll('text.pie-label').data(items).join('text').attr('class', 'pie-label')
-      .attr('x', (_, i) => positions[i].x).attr('y', (d, i) => positions[i].y + d.r + 11).attr('text-anchor', 'middle').text((d) => d.place.name);
+  const leaders = marks.selectAll('line.leader').data(moved).join('line').attr('class', 'leader');
+  const dots = marks.selectAll('circle.place').data(moved.map((m) => m.d)).join('circle').attr('class', 'place').attr('r', 2.2);
+  const labels = places.length <= labelsUpTo
+    ? marks.selectAll('text.pie-label').data(items).join('text').attr('class', 'pie-label').attr('text-anchor', 'middle').text((d) => d.place.name)
+    : null;
+  // Everything at its place under the zoom transform `t`: the land scales, pies and marks keep their size.
+  const index = new Map(items.map((d, i) => [d, i]));
+  function place(t) {
+    geo.attr('transform', t.toString());
+    svg.attr('data-zoom', t.k);
+    const centre = (d) => t.apply([positions[index.get(d)].x, positions[index.get(d)].y]);
+    pies.attr('transform', (d) => `translate(${centre(d)[0]},${centre(d)[1]})`);
+    const leaderEnds = ({ d }) => {
+      const [tx, ty] = t.apply([d.x, d.y]);
+      const [px, py] = centre(d);
+      const f = Math.min(1, d.r / (Math.hypot(tx - px, ty - py) || 1));
+      return [tx, ty, px + (tx - px) * f, py + (ty - py) * f];
+    };
+    leaders.attr('x1', (m) => leaderEnds(m)[0]).attr('y1', (m) => leaderEnds(m)[1])
+      .attr('x2', (m) => leaderEnds(m)[2]).attr('y2', (m) => leaderEnds(m)[3]);
+    dots.attr('cx', (d) => t.apply([d.x, d.y])[0]).attr('cy', (d) => t.apply([d.x, d.y])[1]);
+    if (labels) labels.attr('x', (d) => centre(d)[0]).attr('y', (d) => centre(d)[1] + d.r + 11);
+  }
+  // The wheel zooms only with ctrl (or cmd) held, so scrolling the report is not caught by the map.
+  const zoom = d3zoom().scaleExtent([1, 16]).extent([[0, 0], [width, height]]).translateExtent([[0, 0], [width, height]])
+    .filter((event) => (event.type !== 'wheel' || event.ctrlKey || event.metaKey) && !event.button)
+    .on('zoom', (event) => place(event.transform));
+  svg.call(zoom);
+  place(zoomIdentity);
+  const buttons = box.append('div').attr('class', 'zoom-buttons');
+  for (const [label, name, act] of [['+', 'in', () => svg.call(zoom.scaleBy, 2)],
+    ['−', 'out', () => svg.call(zoom.scaleBy, 0.5)],
+    ['⟲', 'reset', () => svg.call(zoom.transform, zoomIdentity)]]) {
+    buttons.append('button').attr('type', 'button').attr('class', `zoom-${name}`).attr('title', `zoom ${name}`).text(label).on('click', act);
   }
 
   const layout = d3pie().sort(null).value((s) => s.value);
