@@ -5,9 +5,12 @@
 #   store_read     genomap fstats --f2-store alone (all pairwise f2 from the store, no genotypes)
 #   rotate         genomap qpadm --rotate: target pop1, pool of the next P populations, models of 1..3 sources,
 #                  the remaining populations as fixed rights (P = 13 gives 13 + 78 + 286 = 377 models; P = 17
-#                  gives 17 + 136 + 680 = 833; P = 19, the default with K = 20, gives 19 + 171 + 969 = 1,159)
+#                  gives 17 + 136 + 680 = 833; P = 19, the default with K = 20, gives 19 + 171 + 969 = 1,159),
+#                  weights without SE (--no-se)
+#   rotate_se      the same with the block-jackknife SE of every model (one refit per block per model), on a
+#                  pool of the first PSE of those populations (default 7: 7 + 21 + 35 = 63 models)
 # ADMIXTOOLS is not packaged for Debian, so it is not timed here. Prints wall time (s) and peak RSS (MB).
-# Usage: bench/qpadm.sh [N] [M] [K] [P] [THREADS]   (default 2000 20000 20 19 2)
+# Usage: bench/qpadm.sh [N] [M] [K] [P] [THREADS] [PSE]   (default 2000 20000 20 19 2 7)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-2000}
@@ -15,6 +18,7 @@ M=${2:-20000}
 K=${3:-20}
 P=${4:-19}
 THREADS=${5:-2}
+PSE=${6:-7}
 GENOMAP=${GENOMAP:-build/genomap}
 work=$(mktemp -d "${TMPDIR:-/tmp}/genomap-bench-qpadm.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -49,12 +53,18 @@ target=${pops[0]}
 pool=$(IFS=,; echo "${pops[*]:1:$P}")
 rights=$(IFS=,; echo "${pops[*]:$((P + 1))}")
 rotate=("$GENOMAP" qpadm --f2-store "$work/store" --target "$target" --rotate "$pool" --max-sources 3 --quiet
-  --out "$work/rot")
+  --no-se --out "$work/rot")
 [[ -n "$rights" ]] && rotate+=(--right "$rights")
 results+=("$(measure rotate "${rotate[@]}")")
 models=$(( $(wc -l < "$work/rot.qpadm.rotate") - 1 ))
+pool_se=$(IFS=,; echo "${pops[*]:1:$PSE}")
+rights_se=$(IFS=,; echo "${pops[*]:$((PSE + 1))}")
+results+=("$(measure rotate_se "$GENOMAP" qpadm --f2-store "$work/store" --target "$target" --rotate "$pool_se" \
+  --right "$rights_se" --max-sources 3 --quiet --out "$work/rot_se")")
+models_se=$(( $(wc -l < "$work/rot_se.qpadm.rotate") - 1 ))
 
-echo "# qpadm benchmark: N=$N samples, M=$M variants, K=$K populations, pool $P ($models models), $THREADS threads"
+echo "# qpadm benchmark: N=$N samples, M=$M variants, K=$K populations, pool $P ($models models; with SE:" \
+  "pool $PSE, $models_se models), $THREADS threads; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-16s %10s %10s\n' step wall_s peak_MB
 for r in "${results[@]}"; do
   read -r name secs mb <<< "$r"

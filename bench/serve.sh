@@ -26,7 +26,16 @@ if [ -z "${WRK:-}" ] && ! command -v wrk >/dev/null; then
   $SUDO apt-get install -y -qq wrk >/dev/null
 fi
 [ -n "${GENOMAP:-}" ] || [ -x build/genomap ] || scripts/build.sh
-work=$(mktemp -d)
+work=$(mktemp -d "${TMPDIR:-/tmp}/genomap-bench-serve.XXXXXX")
+# simulate streams the .bed to disk (2 bits per genotype); the release adds ~28 bytes per variant per population.
+need=$(( samples * variants / 4 + variants * 4 * 40 + (1 << 26) ))
+free=$(( $(df -Pk "$work" | awk 'NR == 2 { print $4 }') * 1024 ))
+if [ "$free" -lt "$need" ]; then
+  echo "not enough disk in $work: $need bytes needed, $free free" >&2
+  rm -rf "$work"
+  exit 1
+fi
+echo "== load average at start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 server=""
 cleanup() { [ -n "$server" ] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
@@ -75,3 +84,4 @@ for kind in ids loci; do
            /Non-2xx/ { print "   non-2xx responses: " $4 } /Socket errors/ { print "   " $0 }'
   done
 done
+echo "== load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

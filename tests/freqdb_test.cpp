@@ -41,13 +41,15 @@ std::string write_pop_file(const std::string& dir) {
   return dir + "/pops.txt";
 }
 
-// True per-population counts from plink2 (autosomes): AC = HET + 2 * TWO_ALT, AN = 2 * called, hom-alt =
-// TWO_ALT.
+// True per-population counts from plink2: AC = HET + 2 * TWO_ALT (+ HAP_ALT), AN = 2 * diploid calls (+
+// haploid calls), hom-alt = TWO_ALT. On chromosome X plink2 counts the .fam's males as haploid (HAP_REF_CT,
+// HAP_ALT_CTS).
 struct TrueCounts {
   std::uint64_t ac = 0, an = 0, hom = 0;
 };
 std::map<std::string, TrueCounts> plink2_counts(const std::string& dir, const std::string& pop_file,
-                                                const std::string& pop) {
+                                                const std::string& pop,
+                                                const std::string& chromosomes = "1-22") {
   std::istringstream in(read_text(pop_file));
   std::string line, keep;
   std::getline(in, line);
@@ -58,16 +60,20 @@ std::map<std::string, TrueCounts> plink2_counts(const std::string& dir, const st
     if (p == pop) keep += fid + " " + iid + "\n";
   }
   write_text(dir + "/" + pop + ".keep", keep);
-  auto r = run_command("plink2 --bfile " + kBfile + " --keep " + dir + "/" + pop +
-                       ".keep --chr 1-22 --geno-counts --out " + dir + "/" + pop + " >/dev/null 2>&1");
+  auto r =
+      run_command("plink2 --bfile " + kBfile + " --keep " + dir + "/" + pop + ".keep --chr " + chromosomes +
+                  " --geno-counts --out " + dir + "/" + pop + "_" + chromosomes + " >/dev/null 2>&1");
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  const Table g = read_table(dir + "/" + pop + ".gcount");
+  const Table g = read_table(dir + "/" + pop + "_" + chromosomes + ".gcount");
   std::map<std::string, TrueCounts> out;
   for (std::size_t i = 0; i < g.rows.size(); ++i) {
     const auto hom_ref = static_cast<std::uint64_t>(g.number(i, "HOM_REF_CT"));
     const auto het = static_cast<std::uint64_t>(g.number(i, "HET_REF_ALT_CTS"));
     const auto two_alt = static_cast<std::uint64_t>(g.number(i, "TWO_ALT_GENO_CTS"));
-    out[g.text(i, "ID")] = {het + 2 * two_alt, 2 * (hom_ref + het + two_alt), two_alt};
+    const auto hap_ref = static_cast<std::uint64_t>(g.number(i, "HAP_REF_CT"));
+    const auto hap_alt = static_cast<std::uint64_t>(g.number(i, "HAP_ALT_CTS"));
+    out[g.text(i, "ID")] = {het + 2 * two_alt + hap_alt, 2 * (hom_ref + het + two_alt) + hap_ref + hap_alt,
+                            two_alt};
   }
   return out;
 }
@@ -165,6 +171,105 @@ TEST_F(FreqdbRelease, UnroundedCountsEqualPlink2GenoCounts) {
   }
   EXPECT_EQ(compared, truth_.at("CEU").size() * 4);
   EXPECT_GT(compared, 40000u);
+}
+
+// Chromosome X: the .fam's 157 males are hemizygous (one allele per call, heterozygous male calls not
+// counted), the 167 females diploid. Every X variant of every population equals plink2 --geno-counts --chr X
+// (which reads the same sexes): AN, AC and hom-ALT exactly.
+TEST_F(FreqdbRelease, ChromosomeXCountsMalesAsOneAllele) {
+  freqdb::ReleaseBuildOptions options;
+  options.min_count = 1;
+  options.min_population_size = 1;
+  options.keep_unobserved = true;
+  build(options, dir_ + "/exact_x.freqdb");
+  freqdb::FrequencyDatabase db(dir_ + "/exact_x.freqdb");
+  std::map<std::string, std::map<std::string, TrueCounts>> truth;
+  for (const char* pop : {"ASW", "CEU", "MEX", "YRI"}) truth[pop] = plink2_counts(dir_, pop_file_, pop, "X");
+  std::size_t compared = 0, haploid_an = 0;
+  for (const auto& v : all_variants(db)) {
+    if (v.chrom != "X") continue;
+    for (std::size_t p = 0; p < 4; ++p) {
+      const std::string& pop = db.populations()[p].name;
+      const TrueCounts& t = truth.at(pop).at(v.id);
+      ASSERT_EQ(v.counts[p].alt_count, t.ac) << v.id << " " << pop;
+      ASSERT_EQ(v.counts[p].allele_number, t.an) << v.id << " " << pop;
+      ASSERT_EQ(v.counts[p].hom_alt_count, t.hom) << v.id << " " << pop;
+      haploid_an += v.counts[p].allele_number % 2;  // odd AN: some hemizygous calls
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 722u * 4);
+  EXPECT_GT(haploid_an, 100u);
+}
+
+// Subtraction across releases and groupings: (1) a release with one more sample than the previous one, (2) a
+// release merging ASW and MEX into OTHER against one showing MEX alone (ASW hidden): OTHER - MEX would be
+// ASW's counts, and release 2 - release 1 the added person's. Every difference of every field (AC, AN,
+// hom-ALT, AN - AC, AC - 2 hom) at every variant is a multiple of 20, so none lies in 1..19; the published
+// values still move, which is the boundary information docs/open-data.md describes.
+TEST_F(FreqdbRelease, DifferencesBetweenReleasesAndGroupingsStayOnTheGrid) {
+  auto build_with = [&](const freqdb::ReleaseBuildOptions& options, const std::string& out,
+                        bool drop_one_sample) {
+    Dataset data = hapmap_dataset();
+    PopulationAssignment labels =
+        read_population_file(pop_file_, "POP", data.store->samples(), data.samples.uidx_list());
+    labels.sort_by_name();
+    if (drop_one_sample) {  // the first CEU sample had not joined yet
+      const std::uint32_t ceu = labels.index_of("CEU", "test");
+      for (auto& p : labels.pop_of_sample)
+        if (p == static_cast<std::int32_t>(ceu)) {
+          p = -1;
+          --labels.sizes[ceu];
+          break;
+        }
+    }
+    Context ctx;
+    freqdb::build_release(data, labels, {}, options, out, ctx);
+    std::map<std::string, std::map<std::string, PublishedCounts>> by_id;
+    freqdb::FrequencyDatabase db(out);
+    for (const auto& v : all_variants(db))
+      for (std::size_t p = 0; p < db.populations().size(); ++p)
+        by_id[v.id][db.populations()[p].name] = v.counts[p];
+    return by_id;
+  };
+  auto on_grid = [](const PublishedCounts& a, const PublishedCounts& b) {
+    const std::int64_t d[] = {
+        std::int64_t{a.alt_count} - b.alt_count, std::int64_t{a.allele_number} - b.allele_number,
+        std::int64_t{a.hom_alt_count} - b.hom_alt_count,
+        (std::int64_t{a.allele_number} - a.alt_count) - (std::int64_t{b.allele_number} - b.alt_count),
+        (std::int64_t{a.alt_count} - 2 * a.hom_alt_count) -
+            (std::int64_t{b.alt_count} - 2 * b.hom_alt_count)};
+    for (std::int64_t x : d)
+      if (x % 20 != 0) return false;
+    return true;
+  };
+  freqdb::ReleaseBuildOptions options;
+  options.keep_unobserved = true;
+  const auto before = build_with(options, dir_ + "/before.freqdb", true);
+  const auto after = build_with(options, dir_ + "/after.freqdb", false);
+  std::size_t compared = 0, moved = 0;
+  for (const auto& [id, pops] : after)
+    for (const auto& [pop, counts] : pops) {
+      const PublishedCounts& old_counts = before.at(id).at(pop);
+      ASSERT_TRUE(on_grid(counts, old_counts)) << id << " " << pop;
+      moved += !(counts == old_counts);
+      ++compared;
+    }
+  EXPECT_GT(compared, 40000u);
+  EXPECT_GT(moved, 0u);  // one person still moves some values across a rounding boundary
+  options.min_population_size = 60;
+  options.small_populations = freqdb::SmallPopulationRule::Merge;
+  const auto merged = build_with(options, dir_ + "/merged_sub.freqdb", false);
+  options.min_population_size = 50;
+  options.small_populations = freqdb::SmallPopulationRule::Hide;
+  const auto separate = build_with(options, dir_ + "/separate_sub.freqdb", false);
+  compared = 0;
+  for (const auto& [id, pops] : merged) {
+    ASSERT_EQ(separate.at(id).count("ASW"), 0u);
+    ASSERT_TRUE(on_grid(pops.at("OTHER"), separate.at(id).at("MEX"))) << id;
+    ++compared;
+  }
+  EXPECT_GT(compared, 10000u);
 }
 
 TEST_F(FreqdbRelease, RoundedReleaseNeverHoldsACountBelowTwenty) {

@@ -32,7 +32,12 @@ struct FstatsCommandOptions {
   bool qp_compat = false;
   std::string f2_store;  // folder of a cached f2 store: built from the genotypes, or read instead of them
   F2StoreFilters store_filters;
+  bool pseudohaploid = false;  // count samples without heterozygous calls as one allele (ADMIXTOOLS 2)
 };
+
+// Samples tested for heterozygous calls by --pseudohaploid: the first 1000 analysed variants, as
+// ADMIXTOOLS 2.
+constexpr std::size_t kPseudohaploidTestVariants = 1000;
 
 // The statistics asked for, computed from `pd` over the given jackknife blocks, and their output files.
 void compute_and_write(const FstatsCommandOptions& o, const PopulationData& pd,
@@ -76,8 +81,9 @@ void compute_and_write(const FstatsCommandOptions& o, const PopulationData& pd,
 // The f2 store of --f2-store for these inputs, reused when its key matches and built otherwise.
 F2Store open_or_build_store(const FstatsCommandOptions& o, const PopulationData& pd,
                             const std::vector<std::uint32_t>& block_of_variant, std::size_t block_ct,
-                            const std::string& blocking, Invocation& inv) {
+                            const std::string& blocking, const std::string& pseudohaploid, Invocation& inv) {
   F2StoreKey key;
+  key.pseudohaploid = pseudohaploid;
   std::vector<std::string> files;
   if (!o.input.bfile.empty())
     files = {o.input.bfile + ".bed", o.input.bfile + ".bim", o.input.bfile + ".fam"};
@@ -112,10 +118,10 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
   if (store_filters && o.f2_store.empty())
     throw UsageError("fstats: --max-missing, --min-maf and --transversions-only apply to --f2-store only");
   if (o.eigenstrat.empty() && o.input.bfile.empty() && !o.f2_store.empty()) {
-    if (!o.block_size.empty() || store_filters || !o.pop_file.empty())
+    if (!o.block_size.empty() || store_filters || !o.pop_file.empty() || o.pseudohaploid)
       throw UsageError(
           "fstats: reading --f2-store without genotypes, the store's populations, blocks and filters "
-          "apply (--pop, --block-size and store filters need --bfile or --eigenstrat)");
+          "apply (--pop, --block-size, --pseudohaploid and store filters need --bfile or --eigenstrat)");
     const F2Store store = read_f2_store(o.f2_store);
     for (const char* name : {"manifest.tsv", "populations.tsv", "variants.tsv", "counts.bin", "f2.bin"})
       inv.log().add_input((std::filesystem::path(o.f2_store) / name).string());
@@ -148,6 +154,15 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
                                reader.variants().size(), o.eigenstrat, reader.packed() ? "packed" : "text"));
   }
   for (const auto& path : input->input_files) inv.log().add_input(path);
+  std::string pseudohaploid = "no";
+  if (o.pseudohaploid) {
+    const std::size_t ct = input->detect_pseudohaploid(kPseudohaploidTestVariants, ctx);
+    pseudohaploid = fmt::format("first {} variants: {} samples", kPseudohaploidTestVariants, ct);
+    inv.log().note(
+        fmt::format("{} samples without a heterozygous call in the first {} variants counted as "
+                    "pseudohaploid (one allele per call)",
+                    ct, kPseudohaploidTestVariants));
+  }
   const PopulationData& pd = input->data;
   if (input->left_out_variant_ct)
     inv.log().note(fmt::format("{} variants outside chromosomes 1-22 left out", input->left_out_variant_ct));
@@ -170,7 +185,8 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
   inv.log().note(blocking);
 
   if (!o.f2_store.empty()) {
-    const F2Store store = open_or_build_store(o, pd, block_of_variant, block_ct, blocking, inv);
+    const F2Store store =
+        open_or_build_store(o, pd, block_of_variant, block_ct, blocking, pseudohaploid, inv);
     compute_and_write(o, store.population_data(), store.block_of_variant, store.block_ct, inv);
     return;
   }
@@ -222,6 +238,9 @@ const bool registered = register_command(
                       "f2 store: smallest minor allele frequency over all analysed samples (default 0)");
        app.add_flag("--transversions-only", o->store_filters.transversions_only,
                     "f2 store: keep transversions only");
+       app.add_flag("--pseudohaploid", o->pseudohaploid,
+                    "Count samples without a heterozygous call in the first 1000 variants as pseudohaploid "
+                    "(one allele per call; ADMIXTOOLS 2's adjust_pseudohaploid)");
        return Runner([o](Invocation& inv) { run_fstats(*o, inv); });
      },
      61});

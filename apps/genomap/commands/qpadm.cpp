@@ -25,7 +25,7 @@ struct QpadmCommandOptions {
   std::string target, sources, right, left, rotate;
   std::size_t max_sources = 3;
   double fudge = 1e-4;
-  bool no_se = false, oracle = false;
+  bool no_se = false, oracle = false, pseudohaploid = false;
 };
 
 std::vector<std::string> names(const std::string& list, const std::string& option) {
@@ -50,6 +50,11 @@ F2Store store_from_genotypes(const QpadmCommandOptions& o, Invocation& inv) {
     input = PopulationInput::from_eigenstrat(o.eigenstrat, labels, AnalysedChromosomes::Autosomes, ctx);
   }
   for (const auto& path : input->input_files) inv.log().add_input(path);
+  if (o.pseudohaploid)
+    inv.log().note(
+        fmt::format("{} samples counted as pseudohaploid (no heterozygous call in the first 1000 "
+                    "variants)",
+                    input->detect_pseudohaploid(1000, ctx)));
   const PopulationData& pd = input->data;
   if (pd.variants.empty()) throw Error("qpadm: no variants on chromosomes 1-22");
   const JackknifeBlocks blocks = jackknife_blocks(pd.variants, o.block_size, o.genetic_unit);
@@ -59,6 +64,9 @@ F2Store store_from_genotypes(const QpadmCommandOptions& o, Invocation& inv) {
 void run_qpadm(const QpadmCommandOptions& o, Invocation& inv) {
   const int inputs = !o.f2_store.empty() + !o.input.bfile.empty() + !o.eigenstrat.empty();
   if (inputs != 1) throw UsageError("qpadm: give exactly one of --f2-store, --bfile (with --pop) or --eigenstrat");
+  if (o.pseudohaploid && !o.f2_store.empty())
+    throw UsageError(
+        "qpadm: --pseudohaploid applies to genotype input (a store was built with or without it)");
   if (o.right.empty() && o.rotate.empty()) throw UsageError("qpadm: --right is required (or --rotate POOL)");
   if (o.target.empty() == o.left.empty())
     throw UsageError("qpadm: give --target with --sources or --rotate (qpAdm), or --left alone (qpWave)");
@@ -153,6 +161,9 @@ const bool registered = register_command(
               "--fudge", o->fudge,
               "Ridge added to the f4 covariance diagonal as a share of its trace (ADMIXTOOLS diagplus)")
            ->capture_default_str();
+       app.add_flag("--pseudohaploid", o->pseudohaploid,
+                    "Genotype input: samples without a heterozygous call in the first 1000 variants count "
+                    "one allele per call (ADMIXTOOLS 2's adjust_pseudohaploid)");
        app.add_flag("--oracle", o->oracle,
                     "Shrink the f4 covariance by oracle approximating shrinkage instead of the --fudge "
                     "ridge (ADMIXTOOLS 1 qpAdm/qpWave's default, 'oracle: YES'; ADMIXTOOLS 2 does not)");

@@ -46,4 +46,11 @@ std::uint32_t round_to_grid(std::uint64_t count, std::uint32_t grid);
 PublishedCounts publish_counts(std::uint64_t called, std::uint64_t het, std::uint64_t alt_copies,
                                std::uint32_t grid);
 
+// The same with hemizygous calls (males on chromosome X): `called`, `het` and `alt_copies` count the diploid
+// genotypes, `haploid_called` and `haploid_alt` the hemizygous ones, one allele each (AN = 2 called +
+// haploid_called, AC = alt_copies + haploid_alt, hom-ALT diploid only), as plink2 --freq/--geno-counts count
+// chromosome X with sexes from the .fam.
+PublishedCounts publish_counts(std::uint64_t called, std::uint64_t het, std::uint64_t alt_copies,
+                               std::uint64_t haploid_called, std::uint64_t haploid_alt, std::uint32_t grid);
+
 }  // namespace genomap::freqdb

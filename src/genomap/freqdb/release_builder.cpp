@@ -8,11 +8,11 @@
 #include <filesystem>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/utc_time.hpp"
 #include "genomap/freqdb/release_storage.hpp"
 #include "genomap/geno/chromosome.hpp"
 #include "genomap/io/line_reader.hpp"
 #include "genomap/popstats/population_counts.hpp"
-#include "genomap/core/utc_time.hpp"
 
 namespace genomap::freqdb {
 namespace {
@@ -66,6 +66,32 @@ struct TemporaryFile {
     if (!keep) std::remove(path.c_str());
   }
 };
+
+// Counts the dataset's variants per population in order, with males hemizygous on chromosome X (one allele
+// per call; a heterozygous male call is not a call), as plink2 --freq / --geno-counts count X with the .fam's
+// sexes. Runs of consecutive X and non-X variants are passed separately, so each block has one ploidy rule.
+void for_each_ploidy_run(const Dataset& data, PopulationAssignment& counted, const Context& ctx,
+                         const PopulationCountsSink& sink) {
+  std::vector<char> males(data.sample_ct(), 0);
+  for (std::size_t i = 0; i < data.sample_ct(); ++i) males[i] = data.sample(i).sex == 1;
+  const std::vector<char> none;
+  PopulationCounts counts;
+  const std::size_t n = data.variant_ct();
+  for (std::size_t begin = 0; begin < n;) {
+    const bool x = data.variant(begin).chrom_code == kChromX;
+    std::size_t end = begin + 1;
+    while (end < n && (data.variant(end).chrom_code == kChromX) == x) ++end;
+    for_each_block(
+        data, ctx, default_block_variants(data, ctx), "count genotypes by population",
+        [&](const GenotypeBlock& block) {
+          count_block_by_population(block, counted.pop_of_sample, counted.pop_ct(), counts, ctx.threads,
+                                    x ? males : none);
+          sink(counts);
+        },
+        VariantRange{begin, end});
+    begin = end;
+  }
+}
 
 }  // namespace
 
@@ -192,12 +218,18 @@ ReleaseBuildSummary build_release(const Dataset& data, const PopulationAssignmen
     SqliteStatement insert_variant(db, "INSERT INTO variant VALUES (?, ?, ?, ?, ?, ?, ?)");
     std::vector<PublishedCounts> row(summary.populations.size());
     const std::size_t pop_ct = row.size();
-    plink_population_pass(data, counted, ctx)([&](const PopulationCounts& block) {
+    for_each_ploidy_run(data, counted, ctx, [&](const PopulationCounts& block) {
       for (std::size_t v = 0; v < block.variant_ct; ++v) {
         bool observed = false;
         for (std::size_t p = 0; p < pop_ct; ++p) {
           const std::size_t at = block.at(v, p);
-          row[p] = publish_counts(block.called[at], block.het[at], block.allele1[at], options.min_count);
+          if (block.haploid.empty()) {
+            row[p] = publish_counts(block.called[at], block.het[at], block.allele1[at], options.min_count);
+          } else {
+            const std::uint32_t hap = block.haploid[at], hap_alt = block.haploid_allele1[at];
+            row[p] = publish_counts(block.called[at] - hap, block.het[at], block.allele1[at] - hap_alt, hap,
+                                    hap_alt, options.min_count);
+          }
           observed = observed || row[p].alt_count > 0;
         }
         if (!observed && !options.keep_unobserved) {

@@ -19,6 +19,8 @@ struct PopulationAssignment {
   std::vector<std::int32_t> pop_of_sample;  // per analysed sample (sample_idx): population index, -1 = none
   std::vector<std::uint32_t> sizes;         // analysed samples per population
   std::size_t unassigned_ct = 0;            // analysed samples without a label (absent or missing code)
+  // Per analysed sample: 1 when its genotypes count as one allele (pseudohaploid); empty = all diploid.
+  std::vector<char> pseudohaploid;
   // Every label of the file in order of its first row, analysed or not (the order a user wrote them in).
   std::vector<std::string> labels_in_row_order;
 

@@ -16,7 +16,7 @@ namespace genomap {
 
 namespace {
 
-constexpr const char* kFormatLine = "genomap_f2_store\t1";
+constexpr const char* kFormatLine = "genomap_f2_store\t2";
 constexpr const char* kDataFiles[] = {"populations.tsv", "variants.tsv", "counts.bin", "f2.bin"};
 
 std::string format_number(double x) { return fmt::format("{}", x); }
@@ -39,7 +39,7 @@ bool keep_variant(const Variant& var, const PopulationCounts& c, std::size_t v, 
   for (std::size_t p = 0; p < c.pop_ct; ++p) {
     const std::size_t k = c.at(v, p);
     if (c.called[k] == 0) ++missing_pops;
-    alleles += 2.0 * c.called[k];
+    alleles += c.alleles(k);
     copies += c.allele1[k];
   }
   if (static_cast<double>(missing_pops) > f.max_missing * static_cast<double>(c.pop_ct) + 1e-9) return false;
@@ -94,11 +94,13 @@ void write_header(std::FILE* f, const char* magic, std::uint64_t dim0, std::uint
 }  // namespace
 
 std::vector<std::string> f2_store_key_lines(const F2StoreKey& key, const PopulationAssignment& populations) {
-  const auto& [inputs, sample_filters, blocking, filters] = key;
+  const F2StoreFilters& filters = key.filters;
   std::vector<std::string> lines;
-  for (const auto& in : inputs) lines.push_back("input\t" + in);
-  lines.push_back("sample_filters\t" + (sample_filters.empty() ? std::string("none") : sample_filters));
-  lines.push_back("blocks\t" + blocking);
+  for (const auto& in : key.inputs) lines.push_back("input\t" + in);
+  lines.push_back("sample_filters\t" +
+                  (key.sample_filters.empty() ? std::string("none") : key.sample_filters));
+  lines.push_back("blocks\t" + key.blocking);
+  lines.push_back("pseudohaploid\t" + key.pseudohaploid);
   lines.push_back("max_missing\t" + format_number(filters.max_missing));
   lines.push_back("min_maf\t" + format_number(filters.min_maf));
   lines.push_back(std::string("transversions_only\t") + (filters.transversions_only ? "yes" : "no"));
@@ -138,6 +140,7 @@ PopulationData F2Store::population_data() const {
       c.called.assign(called.begin() + first * n, called.begin() + (first + ct) * n);
       c.het.assign(het.begin() + first * n, het.begin() + (first + ct) * n);
       c.allele1.assign(allele1.begin() + first * n, allele1.begin() + (first + ct) * n);
+      c.haploid.assign(haploid.begin() + first * n, haploid.begin() + (first + ct) * n);
       sink(c);
     }
   };
@@ -164,6 +167,10 @@ F2Store build_f2_store(const PopulationData& data, const std::vector<std::uint32
       store.called.insert(store.called.end(), c.called.begin() + k, c.called.begin() + k + n);
       store.het.insert(store.het.end(), c.het.begin() + k, c.het.begin() + k + n);
       store.allele1.insert(store.allele1.end(), c.allele1.begin() + k, c.allele1.begin() + k + n);
+      if (c.haploid.empty())
+        store.haploid.insert(store.haploid.end(), n, 0u);
+      else
+        store.haploid.insert(store.haploid.end(), c.haploid.begin() + k, c.haploid.begin() + k + n);
     }
   });
   if (store.variants.empty()) throw Error("f2 store: no variant passes the store filters");
@@ -205,10 +212,11 @@ void write_f2_store(const F2Store& store, const std::string& dir) {
   }
   {
     OutputFile f((root / "counts.bin").string());
-    write_header(f.stream(), "GMF2CNT1", store.variants.size(), n);
+    write_header(f.stream(), "GMF2CNT2", store.variants.size(), n);
     write_array(f.stream(), store.called);
     write_array(f.stream(), store.het);
     write_array(f.stream(), store.allele1);
+    write_array(f.stream(), store.haploid);
     f.commit();
   }
   {
@@ -268,7 +276,7 @@ F2Store read_f2_store(const std::string& dir, const std::vector<std::string>& ex
   {
     LineReader reader(manifest_path);
     std::string line;
-    if (!reader.next(line) || line != kFormatLine) reader.fail("not a genomap f2 store manifest of format 1");
+    if (!reader.next(line) || line != kFormatLine) reader.fail("not a genomap f2 store manifest of format 2");
     while (reader.next(line)) {
       if (line.rfind("file\t", 0) == 0) {
         const auto fields = split_on(line, '\t');
@@ -313,8 +321,8 @@ F2Store read_f2_store(const std::string& dir, const std::vector<std::string>& ex
   store.variants =
       read_store_variants((root / "variants.tsv").string(), store.block_of_variant, store.block_ct);
   const std::size_t n = store.pop_ct();
-  read_arrays<std::uint32_t>((root / "counts.bin").string(), "GMF2CNT1", store.variants.size(), n,
-                             {&store.called, &store.het, &store.allele1});
+  read_arrays<std::uint32_t>((root / "counts.bin").string(), "GMF2CNT2", store.variants.size(), n,
+                             {&store.called, &store.het, &store.allele1, &store.haploid});
   // f2.bin's block count is authoritative (trailing blocks may hold no kept variant).
   const std::vector<char> head = read_binary((root / "f2.bin").string());
   if (head.size() >= 24) std::memcpy(&store.block_ct, head.data() + 16, sizeof(std::uint64_t));

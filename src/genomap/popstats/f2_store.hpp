@@ -7,7 +7,8 @@
 //                    filters) and the size and hash of every other file of the store
 //   populations.tsv  POP N (analysed samples), in store order
 //   variants.tsv     CHROM ID CM POS A1 A2 BLOCK of each kept variant, in analysis order
-//   counts.bin       called, heterozygous and allele-1 counts per variant and population (uint32)
+//   counts.bin       called, heterozygous, allele-1 and pseudohaploid-call counts per variant and
+//                    population (uint32)
 //   f2.bin           f2 sum and variant count per population pair and block (float64)
 // A store whose key differs from the current inputs is stale; a file whose hash differs from the manifest is
 // foreign or damaged: both are errors, never silently used.
@@ -37,6 +38,9 @@ struct F2StoreKey {
   std::string sample_filters;       // the sample/variant filters of the input, as text ("" = none)
   std::string blocking;             // e.g. "0.05 Morgan" or "1000 variants"
   F2StoreFilters filters;
+  // Pseudohaploid samples (ADMIXTOOLS 2 extract_f2's adjust_pseudohaploid), e.g. "no" or "first 1000
+  // variants: 12 samples"; they change every allele count, so a store built otherwise is stale.
+  std::string pseudohaploid = "no";
 };
 
 // The manifest key of a store of `populations` (names and sizes in store order) built as `key` says.
@@ -49,7 +53,7 @@ struct F2Store {
   std::vector<std::uint32_t> block_of_variant;  // per kept variant
   std::size_t block_ct = 0;
   // Per kept variant v and population p at [v * pop_ct + p], as PopulationCounts holds them.
-  std::vector<std::uint32_t> called, het, allele1;
+  std::vector<std::uint32_t> called, het, allele1, haploid;
   // f2 of pair (i < j) summed over block b, and the variants behind it, at [pair_index(i, j) * block_ct + b].
   std::vector<double> f2_block_sum, f2_block_snps;
   std::vector<std::string> key;         // manifest key lines
@@ -57,6 +61,11 @@ struct F2Store {
 
   std::size_t pop_ct() const { return pop_names.size(); }
   std::size_t pair_index(std::size_t i, std::size_t j) const;  // i < j
+  // Observed alleles of variant v in population p (two per diploid call, one per pseudohaploid call).
+  double alleles(std::size_t v, std::size_t p) const {
+    const std::size_t k = v * pop_ct() + p;
+    return 2.0 * called[k] - haploid[k];
+  }
   // Index of a population; throws Error naming the store for an unknown name.
   std::uint32_t index_of(const std::string& name, const std::string& where) const;
   // The store as the input of compute_fstats: the same populations, variants and counts as the pass it was

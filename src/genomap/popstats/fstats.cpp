@@ -228,7 +228,7 @@ FstatsResult compute_fstats(const PopulationData& data, const std::vector<std::u
         const std::size_t k = c.at(v, p);
         any += c.called[k];
         PopulationFrequency& f = freq[k];
-        f.n = 2.0 * c.called[k];
+        f.n = c.alleles(k);
         if (f.n == 0) continue;
         const double x = c.allele1[k];
         f.p = x / f.n;

@@ -69,10 +69,24 @@ std::unique_ptr<PopulationInput> PopulationInput::from_eigenstrat(const std::str
     else
       ++in->left_out_variant_ct;
   }
-  in->data.pass = eigenstrat_population_pass(reader, in->keep_, in->data.populations.pop_of_sample,
-                                             in->data.populations.pop_ct(), ctx);
+  in->data.pass =
+      eigenstrat_population_pass(reader, in->keep_, in->data.populations.pop_of_sample,
+                                 in->data.populations.pop_ct(), ctx, &in->data.populations.pseudohaploid);
   in->data.populations.sort_by_name();
   return in;
+}
+
+std::size_t PopulationInput::detect_pseudohaploid(std::size_t test_variants, const Context& ctx) {
+  PopulationAssignment& pops = data.populations;
+  pops.pseudohaploid = reader_ ? detect_pseudohaploid_eigenstrat(*reader_, keep_, test_variants)
+                               : detect_pseudohaploid_plink(dataset_, test_variants, ctx);
+  std::size_t ct = 0;
+  for (std::size_t i = 0; i < pops.pseudohaploid.size(); ++i) {
+    if (pops.pop_of_sample[i] < 0) pops.pseudohaploid[i] = 0;
+    ct += pops.pseudohaploid[i] != 0;
+  }
+  if (ct == 0) pops.pseudohaploid.clear();
+  return ct;
 }
 
 JackknifeBlocks jackknife_blocks(const std::vector<Variant>& variants, const std::string& block_size,

@@ -48,6 +48,10 @@ class PopulationInput {
   std::size_t left_out_variant_ct = 0;   // variants on chromosomes the statistic does not read
   std::string label_source;              // the file the labels came from (for error messages)
   std::vector<std::string> input_files;  // every file read, for the run log
+  // Marks the analysed samples without a heterozygous call among the first `test_variants` analysed
+  // variants as pseudohaploid (one allele per call; ADMIXTOOLS 2's adjust_pseudohaploid, which tests 1000);
+  // later passes count them so. Returns how many were marked.
+  std::size_t detect_pseudohaploid(std::size_t test_variants, const Context& ctx);
   // The EIGENSTRAT fileset read (nullptr for PLINK input).
   const EigenstratReader* eigenstrat_reader() const { return reader_.get(); }
 

@@ -46,7 +46,7 @@ F2Blocks f2_blocks_for(const F2Store& store, const std::vector<std::string>& nam
       if (!common[v]) continue;
       for (std::size_t a = 0; a < k; ++a) {
         const std::size_t c = v * n + idx[a];
-        nal[a] = 2.0 * store.called[c];
+        nal[a] = store.alleles(v, idx[a]);
         const double x = store.allele1[c];
         p[a] = x / nal[a];
         h[a] = x * (nal[a] - x) / (nal[a] * (nal[a] - 1));
