@@ -70,12 +70,42 @@ TEST_F(AdmixSimulated, RecoversTrueAncestry) {
   auto truth = read_matrix(dir_ + "/sim.Q");
   ASSERT_EQ(q.size(), 300u);
   for (const auto& row : q) EXPECT_NEAR(std::accumulate(row.begin(), row.end(), 0.0), 1.0, 1e-5);
-  // With 3,000 variants at Fst 0.1 the sampling error of Q is a few percent.
-  EXPECT_LT(q_rmse_best_permutation(q, truth), 0.05);
+  // With 3,000 variants at Fst 0.1 the sampling error of Q is about 0.03: the fit reaches an RMSE of 0.031
+  // against the simulated truth (ADMIXTURE 1.3 on the same data: the same to two digits). 0.035 leaves room
+  // for rounding, not for a fit that stopped early or a permuted column (those are 0.05 and more).
+  EXPECT_LT(q_rmse_best_permutation(q, truth), 0.035);
   auto p = read_matrix(dir_ + "/a.3.P");
   EXPECT_EQ(p.size(), 3000u);
   auto summary = read_table(dir_ + "/a.admix.summary");
   EXPECT_EQ(summary.text(0, "CONVERGED"), "yes");
+}
+
+// The LOGLIK of the summary, recomputed here from the written Q and P and the .bed (plain loops, doubles):
+// sum over called genotypes of g log h + (2 - g) log(1 - h), h = sum_k Q_ik P_jk, g = allele-1 copies
+// (ADMIXTURE's binomial model, Alexander et al. 2009 eq. 1, without the constant binomial coefficient).
+TEST_F(AdmixSimulated, ReportedLogLikelihoodEqualsOneRecomputedFromQAndP) {
+  auto r = run_genomap("admix --bfile " + dir_ + "/sim --k 3 --seed 4 --threads 2 --out " + dir_ + "/ll");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Matrix q = read_matrix(dir_ + "/ll.3.Q"), p = read_matrix(dir_ + "/ll.3.P");
+  const std::string bed = read_text(dir_ + "/sim.bed");
+  const std::size_t n = q.size(), m = p.size(), bytes = (n + 3) / 4;
+  ASSERT_EQ(bed.size(), 3 + m * bytes);
+  double loglik = 0.0;
+  for (std::size_t j = 0; j < m; ++j)
+    for (std::size_t i = 0; i < n; ++i) {
+      const unsigned code = (static_cast<unsigned char>(bed[3 + j * bytes + i / 4]) >> (2 * (i % 4))) & 3u;
+      if (code == 1) continue;  // missing
+      const double g = code == 0 ? 2.0 : (code == 2 ? 1.0 : 0.0);
+      double h = 0.0;
+      for (std::size_t c = 0; c < 3; ++c) h += q[i][c] * p[j][c];
+      loglik += g * std::log(h) + (2.0 - g) * std::log(1.0 - h);
+    }
+  const double reported = summary_loglik(dir_ + "/ll.admix.summary");
+  // Q and P are written with 6 decimals. At the maximum the likelihood is flat in every free direction, so
+  // that rounding moves it only at second order: measured difference 7.5e-4 on a total of -9.2e5. 0.01 is a
+  // bound with room; a real error in the reported value (a skipped genotype, the other allele, a lost factor
+  // of log 2) moves it by orders of magnitude more.
+  EXPECT_NEAR(reported, loglik, 0.01) << "reported " << reported << " recomputed " << loglik;
 }
 
 TEST_F(AdmixSimulated, BootstrapStandardErrorsMatchTheActualError) {
@@ -128,7 +158,9 @@ TEST_F(AdmixSimulated, SupervisedModeRecoversTruthWithUnadmixedReferences) {
     }
     for (std::size_t c = 0; c < 3; ++c) sum += std::pow(q[i][c] - truth[i][c], 2);
   }
-  EXPECT_LT(std::sqrt(sum / (3.0 * static_cast<double>(q.size() - references))), 0.05);
+  // Reached: 0.034 on the admixed (non-reference) samples, whose Q carries the sampling error of an
+  // unsupervised fit (about 0.03 here); 0.038 leaves ~10% room.
+  EXPECT_LT(std::sqrt(sum / (3.0 * static_cast<double>(q.size() - references))), 0.038);
 }
 
 TEST_F(AdmixSimulated, CrossValidationPrefersTheTrueK) {

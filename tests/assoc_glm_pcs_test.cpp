@@ -45,7 +45,9 @@ TEST(GlmCovarPcs, ConfoundedTraitCalibratedByPcsAndCausalVariantsFound) {
   const double lambda_raw = summary_lambda(dir + "/raw", "QT");
   const double lambda_pcs = summary_lambda(dir + "/pcs", "QT");
   std::printf("lambda without PCs %.4f, with 5 PCs %.4f\n", lambda_raw, lambda_pcs);
-  EXPECT_GT(lambda_raw, 1.05);
+  // Reached: 16.8. The simulated confounding (ancestry drives the trait) inflates every differentiated
+  // variant; a lambda of 10 or less would mean the phenotype lost most of its ancestry component.
+  EXPECT_GT(lambda_raw, 10.0);
   EXPECT_GE(lambda_pcs, 0.95);
   EXPECT_LE(lambda_pcs, 1.05);
   const std::string log = read_text(dir + "/pcs.log");

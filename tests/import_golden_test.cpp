@@ -239,9 +239,11 @@ TEST(ImportStreaming, MemoryDoesNotGrowWithRecords) {
                          name);
     EXPECT_EQ(r.exit_code, 0) << r.output;
     const auto at = r.output.rfind("PEAK ");
+    EXPECT_NE(at, std::string::npos) << "no peak memory line from /usr/bin/time: " << r.output;
     return at == std::string::npos ? 0L : std::stol(r.output.substr(at + 5));
   };
   const long small = peak_kb("small"), large = peak_kb("large");
+  ASSERT_GT(small, 0);  // a missing measurement must fail, not pass the comparison below
   EXPECT_EQ(line_count(read_text(dir + "/large.bim")), 200000u);
   EXPECT_LT(large, small + 8 * 1024) << "small " << small << " KB, large " << large << " KB";
 }

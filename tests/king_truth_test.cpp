@@ -132,7 +132,10 @@ TEST(KingTruth, PlantedPedigreeDegreesAreRecovered) {
                                 << t.text(row, "KINSHIP");
     }
     if (phi > 0) {
-      EXPECT_NEAR(t.number(row, "KINSHIP"), phi, 0.03) << a << "," << b;
+      // Realized kinship scatters around the pedigree value by Mendelian sampling, more for distant
+      // relatives; on these 20,000 unlinked variants the worst deviations reached are 0.005 for first degree
+      // and duplicates and 0.016 for second and third degree.
+      EXPECT_NEAR(t.number(row, "KINSHIP"), phi, phi >= 0.25 ? 0.008 : 0.02) << a << "," << b;
     }
   }
   // The pedigree plants dozens of related pairs of every degree.

@@ -72,11 +72,12 @@ TEST(PopstatsSimulate, AdmixedGroupHasNegativeF3AndStarTreeHasZeroF4) {
   ASSERT_EQ(s.rows.size(), 10u);  // five groups
   for (std::size_t i = 0; i < s.rows.size(); ++i) {
     if (s.text(i, "POP1") == "ADM" || s.text(i, "POP2") == "ADM") continue;
-    // Star tree with drift F = 0.1 on each branch: Hudson Fst = F (a little less: "pure" keeps <10%
-    // admixture).
-    EXPECT_GT(s.number(i, "HUDSON_FST"), 0.07) << s.text(i, "POP1") << s.text(i, "POP2");
-    EXPECT_LT(s.number(i, "HUDSON_FST"), 0.11) << s.text(i, "POP1") << s.text(i, "POP2");
-    EXPECT_LT(s.number(i, "SE"), 0.01);
+    // Star tree with drift F = 0.1 on each branch: Hudson Fst = F, a little less because "pure" keeps <10%
+    // admixture. Reached: 0.090 to 0.095 with jackknife SE 0.0012 to 0.0023; the bounds are 2 to 3 SE outside
+    // that range and still reject an estimator 10% off.
+    EXPECT_GT(s.number(i, "HUDSON_FST"), 0.085) << s.text(i, "POP1") << s.text(i, "POP2");
+    EXPECT_LT(s.number(i, "HUDSON_FST"), 0.1) << s.text(i, "POP1") << s.text(i, "POP2");
+    EXPECT_LT(s.number(i, "SE"), 0.004);
   }
   // Without jackknife columns the summary is plink2's, byte for byte (populations in natural order).
   if (!test::have_program("plink2")) GENOMAP_MISSING_TOOL("plink2 not installed (CI installs it)");

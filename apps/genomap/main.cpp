@@ -11,6 +11,7 @@
 #include "genomap/core/error.hpp"
 #include "genomap/core/usage_error.hpp"
 #include "invocation.hpp"
+#include "signal_handlers.hpp"
 
 int main(int argc, char** argv) {
   using namespace genomap::cli;
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  install_signal_handlers();
   std::string command_line = "genomap";
   for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
   for (auto& [sub, runner] : runners) {

@@ -46,9 +46,8 @@ void project_parameters(RowMatrix& q, RowMatrix& p, const std::vector<int>* fixe
   }
 }
 
-// Runs work(first, count) over [0, m) in ranges of `block`, dealt to the threads round-robin. The deal is
-// static so that each thread's partial sums (of the EM statistics) cover the same ranges in the same order on
-// every run: a fit with the same seed and thread count is then reproducible to the last bit.
+// Runs work(first, count) over [0, m) in ranges of `block`, dealt to the threads round-robin. Used where every
+// range writes its own outputs (no sums across ranges), so the thread count cannot change a result.
 template <typename Work>
 void parallel_ranges(std::size_t m, std::size_t block, int threads, Work&& work) {
   const std::size_t blocks = (m + block - 1) / block;
@@ -59,6 +58,24 @@ void parallel_ranges(std::size_t m, std::size_t block, int threads, Work&& work)
   }
 }
 
+// Sums over variants (the EM statistics, the log-likelihood, products with the genotypes) are kept in kSumLanes
+// partial sums: range r is added to lane r % kSumLanes, each lane is summed by one thread in range order, and the
+// caller adds the lanes in lane order. Neither the ranges nor the lanes depend on the thread count, so --threads
+// 1, 2 or 7 give the same bits. Sixteen lanes balance 1, 2, 4, 8 and 16 threads exactly (7 threads: 3 or 2
+// lanes each).
+constexpr std::size_t kSumLanes = 16;
+
+template <typename Work>
+void parallel_lanes(std::size_t m, std::size_t block, int threads, Work&& work) {
+  const std::size_t blocks = (m + block - 1) / block;
+#pragma omp parallel for num_threads(threads) schedule(static, 1)
+  for (std::ptrdiff_t lane = 0; lane < static_cast<std::ptrdiff_t>(kSumLanes); ++lane)
+    for (std::size_t b = static_cast<std::size_t>(lane); b < blocks; b += kSumLanes) {
+      const std::size_t first = b * block;
+      work(static_cast<std::size_t>(lane), first, std::min(block, m - first));
+    }
+}
+
 // What one fit runs on: the genotypes, optional per-variant multiplicities (bootstrap) and fixed populations
 // (supervised), and the per-thread workspaces of the EM sweeps.
 struct Fit {
@@ -67,7 +84,7 @@ struct Fit {
   const std::vector<int>* fixed = nullptr;
   const Context& ctx;
   std::vector<double> qt;                  // K x n_pad
-  std::vector<std::vector<double>> s;      // per thread, K x n_pad
+  std::vector<std::vector<double>> s;      // per sum lane, K x n_pad
   std::size_t passes = 0;                  // EM sweeps over the data
 
   Fit(const AdmixGenotypes& g, const Context& c) : genotypes(g), ctx(c) {}
@@ -84,7 +101,7 @@ double em_step(Fit& f, const RowMatrix& q, const RowMatrix& p, RowMatrix& next_q
   f.qt.assign(k * n_pad, 1.0 / static_cast<double>(k));
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t c = 0; c < k; ++c) f.qt[c * n_pad + i] = q(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c));
-  f.s.resize(static_cast<std::size_t>(threads));
+  f.s.resize(kSumLanes);
   for (auto& s : f.s) s.assign(k * n_pad, 0.0);
   next_p.resize(p.rows(), p.cols());  // the sweep writes every row
   EmSweep sweep;
@@ -94,11 +111,10 @@ double em_step(Fit& f, const RowMatrix& q, const RowMatrix& p, RowMatrix& next_q
   sweep.p = p.data();
   sweep.weight = f.weight ? f.weight->data() : nullptr;
   sweep.log_likelihood = log_likelihood;
-  const std::size_t block = std::clamp<std::size_t>(count / (static_cast<std::size_t>(threads) * 8), 64, 1024);
-  std::vector<double> ll(static_cast<std::size_t>(threads), 0.0);
-  parallel_ranges(count, block, threads, [&](std::size_t first, std::size_t ct) {
-    const auto t = static_cast<std::size_t>(omp_get_thread_num());
-    ll[t] += em_sweep(sweep, nullptr, first, ct, next_p.data(), f.s[t].data());
+  const std::size_t block = std::clamp<std::size_t>(count / (kSumLanes * 4), 64, 1024);
+  std::vector<double> ll(kSumLanes, 0.0);
+  parallel_lanes(count, block, threads, [&](std::size_t lane, std::size_t first, std::size_t ct) {
+    ll[lane] += em_sweep(sweep, nullptr, first, ct, next_p.data(), f.s[lane].data());
   });
   for (std::size_t t = 1; t < f.s.size(); ++t)
     for (std::size_t x = 0; x < k * n_pad; ++x) f.s[0][x] += f.s[t][x];
@@ -257,12 +273,12 @@ void svd_als_start(const AdmixGenotypes& g, std::size_t k, std::mt19937_64& rng,
     }
   };
   auto multiply_xt = [&](const RowMatrix& right_m, RowMatrix& out_n) {  // out_n = sum_b X_b^T right_b
-    std::vector<RowMatrix> partial(static_cast<std::size_t>(ctx.threads),
+    std::vector<RowMatrix> partial(kSumLanes,
                                    RowMatrix::Zero(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(width)));
-    parallel_ranges(m, block, ctx.threads, [&](std::size_t first, std::size_t ct) {
+    parallel_lanes(m, block, ctx.threads, [&](std::size_t lane, std::size_t first, std::size_t ct) {
       thread_local std::vector<double> xt;
       centred_block(first, ct, xt);
-      RowMatrix& acc = partial[static_cast<std::size_t>(omp_get_thread_num())];
+      RowMatrix& acc = partial[lane];
       cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<blasint>(n), static_cast<blasint>(width),
                   static_cast<blasint>(ct), 1.0, xt.data(), static_cast<blasint>(n),
                   right_m.data() + first * width, static_cast<blasint>(width), 1.0, acc.data(),
@@ -403,27 +419,29 @@ double admixture_cross_validation(const AdmixGenotypes& g, const AdmixOptions& o
     RowMatrix q = full.q, p = full.p;
     run_accelerated(f, q, p, o.tolerance, o.max_iterations, o.secants);
     // Deviance of the held-out genotypes under the refitted model.
-    double dev = 0.0;
-    std::size_t count = 0;
-#pragma omp parallel for num_threads(ctx.threads) reduction(+ : dev, count) schedule(dynamic, 64)
-    for (std::ptrdiff_t sj = 0; sj < static_cast<std::ptrdiff_t>(m); ++sj) {
-      const auto j = static_cast<std::size_t>(sj);
-      for (std::size_t i = 0; i < n; ++i) {
-        const unsigned code = genotype_code(g.row(j), i);
-        if (code == 1 || fold_of(seed, folds, i, j) != fold) continue;
-        const double x = code == 0 ? 2.0 : (code == 2 ? 1.0 : 0.0);
-        const double h = std::clamp(q.row(static_cast<Eigen::Index>(i)).dot(p.row(static_cast<Eigen::Index>(j))),
-                                    1e-12, 1.0 - 1e-12);
-        const double mu = 2.0 * h;
-        double d = 0.0;
-        if (x > 0) d += x * std::log(x / mu);
-        if (x < 2) d += (2.0 - x) * std::log((2.0 - x) / (2.0 - mu));
-        dev += 2.0 * d;
-        ++count;
+    std::vector<double> lane_dev(kSumLanes, 0.0);
+    std::vector<std::size_t> lane_count(kSumLanes, 0);
+    parallel_lanes(m, 64, ctx.threads, [&](std::size_t lane, std::size_t first, std::size_t ct) {
+      for (std::size_t j = first; j < first + ct; ++j) {
+        for (std::size_t i = 0; i < n; ++i) {
+          const unsigned code = genotype_code(g.row(j), i);
+          if (code == 1 || fold_of(seed, folds, i, j) != fold) continue;
+          const double x = code == 0 ? 2.0 : (code == 2 ? 1.0 : 0.0);
+          const double h = std::clamp(
+              q.row(static_cast<Eigen::Index>(i)).dot(p.row(static_cast<Eigen::Index>(j))), 1e-12, 1.0 - 1e-12);
+          const double mu = 2.0 * h;
+          double d = 0.0;
+          if (x > 0) d += x * std::log(x / mu);
+          if (x < 2) d += (2.0 - x) * std::log((2.0 - x) / (2.0 - mu));
+          lane_dev[lane] += 2.0 * d;
+          ++lane_count[lane];
+        }
       }
+    });
+    for (std::size_t lane = 0; lane < kSumLanes; ++lane) {
+      deviance += lane_dev[lane];
+      masked += lane_count[lane];
     }
-    deviance += dev;
-    masked += count;
   }
   return masked ? deviance / static_cast<double>(masked) : 0.0;
 }

@@ -16,6 +16,7 @@
 
 #include "genomap/core/error.hpp"
 #include "genomap/core/utc_time.hpp"
+#include "genomap/io/cleanup_registry.hpp"
 
 namespace genomap {
 std::string describe_file(const std::string& path) {
@@ -37,12 +38,14 @@ std::string describe_file(const std::string& path) {
     const auto size = static_cast<std::size_t>(st.st_size);
     auto* bytes = static_cast<std::uint8_t*>(map);
     ::madvise(map, size, MADV_SEQUENTIAL);
+    cleanup::register_mapping(map, size, path);  // a truncation while hashing is reported naming the file
     constexpr std::size_t kPiece = std::size_t{4} << 20;  // a multiple of the page size
     for (std::size_t at = 0; at < size; at += kPiece) {
       const std::size_t len = std::min(kPiece, size - at);
       XXH3_128bits_update(state, bytes + at, len);
       ::madvise(bytes + at, len, MADV_DONTNEED);
     }
+    cleanup::forget_mapping(map);
     ::munmap(map, size);
     total = size;
   } else {

@@ -13,7 +13,7 @@ int openblas_get_num_threads(void);
 
 namespace genomap {
 
-ThreadScope::ThreadScope(int threads, int blas_threads)
+ThreadScope::ThreadScope(int threads, int blas_threads, int eigen_threads)
     : openmp_before_(omp_get_max_threads()),
       blas_before_(openblas_get_num_threads()),
       eigen_before_(Eigen::nbThreads()) {
@@ -21,7 +21,7 @@ ThreadScope::ThreadScope(int threads, int blas_threads)
   omp_set_num_threads(threads);
   openblas_set_num_threads(std::max(1, blas_threads));
   // Inside an OpenMP region Eigen runs its products on the calling thread; outside, on `threads` of them.
-  Eigen::setNbThreads(threads);
+  Eigen::setNbThreads(eigen_threads > 0 ? eigen_threads : threads);
 }
 
 ThreadScope::~ThreadScope() {

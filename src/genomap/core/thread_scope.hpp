@@ -11,7 +11,9 @@ class ThreadScope {
   // OpenMP regions and Eigen's products (which run on OpenMP's threads) use `threads`; OpenBLAS, a pool of its
   // own, uses `blas_threads`. Kernels whose OpenMP threads split the matrix products themselves pass
   // blas_threads = 1, so no OpenBLAS worker threads spin beside them.
-  ThreadScope(int threads, int blas_threads);
+  // eigen_threads (default: threads) sets Eigen's own products outside OpenMP regions; pass 1 where a result
+  // must not depend on the thread count (Eigen sizes its product blocking by it).
+  ThreadScope(int threads, int blas_threads, int eigen_threads = 0);
   // Every pool uses `threads`.
   explicit ThreadScope(int threads) : ThreadScope(threads, threads) {}
   ~ThreadScope();

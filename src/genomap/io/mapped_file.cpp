@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "genomap/core/error.hpp"
+#include "genomap/io/cleanup_registry.hpp"
 
 namespace genomap {
 
@@ -30,6 +31,8 @@ MappedFile::MappedFile(const std::string& path) : path_(path) {
     }
     ::madvise(p, size_, MADV_SEQUENTIAL);
     data_ = static_cast<const std::uint8_t*>(p);
+    // A file truncated while mapped raises SIGBUS on the first read past its new end; the handler names it.
+    cleanup::register_mapping(p, size_, path_);
   }
   ::close(fd);
 }
@@ -39,6 +42,7 @@ MappedFile::MappedFile(MappedFile&& other) noexcept
 
 MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
   if (this != &other) {
+    cleanup::forget_mapping(data_);
     if (data_) ::munmap(const_cast<std::uint8_t*>(data_), size_);
     path_ = std::move(other.path_);
     data_ = std::exchange(other.data_, nullptr);
@@ -48,6 +52,7 @@ MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
 }
 
 MappedFile::~MappedFile() {
+  cleanup::forget_mapping(data_);
   if (data_) ::munmap(const_cast<std::uint8_t*>(data_), size_);
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/thread_scope.hpp"
 #include "genomap/geno/kernels.hpp"
 #include "genomap/pca/pca_solvers.hpp"
 #include "genomap/pca/standardized_panel.hpp"
@@ -47,6 +48,35 @@ void top_symmetric_eigenpairs(Eigen::MatrixXd& lower, std::size_t k, Eigen::Matr
   }
 }
 
+namespace {
+
+// grm (lower triangle) += P P^T for one standardized panel, in fixed 256 x 256 tiles of the output, each by
+// one thread with single-threaded BLAS. A tile's sums run in the same order whichever thread computes it, so
+// the matrix, unlike one multi-threaded dsyrk (whose split of the work follows the thread count), has the
+// same bits for every --threads.
+void add_panel_crossproduct(const StandardizedPanel& p, Eigen::MatrixXd& grm, const Context& ctx) {
+  constexpr int kTile = 256;
+  const int n = static_cast<int>(p.sample_ct), v = static_cast<int>(p.variant_ct);
+  const int tiles = (n + kTile - 1) / kTile;
+  const ThreadScope single_threaded_blas(ctx.threads, 1);
+#pragma omp parallel for num_threads(ctx.threads) schedule(dynamic, 1)
+  for (int pair = 0; pair < tiles * (tiles + 1) / 2; ++pair) {
+    int row = 0;
+    while ((row + 1) * (row + 2) / 2 <= pair) ++row;
+    const int col = pair - row * (row + 1) / 2;
+    const int r0 = row * kTile, c0 = col * kTile;
+    const int rows = std::min(kTile, n - r0), cols = std::min(kTile, n - c0);
+    double* out = grm.data() + static_cast<std::ptrdiff_t>(c0) * n + r0;
+    if (row == col)
+      cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, rows, v, 1.0, p.values + r0, n, 1.0, out, n);
+    else
+      cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, rows, cols, v, 1.0, p.values + r0, n,
+                  p.values + c0, n, 1.0, out, n);
+  }
+}
+
+}  // namespace
+
 Eigenpairs exact_eigenpairs(const Dataset& data, const std::vector<double>& freq, std::size_t k,
                             const Context& ctx) {
   const std::size_t n = data.sample_ct();
@@ -56,8 +86,7 @@ Eigenpairs exact_eigenpairs(const Dataset& data, const std::vector<double>& freq
   Eigen::MatrixXf both_missing;  // (i, j): variants where both are missing; diagonal: i's missing count
   std::vector<float> indicator;
   for_each_standardized_panel(data, freq, ctx, "PCA: relationship matrix", [&](const StandardizedPanel& p) {
-    cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, ni, static_cast<int>(p.variant_ct), 1.0, p.values, ni,
-                1.0, grm.data(), ni);
+    add_panel_crossproduct(p, grm, ctx);
     // Missingness indicators of the variants with any missing genotype, for the per-pair denominators.
     indicator.assign(n * p.variant_ct, 0.0f);
     std::size_t cols = 0;
@@ -84,7 +113,12 @@ Eigenpairs exact_eigenpairs(const Dataset& data, const std::vector<double>& freq
   }
   both_missing.resize(0, 0);
   Eigenpairs out;
-  top_symmetric_eigenpairs(grm, k, out.vectors, out.values);
+  {
+    // LAPACK on one BLAS thread: OpenBLAS splits its threaded symv/syr2k sums by the thread count, which
+    // would make the eigenvectors' last bits follow --threads.
+    const ThreadScope single_threaded_blas(ctx.threads, 1, 1);
+    top_symmetric_eigenpairs(grm, k, out.vectors, out.values);
+  }
   out.passes = 1;
   return out;
 }

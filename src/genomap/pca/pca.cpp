@@ -54,13 +54,21 @@ Eigen::MatrixXd variant_loadings(const Dataset& data, const std::vector<double>&
   const auto k = static_cast<int>(e.values.size());
   const auto n = static_cast<int>(data.sample_ct());
   Eigen::MatrixXd weights(static_cast<Eigen::Index>(data.variant_ct()), k);
-  Eigen::MatrixXd panel_weights;
+  const auto variants = static_cast<int>(data.variant_ct());
+  // Fixed runs of 64 variants, each by one thread with single-threaded BLAS: the same sums in the same order
+  // for every --threads (one multi-threaded dgemm splits the work, and so the rounding, by the thread count).
+  constexpr int kRun = 64;
+  const ThreadScope single_threaded_blas(ctx.threads, 1);
   for_each_standardized_panel(data, freq, ctx, "PCA: variant weights", [&](const StandardizedPanel& p) {
     const auto cols = static_cast<int>(p.variant_ct);
-    panel_weights.resize(cols, k);
-    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, cols, k, n, 1.0, p.values, n, e.vectors.data(), n, 0.0,
-                panel_weights.data(), cols);
-    weights.middleRows(static_cast<Eigen::Index>(p.first_variant_idx), cols) = panel_weights;
+    const int runs = (cols + kRun - 1) / kRun;
+#pragma omp parallel for num_threads(ctx.threads) schedule(dynamic, 1)
+    for (int r = 0; r < runs; ++r) {
+      const int first = r * kRun, count = std::min(kRun, cols - first);
+      cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, count, k, n, 1.0,
+                  p.values + static_cast<std::ptrdiff_t>(first) * n, n, e.vectors.data(), n, 0.0,
+                  weights.data() + static_cast<std::ptrdiff_t>(p.first_variant_idx) + first, variants);
+    }
   });
   for (int j = 0; j < k; ++j) weights.col(j) /= std::sqrt(std::max(e.values[j], 1e-300));
   return weights;

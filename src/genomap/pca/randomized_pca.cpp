@@ -42,14 +42,20 @@ std::vector<double> missing_per_sample(const Dataset& data, const Context& ctx) 
 
 // The operator of randomized_eigenpairs (see pca_solvers.hpp); counts its passes over the genotypes.
 //
-// One pass: the variants of each loaded block are split into chunks handed to OpenMP threads; a thread decodes
-// its chunk into its own single-precision panel P (N x c, table decoding), forms Y = P^T (D Q) and P Y with
-// single-threaded sgemm, and adds P Y to its own double accumulator. The accumulators are summed at the end of
-// the pass. OpenBLAS runs single-threaded throughout (its own idle threads would spin against the OpenMP ones).
+// One pass over the genotypes computes A Q for the corrected GRM A. Each loaded block is decoded into a
+// single-precision panel P (N x V, V fixed by N alone), then Y = P^T (D Q) in fixed runs of 64 variants and P
+// Y in fixed tiles of 1024 samples, each run or tile by one thread with single-threaded sgemm, and each tile
+// of P Y is added to the double accumulator in block order. Every sum therefore runs in the same order
+// whatever the thread count, so --threads 1, 2 or 7 give the same bits. OpenBLAS runs single-threaded
+// throughout (its own idle threads would spin against the OpenMP ones).
 class CorrectedGrmOperator {
  public:
   CorrectedGrmOperator(const Dataset& data, const std::vector<double>& freq, const Context& ctx)
-      : data_(data), freq_(freq), ctx_(ctx), n_(data.sample_ct()), m_(static_cast<double>(data.variant_ct())) {
+      : data_(data),
+        freq_(freq),
+        ctx_(ctx),
+        n_(data.sample_ct()),
+        m_(static_cast<double>(data.variant_ct())) {
     const auto missing = missing_per_sample(data, ctx);
     scale_.resize(static_cast<Index>(n_));
     double worst_missing = 0.0;
@@ -59,14 +65,13 @@ class CorrectedGrmOperator {
       worst_missing = std::max(worst_missing, 1.0 - observed);
     }
     if (worst_missing > 0.05)
-      ctx.note(fmt::format("PCA: warning: up to {:.1f}% missing genotypes per sample; the randomized method "
-                           "corrects for missingness as if it were independent between samples (use --exact "
-                           "when samples share missing sites)",
-                           100.0 * worst_missing));
-    threads_ = std::max(1, ctx.threads);
-    // About 4 MiB of floats per thread panel (cache-sized), between 16 and 512 variants.
-    chunk_ = std::clamp<std::size_t>((std::size_t{1} << 20) / std::max<std::size_t>(1, n_), 16, 512);
-    work_.resize(static_cast<std::size_t>(threads_));
+      ctx.note(
+          fmt::format("PCA: warning: up to {:.1f}% missing genotypes per sample; the randomized method "
+                      "corrects for missingness as if it were independent between samples (use --exact "
+                      "when samples share missing sites)",
+                      100.0 * worst_missing));
+    // About 16 MiB of floats per panel, between 16 and 512 variants.
+    block_variants_ = std::clamp<std::size_t>((std::size_t{4} << 20) / std::max<std::size_t>(1, n_), 16, 512);
   }
 
   MatrixXd apply(const MatrixXd& q) {
@@ -74,51 +79,47 @@ class CorrectedGrmOperator {
     const auto b = static_cast<int>(q.cols());
     const Eigen::MatrixXf dq = (scale_.asDiagonal() * q).cast<float>();
     const bool need_diag = diag_.size() == 0;
-    for (auto& w : work_) {
-      w.acc.setZero(n, b);
-      if (need_diag) w.self.setZero(n);
-    }
-    const std::size_t block_variants = std::max<std::size_t>(chunk_ * static_cast<std::size_t>(threads_) * 4,
-                                                             default_block_variants(data_, ctx_));
-    for_each_block(data_, ctx_, block_variants, "PCA: randomized pass", [&](const GenotypeBlock& blk) {
-      const auto chunks = static_cast<std::ptrdiff_t>((blk.variant_ct() + chunk_ - 1) / chunk_);
-#pragma omp parallel num_threads(threads_)
+    MatrixXd acc = MatrixXd::Zero(n, b);
+    VectorXd self = VectorXd::Zero(need_diag ? n : 0);
+    panel_.resize(n_ * block_variants_);
+    y_.resize(block_variants_ * static_cast<std::size_t>(b));
+    product_.resize(n_ * static_cast<std::size_t>(b));
+    const int threads = std::max(1, ctx_.threads);
+    for_each_block(data_, ctx_, block_variants_, "PCA: randomized pass", [&](const GenotypeBlock& blk) {
+      const auto count = static_cast<int>(blk.variant_ct());
+#pragma omp parallel for num_threads(threads) schedule(static)
+      for (int v = 0; v < count; ++v)
+        standardize_row_float(blk.row(static_cast<std::size_t>(v)), n_,
+                              freq_[blk.first_variant_idx() + static_cast<std::size_t>(v)],
+                              panel_.data() + static_cast<std::size_t>(v) * n_);
+      constexpr int kRun = 64, kTile = 1024;
+      const int runs = (count + kRun - 1) / kRun, tiles = (n + kTile - 1) / kTile;
+#pragma omp parallel num_threads(threads)
       {
-        ThreadWork& w = work_[static_cast<std::size_t>(omp_get_thread_num())];
-        w.panel.resize(n_ * chunk_);
-        w.y.resize(chunk_ * static_cast<std::size_t>(b));
-        w.product.resize(n_ * static_cast<std::size_t>(b));
 #pragma omp for schedule(dynamic, 1)
-        for (std::ptrdiff_t c = 0; c < chunks; ++c) {
-          const std::size_t first = static_cast<std::size_t>(c) * chunk_;
-          const std::size_t count = std::min(chunk_, blk.variant_ct() - first);
-          for (std::size_t v = 0; v < count; ++v)
-            standardize_row_float(blk.row(first + v), n_, freq_[blk.first_variant_idx() + first + v],
-                                  w.panel.data() + v * n_);
-          const auto cols = static_cast<int>(count);
-          cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, cols, b, n, 1.0f, w.panel.data(), n, dq.data(), n,
-                      0.0f, w.y.data(), cols);
-          cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, b, cols, 1.0f, w.panel.data(), n, w.y.data(),
-                      cols, 0.0f, w.product.data(), n);
-          double* acc = w.acc.data();
-          const float* prod = w.product.data();
-          const std::size_t total = n_ * static_cast<std::size_t>(b);
-          for (std::size_t i = 0; i < total; ++i) acc[i] += static_cast<double>(prod[i]);
-          if (need_diag) {
-            for (std::size_t v = 0; v < count; ++v) {
-              const float* col = w.panel.data() + v * n_;
-              for (std::size_t i = 0; i < n_; ++i) w.self[static_cast<Index>(i)] += double(col[i]) * col[i];
+        for (int r = 0; r < runs; ++r) {
+          const int first = r * kRun, cols = std::min(kRun, count - first);
+          cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, cols, b, n, 1.0f,
+                      panel_.data() + static_cast<std::ptrdiff_t>(first) * n, n, dq.data(), n, 0.0f,
+                      y_.data() + first, count);
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (int t = 0; t < tiles; ++t) {
+          const int first = t * kTile, rows = std::min(kTile, n - first);
+          float* prod = product_.data() + first;
+          cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, rows, b, count, 1.0f, panel_.data() + first,
+                      n, y_.data(), count, 0.0f, prod, n);
+          for (int j = 0; j < b; ++j)
+            for (int i = 0; i < rows; ++i)
+              acc(first + i, j) += static_cast<double>(prod[static_cast<std::ptrdiff_t>(j) * n + i]);
+          if (need_diag)
+            for (int v = 0; v < count; ++v) {
+              const float* col = panel_.data() + static_cast<std::ptrdiff_t>(v) * n + first;
+              for (int i = 0; i < rows; ++i) self[first + i] += double(col[i]) * col[i];
             }
-          }
         }
       }
     });
-    MatrixXd acc = MatrixXd::Zero(n, b);
-    VectorXd self = VectorXd::Zero(n);
-    for (const auto& w : work_) {
-      acc += w.acc;
-      if (need_diag) self += w.self;
-    }
     if (need_diag) {
       diag_.resize(n);
       for (int i = 0; i < n; ++i) diag_[i] = self[i] * (scale_[i] - scale_[i] * scale_[i]) / m_;
@@ -129,19 +130,13 @@ class CorrectedGrmOperator {
   std::size_t passes() const { return passes_; }
 
  private:
-  struct ThreadWork {
-    std::vector<float> panel, y, product;
-    MatrixXd acc;
-    VectorXd self;
-  };
   const Dataset& data_;
   const std::vector<double>& freq_;
   const Context& ctx_;
   std::size_t n_;
   double m_;
-  int threads_ = 1;
-  std::size_t chunk_ = 64;
-  std::vector<ThreadWork> work_;
+  std::size_t block_variants_ = 64;
+  std::vector<float> panel_, y_, product_;
   VectorXd scale_, diag_;
   std::size_t passes_ = 0;
 };
@@ -164,8 +159,10 @@ Eigenpairs randomized_eigenpairs(const Dataset& data, const std::vector<double>&
   const auto kk = static_cast<Index>(k);
   const Index block = std::min<Index>(n, kk + std::max<Index>(10, kk));
   const Index max_basis = std::min<Index>(n, 10 * block);
-  // The operator's OpenMP threads split the products themselves; OpenBLAS stays on one thread inside them.
-  const ThreadScope single_threaded_blas(ctx.threads, 1);
+  // The operator's OpenMP threads split the products themselves; OpenBLAS stays on one thread inside them,
+  // and Eigen's small N x b products run on one thread so that their rounding does not follow --threads.
+  const ThreadScope single_threaded_blas(ctx.threads, 1, 1);
+
   CorrectedGrmOperator op(data, freq, ctx);
 
   std::mt19937_64 rng(ctx.seed);
