@@ -512,8 +512,8 @@ void write_phenotypes(const std::string& path) {
 }
 
 // The GWAS step writes what genomap glm writes on the same QC'd data with the same covariates (its
-// .gwas.covar: the PCA step's PCs at full precision), and the qpAdm step what genomap qpadm --rotate writes;
-// the report carries both sections.
+// .gwas.covar: the PCA step's PCs at full precision), and the qpAdm step what genomap qpadm --rotate --no-se
+// writes (the step refits only the models it shows for their SE); the report carries both sections.
 TEST(PipelineAnalyze, GwasAndQpadmStepsMatchTheSingleCommands) {
   const std::string dir = scratch_dir("analyze_gwas_" + std::to_string(::getpid()));
   write_phenotypes(dir + "/pheno.txt");
@@ -550,7 +550,7 @@ TEST(PipelineAnalyze, GwasAndQpadmStepsMatchTheSingleCommands) {
   for (const char* suffix : {".QT.glm.linear", ".BT.glm.logistic.hybrid", ".glm.summary"})
     EXPECT_EQ(read_text(out + suffix), read_text(single + suffix)) << suffix;
   ASSERT_EQ(run_genomap("qpadm --bfile " + kBfile + kFilters + " --pop " + kPops +
-                        " --target ASW --rotate MEX --right CEU,YRI --out " + single)
+                        " --target ASW --rotate MEX --right CEU,YRI --no-se --out " + single)
                 .exit_code,
             0);
   EXPECT_EQ(read_text(out + ".ASW.qpadm.rotate"), read_text(single + ".qpadm.rotate"));

@@ -85,6 +85,7 @@ void run_qpadm(const QpadmCommandOptions& o, Invocation& inv) {
   QpadmOptions options;
   options.fudge = o.fudge;
   options.standard_errors = !o.no_se;
+  options.rotate_standard_errors = true;
   options.oracle_shrinkage = o.oracle;
   const std::vector<std::string> rights =
       o.right.empty() ? std::vector<std::string>{} : names(o.right, "--right");

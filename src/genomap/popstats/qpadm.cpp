@@ -420,7 +420,8 @@ std::vector<QpadmModel> qpadm_rotate(const F2Blocks& blocks, const std::string& 
       for (std::size_t i = 0; i < n; ++i) ((mask >> i) & 1 ? sources : rights).push_back(pool[i]);
       if (rights.size() < sources.size() + 1) continue;
       check_qpadm_model(target, sources, rights);
-      models.push_back(fit_model(blocks, target, sources, rights, options, options.standard_errors));
+      models.push_back(fit_model(blocks, target, sources, rights, options,
+                                 options.standard_errors && options.rotate_standard_errors));
     }
   std::stable_sort(models.begin(), models.end(),
                    [](const QpadmModel& a, const QpadmModel& b) { return a.p > b.p; });

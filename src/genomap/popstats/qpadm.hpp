@@ -49,6 +49,10 @@ struct QpadmOptions {
   // qpWave does (its main program and its rank test each add it).
   int covariance_ridges = 1;
   bool standard_errors = true;  // jackknife SE of the weights (one refit per block)
+  // qpadm_rotate: SE for every model too (with standard_errors). Off by default in the library, since it
+  // costs one refit per block per model (63 three-source models on 500 blocks: minutes); the qpadm command
+  // turns it on (--no-se turns it off), and a caller showing a few models can refit just those with qpadm().
+  bool rotate_standard_errors = false;
   // ADMIXTOOLS 1 qpAdm/qpWave's default since 2022 ("oracle: YES"): the covariance Q is shrunk towards a
   // multiple of the identity by oracle approximating shrinkage (Chen, Wiesel, Eldar & Hero 2010, IEEE Trans.
   // Signal Process. 58:5016), with the effective number of blocks (sum w)^2 / sum w^2 as the sample size,
