@@ -190,7 +190,7 @@ INSTANTIATE_TEST_SUITE_P(
                                  "KING kinship: one row of pair counts"},
                       MemoryCase{"simulate", "simulate --n 3000 --m 2000 --k 2 --fst 0.1",
                                  "simulation buffers"}),
-    [](const ::testing::TestParamInfo<MemoryCase>& info) { return info.param.name; });
+    [](const ::testing::TestParamInfo<MemoryCase>& param_info) { return param_info.param.name; });
 
 // Filters that leave nothing to analyse: one line naming what emptied the data, exit 1, no output.
 TEST(FaultNothingLeft, NoSamplesOrVariantsAfterFilters) {

@@ -212,7 +212,7 @@ TEST_F(FreqdbRelease, DifferencesBetweenReleasesAndGroupingsStayOnTheGrid) {
                         bool drop_one_sample) {
     Dataset data = hapmap_dataset();
     PopulationAssignment labels =
-        read_population_file(pop_file_, "POP", data.store->samples(), data.samples.uidx_list());
+        read_population_labels(pop_file_, data);
     labels.sort_by_name();
     if (drop_one_sample) {  // the first CEU sample had not joined yet
       const std::uint32_t ceu = labels.index_of("CEU", "test");

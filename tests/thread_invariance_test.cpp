@@ -123,7 +123,7 @@ INSTANTIATE_TEST_SUITE_P(
         InvarianceCase{"qpadm", "qpadm --eigenstrat " + kPanel +
                                     " --target French --sources Sardinian,Russian"
                                     " --right Yoruba,Han,Papuan,Karitiana,MbutiPygmy"}),
-    [](const ::testing::TestParamInfo<InvarianceCase>& info) { return info.param.name; });
+    [](const ::testing::TestParamInfo<InvarianceCase>& param_info) { return param_info.param.name; });
 
 }  // namespace
 }  // namespace genomap::test

@@ -30,7 +30,10 @@ std::unordered_map<std::string, double> read_score_values(const std::string& pat
     double v;
     if (!parse_double(f[1], v)) {
       if (reader.line_number() == 1) continue;  // header
-      reader.fail("'" + std::string(f[1]) + "' is not a number");
+      // Built with append: GCC 12's -Wrestrict misfires on "literal" + std::string here.
+      std::string message(1, '\'');
+      message.append(f[1]).append("' is not a number");
+      reader.fail(message);
     }
     values[std::string(f[0])] = v;
   }
