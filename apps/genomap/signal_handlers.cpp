@@ -5,7 +5,7 @@
 #include <csignal>
 #include <cstring>
 
-#include "genomap/io/cleanup_registry.hpp"
+#include "genomap/core/cleanup_registry.hpp"
 
 namespace genomap::cli {
 namespace {

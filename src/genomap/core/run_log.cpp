@@ -16,7 +16,7 @@
 
 #include "genomap/core/error.hpp"
 #include "genomap/core/utc_time.hpp"
-#include "genomap/io/cleanup_registry.hpp"
+#include "genomap/core/cleanup_registry.hpp"
 
 namespace genomap {
 std::string describe_file(const std::string& path) {

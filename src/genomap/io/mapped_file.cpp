@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "genomap/core/error.hpp"
-#include "genomap/io/cleanup_registry.hpp"
+#include "genomap/core/cleanup_registry.hpp"
 
 namespace genomap {
 

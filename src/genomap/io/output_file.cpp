@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "genomap/core/error.hpp"
-#include "genomap/io/cleanup_registry.hpp"
+#include "genomap/core/cleanup_registry.hpp"
 
 namespace genomap {
 

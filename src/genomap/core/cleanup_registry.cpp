@@ -1,4 +1,4 @@
-#include "genomap/io/cleanup_registry.hpp"
+#include "genomap/core/cleanup_registry.hpp"
 
 #include <unistd.h>
 
