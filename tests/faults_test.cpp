@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "test_support.hpp"
@@ -35,7 +36,9 @@ std::vector<std::string> temporary_files(const std::string& dir) {
 // A genomap process started directly (no shell), so that signals reach it and its exit status is its own.
 struct Child {
   pid_t pid = -1;
-  explicit Child(const std::vector<std::string>& arguments) {
+  std::string stderr_path;  // one per child: the fault tests run concurrently under ctest -j
+  Child(const std::vector<std::string>& arguments, std::string error_path)
+      : stderr_path(std::move(error_path)) {
     std::vector<std::string> argv_text{GENOMAP_BINARY};
     argv_text.insert(argv_text.end(), arguments.begin(), arguments.end());
     std::vector<char*> argv;
@@ -44,7 +47,7 @@ struct Child {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO,
-                                     (std::string(GENOMAP_TEST_SCRATCH) + "/child.err").c_str(),
+                                     stderr_path.c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (posix_spawn(&pid, GENOMAP_BINARY, &actions, nullptr, argv.data(), environ) != 0) pid = -1;
     posix_spawn_file_actions_destroy(&actions);
@@ -71,7 +74,7 @@ struct Child {
   }
 };
 
-std::string child_stderr() { return read_text(std::string(GENOMAP_TEST_SCRATCH) + "/child.err"); }
+std::string child_stderr(const Child& child) { return read_text(child.stderr_path); }
 
 // Disk full: `ulimit -f` (what CI allows without a small file system) makes a write past the limit fail with
 // EFBIG (genomap ignores SIGXFSZ). The run must fail naming the output, leave no temporary file, and keep the
@@ -100,12 +103,13 @@ TEST(FaultDiskFull, WriteFailureLeavesEarlierOutputsAndNoTemporaryFiles) {
 void expect_stops_cleanly(int signal, int expected_exit) {
   const std::string dir = scratch_dir("fault_signal_" + std::to_string(signal));
   Child child(
-      {"admix", "--quiet", "--bfile", kHapmap, "--k", "2..12", "--threads", "2", "--out", dir + "/x"});
+      {"admix", "--quiet", "--bfile", kHapmap, "--k", "2..12", "--threads", "2", "--out", dir + "/x"},
+      dir + ".err");
   ASSERT_GT(child.pid, 0);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (temporary_files(dir).empty() && child.running() && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  ASSERT_FALSE(temporary_files(dir).empty()) << "no temporary output appeared: " << child_stderr();
+  ASSERT_FALSE(temporary_files(dir).empty()) << "no temporary output appeared: " << child_stderr(child);
   ASSERT_TRUE(child.running());
   const auto sent = std::chrono::steady_clock::now();
   ::kill(child.pid, signal);
@@ -117,7 +121,7 @@ void expect_stops_cleanly(int signal, int expected_exit) {
   EXPECT_EQ(WEXITSTATUS(status), expected_exit);
   EXPECT_TRUE(temporary_files(dir).empty());
   EXPECT_TRUE(list_files(dir).empty()) << "no output of an interrupted run";
-  EXPECT_NE(child_stderr().find("temporary outputs removed"), std::string::npos) << child_stderr();
+  EXPECT_NE(child_stderr(child).find("temporary outputs removed"), std::string::npos) << child_stderr(child);
 }
 
 TEST(FaultSignal, SigintStopsWithin1SecondExit130NoTemporaryFiles) { expect_stops_cleanly(SIGINT, 130); }
@@ -131,7 +135,8 @@ TEST(FaultTruncatedWhileMapped, SigbusBecomesAClearError) {
   ASSERT_EQ(sim.exit_code, 0) << sim.output;
   // Randomized PCA passes over the whole mapped .bed many times: the truncation lands during a pass.
   Child child({"pca", "--quiet", "--bfile", dir + "/sim", "--approx", "--pcs", "10", "--threads", "1",
-               "--out", dir + "/x"});
+               "--out", dir + "/x"},
+              dir + ".err");
   ASSERT_GT(child.pid, 0);
   // Truncate only once the .bed is mapped (it shows in /proc/PID/maps), so the fault hits the mapping and not
   // the size check made when the file is opened.
@@ -140,13 +145,13 @@ TEST(FaultTruncatedWhileMapped, SigbusBecomesAClearError) {
   while (child.running() && std::chrono::steady_clock::now() < deadline &&
          read_text(maps).find(dir + "/sim.bed") == std::string::npos)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  ASSERT_TRUE(child.running()) << "finished before the truncation: " << child_stderr();
+  ASSERT_TRUE(child.running()) << "finished before the truncation: " << child_stderr(child);
   std::filesystem::resize_file(dir + "/sim.bed", 4096);
   const int status = child.wait_for(std::chrono::seconds(60));
   ASSERT_NE(status, -1);
   ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
   EXPECT_EQ(WEXITSTATUS(status), 1);
-  const std::string err = child_stderr();
+  const std::string err = child_stderr(child);
   EXPECT_NE(err.find("genomap: error: " + dir + "/sim.bed: the file was truncated or became unreadable"),
             std::string::npos)
       << err;
