@@ -94,6 +94,7 @@ Invocation::Invocation(const RunOptions& options, std::string command_line, std:
   context_.threads = options_.threads > 0 ? options_.threads : available_threads();
   context_.memory = MemoryBudget(options_.memory_mb);
   context_.log = &log_;
+  log_.set_background_hashing(context_.threads > 1);  // --threads 1: one thread, hashing included
   context_.progress = progress_.get();
   context_.seed = options_.seed;
   log_.note(fmt::format("{} threads, memory budget {} MB", context_.threads, context_.memory.bytes() >> 20));

@@ -1,12 +1,11 @@
 #include "genomap/core/run_log.hpp"
 
-#include <fmt/format.h>
-#include <xxhash.h>
-
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -14,9 +13,9 @@
 #include <filesystem>
 #include <memory>
 
+#include "genomap/core/cleanup_registry.hpp"
 #include "genomap/core/error.hpp"
 #include "genomap/core/utc_time.hpp"
-#include "genomap/core/cleanup_registry.hpp"
 
 namespace genomap {
 std::string describe_file(const std::string& path) {
@@ -75,7 +74,8 @@ void RunLog::add_input(const std::string& path) {
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
     if (!file) throw Error(path, 0, "cannot open file");
   }
-  auto hash = std::async(std::launch::async, [path] { return path + "  " + describe_file(path); });
+  auto hash = std::async(background_hashing_ ? std::launch::async : std::launch::deferred,
+                         [path] { return path + "  " + describe_file(path); });
   std::lock_guard lock(mutex_);
   inputs_.push_back(path + "  (hashing)");
   pending_inputs_.emplace_back(inputs_.size() - 1, std::move(hash));

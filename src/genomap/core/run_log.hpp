@@ -16,9 +16,12 @@ class RunLog {
   void set_command_line(std::string command_line) { command_line_ = std::move(command_line); }
   void set_parameters(std::string parameters) { parameters_ = std::move(parameters); }
   // Records an input file with its size and XXH3-128 hash of its whole content. The file must be readable now
-  // (else Error); the hash is computed on a background thread while the run goes on and is waited for by
-  // inputs() and render().
+  // (else Error); the hash is computed on a background thread while the run goes on (or, without background
+  // hashing, on the calling thread when first needed) and is waited for by inputs() and render().
   void add_input(const std::string& path);
+  // Whether add_input may start a thread: a run limited to one thread (--threads 1) hashes on its own thread,
+  // after the analysis, when the log is written. On by default.
+  void set_background_hashing(bool on) { background_hashing_ = on; }
   // A free-form line ("324 samples loaded", "12 variants removed by --geno").
   void note(const std::string& line);
   // Marks the end of a named phase; its wall time since the previous mark is recorded.
@@ -54,6 +57,7 @@ class RunLog {
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_mark_;
   std::string started_at_;
+  bool background_hashing_ = true;
 };
 
 // Size and XXH3-128 hex digest of a file ("<bytes> xxh128:<hex>"); throws Error if it cannot be read.
