@@ -3,6 +3,7 @@
 // read-only or newer registry says so; a schema-1 registry migrates with its data intact.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 
@@ -160,6 +161,26 @@ TEST(RegistryChain, TablesEditedOutsideGenomapAreFoundAndRefused) {
                        }),
                        "the registry is not used"));
   EXPECT_EQ(query_count(codes, "SELECT count(*) FROM audit_log"), 7);  // nothing was appended to it
+  // Reading commands give no answer from the edited tables either (exit 1, one line naming the file, no
+  // output file); audit list still shows the chain, since it is how a broken registry is examined.
+  write_text(dir + "/rules.toml", "[donor]\nmin_age_at_collection = 18\n");
+  for (const std::string& read : std::vector<std::string>{
+           "report", "trace --donor D1", "custody --sample S1", "export --sample S1", "request list",
+           "role list", "check --rules " + dir + "/rules.toml", "audit anchor"}) {
+    r = run_genomap("registry " + read + " --db " + codes + " --out " + dir + "/read");
+    EXPECT_EQ(r.exit_code, 1) << read << "\n" << r.output;
+    EXPECT_TRUE(
+        contains(r.output, "genomap registry: error: " + codes +
+                               ": the registry is not read: the registry tables differ from the state "
+                               "recorded in the last audit entry"))
+        << read << "\n"
+        << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  }
+  for (const auto& f : list_files(dir)) EXPECT_NE(f.rfind("read.", 0), 0u) << f;
+  r = run_genomap("registry audit list --db " + codes + " --out " + dir + "/list");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "7 audit entries")) << r.output;
 
   const std::string revived = copy_of(db, "revived");
   EXPECT_EQ(exec_sql(revived, "DELETE FROM withdrawal"), "");
@@ -348,9 +369,9 @@ TEST(RegistryChain, SchemaOneMigratesWithItsDataIntact) {
   }
   auto r = run_genomap("registry report --db " + db + " --out " + dir + "/old");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_TRUE(
-      contains(r.output, "registry schema version 1 is older than this genomap's (" +
-                             std::to_string(registry::latest_schema_version()) + "); run any writing"))
+  EXPECT_TRUE(contains(r.output, "registry schema version 1 is older than this genomap's (" +
+                                     std::to_string(registry::latest_schema_version()) +
+                                     "); run any writing"))
       << r.output;
   r = run_genomap("registry add donor --db " + db + " donor_id=D3 --actor curator");
   ASSERT_EQ(r.exit_code, 0) << r.output;

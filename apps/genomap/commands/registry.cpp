@@ -39,11 +39,11 @@ struct RegistryOptions {
   std::string sample, event_id, event, time, holder, place, to_holder, note;     // custody
   std::string export_id, what, recipient, recipient_country, purpose, approval;  // export
   std::string audit_action = "verify";
-  std::string anchor;      // audit verify --anchor
-  std::string key, pubkey;  // audit keygen --key, anchor --sign KEY, verify --pubkey
-  std::string actor;       // --actor (default: the OS user)
-  std::string record_id;   // void
-  bool withdrawn = false;  // trace --withdrawn
+  std::string anchor;                               // audit verify --anchor
+  std::string key, pubkey;                          // audit keygen --key, anchor --sign KEY, verify --pubkey
+  std::string actor;                                // --actor (default: the OS user)
+  std::string record_id;                            // void
+  bool withdrawn = false;                           // trace --withdrawn
   std::string role_action = "list", role_to, role;  // role grant|revoke|list
   std::string request_action = "list", request_id, conditions;
   std::string bfile, fileset_id;  // fileset add  // request add|approve|refuse|list; export
@@ -86,9 +86,13 @@ void write_table(Invocation& inv, const RegistryOptions& o, const std::string& s
 
 std::string actor_of(const RegistryOptions& o) { return o.actor.empty() ? default_actor() : o.actor; }
 
-std::unique_ptr<Database> open_db(const RegistryOptions& o, Invocation& inv, bool writable) {
+// Writes check the chain in their transaction (RegistryWrite); reads check it here unless `check_reading` is
+// false (audit verify and list, which examine a broken chain).
+std::unique_ptr<Database> open_db(const RegistryOptions& o, Invocation& inv, bool writable,
+                                  bool check_reading = true) {
   auto db = open_registry(o.db, writable, o.busy_timeout_ms, actor_of(o));
   inv.log().note(fmt::format("registry {}", o.db));
+  if (!writable && check_reading) require_intact_for_reading(*db);
   return db;
 }
 
@@ -101,7 +105,8 @@ void run_import(const RegistryOptions& o, Invocation& inv) {
   bool any = false;
   for (const auto& f : files) any = any || !f.first->empty();
   if (!any)
-    throw UsageError("registry import: give at least one of --donors --samples --consents --custody --exports");
+    throw UsageError(
+        "registry import: give at least one of --donors --samples --consents --custody --exports");
   auto db = open_db(o, inv, true);
   for (const auto& [path, type] : files) {
     if (path->empty()) continue;
@@ -238,8 +243,8 @@ void run_request(const RegistryOptions& o, Invocation& inv) {
                       r.decision, r.conditions, r.decided_on, r.decided_by, std::to_string(r.exports),
                       std::to_string(r.samples)});
     write_table(inv, o, ".registry_requests",
-                {"request_id", "requester", "institution", "country", "purpose", "project", "date", "decision",
-                 "conditions", "decided_on", "decided_by", "exports", "samples"},
+                {"request_id", "requester", "institution", "country", "purpose", "project", "date",
+                 "decision", "conditions", "decided_on", "decided_by", "exports", "samples"},
                 rows);
     fmt::print("{} data-access requests\n", rows.size());
     return;
@@ -250,7 +255,8 @@ void run_request(const RegistryOptions& o, Invocation& inv) {
     fmt::print("recorded data-access request {}\n", add_request(*db, fields, actor_of(o)));
     return;
   }
-  if (o.request_id.empty()) throw UsageError(fmt::format("registry request {}: --request is required", o.request_action));
+  if (o.request_id.empty())
+    throw UsageError(fmt::format("registry request {}: --request is required", o.request_action));
   auto db = open_db(o, inv, true);
   const bool approve = o.request_action == "approve";
   decide_request(*db, o.request_id, approve, o.conditions, o.date, o.reason, actor_of(o));
@@ -265,7 +271,7 @@ void run_audit(const RegistryOptions& o, Invocation& inv) {
                o.key);
     return;
   }
-  auto db = open_db(o, inv, false);
+  auto db = open_db(o, inv, false, o.audit_action == "anchor");
   if (o.audit_action == "list") {
     std::vector<std::vector<std::string>> rows;
     for (const auto& e : read_audit(*db))
@@ -360,10 +366,10 @@ void run_trace(const RegistryOptions& o, Invocation& inv) {
       1)
     throw UsageError("registry trace: give exactly one of --donor, --sample, --request and --withdrawn");
   auto db = open_db(o, inv, false);
-  const std::vector<TraceEvent> events = o.withdrawn                ? trace_withdrawn(*db)
-                                         : !o.request_id.empty()    ? trace_request(*db, o.request_id)
-                                         : o.donor.empty()          ? trace_sample(*db, o.sample)
-                                                                    : trace_donor(*db, o.donor);
+  const std::vector<TraceEvent> events = o.withdrawn             ? trace_withdrawn(*db)
+                                         : !o.request_id.empty() ? trace_request(*db, o.request_id)
+                                         : o.donor.empty()       ? trace_sample(*db, o.sample)
+                                                                 : trace_donor(*db, o.donor);
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : events) rows.push_back({e.time, e.kind, e.id, e.donor_id, e.sample_id, e.detail});
   write_table(inv, o, ".registry_trace", {"time", "kind", "id", "donor_id", "sample_id", "detail"}, rows);
@@ -397,9 +403,9 @@ void run_fileset(const RegistryOptions& o, Invocation& inv) {
   inv.log().add_input(o.bfile + ".fam");
   auto db = open_db(o, inv, true);
   const FilesetRegistration f = add_fileset(*db, o.bfile, o.fileset_id, actor_of(o));
-  const std::string line =
-      fmt::format("registered fileset {}: {} samples ({} linked to registry samples, {} unlinked), {} variants",
-                  f.fileset_id, f.samples, f.linked, f.samples - f.linked, f.variants);
+  const std::string line = fmt::format(
+      "registered fileset {}: {} samples ({} linked to registry samples, {} unlinked), {} variants",
+      f.fileset_id, f.samples, f.linked, f.samples - f.linked, f.variants);
   inv.log().note(line);
   fmt::print("{}\n", line);
 }
@@ -499,7 +505,8 @@ Runner setup(CLI::App& app) {
   s->exports->add_option("--what", o->what, "material, genotypes, phenotypes or summary");
   s->exports->add_option("--request", o->request_id, "The approved data-access request it is sent under");
   s->exports->add_option("--recipient", o->recipient, "Recipient organisation (checked against the request)");
-  s->exports->add_option("--country", o->recipient_country, "Recipient country (checked against the request)");
+  s->exports->add_option("--country", o->recipient_country,
+                         "Recipient country (checked against the request)");
   s->exports->add_option("--purpose", o->purpose, "Research purpose (checked against the request)");
   s->exports->add_option("--approval", o->approval, "Approval reference");
   s->exports->add_option("--date", o->date, "YYYY-MM-DD");
@@ -521,13 +528,15 @@ Runner setup(CLI::App& app) {
   s->trace->add_option("--request", o->request_id, "Data-access request: decision and exports under it");
   s->trace->add_flag("--withdrawn", o->withdrawn,
                      "Analyses and exports that used donors who withdrew afterwards");
-  s->request = nested(app, *o, "request",
-                      "Data-access requests: add FIELD=VALUE..., approve or refuse (access committee), list", true);
+  s->request =
+      nested(app, *o, "request",
+             "Data-access requests: add FIELD=VALUE..., approve or refuse (access committee), list", true);
   s->request->add_option("action", o->request_action, "add, approve, refuse or list")
       ->check(CLI::IsMember({"add", "approve", "refuse", "list"}));
-  s->request->add_option("fields", o->add_fields,
-                         "add: request_id= requester= institution= institution_type= commercial_use= country= "
-                         "purpose= project= [ethics_reference= collaborators= date=]");
+  s->request->add_option(
+      "fields", o->add_fields,
+      "add: request_id= requester= institution= institution_type= commercial_use= country= "
+      "purpose= project= [ethics_reference= collaborators= date=]");
   s->request->add_option("--request", o->request_id, "approve/refuse: the request");
   s->request->add_option("--conditions", o->conditions,
                          "approve: what=genotypes,summary;until=YYYY-MM-DD;max_samples=N");

@@ -301,9 +301,11 @@ AuditVerification verify_audit(Database& db, const std::optional<Anchor>& anchor
         const std::string op = c.at("op").get<std::string>();
         const auto& row = c.at("row");
         // A row written by an entry carries that entry's time and actor: who and when cannot be moved apart.
-        if (op != "void" && op != "add_columns" && (row.value("recorded_at", std::string()) != e.time ||
-                             row.value("actor", std::string()) != details.value("actor", std::string())))
-          throw Error(fmt::format("a {} row's recorded_at or actor differs from the entry's", c.at("table").dump()));
+        if (op != "void" && op != "add_columns" &&
+            (row.value("recorded_at", std::string()) != e.time ||
+             row.value("actor", std::string()) != details.value("actor", std::string())))
+          throw Error(
+              fmt::format("a {} row's recorded_at or actor differs from the entry's", c.at("table").dump()));
         apply_change(replayed, {op, c.at("table").get<std::string>(), row});
       }
     } catch (const std::exception& ex) {
@@ -381,6 +383,16 @@ AuditVerification check_before_use(Database& db, bool check_tables, RowHashes* h
     if (hashes) *hashes = std::move(current);
   }
   return w.result;
+}
+
+void require_intact_for_reading(Database& db) {
+  const AuditVerification check = check_before_use(db);
+  if (!check.ok)
+    throw Error(
+        db.path(), 0,
+        fmt::format("the registry is not read: {}; its records are not vouched for by the audit chain "
+                    "(see `genomap registry audit verify`)",
+                    check.message()));
 }
 
 }  // namespace genomap::registry

@@ -66,6 +66,11 @@ AuditVerification verify_audit(Database& db, const std::optional<Anchor>& anchor
 AuditVerification check_before_use(Database& db, bool check_tables = true, RowHashes* hashes = nullptr,
                                    std::string* last_digest = nullptr);
 
+// The check before a reading command answers (report, trace, lists, eligibility, anchor): check_before_use,
+// and on a broken chain an Error naming the file, so no answer comes from records the chain no longer vouches
+// for. `audit verify` and `audit list` do not call it: they are how a broken chain is examined.
+void require_intact_for_reading(Database& db);
+
 // SHA-256 of `data` as lowercase hex (OpenSSL EVP).
 std::string sha256_hex(const std::string& data);
 // The hash an entry must carry given its predecessor's hash.
