@@ -32,3 +32,9 @@ printf '%-44s %10s %12s\n' "genomap freq --registry --purpose GRU" $(T "$G" freq
 if command -v plink2 >/dev/null; then
   printf '%-44s %10s %12s\n' "plink2 --freq --keep (same samples)" $(T plink2 --bfile "$W/sim" --keep "$W/keep.txt" --freq --out "$W/p")
 fi
+# What the chain costs each command at this size: a single write (check from the checkpoint, table digest, one
+# entry), a reading command (the same check, read-only), and a full verify (replays every entry).
+printf '%-44s %10s %12s\n' "registry add donor (one write)" $(T "$G" registry add donor --db "$W/r.db" donor_id=ONE sex=male)
+printf '%-44s %10s %12s\n' "registry report (checked read)" $(T "$G" registry report --db "$W/r.db" --out "$W/rep")
+printf '%-44s %10s %12s\n' "registry audit verify (full replay)" $(T "$G" registry audit verify --db "$W/r.db")
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
