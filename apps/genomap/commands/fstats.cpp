@@ -12,8 +12,8 @@
 #include "genomap/core/error.hpp"
 #include "genomap/core/usage_error.hpp"
 #include "genomap/popstats/f2_store.hpp"
-#include "genomap/popstats/population_input.hpp"
 #include "genomap/popstats/popstats_files.hpp"
+#include "genomap/popstats/population_input.hpp"
 #include "invocation.hpp"
 
 namespace genomap::cli {
@@ -90,8 +90,6 @@ F2Store open_or_build_store(const FstatsCommandOptions& o, const PopulationData&
   else
     files = {o.eigenstrat + ".geno", o.eigenstrat + ".snp", o.eigenstrat + ".ind"};
   if (!o.pop_file.empty()) files.push_back(o.pop_file);
-  for (const auto& path : files)
-    key.inputs.push_back(std::filesystem::path(path).filename().string() + "\t" + describe_file(path));
   const auto& in = o.input;
   const auto& f = in.filters;
   key.sample_filters = fmt::format(
@@ -103,8 +101,12 @@ F2Store open_or_build_store(const FstatsCommandOptions& o, const PopulationData&
   key.blocking = blocking;
   key.filters = o.store_filters;
   bool built = false;
-  F2Store store =
-      open_or_build_f2_store(o.f2_store, pd, block_of_variant, block_ct, key, inv.context(), built);
+  F2Store store = open_or_build_f2_store(
+      o.f2_store, pd, block_of_variant, block_ct, key, inv.context(), built, [&](F2StoreKey& k) {
+        for (const auto& path : files)
+          k.inputs.push_back(std::filesystem::path(path).filename().string() + "\t" +
+                             inv.log().input_description(path));
+      });
   inv.log().note(
       fmt::format("f2 store {} {}: {} populations, {} variants ({} dropped by the store filters), {} blocks",
                   o.f2_store, built ? "built" : "read", store.pop_ct(), store.variants.size(),

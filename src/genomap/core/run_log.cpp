@@ -87,6 +87,17 @@ void RunLog::settle_inputs() const {
   for (auto& [index, hash] : pending) inputs_[index] = hash.get();  // rethrows a read error
 }
 
+std::string RunLog::input_description(const std::string& path) const {
+  {
+    std::lock_guard lock(mutex_);
+    settle_inputs();
+    const std::string prefix = path + "  ";
+    for (const auto& line : inputs_)
+      if (line.rfind(prefix, 0) == 0) return line.substr(prefix.size());
+  }
+  return describe_file(path);
+}
+
 void RunLog::note(const std::string& line) {
   std::lock_guard lock(mutex_);
   notes_.push_back(line);

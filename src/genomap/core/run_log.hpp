@@ -40,6 +40,9 @@ class RunLog {
     settle_inputs();
     return inputs_;
   }
+  // "<bytes> xxh128:<hex>" of an input added with add_input, waiting for its hash (so a caller that needs the
+  // digest does not hash the file a second time); describe_file(path) for a path that was not added.
+  std::string input_description(const std::string& path) const;
   std::string render() const;
 
  private:

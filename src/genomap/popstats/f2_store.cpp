@@ -154,27 +154,51 @@ F2Store build_f2_store(const PopulationData& data, const std::vector<std::uint32
   store.pop_sizes = data.populations.sizes;
   store.block_ct = block_ct;
   const std::size_t n = store.pop_ct();
-  data.pass([&](const PopulationCounts& c) {
-    for (std::size_t v = 0; v < c.variant_ct; ++v) {
-      const std::size_t idx = c.first_variant + v;
-      if (!keep_variant(data.variants[idx], c, v, key.filters)) {
-        ++store.filtered_variant_ct;
-        continue;
+  // The counts of a kept variant; its Variant is copied by the caller (all at once when none is dropped).
+  auto keep_counts = [&](const PopulationCounts& c, std::size_t v) {
+    store.block_of_variant.push_back(block_of_variant[c.first_variant + v]);
+    const std::size_t k = c.at(v, 0);
+    store.called.insert(store.called.end(), c.called.begin() + k, c.called.begin() + k + n);
+    store.het.insert(store.het.end(), c.het.begin() + k, c.het.begin() + k + n);
+    store.allele1.insert(store.allele1.end(), c.allele1.begin() + k, c.allele1.begin() + k + n);
+    if (c.haploid.empty())
+      store.haploid.insert(store.haploid.end(), n, 0u);
+    else
+      store.haploid.insert(store.haploid.end(), c.haploid.begin() + k, c.haploid.begin() + k + n);
+  };
+  const F2StoreFilters& f = key.filters;
+  FstatsResult f2;
+  if (f.max_missing >= 1.0 && f.min_maf <= 0 && !f.transversions_only) {
+    // No store filter can drop a variant: the f2 blocks are computed in the pass that fills the store, from
+    // the same counts in the same order as a pass over the store would give them (hence the same bits).
+    const std::size_t cells = data.variants.size() * n;
+    store.block_of_variant.reserve(data.variants.size());
+    for (auto* a : {&store.called, &store.het, &store.allele1, &store.haploid}) a->reserve(cells);
+    PopulationData tapped;
+    tapped.variants = data.variants;  // the one copy: it becomes the store's after the pass
+    tapped.populations = data.populations;
+    tapped.pass = [&](const PopulationCountsSink& sink) {
+      data.pass([&](const PopulationCounts& c) {
+        for (std::size_t v = 0; v < c.variant_ct; ++v) keep_counts(c, v);
+        sink(c);
+      });
+    };
+    f2 = compute_fstats(tapped, block_of_variant, block_ct, {}, {}, ctx);
+    store.variants = std::move(tapped.variants);
+  } else {
+    data.pass([&](const PopulationCounts& c) {
+      for (std::size_t v = 0; v < c.variant_ct; ++v) {
+        if (keep_variant(data.variants[c.first_variant + v], c, v, f)) {
+          store.variants.push_back(data.variants[c.first_variant + v]);
+          keep_counts(c, v);
+        } else
+          ++store.filtered_variant_ct;
       }
-      store.variants.push_back(data.variants[idx]);
-      store.block_of_variant.push_back(block_of_variant[idx]);
-      const std::size_t k = c.at(v, 0);
-      store.called.insert(store.called.end(), c.called.begin() + k, c.called.begin() + k + n);
-      store.het.insert(store.het.end(), c.het.begin() + k, c.het.begin() + k + n);
-      store.allele1.insert(store.allele1.end(), c.allele1.begin() + k, c.allele1.begin() + k + n);
-      if (c.haploid.empty())
-        store.haploid.insert(store.haploid.end(), n, 0u);
-      else
-        store.haploid.insert(store.haploid.end(), c.haploid.begin() + k, c.haploid.begin() + k + n);
-    }
-  });
+    });
+    if (store.variants.empty()) throw Error("f2 store: no variant passes the store filters");
+    f2 = compute_fstats(store.population_data(), store.block_of_variant, block_ct, {}, {}, ctx);
+  }
   if (store.variants.empty()) throw Error("f2 store: no variant passes the store filters");
-  FstatsResult f2 = compute_fstats(store.population_data(), store.block_of_variant, block_ct, {}, {}, ctx);
   store.f2_block_sum = std::move(f2.f2_block_sum);
   store.f2_block_snps = std::move(f2.f2_block_snps);
   store.key = f2_store_key_lines(key, data.populations);
@@ -336,10 +360,18 @@ F2Store read_f2_store(const std::string& dir, const std::vector<std::string>& ex
 
 F2Store open_or_build_f2_store(const std::string& dir, const PopulationData& data,
                                const std::vector<std::uint32_t>& block_of_variant, std::size_t block_ct,
-                               const F2StoreKey& key, const Context& ctx, bool& built) {
+                               F2StoreKey key, const Context& ctx, bool& built,
+                               const std::function<void(F2StoreKey&)>& describe_inputs) {
   built = !f2_store_exists(dir);
-  if (!built) return read_f2_store(dir, f2_store_key_lines(key, data.populations));
+  if (!built) {
+    if (describe_inputs) describe_inputs(key);
+    return read_f2_store(dir, f2_store_key_lines(key, data.populations));
+  }
   F2Store store = build_f2_store(data, block_of_variant, block_ct, key, ctx);
+  if (describe_inputs) {
+    describe_inputs(key);
+    store.key = f2_store_key_lines(key, data.populations);
+  }
   write_f2_store(store, dir);
   return store;
 }

@@ -15,6 +15,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -91,9 +92,12 @@ bool f2_store_exists(const std::string& dir);
 F2Store read_f2_store(const std::string& dir, const std::vector<std::string>& expected_key = {});
 
 // The store in `dir` for these inputs: read when present (Error when it is stale or damaged), else built
-// from one pass over `data` and written. `built` tells which.
+// from one pass over `data` and written. `built` tells which. `describe_inputs`, when given, fills in
+// key.inputs just before the key is needed: before reading, or after the pass when building, so a digest
+// computed in the background during the pass (RunLog::input_description) is not computed again.
 F2Store open_or_build_f2_store(const std::string& dir, const PopulationData& data,
                                const std::vector<std::uint32_t>& block_of_variant, std::size_t block_ct,
-                               const F2StoreKey& key, const Context& ctx, bool& built);
+                               F2StoreKey key, const Context& ctx, bool& built,
+                               const std::function<void(F2StoreKey&)>& describe_inputs = {});
 
 }  // namespace genomap
