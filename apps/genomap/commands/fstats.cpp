@@ -39,12 +39,9 @@ struct FstatsCommandOptions {
 // ADMIXTOOLS 2.
 constexpr std::size_t kPseudohaploidTestVariants = 1000;
 
-// The statistics asked for, computed from `pd` over the given jackknife blocks, and their output files.
-void compute_and_write(const FstatsCommandOptions& o, const PopulationData& pd,
-                       const std::vector<std::uint32_t>& block_of_variant, std::size_t block_ct,
-                       Invocation& inv) {
-  const Context& ctx = inv.context();
-  const PopulationAssignment& pops = pd.populations;
+// The statistics asked for, over the populations `pops`.
+std::vector<StatisticRequest> requested_statistics(const FstatsCommandOptions& o,
+                                                   const PopulationAssignment& pops) {
   std::vector<StatisticRequest> requests;
   for (const auto& s : o.f3) requests.push_back(parse_statistic(StatisticKind::F3, s, pops, "--f3"));
   for (const auto& s : o.f4) requests.push_back(parse_statistic(StatisticKind::F4, s, pops, "--f4"));
@@ -64,24 +61,42 @@ void compute_and_write(const FstatsCommandOptions& o, const PopulationData& pd,
       for (std::uint32_t b = a + 1; b < pops.pop_ct(); ++b)
         if (a != out && b != out) requests.push_back({StatisticKind::F3, {out, a, b, 0}});
   }
+  return requests;
+}
 
-  inv.log().note(fmt::format("{} populations, {} variants, {} requested statistics", pops.pop_ct(),
-                             pd.variants.size(), requests.size()));
+FstatsOptions fstats_options(const FstatsCommandOptions& o) {
   FstatsOptions options;
   options.qp_compat = o.qp_compat;
-  const FstatsResult result = compute_fstats(pd, block_of_variant, block_ct, requests, options, ctx);
+  return options;
+}
+
+// The log lines and output files of computed statistics.
+void write_statistics(const FstatsResult& result, const PopulationAssignment& pops, std::size_t variant_ct,
+                      std::size_t request_ct, Invocation& inv) {
+  inv.log().note(fmt::format("{} populations, {} variants, {} requested statistics", pops.pop_ct(),
+                             variant_ct, request_ct));
   inv.log().phase_done("f-statistics");
   if (result.no_call_variant_ct)
     inv.log().note(fmt::format("{} variants without any call skipped", result.no_call_variant_ct));
-
   write_fstats_files(inv.outputs(), result, pops);
   inv.log().phase_done("write outputs");
+}
+
+// The statistics asked for, computed from `pd` over the given jackknife blocks, and their output files.
+void compute_and_write(const FstatsCommandOptions& o, const PopulationData& pd,
+                       const std::vector<std::uint32_t>& block_of_variant, std::size_t block_ct,
+                       Invocation& inv) {
+  const std::vector<StatisticRequest> requests = requested_statistics(o, pd.populations);
+  const FstatsResult result =
+      compute_fstats(pd, block_of_variant, block_ct, requests, fstats_options(o), inv.context());
+  write_statistics(result, pd.populations, pd.variants.size(), requests.size(), inv);
 }
 
 // The f2 store of --f2-store for these inputs, reused when its key matches and built otherwise.
 F2Store open_or_build_store(const FstatsCommandOptions& o, const PopulationData& pd,
                             const std::vector<std::uint32_t>& block_of_variant, std::size_t block_ct,
-                            const std::string& blocking, const std::string& pseudohaploid, Invocation& inv) {
+                            const std::string& blocking, const std::string& pseudohaploid, Invocation& inv,
+                            StatisticsAlongside* alongside) {
   F2StoreKey key;
   key.pseudohaploid = pseudohaploid;
   std::vector<std::string> files;
@@ -102,11 +117,13 @@ F2Store open_or_build_store(const FstatsCommandOptions& o, const PopulationData&
   key.filters = o.store_filters;
   bool built = false;
   F2Store store = open_or_build_f2_store(
-      o.f2_store, pd, block_of_variant, block_ct, key, inv.context(), built, [&](F2StoreKey& k) {
+      o.f2_store, pd, block_of_variant, block_ct, key, inv.context(), built,
+      [&](F2StoreKey& k) {
         for (const auto& path : files)
           k.inputs.push_back(std::filesystem::path(path).filename().string() + "\t" +
                              inv.log().input_description(path));
-      });
+      },
+      alongside);
   inv.log().note(
       fmt::format("f2 store {} {}: {} populations, {} variants ({} dropped by the store filters), {} blocks",
                   o.f2_store, built ? "built" : "read", store.pop_ct(), store.variants.size(),
@@ -187,9 +204,14 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
   inv.log().note(blocking);
 
   if (!o.f2_store.empty()) {
+    // Built here, the store's pass computes the requested statistics too; read, they come from its counts.
+    StatisticsAlongside alongside{requested_statistics(o, pops), fstats_options(o), std::nullopt};
     const F2Store store =
-        open_or_build_store(o, pd, block_of_variant, block_ct, blocking, pseudohaploid, inv);
-    compute_and_write(o, store.population_data(), store.block_of_variant, store.block_ct, inv);
+        open_or_build_store(o, pd, block_of_variant, block_ct, blocking, pseudohaploid, inv, &alongside);
+    if (alongside.result)
+      write_statistics(*alongside.result, pops, store.variants.size(), alongside.requests.size(), inv);
+    else
+      compute_and_write(o, store.population_data(), store.block_of_variant, store.block_ct, inv);
     return;
   }
   compute_and_write(o, pd, block_of_variant, block_ct, inv);

@@ -148,7 +148,8 @@ PopulationData F2Store::population_data() const {
 }
 
 F2Store build_f2_store(const PopulationData& data, const std::vector<std::uint32_t>& block_of_variant,
-                       std::size_t block_ct, const F2StoreKey& key, const Context& ctx) {
+                       std::size_t block_ct, const F2StoreKey& key, const Context& ctx,
+                       StatisticsAlongside* alongside) {
   F2Store store;
   store.pop_names = data.populations.names;
   store.pop_sizes = data.populations.sizes;
@@ -183,7 +184,9 @@ F2Store build_f2_store(const PopulationData& data, const std::vector<std::uint32
         sink(c);
       });
     };
-    f2 = compute_fstats(tapped, block_of_variant, block_ct, {}, {}, ctx);
+    f2 = alongside ? compute_fstats(tapped, block_of_variant, block_ct, alongside->requests,
+                                    alongside->options, ctx)
+                   : compute_fstats(tapped, block_of_variant, block_ct, {}, {}, ctx);
     store.variants = std::move(tapped.variants);
   } else {
     data.pass([&](const PopulationCounts& c) {
@@ -196,11 +199,19 @@ F2Store build_f2_store(const PopulationData& data, const std::vector<std::uint32
       }
     });
     if (store.variants.empty()) throw Error("f2 store: no variant passes the store filters");
-    f2 = compute_fstats(store.population_data(), store.block_of_variant, block_ct, {}, {}, ctx);
+    f2 = alongside ? compute_fstats(store.population_data(), store.block_of_variant, block_ct,
+                                    alongside->requests, alongside->options, ctx)
+                   : compute_fstats(store.population_data(), store.block_of_variant, block_ct, {}, {}, ctx);
   }
   if (store.variants.empty()) throw Error("f2 store: no variant passes the store filters");
-  store.f2_block_sum = std::move(f2.f2_block_sum);
-  store.f2_block_snps = std::move(f2.f2_block_snps);
+  if (alongside) {
+    store.f2_block_sum = f2.f2_block_sum;
+    store.f2_block_snps = f2.f2_block_snps;
+    alongside->result = std::move(f2);
+  } else {
+    store.f2_block_sum = std::move(f2.f2_block_sum);
+    store.f2_block_snps = std::move(f2.f2_block_snps);
+  }
   store.key = f2_store_key_lines(key, data.populations);
   return store;
 }
@@ -361,13 +372,14 @@ F2Store read_f2_store(const std::string& dir, const std::vector<std::string>& ex
 F2Store open_or_build_f2_store(const std::string& dir, const PopulationData& data,
                                const std::vector<std::uint32_t>& block_of_variant, std::size_t block_ct,
                                F2StoreKey key, const Context& ctx, bool& built,
-                               const std::function<void(F2StoreKey&)>& describe_inputs) {
+                               const std::function<void(F2StoreKey&)>& describe_inputs,
+                               StatisticsAlongside* alongside) {
   built = !f2_store_exists(dir);
   if (!built) {
     if (describe_inputs) describe_inputs(key);
     return read_f2_store(dir, f2_store_key_lines(key, data.populations));
   }
-  F2Store store = build_f2_store(data, block_of_variant, block_ct, key, ctx);
+  F2Store store = build_f2_store(data, block_of_variant, block_ct, key, ctx, alongside);
   if (describe_inputs) {
     describe_inputs(key);
     store.key = f2_store_key_lines(key, data.populations);

@@ -16,10 +16,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "genomap/core/context.hpp"
+#include "genomap/popstats/fstats.hpp"
 #include "genomap/popstats/population_counts.hpp"
 
 namespace genomap {
@@ -76,8 +78,18 @@ struct F2Store {
 
 // Builds a store from one pass over `data` (populations in their final order). `block_of_variant` and
 // `block_ct` are the jackknife blocks of data.variants (see assign_jackknife_blocks).
+// Statistics computed in the pass that builds a store, so that a command asking for them does not make a
+// second pass over the stored counts. `result` is filled only when the store is built (not when it is read);
+// it equals compute_fstats over the built store's population_data() with the same requests and options.
+struct StatisticsAlongside {
+  std::vector<StatisticRequest> requests;
+  FstatsOptions options;
+  std::optional<FstatsResult> result;
+};
+
 F2Store build_f2_store(const PopulationData& data, const std::vector<std::uint32_t>& block_of_variant,
-                       std::size_t block_ct, const F2StoreKey& key, const Context& ctx);
+                       std::size_t block_ct, const F2StoreKey& key, const Context& ctx,
+                       StatisticsAlongside* alongside = nullptr);
 
 // Writes the store into `dir` (created if absent); every file goes to a temporary name first and the manifest
 // is written last, so a half-written store has no manifest.
@@ -98,6 +110,7 @@ F2Store read_f2_store(const std::string& dir, const std::vector<std::string>& ex
 F2Store open_or_build_f2_store(const std::string& dir, const PopulationData& data,
                                const std::vector<std::uint32_t>& block_of_variant, std::size_t block_ct,
                                F2StoreKey key, const Context& ctx, bool& built,
-                               const std::function<void(F2StoreKey&)>& describe_inputs = {});
+                               const std::function<void(F2StoreKey&)>& describe_inputs = {},
+                               StatisticsAlongside* alongside = nullptr);
 
 }  // namespace genomap
