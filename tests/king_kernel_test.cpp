@@ -1,7 +1,9 @@
 // The KING bit-plane kernel against a naive double loop over genotype codes, on random data with missing
-// genotypes, sample counts that are not multiples of 4, 32 or 64, and variant counts that are not multiples of
-// 64 or of the chunk size; the kinship formula against the paper's form; the degree boundaries; the greedy
+// genotypes, sample counts that are not multiples of 4, 32 or 64, and variant counts that are not multiples
+// of 64 or of the chunk size; the kinship formula against the paper's form; the degree boundaries; the greedy
 // unrelated set.
+#include "genomap/relate/king_kernel.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,7 +11,6 @@
 #include <random>
 
 #include "genomap/relate/king.hpp"
-#include "genomap/relate/king_kernel.hpp"
 #include "genomap/relate/unrelated_set.hpp"
 
 namespace genomap {
@@ -23,7 +24,8 @@ std::vector<std::uint8_t> random_codes(std::size_t n, std::size_t m, double miss
     const double p = 0.05 + 0.9 * u(rng);
     for (std::size_t s = 0; s < n; ++s) {
       std::uint8_t c;
-      if (u(rng) < missing) c = 1;
+      if (u(rng) < missing)
+        c = 1;
       else {
         const int alleles = (u(rng) < p) + (u(rng) < p);
         c = alleles == 2 ? 3 : alleles == 1 ? 2 : 0;
@@ -43,8 +45,8 @@ std::vector<std::uint64_t> pack_rows(const std::vector<std::uint8_t>& codes, std
   return rows;
 }
 
-KingPairCounts naive_counts(const std::vector<std::uint8_t>& codes, std::size_t n, std::size_t m, std::size_t i,
-                            std::size_t j) {
+KingPairCounts naive_counts(const std::vector<std::uint8_t>& codes, std::size_t n, std::size_t m,
+                            std::size_t i, std::size_t j) {
   KingPairCounts c;
   for (std::size_t v = 0; v < m; ++v) {
     const int a = codes[v * n + i], b = codes[v * n + j];
@@ -70,31 +72,41 @@ TEST(KingKernel, TransposeMatchesNaive) {
 
 TEST(KingKernel, PairCountsMatchNaiveDoubleLoop) {
   std::mt19937_64 rng(11);
-  struct Shape { std::size_t n, m; double missing; };
+  struct Shape {
+    std::size_t n, m;
+    double missing;
+  };
   for (Shape shape : {Shape{2, 1, 0.0}, Shape{3, 63, 0.1}, Shape{33, 1025, 0.05}, Shape{65, 2100, 0.02},
-                      Shape{97, 130, 0.3}, Shape{130, 3000, 0.0}, Shape{100, 2500, 0.01}, Shape{75, 1100, 0.3},
-                      Shape{64, 4096, 0.01}}) {
+                      Shape{97, 130, 0.3}, Shape{130, 3000, 0.0}, Shape{100, 2500, 0.01},
+                      Shape{75, 1100, 0.3}, Shape{64, 4096, 0.01}}) {
     const auto codes = random_codes(shape.n, shape.m, shape.missing, rng);
     const auto rows = pack_rows(codes, shape.n, shape.m);
     std::vector<KingPairCounts> expect(shape.n * shape.n);
     for (std::size_t j = 0; j < shape.n; ++j)
-      for (std::size_t i = 0; i < j; ++i) expect[j * shape.n + i] = naive_counts(codes, shape.n, shape.m, i, j);
+      for (std::size_t i = 0; i < j; ++i)
+        expect[j * shape.n + i] = naive_counts(codes, shape.n, shape.m, i, j);
     std::vector<KingKernel> kernels = {KingKernel::Generic};
     if (__builtin_cpu_supports("popcnt")) kernels.push_back(KingKernel::Popcnt);
     if (__builtin_cpu_supports("avx2"))
       kernels.push_back(KingKernel::Avx2);
     else
       std::printf("AVX2 KING kernel NOT tested: this processor lacks AVX2\n");
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq"))
+      kernels.push_back(KingKernel::Avx512);
+    else
+      std::printf("AVX-512 KING kernel NOT tested: this processor lacks AVX-512 VPOPCNTDQ\n");
     for (KingMissingMode mode : {KingMissingMode::Dense, KingMissingMode::Sparse, KingMissingMode::Auto}) {
       for (KingKernel kernel : kernels) {
         for (std::size_t tile : {7, 32}) {
           std::vector<KingPairCounts> counts(shape.n * shape.n);
           KingSampleTotals totals;
-          // The variants in two blocks (the first a whole number of chunks or not), as the driver passes them.
+          // The variants in two blocks (the first a whole number of chunks or not), as the driver passes
+          // them.
           const std::size_t split = tile == 7 ? std::min(shape.m, kKingChunkVariants) : shape.m / 2;
           for (auto [v0, v1] : {std::pair{std::size_t{0}, split}, std::pair{split, shape.m}}) {
             KingBitPlanes planes;
-            planes.load(rows.data() + v0 * ((shape.n + 31) / 32), v1 - v0, (shape.n + 31) / 32, shape.n, 2, mode);
+            planes.load(rows.data() + v0 * ((shape.n + 31) / 32), v1 - v0, (shape.n + 31) / 32, shape.n, 2,
+                        mode);
             if (mode != KingMissingMode::Auto) {
               EXPECT_EQ(planes.sparse(), mode == KingMissingMode::Sparse);
             }
@@ -114,8 +126,8 @@ TEST(KingKernel, PairCountsMatchNaiveDoubleLoop) {
           for (std::size_t j = 0; j < shape.n; ++j)
             for (std::size_t i = 0; i < j; ++i)
               ASSERT_EQ(counts[j * shape.n + i], expect[j * shape.n + i])
-                  << "kernel " << static_cast<int>(kernel) << " mode " << static_cast<int>(mode) << " n=" << shape.n
-                  << " m=" << shape.m << " tile " << tile << " pair " << i << "," << j;
+                  << "kernel " << static_cast<int>(kernel) << " mode " << static_cast<int>(mode)
+                  << " n=" << shape.n << " m=" << shape.m << " tile " << tile << " pair " << i << "," << j;
           // Nothing is written on or above the diagonal.
           for (std::size_t j = 0; j < shape.n; ++j)
             for (std::size_t i = j; i < shape.n; ++i) ASSERT_EQ(counts[j * shape.n + i], KingPairCounts{});
@@ -145,9 +157,12 @@ TEST(KingKernel, KinshipFollowsPaperFormula) {
     KingPairCounts c{0, d(rng), d(rng), d(rng), d(rng)};
     const double het_i = c.hethet + c.het_i_hom_j, het_j = c.hethet + c.het_j_hom_i;
     const double lo = std::min(het_i, het_j);
-    const double expect = lo == 0 ? NAN : (c.hethet - 2.0 * c.ibs0) / (2 * lo) + 0.5 - (het_i + het_j) / (4 * lo);
-    if (std::isnan(expect)) EXPECT_TRUE(std::isnan(king_kinship(c)));
-    else EXPECT_NEAR(king_kinship(c), expect, 1e-12);
+    const double expect =
+        lo == 0 ? NAN : (c.hethet - 2.0 * c.ibs0) / (2 * lo) + 0.5 - (het_i + het_j) / (4 * lo);
+    if (std::isnan(expect))
+      EXPECT_TRUE(std::isnan(king_kinship(c)));
+    else
+      EXPECT_NEAR(king_kinship(c), expect, 1e-12);
   }
   EXPECT_TRUE(std::isnan(king_kinship(KingPairCounts{10, 0, 3, 0, 0})));
   // Identical genotypes: no opposite homozygotes or discordant heterozygotes, kinship 1/2.
@@ -200,7 +215,8 @@ TEST(KingUnrelatedSet, RandomGraphsLeaveNoRelatedPairAndAreMaximal) {
       if (!removed[s]) continue;
       bool has_kept_relative = false;
       for (const auto& p : pairs)
-        if ((p.first == s && !removed[p.second]) || (p.second == s && !removed[p.first])) has_kept_relative = true;
+        if ((p.first == s && !removed[p.second]) || (p.second == s && !removed[p.first]))
+          has_kept_relative = true;
       EXPECT_TRUE(has_kept_relative) << "sample " << s << " could be added back";
     }
   }
