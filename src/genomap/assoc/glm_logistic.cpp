@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "genomap/core/thread_scope.hpp"
 #include "genomap/assoc/distributions.hpp"
 #include "genomap/assoc/glm_internal.hpp"
+#include "genomap/core/thread_scope.hpp"
 
 namespace genomap::glm_detail {
 namespace {
@@ -91,16 +91,21 @@ void newton_batch(const PreparedPhenotype& ph, const double* g, std::size_t n_al
     beta.row(r).head(k1) = ph.null_beta.transpose();
     beta(r, k1) = 0;
   }
+  // The work arrays are sized once per batch: the a variants still running use their top rows (row-major, so
+  // those rows are contiguous and the products below take `a` as their row count). Resizing them as a shrinks
+  // reallocated megabytes per iteration, and the page faults cost more than the arithmetic.
+  w.resize(a0, n);       // linear predictor, then IRLS weights
+  wr.resize(2 * a0, n);  // rows 0..a-1: weight * g; rows a..2a-1: residual y - p
+  hcc.resize(a0, pairs);
+  hcg.resize(2 * a0, k1);
+  ws.hgg.resize(a0);
+  ws.grad_g.resize(a0);
   Eigen::Index a = a0;
   for (int it = 0; it < kMaxIterations && a > 0; ++it) {
-    w.resize(a, n);       // linear predictor, then IRLS weights
-    wr.resize(2 * a, n);  // rows 0..a-1: weight * g; rows a..2a-1: residual y - p
     // eta = B_c X' (+ beta_g g below)
     bc = beta.leftCols(k1);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(a), n, static_cast<int>(k1), 1.0,
                 bc.data(), static_cast<int>(k1), ph.x.data(), n, 0.0, w.data(), n);
-    ws.hgg.resize(a);
-    ws.grad_g.resize(a);
     for (Eigen::Index r = 0; r < a; ++r) {
       double sgg = 0, sg = 0;
       const double bg = beta(r, k1);
@@ -124,11 +129,9 @@ void newton_batch(const PreparedPhenotype& ph, const double* g, std::size_t n_al
       ws.hgg[r] = sgg;
       ws.grad_g[r] = sg;
     }
-    hcc.resize(a, pairs);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(a), static_cast<int>(pairs), n,
                 1.0, w.data(), n, ph.x_pairs.data(), static_cast<int>(pairs), 0.0, hcc.data(),
                 static_cast<int>(pairs));
-    hcg.resize(2 * a, k1);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(2 * a), static_cast<int>(k1), n,
                 1.0, wr.data(), n, ph.x.data(), n, 0.0, hcg.data(), static_cast<int>(k1));
     ws.done.assign(static_cast<std::size_t>(a), 0);
@@ -174,9 +177,6 @@ void newton_batch(const PreparedPhenotype& ph, const double* g, std::size_t n_al
     }
     a = kept;
     active.resize(static_cast<std::size_t>(a));
-    gs.conservativeResize(a, n);
-    obs.conservativeResize(a, n);
-    beta.conservativeResize(a, k1 + 1);
   }
   for (std::uint32_t v : active) results[v].error = GlmErrcode::LogisticConvergeFail;
 }
@@ -318,7 +318,9 @@ void logistic_block(const PreparedPhenotype& ph, const double* g, std::size_t n_
     const ThreadScope single_threaded_blas(threads, 1);
 #pragma omp parallel num_threads(threads)
     {
-      BatchWorkspace ws;
+      // Kept per thread from block to block (OpenMP's threads live on), so its megabytes are not mapped anew
+      // for every block.
+      static thread_local BatchWorkspace ws;
 #pragma omp for schedule(dynamic, 1)
       for (std::size_t b = 0; b < batch_ct; ++b) {
         const auto first = newton.begin() + static_cast<std::ptrdiff_t>(b * batch);
