@@ -6,6 +6,7 @@
 #include "genomap/core/error.hpp"
 #include "genomap/sim/admixture_simulation.hpp"
 #include "genomap/sim/population_tree.hpp"
+#include "genomap/sim/pulse_simulation.hpp"
 #include "invocation.hpp"
 
 namespace genomap::cli {
@@ -15,11 +16,30 @@ struct SimulateOptions {
   SimulationOptions sim;
   std::string alpha = "0.5";
   std::string related;
-  std::string tree;  // population tree file (--tree): --n samples per sampled population
+  std::string tree;   // population tree file (--tree): --n samples per sampled population
+  std::string pulse;  // --pulse TARGET=A:0.3,B:0.7@T: --n samples per source and target
+  double map_rate = 1.0;
 };
 
 void run_simulate(SimulateOptions o, Invocation& inv) {
   o.sim.seed = inv.options().seed;
+  if (!o.pulse.empty()) {
+    if (!o.tree.empty() || !o.related.empty() || o.sim.causal_ct > 0 || o.sim.ld_block > 1)
+      throw Error(
+          "simulate: --pulse takes --n, --m, --chromosomes, --fst, --map-rate, --missing and --seed only");
+    PulseSimulationOptions p;
+    p.pulse = parse_pulse(o.pulse);
+    p.sample_ct = o.sim.sample_ct;
+    p.variant_ct = o.sim.variant_ct;
+    p.chromosome_ct = o.sim.chromosome_ct;
+    p.fst = o.sim.fst;
+    p.cm_per_mb = o.map_rate;
+    p.missing = o.sim.missing;
+    p.seed = o.sim.seed;
+    simulate_pulse_dataset(p, inv.outputs(), inv.context());
+    inv.log().phase_done("simulate");
+    return;
+  }
   if (!o.tree.empty()) {
     if (!o.related.empty() || o.sim.causal_ct > 0 || o.sim.ld_block > 1 || o.sim.missing > 0)
       throw Error("simulate: --tree takes --n, --m, --chromosomes and --seed only");
@@ -54,6 +74,13 @@ const bool registered = register_command(
        app.add_option("--tree", o->tree,
                       "Population tree with drift and admixture pulses (lines 'NAME PARENT DRIFT' or 'NAME "
                       "A:0.3,B:0.7 DRIFT'); --n samples per sampled population");
+       app.add_option(
+           "--pulse", o->pulse,
+           "One admixture pulse, TARGET=A:0.3,B:0.7@T: sources drift from an ancestral population by "
+           "--fst, TARGET mixes them T generations ago with recombination on a uniform map; --n samples "
+           "per population; truth in .tracts and .Q");
+       app.add_option("--map-rate", o->map_rate, "Uniform genetic map of --pulse, cM per Mb")
+           ->capture_default_str();
        app.add_option("--missing", s.missing, "Per-genotype missing rate")->capture_default_str();
        app.add_option("--chromosomes", s.chromosome_ct,
                       "Spread variants over chromosomes 1..C (GRCh37 lengths)")
