@@ -140,7 +140,7 @@ TEST(AdmixtureDating, TwoReferenceDatesMatchSimulatedPulses) {
     EXPECT_GT(d.z, 10) << pulse;
     EXPECT_EQ(d.at_bound, 0) << pulse;
     const Table curve = read_table(prefix + ".date.curve");
-    EXPECT_EQ(curve.rows.size(), 600u);
+    EXPECT_EQ(curve.rows.size(), 1000u);
     const Table jack = read_table(prefix + ".date.jackknife");
     EXPECT_EQ(jack.rows.size(), 22u);
   }

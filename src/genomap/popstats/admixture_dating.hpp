@@ -34,7 +34,7 @@ struct DatingOptions {
   double uniform_map_cm_per_mb = 0;  // > 0: ignore the .bim's cM and use bp / 1e6 * rate
   double bin_cm = 0.05;
   double min_cm = 0.5;
-  double max_cm = 30;
+  double max_cm = 50;
   std::string label_source;  // the population file, for error messages
 };
 
