@@ -226,6 +226,13 @@ TEST(AdmixtureDating, BadInputFailsWithOneLineAndNoFiles) {
     if (row == 99) f[3] = "1000";
   });
   fails("--target ADM --sources A,B --uniform-map 1", "sim.bim:100:");
+
+  // A chromosome that comes back after another one.
+  rewrite_bim(prefix, [](std::vector<std::string>& f, std::size_t row) {
+    if (row == 99) f[3] = "35478593";
+    if (row == 199) f[0] = "2";
+  });
+  fails("--target ADM --sources A,B --uniform-map 1", "sim.bim:201: chromosome 1 appears again");
 }
 
 }  // namespace
