@@ -10,6 +10,7 @@
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -27,6 +28,21 @@ std::string simulate_pulse(const std::string& dir, const std::string& pulse, con
   const CommandResult r = run_genomap("simulate --pulse " + pulse + " " + extra + " --quiet --out " + prefix);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   return prefix;
+}
+
+// A whitespace-separated file without a header, as rows of fields.
+Table read_table_headerless(const std::string& path) {
+  Table t;
+  std::istringstream in(read_text(path));
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream ss(line);
+    std::vector<std::string> f;
+    std::string x;
+    while (ss >> x) f.push_back(x);
+    t.rows.push_back(f);
+  }
+  return t;
 }
 
 struct DateRow {
@@ -191,6 +207,57 @@ void rewrite_bim(const std::string& prefix,
     out += "\n";
   }
   write_text(prefix + ".bim", out);
+}
+
+// A non-uniform genetic map (cM growing with the square of the position along each chromosome): simulate
+// --map recombines at the .bim's cM, the tracts switch at the rate the map implies, and date recovers the
+// pulse with the .bim's map while a uniform map (the wrong one) gives a date far off.
+TEST(AdmixtureDating, NonUniformMapFromTheBim) {
+  const std::string dir = scratch_dir("dating_map");
+  const std::string layout = simulate_pulse(dir, "ADM=A:0.5,B:0.5@5", "--n 1 --m 60000 --seed 1");
+  std::map<std::string, double> chrom_bp;
+  rewrite_bim(layout, [&](std::vector<std::string>& f, std::size_t) {
+    chrom_bp[f[0]] = std::max(chrom_bp[f[0]], std::stod(f[3]));
+  });
+  rewrite_bim(layout, [&](std::vector<std::string>& f, std::size_t) {
+    const double x = std::stod(f[3]) / chrom_bp[f[0]];
+    f[2] = std::to_string(1.5 * chrom_bp[f[0]] / 1e6 * x * x);
+  });
+  const std::string map = dir + "/map.bim";
+  write_text(map, read_text(layout + ".bim"));
+  const std::string prefix = dir + "/nm";
+  CommandResult r = run_genomap("simulate --pulse ADM=A:0.3,B:0.7@100 --n 50 --map " + map +
+                                " --fst 0.2 --seed 3 --quiet --threads 2 --out " + prefix);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Table in = read_table_headerless(map), out = read_table_headerless(prefix + ".bim");
+  ASSERT_EQ(in.rows.size(), out.rows.size());
+  for (std::size_t j = 0; j < in.rows.size(); j += 97) {
+    EXPECT_EQ(in.rows[j][1], out.rows[j][1]);
+    EXPECT_EQ(in.rows[j][3], out.rows[j][3]);
+    EXPECT_NEAR(std::stod(in.rows[j][2]), std::stod(out.rows[j][2]), 1e-6);
+  }
+  // Switches between sources: rate 100 (1 - 0.3^2 - 0.7^2) per Morgan of the map's length.
+  const Table tracts = read_table(prefix + ".tracts");
+  double length = 0, switches = 0;
+  for (std::size_t t = 0; t < tracts.rows.size(); ++t) {
+    length += tracts.number(t, "END_CM") - tracts.number(t, "START_CM");
+    if (t > 0 && tracts.text(t, "IID") == tracts.text(t - 1, "IID") &&
+        tracts.text(t, "HAP") == tracts.text(t - 1, "HAP") &&
+        tracts.text(t, "CHR") == tracts.text(t - 1, "CHR"))
+      ++switches;
+  }
+  double map_length = 0;
+  for (const auto& [chrom, bp] : chrom_bp) map_length += 1.5 * bp / 1e6;
+  EXPECT_NEAR(length, 100 * map_length, 0.01 * map_length);
+  EXPECT_NEAR(switches / (length / 100 * 100 * 0.42), 1.0, 0.02);
+
+  const DateRow with_map = run_date(prefix, "--target ADM --sources A,B");
+  EXPECT_LE(std::fabs(with_map.generations - 100), 2 * with_map.se)
+      << with_map.generations << " SE " << with_map.se;
+  EXPECT_LT(with_map.se, 10);
+  const DateRow uniform = run_date(prefix, "--target ADM --sources A,B --uniform-map 1");
+  EXPECT_GT(std::fabs(uniform.generations - 100), 5 * uniform.se)
+      << uniform.generations << " SE " << uniform.se;
 }
 
 TEST(AdmixtureDating, BadInputFailsWithOneLineAndNoFiles) {

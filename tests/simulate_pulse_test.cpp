@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <sstream>
 #include <string>
@@ -176,6 +177,22 @@ TEST(SimulatePulse, MalformedPulsesFail) {
   r = run_genomap("simulate --pulse ADM=A:0.3,B:0.7@20 --n 10 --m 5 --chromosomes 22 --out " + dir + "/x");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("without variants"), std::string::npos) << r.output;
+  // --map: a .bim without cM, and one whose cM decrease.
+  write_text(dir + "/nomap.bim", "1\ta\t0\t100\tA\tC\n1\tb\t0\t200\tA\tC\n");
+  r = run_genomap("simulate --pulse ADM=A:0.3,B:0.7@20 --n 10 --map " + dir + "/nomap.bim --out " + dir +
+                  "/x");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("nomap.bim:1: chromosome 1 has no genetic map"), std::string::npos) << r.output;
+  write_text(dir + "/unsorted.bim", "1\ta\t0.5\t100\tA\tC\n1\tb\t0.2\t200\tA\tC\n");
+  r = run_genomap("simulate --pulse ADM=A:0.3,B:0.7@20 --n 10 --map " + dir + "/unsorted.bim --out " + dir +
+                  "/x");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("unsorted.bim:2: genetic positions decrease"), std::string::npos) << r.output;
+  r = run_genomap("simulate --pulse ADM=A:0.3,B:0.7@20 --n 10 --m 10 --map " + dir + "/unsorted.bim --out " +
+                  dir + "/x");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  std::filesystem::remove(dir + "/nomap.bim");
+  std::filesystem::remove(dir + "/unsorted.bim");
   EXPECT_TRUE(list_files(dir).empty()) << "no partial output";
 }
 

@@ -9,6 +9,8 @@
 
 #include "genomap/core/error.hpp"
 #include "genomap/geno/bed_writer.hpp"
+#include "genomap/geno/chromosome.hpp"
+#include "genomap/geno/variant_table.hpp"
 #include "genomap/io/line_reader.hpp"
 #include "genomap/sim/genome_layout.hpp"
 #include "genomap/sim/random_stream.hpp"
@@ -38,9 +40,92 @@ struct AncestryTracts {
   }
 };
 
-double chromosome_cm(const GenomeLayout& layout, int chrom, double cm_per_mb) {
-  return static_cast<double>(layout.length(chrom)) / 1e6 * cm_per_mb;
-}
+// Where the variants sit and their genetic positions: the default layout on a uniform map, or the variants of
+// a .bim with its cM (--map). Chromosomes are numbered 0..C-1 in order of appearance.
+class PulseMap {
+ public:
+  PulseMap(std::size_t variant_ct, std::size_t chromosome_ct, double cm_per_mb)
+      : layout_(variant_ct, chromosome_ct), cm_per_mb_(cm_per_mb), variant_ct_(variant_ct) {
+    for (std::size_t c = 1; c <= chromosome_ct; ++c) {
+      first_.push_back(layout_.first_variant(static_cast<int>(c)));
+      length_cm_.push_back(static_cast<double>(layout_.length(static_cast<int>(c))) / 1e6 * cm_per_mb);
+      code_.push_back(static_cast<int>(c));
+    }
+    first_.push_back(variant_ct);
+    for (std::size_t c = 0; c < chromosome_ct; ++c)
+      if (first_[c] == first_[c + 1])
+        throw Error(
+            fmt::format("simulate --pulse: --m {} leaves chromosome {} without variants", variant_ct, c + 1));
+  }
+
+  explicit PulseMap(const std::string& bim)
+      : table_(read_bim(bim)), from_bim_(true), variant_ct_(table_.size()) {
+    if (variant_ct_ == 0) throw Error(bim, 0, "no variants");
+    std::vector<char> seen(kChromMT + 1, 0);
+    for (std::size_t j = 0; j < variant_ct_; ++j) {
+      const Variant& v = table_[j];
+      if (!is_autosome(v.chrom_code))
+        throw Error(bim, j + 1, fmt::format("chromosome '{}': --map takes autosomes 1-22 only", v.chrom));
+      if (!std::isfinite(v.cm) || v.cm < 0) throw Error(bim, j + 1, "genetic position is not a number >= 0");
+      if (j == 0 || v.chrom_code != table_[j - 1].chrom_code) {
+        if (seen[static_cast<std::size_t>(v.chrom_code)])
+          throw Error(bim, j + 1,
+                      fmt::format("chromosome {} appears again after another: not sorted", v.chrom));
+        seen[static_cast<std::size_t>(v.chrom_code)] = 1;
+        first_.push_back(j);
+        code_.push_back(v.chrom_code);
+        length_cm_.push_back(0);
+      } else if (v.cm < table_[j - 1].cm) {
+        throw Error(bim, j + 1, "genetic positions decrease within a chromosome: not sorted");
+      }
+      length_cm_.back() = v.cm;
+    }
+    first_.push_back(variant_ct_);
+    for (std::size_t c = 0; c < code_.size(); ++c)
+      if (!(length_cm_[c] > 0))
+        throw Error(bim, first_[c] + 1,
+                    fmt::format("chromosome {} has no genetic map (every cM is 0): --map needs cM positions",
+                                code_[c]));
+  }
+
+  std::size_t variant_ct() const { return variant_ct_; }
+  std::size_t chromosome_ct() const { return code_.size(); }
+  int code(std::size_t c) const { return code_[c]; }
+  double chromosome_cm(std::size_t c) const { return length_cm_[c]; }
+  std::size_t chromosome_of(std::size_t j) const {
+    return static_cast<std::size_t>(std::upper_bound(first_.begin(), first_.end(), j) - first_.begin()) - 1;
+  }
+  double cm(std::size_t j) const {
+    return from_bim_ ? table_[j].cm : static_cast<double>(layout_.position(j)) / 1e6 * cm_per_mb_;
+  }
+  // The .bim line of the variant (--map), or a generated one; draws the alleles from `rng` either way so the
+  // rest of the variant's stream is the same.
+  void describe(std::size_t j, RandomStream& rng, Variant& var) const {
+    const auto& pair = kAllelePairs[rng.below(8)];
+    if (from_bim_) {
+      var = table_[j];
+      return;
+    }
+    const int chrom = code_[chromosome_of(j)];
+    var.chrom = std::to_string(chrom);
+    var.chrom_code = chrom;
+    var.id = fmt::format("snp{}", j + 1);
+    var.pos = layout_.position(j);
+    var.cm = cm(j);
+    var.allele1 = pair[0];
+    var.allele2 = pair[1];
+  }
+
+ private:
+  GenomeLayout layout_{1, 1};
+  double cm_per_mb_ = 1;
+  VariantTable table_;
+  bool from_bim_ = false;
+  std::size_t variant_ct_ = 0;
+  std::vector<std::size_t> first_;  // first variant of each chromosome, plus the end
+  std::vector<double> length_cm_;
+  std::vector<int> code_;
+};
 
 std::uint8_t draw_source(RandomStream& rng, const std::vector<double>& cumulative) {
   const double u = rng.uniform();
@@ -49,8 +134,7 @@ std::uint8_t draw_source(RandomStream& rng, const std::vector<double>& cumulativ
   return static_cast<std::uint8_t>(k);
 }
 
-AncestryTracts draw_tracts(const PulseSimulationOptions& o, const GenomeLayout& layout,
-                           std::size_t admixed_ct) {
+AncestryTracts draw_tracts(const PulseSimulationOptions& o, const PulseMap& layout, std::size_t admixed_ct) {
   std::vector<double> cumulative;
   double sum = 0;
   for (const auto& s : o.pulse.sources) cumulative.push_back(sum += s.proportion);
@@ -61,7 +145,7 @@ AncestryTracts draw_tracts(const PulseSimulationOptions& o, const GenomeLayout& 
     RandomStream rng(o.seed, kFirstTractStream + i);
     for (std::size_t h = 0; h < 2; ++h)
       for (std::size_t c = 0; c < t.chromosome_ct; ++c) {
-        const double length = chromosome_cm(layout, static_cast<int>(c + 1), o.cm_per_mb);
+        const double length = layout.chromosome_cm(c);
         std::uint8_t current = draw_source(rng, cumulative);
         double pos = 0;
         for (;;) {
@@ -91,8 +175,7 @@ struct PulseChunk {
 
 class PulseChunkGenerator {
  public:
-  PulseChunkGenerator(const PulseSimulationOptions& o, const GenomeLayout& layout,
-                      const AncestryTracts& tracts)
+  PulseChunkGenerator(const PulseSimulationOptions& o, const PulseMap& layout, const AncestryTracts& tracts)
       : o_(o), layout_(layout), tracts_(tracts), freq_(o.pulse.sources.size()) {
     cursor_.resize(2 * o.sample_ct);
   }
@@ -103,10 +186,9 @@ class PulseChunkGenerator {
     const std::size_t bytes = (n + 3) / 4;
     chunk.packed.assign(chunk.count * bytes, 0);
     chunk.variants.resize(chunk.count);
-    const int chrom = layout_.chromosome(chunk.first);  // chunks never cross chromosomes
-    const auto c = static_cast<std::size_t>(chrom - 1);
+    const std::size_t c = layout_.chromosome_of(chunk.first);  // chunks never cross chromosomes
     for (std::size_t h = 0; h < cursor_.size(); ++h) {
-      const double cm = position_cm(chunk.first);
+      const double cm = layout_.cm(chunk.first);
       const auto begin = tracts_.end_cm.begin() + static_cast<std::ptrdiff_t>(tracts_.first(h, c));
       const auto end = tracts_.end_cm.begin() + static_cast<std::ptrdiff_t>(tracts_.last(h, c));
       const auto it = std::upper_bound(begin, end, static_cast<float>(cm));
@@ -116,19 +198,11 @@ class PulseChunkGenerator {
     for (std::size_t v = 0; v < chunk.count; ++v) {
       const std::size_t j = chunk.first + v;
       RandomStream rng(o_.seed, kFirstVariantStream + j);
-      Variant& var = chunk.variants[v];
-      var.chrom = std::to_string(chrom);
-      var.chrom_code = chrom;
-      var.id = fmt::format("snp{}", j + 1);
-      var.pos = layout_.position(j);
-      var.cm = position_cm(j);
-      const auto& pair = kAllelePairs[rng.below(8)];
-      var.allele1 = pair[0];
-      var.allele2 = pair[1];
+      layout_.describe(j, rng, chunk.variants[v]);
       const double p = 0.05 + 0.9 * rng.uniform();
       for (std::size_t k = 0; k < k_ct; ++k) freq_[k] = rng.beta(p * shape_scale, (1.0 - p) * shape_scale);
       std::uint8_t* row = chunk.packed.data() + v * bytes;
-      const auto cm = static_cast<float>(var.cm);
+      const auto cm = static_cast<float>(layout_.cm(j));
       for (std::size_t i = 0; i < n; ++i) {
         const std::size_t pop = i / o_.sample_ct;
         int dosage = 0;
@@ -150,28 +224,25 @@ class PulseChunkGenerator {
   }
 
  private:
-  double position_cm(std::size_t j) const {
-    return static_cast<double>(layout_.position(j)) / 1e6 * o_.cm_per_mb;
-  }
-
   const PulseSimulationOptions& o_;
-  const GenomeLayout& layout_;
+  const PulseMap& layout_;
   const AncestryTracts& tracts_;
   std::vector<double> freq_;
   std::vector<std::size_t> cursor_;  // per admixed haplotype: its current tract
 };
 
 // Chunks of about `target` variants that start at every chromosome's first variant.
-std::vector<std::size_t> chunk_starts(const GenomeLayout& layout, std::size_t variant_ct,
-                                      std::size_t target) {
+std::vector<std::size_t> chunk_starts(const PulseMap& layout, std::size_t variant_ct, std::size_t target) {
   std::vector<std::size_t> starts{0};
   for (std::size_t j = 1; j < variant_ct; ++j)
-    if (j - starts.back() >= target || layout.chromosome(j) != layout.chromosome(j - 1)) starts.push_back(j);
+    if (j - starts.back() >= target || layout.chromosome_of(j) != layout.chromosome_of(j - 1))
+      starts.push_back(j);
   starts.push_back(variant_ct);
   return starts;
 }
 
-void write_truth(const PulseSimulationOptions& o, const AncestryTracts& tracts, OutputSet& outputs) {
+void write_truth(const PulseSimulationOptions& o, const PulseMap& layout, const AncestryTracts& tracts,
+                 OutputSet& outputs) {
   const auto& sources = o.pulse.sources;
   const std::size_t k_ct = sources.size();
   std::FILE* pop = outputs.open(".pop").stream();
@@ -199,7 +270,7 @@ void write_truth(const PulseSimulationOptions& o, const AncestryTracts& tracts, 
           const double length = static_cast<double>(tracts.end_cm[t]) - static_cast<double>(start);
           share[tracts.source[t]] += length;
           total += length;
-          fmt::print(tr, "{}\t{}\t{}\t{:.5f}\t{:.5f}\t{}\n", id, h - 2 * i + 1, c + 1, start,
+          fmt::print(tr, "{}\t{}\t{}\t{:.5f}\t{:.5f}\t{}\n", id, h - 2 * i + 1, layout.code(c), start,
                      tracts.end_cm[t], sources[tracts.source[t]].name);
           start = tracts.end_cm[t];
         }
@@ -245,29 +316,26 @@ PulseSpec parse_pulse(const std::string& text) {
 }
 
 void simulate_pulse_dataset(const PulseSimulationOptions& o, OutputSet& outputs, const Context& ctx) {
-  if (o.sample_ct == 0 || o.variant_ct == 0) throw Error("simulate --pulse: --n and --m must be positive");
+  if (o.sample_ct == 0) throw Error("simulate --pulse: --n must be positive");
+  if (o.map_bim.empty() && o.variant_ct == 0) throw Error("simulate --pulse: --m must be positive");
   if (o.chromosome_ct < 1 || o.chromosome_ct > 22) throw Error("simulate: --chromosomes must be in 1..22");
   if (!(o.fst > 0 && o.fst < 1)) throw Error("simulate: --fst must be in (0, 1)");
   if (!(o.cm_per_mb > 0 && o.cm_per_mb <= 100))
     throw Error("simulate: --map-rate must be in (0, 100] cM per Mb");
   if (!(o.missing >= 0 && o.missing < 1)) throw Error("simulate: --missing must be in [0, 1)");
   if (o.pulse.sources.size() < 2) throw Error("simulate --pulse: at least two sources are needed");
-  const GenomeLayout layout(o.variant_ct, o.chromosome_ct);
-  for (std::size_t c = 1; c <= o.chromosome_ct; ++c)
-    if (layout.first_variant(static_cast<int>(c)) ==
-        (c < o.chromosome_ct ? layout.first_variant(static_cast<int>(c + 1)) : o.variant_ct))
-      throw Error(
-          fmt::format("simulate --pulse: --m {} leaves chromosome {} without variants", o.variant_ct, c));
+  const PulseMap layout =
+      o.map_bim.empty() ? PulseMap(o.variant_ct, o.chromosome_ct, o.cm_per_mb) : PulseMap(o.map_bim);
+  const std::size_t variant_ct = layout.variant_ct();
   const std::size_t k_ct = o.pulse.sources.size();
   const std::size_t n = (k_ct + 1) * o.sample_ct;
 
   // Expected tracts: per haplotype and chromosome one, plus T switches per Morgan (fewer once merged).
   double genome_cm = 0;
-  for (std::size_t c = 1; c <= o.chromosome_ct; ++c)
-    genome_cm += chromosome_cm(layout, static_cast<int>(c), o.cm_per_mb);
+  for (std::size_t c = 0; c < layout.chromosome_ct(); ++c) genome_cm += layout.chromosome_cm(c);
   const double expected_tracts =
       2.0 * static_cast<double>(o.sample_ct) *
-      (static_cast<double>(o.chromosome_ct) + o.pulse.generations * genome_cm / 100);
+      (static_cast<double>(layout.chromosome_ct()) + o.pulse.generations * genome_cm / 100);
   const std::size_t bytes_per_variant = (n + 3) / 4;
   const auto threads = static_cast<std::size_t>(std::max(1, ctx.threads));
   const std::size_t target = std::clamp<std::size_t>((std::size_t{1} << 20) / bytes_per_variant, 16, 8192);
@@ -279,7 +347,7 @@ void simulate_pulse_dataset(const PulseSimulationOptions& o, OutputSet& outputs,
   ctx.note(
       fmt::format("simulate --pulse: {} = mixture of {} sources {} generations ago; {} samples, {} variants, "
                   "{} ancestry tracts",
-                  o.pulse.target, k_ct, o.pulse.generations, n, o.variant_ct, tracts.end_cm.size()));
+                  o.pulse.target, k_ct, o.pulse.generations, n, variant_ct, tracts.end_cm.size()));
 
   std::vector<Sample> samples;
   samples.reserve(n);
@@ -290,9 +358,9 @@ void simulate_pulse_dataset(const PulseSimulationOptions& o, OutputSet& outputs,
       samples.push_back(std::move(s));
     }
   BedWriter bed(outputs, SampleTable(std::move(samples)));
-  write_truth(o, tracts, outputs);
+  write_truth(o, layout, tracts, outputs);
 
-  const std::vector<std::size_t> starts = chunk_starts(layout, o.variant_ct, target);
+  const std::vector<std::size_t> starts = chunk_starts(layout, variant_ct, target);
   const std::size_t chunk_ct = starts.size() - 1;
   const std::size_t wave = 2 * threads;
   std::vector<PulseChunk> chunks(wave);
@@ -310,7 +378,7 @@ void simulate_pulse_dataset(const PulseSimulationOptions& o, OutputSet& outputs,
     for (std::size_t c = 0; c < in_wave; ++c) {
       for (std::size_t v = 0; v < chunks[c].count; ++v)
         bed.add_packed_variant(chunks[c].variants[v], chunks[c].packed.data() + v * bytes_per_variant);
-      ctx.report("simulate", chunks[c].first + chunks[c].count, o.variant_ct);
+      ctx.report("simulate", chunks[c].first + chunks[c].count, variant_ct);
     }
   }
 }
