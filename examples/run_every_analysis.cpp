@@ -77,8 +77,7 @@ void run(const std::string& bfile, const std::string& population_file, const std
 
   // Population statistics read counts per population, from a PLINK pass here (EIGENSTRAT input works alike).
   PopulationData populations;
-  populations.populations =
-      read_population_labels(population_file, data);
+  populations.populations = read_population_labels(population_file, data);
   for (std::size_t v = 0; v < data.variant_ct(); ++v) populations.variants.push_back(data.variant(v));
   populations.pass = plink_population_pass(data, populations.populations, ctx);
   populations.populations.sort_by_name();
@@ -93,6 +92,17 @@ void run(const std::string& bfile, const std::string& population_file, const std
   const FstatsResult f = compute_fstats(populations, block_of_variant, block_ct, {}, FstatsOptions{}, ctx);
   check(f.f2.size() == fst.pairs.size(), "one f2 per pair of populations");
   std::printf("fstats: f2 of %zu pairs over %zu jackknife blocks\n", f.f2.size(), block_ct);
+
+  // Admixture LD of the African Americans (ASW) against CEU and YRI; the bundled .bim has no genetic map, so
+  // a uniform 1 cM per Mb stands in for one.
+  DatingOptions dating;
+  dating.target = "ASW";
+  dating.sources = {"CEU", "YRI"};
+  dating.uniform_map_cm_per_mb = 1.0;
+  const DatingResult date = date_admixture(data, read_population_labels(population_file, data), dating, ctx);
+  check(date.amplitude_z > 2 && date.generations > 2 && date.generations < 20, "ASW admixture LD decays");
+  std::printf("date: ASW %.1f generations (SE %.1f), amplitude Z %.1f\n", date.generations,
+              date.generations_se, date.amplitude_z);
 
   AdmixOptions admix_options;
   admix_options.k = 3;

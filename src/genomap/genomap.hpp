@@ -71,6 +71,9 @@
 #include "genomap/popstats/fst.hpp"
 // compute_fstats(PopulationData, blocks, requests, FstatsOptions, ctx) -> f2 of every pair, f3/f4/D/f4-ratio.
 #include "genomap/popstats/fstats.hpp"
+// date_admixture(dataset, labels, DatingOptions{target, sources}, ctx) -> generations since admixture
+// (weighted LD decay, ALDER), jackknife SE, amplitude Z and the curve.
+#include "genomap/popstats/admixture_dating.hpp"
 
 // ==== Association ====
 // run_glm(data, phenotypes, covariates, GlmOptions, ctx) -> per phenotype, per variant fits (plink2 --glm).
@@ -81,3 +84,5 @@
 // ==== Simulation ====
 // simulate_dataset(SimulationOptions, outputs, ctx): a fileset with known ancestry, relatives and phenotypes.
 #include "genomap/sim/admixture_simulation.hpp"
+// simulate_pulse_dataset(PulseSimulationOptions, outputs, ctx): one admixture pulse with ancestry tracts.
+#include "genomap/sim/pulse_simulation.hpp"

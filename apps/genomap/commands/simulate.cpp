@@ -4,22 +4,54 @@
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/sim/admixture_simulation.hpp"
 #include "genomap/sim/population_tree.hpp"
+#include "genomap/sim/pulse_simulation.hpp"
 #include "invocation.hpp"
 
 namespace genomap::cli {
 namespace {
 
+constexpr std::size_t kVariantsNotGiven = static_cast<std::size_t>(-1);
+
 struct SimulateOptions {
   SimulationOptions sim;
   std::string alpha = "0.5";
   std::string related;
-  std::string tree;  // population tree file (--tree): --n samples per sampled population
+  std::string tree;   // population tree file (--tree): --n samples per sampled population
+  std::string pulse;  // --pulse TARGET=A:0.3,B:0.7@T: --n samples per source and target
+  double map_rate = 1.0;
+  std::string map_bim;  // --map: variants and genetic map of a .bim (with --pulse)
 };
 
 void run_simulate(SimulateOptions o, Invocation& inv) {
   o.sim.seed = inv.options().seed;
+  if (!o.pulse.empty()) {
+    if (!o.tree.empty() || !o.related.empty() || o.sim.causal_ct > 0 || o.sim.ld_block > 1)
+      throw Error(
+          "simulate: --pulse takes --n, --m, --chromosomes, --fst, --map-rate, --missing and --seed only");
+    if (!o.map_bim.empty() && o.sim.variant_ct != kVariantsNotGiven)
+      throw UsageError("simulate: --map gives the variants; leave out --m");
+    if (o.map_bim.empty() && o.sim.variant_ct == kVariantsNotGiven)
+      throw UsageError("simulate: --m is required (or --map BIM with --pulse)");
+    PulseSimulationOptions p;
+    p.pulse = parse_pulse(o.pulse);
+    p.sample_ct = o.sim.sample_ct;
+    p.variant_ct = o.map_bim.empty() ? o.sim.variant_ct : 0;
+    p.map_bim = o.map_bim;
+    if (!p.map_bim.empty()) inv.log().add_input(p.map_bim);
+    p.chromosome_ct = o.sim.chromosome_ct;
+    p.fst = o.sim.fst;
+    p.cm_per_mb = o.map_rate;
+    p.missing = o.sim.missing;
+    p.seed = o.sim.seed;
+    simulate_pulse_dataset(p, inv.outputs(), inv.context());
+    inv.log().phase_done("simulate");
+    return;
+  }
+  if (!o.map_bim.empty()) throw UsageError("simulate: --map goes with --pulse");
+  if (o.sim.variant_ct == kVariantsNotGiven) throw UsageError("simulate: --m is required");
   if (!o.tree.empty()) {
     if (!o.related.empty() || o.sim.causal_ct > 0 || o.sim.ld_block > 1 || o.sim.missing > 0)
       throw Error("simulate: --tree takes --n, --m, --chromosomes and --seed only");
@@ -41,7 +73,8 @@ const bool registered = register_command(
        auto o = std::make_shared<SimulateOptions>();
        auto& s = o->sim;
        app.add_option("--n", s.sample_ct, "Number of samples")->required();
-       app.add_option("--m", s.variant_ct, "Number of variants")->required();
+       s.variant_ct = kVariantsNotGiven;
+       app.add_option("--m", s.variant_ct, "Number of variants (required unless --pulse with --map)");
        s.k = 3;
        s.fst = 0.1;
        app.add_option("--k", s.k, "Number of ancestral populations")->capture_default_str();
@@ -54,6 +87,15 @@ const bool registered = register_command(
        app.add_option("--tree", o->tree,
                       "Population tree with drift and admixture pulses (lines 'NAME PARENT DRIFT' or 'NAME "
                       "A:0.3,B:0.7 DRIFT'); --n samples per sampled population");
+       app.add_option(
+           "--pulse", o->pulse,
+           "One admixture pulse, TARGET=A:0.3,B:0.7@T: sources drift from an ancestral population by "
+           "--fst, TARGET mixes them T generations ago with recombination on a uniform map; --n samples "
+           "per population; truth in .tracts and .Q");
+       app.add_option("--map", o->map_bim,
+                      "With --pulse: simulate the variants of this .bim, recombining at its cM positions");
+       app.add_option("--map-rate", o->map_rate, "Uniform genetic map of --pulse, cM per Mb")
+           ->capture_default_str();
        app.add_option("--missing", s.missing, "Per-genotype missing rate")->capture_default_str();
        app.add_option("--chromosomes", s.chromosome_ct,
                       "Spread variants over chromosomes 1..C (GRCh37 lengths)")

@@ -44,6 +44,35 @@ JackknifeEstimate ratio_jackknife(const std::vector<double>& numer, const std::v
   return out;
 }
 
+JackknifeEstimate delete_one_jackknife(double full, const std::vector<double>& left_out,
+                                       const std::vector<double>& weight) {
+  JackknifeEstimate out;
+  out.value = full;
+  out.jackknife = full;
+  out.se = std::numeric_limits<double>::quiet_NaN();
+  double total_weight = 0;
+  for (std::size_t j = 0; j < left_out.size(); ++j)
+    if (weight[j] > 0) {
+      total_weight += weight[j];
+      ++out.block_ct;
+    }
+  if (out.block_ct < 2) return out;
+  // Busing et al. 1999, eq. 2 and eq. 6, as in ratio_jackknife.
+  double jack = 0;
+  for (std::size_t j = 0; j < left_out.size(); ++j)
+    if (weight[j] > 0) jack += (full - left_out[j]) + weight[j] * left_out[j] / total_weight;
+  double sum = 0;
+  for (std::size_t j = 0; j < left_out.size(); ++j) {
+    if (weight[j] <= 0) continue;
+    const double h = total_weight / weight[j];
+    const double tau = h * full - (h - 1) * left_out[j];
+    sum += (tau - jack) * (tau - jack) / (h - 1);
+  }
+  out.jackknife = jack;
+  out.se = std::sqrt(sum / static_cast<double>(out.block_ct));
+  return out;
+}
+
 BlockSpec parse_block_spec(const std::string& text, const BlockSpec& fallback) {
   if (text.empty()) return fallback;
   BlockSpec spec;

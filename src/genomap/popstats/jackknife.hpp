@@ -22,6 +22,11 @@ struct JackknifeEstimate {
 JackknifeEstimate ratio_jackknife(const std::vector<double>& numer, const std::vector<double>& denom,
                                   const std::vector<double>& weight);
 
+// The same weighted delete-one-block jackknife for any estimator: `full` on all blocks, `left_out[j]` on all
+// but block j, `weight[j]` the size of block j (blocks of weight 0 are left out).
+JackknifeEstimate delete_one_jackknife(double full, const std::vector<double>& left_out,
+                                       const std::vector<double>& weight);
+
 // How contiguous jackknife blocks are cut: by variant count, or by genetic distance (in Morgans) as
 // ADMIXTOOLS does (a block ends at a chromosome change or once a variant lies `morgans` or more past the
 // block's first).
