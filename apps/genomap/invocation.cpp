@@ -7,8 +7,9 @@
 #include <cstdio>
 
 #include "genomap/core/error.hpp"
-#include "genomap/core/usage_error.hpp"
 #include "genomap/core/thread_scope.hpp"
+#include "genomap/core/usage_error.hpp"
+#include "genomap/dist/split.hpp"
 #include "genomap/registry/consent_filter.hpp"
 
 namespace genomap::cli {
@@ -37,8 +38,8 @@ class TerminalProgress : public Progress {
   bool drawn_ = false;
 };
 
-// A filter threshold in [0, max]; left unset when the option is not given. A value outside the range (or not a
-// number) is a usage error naming the option.
+// A filter threshold in [0, max]; left unset when the option is not given. A value outside the range (or not
+// a number) is a usage error naming the option.
 void add_fraction_option(CLI::App& app, const std::string& name, std::optional<double>& target, double max,
                          const std::string& help) {
   app.add_option_function<double>(
@@ -60,12 +61,26 @@ struct Invocation::RegistryTrace {
   bool recorded = false;
 };
 
+struct Invocation::Split {
+  SplitManifest manifest;
+};
+
 void add_run_options(CLI::App& app, RunOptions& o) {
   app.add_option("--out", o.out, "Output prefix")->capture_default_str();
-  app.add_option("--threads", o.threads, "Threads (0: all cores)")->capture_default_str()->check(CLI::NonNegativeNumber);
-  app.add_option("--memory", o.memory_mb, "Memory budget in MB (0: half of physical memory)")->capture_default_str();
+  app.add_option("--threads", o.threads, "Threads (0: all cores)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--memory", o.memory_mb, "Memory budget in MB (0: half of physical memory)")
+      ->capture_default_str();
   app.add_flag("--quiet", o.quiet, "No progress on stderr");
   app.add_option("--seed", o.seed, "Random seed")->capture_default_str();
+}
+
+void add_split_option(CLI::App& app, std::string& split) {
+  app.add_option(
+      "--split", split,
+      "Compute slice I of N only (I/N, for job arrays) into OUT.splitI-of-N.*; `genomap merge --out OUT` "
+      "joins the N slices");
 }
 
 void add_input_options(CLI::App& app, InputOptions& o) {
@@ -78,16 +93,19 @@ void add_input_options(CLI::App& app, InputOptions& o) {
   app.add_option("--chr", f.chromosomes, "Keep only these chromosomes, e.g. 1-22,X");
   app.add_flag("--autosome", f.autosomes_only, "Keep only chromosomes 1-22");
   add_fraction_option(app, "--maf", f.min_maf, 0.5, "Remove variants with minor allele frequency below this");
-  add_fraction_option(app, "--geno", f.max_variant_missing, 1.0, "Remove variants with missing call rate above this");
-  add_fraction_option(app, "--mind", f.max_sample_missing, 1.0, "Remove samples with missing call rate above this");
-  add_fraction_option(app, "--hwe", f.min_hwe_p, 1.0, "Remove variants with Hardy-Weinberg exact test p below this");
+  add_fraction_option(app, "--geno", f.max_variant_missing, 1.0,
+                      "Remove variants with missing call rate above this");
+  add_fraction_option(app, "--mind", f.max_sample_missing, 1.0,
+                      "Remove samples with missing call rate above this");
+  add_fraction_option(app, "--hwe", f.min_hwe_p, 1.0,
+                      "Remove variants with Hardy-Weinberg exact test p below this");
   app.add_flag("--hwe-midp", f.hwe_midp, "Use the mid-p adjusted Hardy-Weinberg p-value for --hwe");
   app.add_option("--registry", o.registry, "Biobank registry database: analyse only consented samples");
   app.add_option("--purpose", o.purpose, "Purpose of the analysis as a DUO code (with --registry)");
 }
 
 Invocation::Invocation(const RunOptions& options, std::string command_line, std::string parameters)
-    : options_(options), outputs_(options.out) {
+    : parameters_(parameters), options_(options), outputs_(options.out) {
   log_.set_command_line(std::move(command_line));
   log_.set_parameters(std::move(parameters));
   if (!options_.quiet && ::isatty(STDERR_FILENO)) progress_ = std::make_unique<TerminalProgress>();
@@ -104,8 +122,12 @@ Invocation::~Invocation() {
   // A run that ends without finish() failed: the registry records that it was attempted with these samples.
   if (registry_trace_ && !registry_trace_->recorded) {
     try {
-      AnalysisOutcome outcome{false, "the run stopped with an error", log_.command_line(), registry_trace_->samples_used,
-                              log_.inputs(), {}};
+      AnalysisOutcome outcome{false,
+                              "the run stopped with an error",
+                              log_.command_line(),
+                              registry_trace_->samples_used,
+                              log_.inputs(),
+                              {}};
       record_analysis(registry_trace_->query, registry_trace_->selection, outcome);
     } catch (...) {  // the run's own error is the one reported
     }
@@ -117,10 +139,12 @@ Dataset Invocation::load_dataset(const InputOptions& input, Purpose kind) {
   log_.add_input(store->bed_path());
   log_.add_input(store->bim_path());
   log_.add_input(store->fam_path());
-  log_.note(fmt::format("{} samples and {} variants in {}", store->sample_ct(), store->variant_ct(), input.bfile));
+  log_.note(
+      fmt::format("{} samples and {} variants in {}", store->sample_ct(), store->variant_ct(), input.bfile));
   FilterOptions filters = input.filters;
   if (!input.registry.empty() || !input.purpose.empty()) {
-    if (input.registry.empty() || input.purpose.empty()) throw UsageError("--registry and --purpose must be given together");
+    if (input.registry.empty() || input.purpose.empty())
+      throw UsageError("--registry and --purpose must be given together");
     // Held only once the selection succeeded: a refused selection (unregistered fileset, broken chain, no
     // role) is no analysis and records none.
     auto trace = std::make_unique<RegistryTrace>();
@@ -139,8 +163,50 @@ Dataset Invocation::load_dataset(const InputOptions& input, Purpose kind) {
   return data;
 }
 
+void Invocation::begin_split(const std::string& split, const std::string& unit, std::size_t total,
+                             std::pair<std::size_t, std::size_t> range) {
+  const SplitSlice slice = parse_split(split);
+  if (!outputs_.paths().empty()) throw Error("--split is applied before any output is opened");
+  split_ = std::make_unique<Split>();
+  SplitManifest& m = split_->manifest;
+  const std::string& line = log_.command_line();  // "genomap COMMAND ..."
+  const std::size_t start = line.find(' ') + 1;
+  m.command = line.substr(start, line.find(' ', start) - start);
+  m.slice = slice;
+  m.unit = unit;
+  m.total = total;
+  std::tie(m.first, m.last) = range;
+  options_.out = split_prefix(options_.out, slice);
+  outputs_ = OutputSet(options_.out);
+  log_.note(fmt::format("--split {}/{}: {} [{}, {}) of {}, outputs {}.*", slice.index, slice.count, unit,
+                        m.first, m.last, total, options_.out));
+}
+
+void Invocation::split_variants(const std::string& split, Dataset& data) {
+  if (split.empty()) return;
+  const auto range = split_range(data.variant_ct(), parse_split(split));
+  begin_split(split, "variants", data.variant_ct(), range);
+  data.variant_uidx =
+      std::vector<std::uint32_t>(data.variant_uidx.begin() + static_cast<std::ptrdiff_t>(range.first),
+                                 data.variant_uidx.begin() + static_cast<std::ptrdiff_t>(range.second));
+}
+
+std::pair<std::size_t, std::size_t> Invocation::split_pair_rows(const std::string& split,
+                                                                std::size_t samples) {
+  if (split.empty()) return {0, samples};
+  const auto range = genomap::split_pair_rows(samples, parse_split(split));
+  begin_split(split, "pair rows", samples, range);
+  return range;
+}
+
 void Invocation::finish() {
   if (progress_) progress_->finish();
+  if (split_) {
+    SplitManifest& m = split_->manifest;
+    for (const auto& p : outputs_.paths()) m.outputs.push_back(p.substr(options_.out.size()));
+    m.key = split_key(m.command, parameters_, log_.inputs());
+    outputs_.open(".split").write(render_split_manifest(m));
+  }
   for (const auto& p : outputs_.paths()) log_.add_output(p);
   const std::string log_path = log_path_.empty() ? options_.out + ".log" : log_path_;
   log_.add_output(log_path);
@@ -150,7 +216,8 @@ void Invocation::finish() {
   if (registry_trace_) {
     std::vector<std::string> outputs;
     for (const auto& p : outputs_.paths()) outputs.push_back(p + "  " + describe_file(p));
-    AnalysisOutcome outcome{true, "", log_.command_line(), registry_trace_->samples_used, log_.inputs(), outputs};
+    AnalysisOutcome outcome{true,          "",     log_.command_line(), registry_trace_->samples_used,
+                            log_.inputs(), outputs};
     registry_trace_->recorded = true;  // a failure to record is reported as such, not as a failed analysis
     record_analysis(registry_trace_->query, registry_trace_->selection, outcome);
   }

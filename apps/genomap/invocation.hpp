@@ -1,6 +1,6 @@
 // One run of one command: the shared options (--out, --threads, --memory, --quiet, --seed), the run log, the
-// outputs (committed together at the end), progress on the terminal, and loading the input dataset with filters
-// and registry consent applied.
+// outputs (committed together at the end), progress on the terminal, and loading the input dataset with
+// filters and registry consent applied.
 #pragma once
 #include <CLI/CLI.hpp>
 #include <memory>
@@ -10,14 +10,14 @@
 #include "genomap/core/context.hpp"
 #include "genomap/core/run_log.hpp"
 #include "genomap/geno/dataset.hpp"
-#include "genomap/qc/filters.hpp"
 #include "genomap/io/output_file.hpp"
+#include "genomap/qc/filters.hpp"
 
 namespace genomap::cli {
 
 struct RunOptions {
   std::string out = "genomap";
-  int threads = 0;  // 0: all cores
+  int threads = 0;            // 0: all cores
   std::size_t memory_mb = 0;  // 0: half of physical memory
   bool quiet = false;
   std::uint64_t seed = 1;
@@ -34,6 +34,8 @@ struct InputOptions {
 };
 
 void add_run_options(CLI::App& app, RunOptions& options);
+// --split I/N (job arrays: slice I of N, merged by `genomap merge`), for the commands that can be sliced.
+void add_split_option(CLI::App& app, std::string& split);
 // --bfile plus every filter and --registry/--purpose.
 void add_input_options(CLI::App& app, InputOptions& options);
 
@@ -48,8 +50,17 @@ class Invocation {
   OutputSet& outputs() { return outputs_; }
   const std::string& out_prefix() const { return options_.out; }
 
-  // Opens the fileset named by --bfile, logs its files, resolves registry consent for `kind` and applies filters.
+  // Opens the fileset named by --bfile, logs its files, resolves registry consent for `kind` and applies
+  // filters.
   Dataset load_dataset(const InputOptions& input, Purpose kind = Purpose::General);
+
+  // --split I/N of a per-variant command: keeps slice I of N of the filtered variants and writes
+  // OUT.splitI-of-N.* and its manifest (dist/split.hpp). Nothing happens when `split` is empty. Before any
+  // output is opened.
+  void split_variants(const std::string& split, Dataset& data);
+  // --split I/N of a command over pairs of samples (king): the rows [first, last) of pairs (j, i < j) this
+  // slice computes, all rows when `split` is empty; outputs are named as split_variants names them.
+  std::pair<std::size_t, std::size_t> split_pair_rows(const std::string& split, std::size_t samples);
 
   // Writes the log to `path` instead of <out>.log (analyze: --out names a folder, the log goes inside it).
   void set_log_path(std::string path) { log_path_ = std::move(path); }
@@ -60,6 +71,11 @@ class Invocation {
 
  private:
   struct RegistryTrace;  // the consent selection of this run, recorded when it ends (or as failed)
+  struct Split;          // --split: the slice's manifest, written when the run ends
+  void begin_split(const std::string& split, const std::string& unit, std::size_t total,
+                   std::pair<std::size_t, std::size_t> range);
+  std::unique_ptr<Split> split_;
+  std::string parameters_;
   std::unique_ptr<RegistryTrace> registry_trace_;
   RunOptions options_;
   std::string log_path_;

@@ -25,6 +25,8 @@
 #include "genomap/geno/sample_table_file.hpp"
 // OutputSet / OutputFile: outputs written to temporary names, renamed together on commit.
 #include "genomap/io/output_file.hpp"
+// Job arrays: --split I/N slices and their merge.
+#include "genomap/dist/split.hpp"
 // apply_filters(store, FilterOptions, ctx) -> Dataset: keep/remove, consent, --chr, --mind, --geno, --maf.
 #include "genomap/qc/filters.hpp"
 

@@ -1,21 +1,24 @@
 // genomap hardy: Hardy-Weinberg exact tests as plink2 --hardy (.hardy; .hardy.x for chrX).
+#include "genomap/qc/hardy.hpp"
+
 #include <fmt/format.h>
 
 #include "command_registry.hpp"
-#include "invocation.hpp"
-#include "genomap/qc/hardy.hpp"
 #include "genomap/qc/qc_files.hpp"
+#include "invocation.hpp"
 
 namespace genomap::cli {
 namespace {
 
 struct HardyOptions {
   InputOptions input;
+  std::string split;  // --split I/N
   bool midp = false;
 };
 
 void run_hardy(const HardyOptions& o, Invocation& inv) {
   Dataset data = inv.load_dataset(o.input);
+  inv.split_variants(o.split, data);
   bool any_x = false, any_diploid = false;
   std::size_t haploid_ct = 0;
   for (std::size_t v = 0; v < data.variant_ct(); ++v) {
@@ -25,23 +28,28 @@ void run_hardy(const HardyOptions& o, Invocation& inv) {
     haploid_ct += ploidy == ChromosomePloidy::Y || ploidy == ChromosomePloidy::MT;
   }
   // As plink2: haploid variants are skipped, and with nothing else left only the log is written.
-  if (haploid_ct) inv.log().note(fmt::format("hardy: skipping {} haploid (chrY, chrMT) variants", haploid_ct));
+  if (haploid_ct)
+    inv.log().note(fmt::format("hardy: skipping {} haploid (chrY, chrMT) variants", haploid_ct));
   if (!any_x && !any_diploid) return;
   OutputFile* hardy = any_diploid ? &inv.outputs().open(".hardy") : nullptr;
   OutputFile* hardy_x = any_x ? &inv.outputs().open(".hardy.x") : nullptr;
   HardyWriter writer(hardy, hardy_x, data, o.midp);
-  compute_hardy_weinberg(data, inv.context(), o.midp, [&](std::size_t first, std::span<const HardyResult> rows) {
-    writer.write(first, rows);
-  });
+  compute_hardy_weinberg(
+      data, inv.context(), o.midp,
+      [&](std::size_t first, std::span<const HardyResult> rows) { writer.write(first, rows); });
   inv.log().phase_done(o.midp ? "exact tests (mid-p) and write" : "exact tests and write");
 }
 
-const bool registered = register_command({"hardy", "Hardy-Weinberg exact tests (.hardy, .hardy.x)", [](CLI::App& app) {
-  auto o = std::make_shared<HardyOptions>();
-  add_input_options(app, o->input);
-  app.add_flag("--midp", o->midp, "Mid-p adjusted p-values (as plink2 --hardy midp)");
-  return Runner([o](Invocation& inv) { run_hardy(*o, inv); });
-}, 12});
+const bool registered =
+    register_command({"hardy", "Hardy-Weinberg exact tests (.hardy, .hardy.x)",
+                      [](CLI::App& app) {
+                        auto o = std::make_shared<HardyOptions>();
+                        add_input_options(app, o->input);
+                        add_split_option(app, o->split);
+                        app.add_flag("--midp", o->midp, "Mid-p adjusted p-values (as plink2 --hardy midp)");
+                        return Runner([o](Invocation& inv) { run_hardy(*o, inv); });
+                      },
+                      12});
 
 }  // namespace
 }  // namespace genomap::cli

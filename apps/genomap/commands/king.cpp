@@ -1,15 +1,17 @@
 // genomap king: KING-robust kinship of every pair of samples as plink2's .kin0 (--make-king-table), with
 // --king-table-filter, relationship degrees (--degree) and the square matrix in binary (--king-matrix).
+#include "genomap/relate/king.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <optional>
 
 #include "command_registry.hpp"
-#include "invocation.hpp"
 #include "genomap/core/error.hpp"
-#include "genomap/relate/king.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/relate/king_files.hpp"
+#include "invocation.hpp"
 
 namespace genomap::cli {
 namespace {
@@ -20,13 +22,15 @@ struct KingOptions {
   bool degree = false;
   bool matrix = false;
   double po_max_ibs0 = kKingPoMaxIbs0;
+  std::string split;  // --split I/N: rows of pairs
 };
 
 void run_king(const KingOptions& o, Invocation& inv) {
   const Context& ctx = inv.context();
   std::size_t excluded = 0;
   const Dataset data = king_variants(inv.load_dataset(o.input), &excluded);
-  if (excluded > 0) ctx.note(fmt::format("Excluding {} variants on X, Y and MT from KING-robust kinship.", excluded));
+  if (excluded > 0)
+    ctx.note(fmt::format("Excluding {} variants on X, Y and MT from KING-robust kinship.", excluded));
   if (data.sample_ct() < 2) throw Error(o.input.bfile + ".fam", 0, "KING kinship needs at least 2 samples");
   const std::size_t n = data.sample_ct();
   std::vector<double> matrix;
@@ -35,15 +39,27 @@ void run_king(const KingOptions& o, Invocation& inv) {
     matrix.assign(n * n, 0.0);
     for (std::size_t s = 0; s < n; ++s) matrix[s * n + s] = 0.5;
   }
-  const KingPlan plan = plan_king(data, ctx);
-  ctx.note(fmt::format("KING: {} samples ({} pairs), {} variants; {} band(s) of pair counts, at most {:.1f} MiB of "
-                       "counts and {:.1f} MiB of bit-planes{}.",
-                       n, n * (n - 1) / 2, data.variant_ct(), plan.bands.size(),
-                       static_cast<double>(plan.band_count_bytes) / 1048576.0,
-                       static_cast<double>(plan.planes_bytes) / 1048576.0,
-                       o.matrix ? fmt::format(", plus {:.1f} MiB for the matrix",
-                                              static_cast<double>(n * n * sizeof(double)) / 1048576.0)
-                                : std::string()));
+  if (!o.split.empty() && o.matrix)
+    throw UsageError(
+        "--split does not apply to --king-matrix (the matrix needs every pair): split the .kin0 only");
+  KingPlan plan = plan_king(data, ctx);
+  if (!o.split.empty()) {  // this slice's rows of pairs: the bands clipped to them
+    const auto [first, last] = inv.split_pair_rows(o.split, n);
+    std::vector<std::pair<std::size_t, std::size_t>> bands;
+    for (const auto& [b0, b1] : plan.bands)
+      if (std::max(b0, first) < std::min(b1, last))
+        bands.emplace_back(std::max(b0, first), std::min(b1, last));
+    plan.bands = std::move(bands);
+  }
+  ctx.note(fmt::format(
+      "KING: {} samples ({} pairs), {} variants; {} band(s) of pair counts, at most {:.1f} MiB of "
+      "counts and {:.1f} MiB of bit-planes{}.",
+      n, n * (n - 1) / 2, data.variant_ct(), plan.bands.size(),
+      static_cast<double>(plan.band_count_bytes) / 1048576.0,
+      static_cast<double>(plan.planes_bytes) / 1048576.0,
+      o.matrix ? fmt::format(", plus {:.1f} MiB for the matrix",
+                             static_cast<double>(n * n * sizeof(double)) / 1048576.0)
+               : std::string()));
   Kin0Options table_options;
   table_options.min_kinship = o.table_filter;
   table_options.degree = o.degree;
@@ -53,7 +69,8 @@ void run_king(const KingOptions& o, Invocation& inv) {
     table.write(band);
     if (o.matrix) {
       for (std::size_t j = band.row_begin; j < band.row_end; ++j)
-        for (std::size_t i = 0; i < j; ++i) matrix[j * n + i] = matrix[i * n + j] = king_kinship(band.at(j, i));
+        for (std::size_t i = 0; i < j; ++i)
+          matrix[j * n + i] = matrix[i * n + j] = king_kinship(band.at(j, i));
     }
   });
   table.finish();
@@ -69,19 +86,24 @@ void run_king(const KingOptions& o, Invocation& inv) {
   }
 }
 
-const bool registered = register_command({"king", "KING-robust kinship of all pairs (.kin0), degrees, matrix",
-                                          [](CLI::App& app) {
-  auto o = std::make_shared<KingOptions>();
-  add_input_options(app, o->input);
-  app.add_option("--king-table-filter", o->table_filter, "Write only pairs with kinship >= this");
-  app.add_flag("--degree", o->degree, "Add DEGREE and RELATIONSHIP columns and log counts per degree");
-  app.add_option("--po-max-ibs0", o->po_max_ibs0,
-                 "With --degree: first-degree pairs with an IBS0 proportion below this are parent-offspring")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
-  app.add_flag("--king-matrix", o->matrix, "Also write the N x N kinship matrix as doubles (.king.bin, .king.id)");
-  return Runner([o](Invocation& inv) { run_king(*o, inv); });
-}, 40});
+const bool registered = register_command(
+    {"king", "KING-robust kinship of all pairs (.kin0), degrees, matrix",
+     [](CLI::App& app) {
+       auto o = std::make_shared<KingOptions>();
+       add_input_options(app, o->input);
+       add_split_option(app, o->split);
+       app.add_option("--king-table-filter", o->table_filter, "Write only pairs with kinship >= this");
+       app.add_flag("--degree", o->degree, "Add DEGREE and RELATIONSHIP columns and log counts per degree");
+       app.add_option(
+              "--po-max-ibs0", o->po_max_ibs0,
+              "With --degree: first-degree pairs with an IBS0 proportion below this are parent-offspring")
+           ->capture_default_str()
+           ->check(CLI::Range(0.0, 1.0));
+       app.add_flag("--king-matrix", o->matrix,
+                    "Also write the N x N kinship matrix as doubles (.king.bin, .king.id)");
+       return Runner([o](Invocation& inv) { run_king(*o, inv); });
+     },
+     40});
 
 }  // namespace
 }  // namespace genomap::cli

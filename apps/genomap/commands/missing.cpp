@@ -1,35 +1,39 @@
 // genomap missing: missing call counts per sample (.smiss) and per variant (.vmiss), as plink2 --missing.
 #include "command_registry.hpp"
-#include "invocation.hpp"
 #include "genomap/qc/missingness.hpp"
 #include "genomap/qc/qc_files.hpp"
+#include "invocation.hpp"
 
 namespace genomap::cli {
 namespace {
 
 struct MissingOptions {
   InputOptions input;
+  std::string split;  // --split I/N
 };
 
 void run_missing(const MissingOptions& o, Invocation& inv) {
   Dataset data = inv.load_dataset(o.input);
+  inv.split_variants(o.split, data);
   OutputFile& smiss = inv.outputs().open(".smiss");
   VmissWriter vmiss(inv.outputs().open(".vmiss"), data);
-  const SampleMissingness samples =
-      compute_missingness(data, inv.context(), [&](std::size_t first, std::span<const VariantMissingness> rows) {
-        vmiss.write(first, rows);
-      });
+  const SampleMissingness samples = compute_missingness(
+      data, inv.context(),
+      [&](std::size_t first, std::span<const VariantMissingness> rows) { vmiss.write(first, rows); });
   inv.log().phase_done("count missing calls and write .vmiss");
   write_smiss(smiss, data, samples);
   inv.log().phase_done("write .smiss");
 }
 
-const bool registered = register_command({"missing", "Missing call rates per sample and variant (.smiss, .vmiss)",
-                                          [](CLI::App& app) {
-  auto o = std::make_shared<MissingOptions>();
-  add_input_options(app, o->input);
-  return Runner([o](Invocation& inv) { run_missing(*o, inv); });
-}, 11});
+const bool registered =
+    register_command({"missing", "Missing call rates per sample and variant (.smiss, .vmiss)",
+                      [](CLI::App& app) {
+                        auto o = std::make_shared<MissingOptions>();
+                        add_input_options(app, o->input);
+                        add_split_option(app, o->split);
+                        return Runner([o](Invocation& inv) { run_missing(*o, inv); });
+                      },
+                      11});
 
 }  // namespace
 }  // namespace genomap::cli
