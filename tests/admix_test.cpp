@@ -223,7 +223,7 @@ TEST(AdmixBadInput, ImpossibleParametersFailCleanly) {
       {"--k 400", "must be smaller than the number of samples", 1},
       {"--k 3..2", "invalid range", 2},
       {"--k 3 --supervised", "--supervised needs --pop", 2},
-      {"--k 3 --cv 1", "--cv must be at least 2", 1},
+      {"--k 3 --cv 1", "--cv must be at least 2", 2},
   };
   for (const auto& c : cases) {
     auto r = run_genomap("admix --bfile " + bfile + " " + c.args + " --out " + dir + "/x");

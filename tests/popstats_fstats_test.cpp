@@ -589,7 +589,7 @@ TEST_F(PopstatsFstatsBadInput, InputChoice) {
   const std::string base = "fstats --bfile " + dir_ + "/x --pop " + dir_ + "/x.pop --out " + dir_ + "/o";
   expect_failure(run_genomap(base + " --block-size 5cM"), "a genetic distance needs genetic positions");
   expect_failure(run_genomap(base + " --block-size lots"),
-                 "--block-size: expected a positive number of variants");
+                 "--block-size: expected a positive number of variants", 2);
   expect_failure(run_genomap("fstats --eigenstrat " + data_path("human_origins_panel7/panel7") +
                              " --maf 0.05 --out " + dir_ + "/o"),
                  "filters apply to --bfile input only", 2);

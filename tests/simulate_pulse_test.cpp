@@ -168,7 +168,7 @@ TEST(SimulatePulse, MalformedPulsesFail) {
         "ADM=A:0.3,B:0.7@-4", "ADM=ADM:0.3,B:0.7@20", "ADM=A0.3,B:0.7@20"}) {
     const CommandResult r =
         run_genomap(std::string("simulate --pulse '") + bad + "' --n 10 --m 100 --out " + dir + "/x");
-    EXPECT_EQ(r.exit_code, 1) << bad << ": " << r.output;
+    EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.output;  // a usage error
     EXPECT_NE(r.output.find("--pulse"), std::string::npos) << r.output;
   }
   CommandResult r =

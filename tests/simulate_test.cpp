@@ -483,7 +483,7 @@ TEST(Simulate, PhenotypeCarriesTheHeritabilityAndTheConfounding) {
 void expect_bad_input(const std::string& args, const std::string& message) {
   const std::string dir = scratch_dir("simulate_bad");
   CommandResult r = run_genomap("simulate " + args + " --out " + dir + "/bad");
-  EXPECT_EQ(r.exit_code, 1) << args << "\n" << r.output;
+  EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
   EXPECT_NE(r.output.find(message), std::string::npos) << args << "\n" << r.output;
   EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
   EXPECT_TRUE(list_files(dir).empty()) << args;

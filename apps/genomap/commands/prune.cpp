@@ -3,6 +3,7 @@
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/qc/ld_prune.hpp"
 #include "genomap/qc/qc_files.hpp"
 #include "invocation.hpp"
@@ -20,7 +21,7 @@ void run_prune(const PruneCommandOptions& o, Invocation& inv) {
   try {
     prune = parse_indep_pairwise(o.indep_pairwise);
   } catch (const Error& e) {
-    throw CLI::ValidationError("--indep-pairwise", e.what());
+    throw UsageError(e.what());  // the message names --indep-pairwise
   }
   Dataset data = inv.load_dataset(o.input);
   const PruneResult r = indep_pairwise(data, prune, inv.context());

@@ -11,6 +11,7 @@
 #include <random>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/core/thread_scope.hpp"
 #include "genomap/geno/kernels.hpp"
 
@@ -342,7 +343,7 @@ void validate(const AdmixGenotypes& g, const AdmixOptions& o) {
     throw Error(fmt::format("--k {} must be smaller than the number of samples ({})", o.k, g.sample_ct));
   if (!o.fixed_population.empty() && o.fixed_population.size() != g.sample_ct)
     throw Error("supervised population labels do not cover every sample");
-  if (!(o.tolerance > 0)) throw Error("--tol must be positive");
+  if (!(o.tolerance > 0)) throw UsageError("--tol must be positive");
 }
 
 }  // namespace
@@ -395,7 +396,7 @@ AdmixResult fit_admixture(const AdmixGenotypes& g, const AdmixOptions& o, const 
 
 double admixture_cross_validation(const AdmixGenotypes& g, const AdmixOptions& o, const AdmixResult& full,
                                   std::size_t folds, const Context& ctx) {
-  if (folds < 2) throw Error(fmt::format("--cv must be at least 2 (got {})", folds));
+  if (folds < 2) throw UsageError(fmt::format("--cv must be at least 2 (got {})", folds));
   const std::size_t n = g.sample_ct, m = g.variant_ct;
   const std::uint64_t seed = splitmix64(ctx.seed + 7919);
   ctx.memory.require(g.words.size() * 8, "admixture cross-validation: a masked copy of the genotypes");

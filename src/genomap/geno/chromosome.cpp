@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/io/line_reader.hpp"
 
 namespace genomap {
@@ -43,12 +44,12 @@ bool ChromosomeSelection::matches(int code, std::string_view name) const {
 ChromosomeSelection parse_chromosome_list(std::string_view text) {
   ChromosomeSelection sel;
   for (auto part : split_on(text, ',')) {
-    if (part.empty()) throw Error("--chr: empty element in list '" + std::string(text) + "'");
+    if (part.empty()) throw UsageError("--chr: empty element in list '" + std::string(text) + "'");
     auto dash = part.find('-');
     if (dash != std::string_view::npos) {
       int a = chromosome_code(part.substr(0, dash));
       int b = chromosome_code(part.substr(dash + 1));
-      if (a == 0 || b == 0 || a > b) throw Error("--chr: invalid range '" + std::string(part) + "'");
+      if (a == 0 || b == 0 || a > b) throw UsageError("--chr: invalid range '" + std::string(part) + "'");
       for (int c = a; c <= b; ++c) sel.codes[static_cast<std::size_t>(c)] = true;
     } else {
       int c = chromosome_code(part);

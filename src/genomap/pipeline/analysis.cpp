@@ -8,6 +8,7 @@
 #include <set>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/core/run_log.hpp"
 #include "genomap/core/utc_time.hpp"
 #include "genomap/geno/chromosome.hpp"
@@ -440,7 +441,7 @@ void check_options(const AnalysisOptions& o) {
   if (o.pop_file.empty()) throw Error("analyze: --pop FILE is required");
   if (o.k_min < 2 || o.k_min > o.k_max)
     throw Error(fmt::format("--k: invalid range {}..{}", o.k_min, o.k_max));
-  if (o.starts < 1) throw Error("--starts must be at least 1");
+  if (o.starts < 1) throw UsageError("--starts must be at least 1");
   if (o.pheno_file.empty() && !(o.covar_file.empty() && o.pheno_names.empty() && o.covar_names.empty()))
     throw Error("analyze: --covar, --pheno-name and --covar-name need --pheno");
   if (o.covar_file.empty() && !o.covar_names.empty()) throw Error("analyze: --covar-name needs --covar");

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/io/line_reader.hpp"
 
 namespace genomap {
@@ -92,7 +93,7 @@ BlockSpec parse_block_spec(const std::string& text, const BlockSpec& fallback) {
     scale = 1.0;
   double value = 0;
   if (!parse_double(number, value) || !(value > 0))
-    throw Error(
+    throw UsageError(
         "--block-size: expected a positive number of variants, or a distance such as 5cM or 0.05M (got '" +
         text + "')");
   if (scale > 0) {
@@ -100,7 +101,7 @@ BlockSpec parse_block_spec(const std::string& text, const BlockSpec& fallback) {
     spec.morgans = value * scale;
   } else {
     if (value != std::floor(value))
-      throw Error("--block-size: a variant count must be a whole number (got '" + text + "')");
+      throw UsageError("--block-size: a variant count must be a whole number (got '" + text + "')");
     spec.genetic = false;
     spec.variants = static_cast<std::size_t>(value);
   }
@@ -116,7 +117,7 @@ bool has_genetic_positions(const std::vector<Variant>& variants) {
 double genetic_unit_scale(const std::vector<Variant>& variants, const std::string& unit) {
   if (unit == "cm" || unit == "cM") return 0.01;
   if (unit == "morgan" || unit == "M") return 1.0;
-  if (unit != "auto") throw Error("--genetic-unit: expected auto, cm or morgan (got '" + unit + "')");
+  if (unit != "auto") throw UsageError("--genetic-unit: expected auto, cm or morgan (got '" + unit + "')");
   for (const auto& v : variants)
     if (v.cm > 100) return 0.01;
   return 1.0;

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/geno/bed_writer.hpp"
 #include "genomap/geno/chromosome.hpp"
 #include "genomap/geno/variant_table.hpp"
@@ -284,7 +285,7 @@ void write_truth(const PulseSimulationOptions& o, const PulseMap& layout, const 
 
 PulseSpec parse_pulse(const std::string& text) {
   auto fail = [&](const std::string& why) -> void {
-    throw Error(fmt::format("--pulse '{}': {} (expected TARGET=A:0.3,B:0.7@GENERATIONS)", text, why));
+    throw UsageError(fmt::format("--pulse '{}': {} (expected TARGET=A:0.3,B:0.7@GENERATIONS)", text, why));
   };
   PulseSpec spec;
   const std::size_t eq = text.find('=');
@@ -316,14 +317,14 @@ PulseSpec parse_pulse(const std::string& text) {
 }
 
 void simulate_pulse_dataset(const PulseSimulationOptions& o, OutputSet& outputs, const Context& ctx) {
-  if (o.sample_ct == 0) throw Error("simulate --pulse: --n must be positive");
-  if (o.map_bim.empty() && o.variant_ct == 0) throw Error("simulate --pulse: --m must be positive");
-  if (o.chromosome_ct < 1 || o.chromosome_ct > 22) throw Error("simulate: --chromosomes must be in 1..22");
-  if (!(o.fst > 0 && o.fst < 1)) throw Error("simulate: --fst must be in (0, 1)");
+  if (o.sample_ct == 0) throw UsageError("simulate --pulse: --n must be positive");
+  if (o.map_bim.empty() && o.variant_ct == 0) throw UsageError("simulate --pulse: --m must be positive");
+  if (o.chromosome_ct < 1 || o.chromosome_ct > 22) throw UsageError("simulate: --chromosomes must be in 1..22");
+  if (!(o.fst > 0 && o.fst < 1)) throw UsageError("simulate: --fst must be in (0, 1)");
   if (!(o.cm_per_mb > 0 && o.cm_per_mb <= 100))
-    throw Error("simulate: --map-rate must be in (0, 100] cM per Mb");
-  if (!(o.missing >= 0 && o.missing < 1)) throw Error("simulate: --missing must be in [0, 1)");
-  if (o.pulse.sources.size() < 2) throw Error("simulate --pulse: at least two sources are needed");
+    throw UsageError("simulate: --map-rate must be in (0, 100] cM per Mb");
+  if (!(o.missing >= 0 && o.missing < 1)) throw UsageError("simulate: --missing must be in [0, 1)");
+  if (o.pulse.sources.size() < 2) throw UsageError("simulate --pulse: at least two sources are needed");
   const PulseMap layout =
       o.map_bim.empty() ? PulseMap(o.variant_ct, o.chromosome_ct, o.cm_per_mb) : PulseMap(o.map_bim);
   const std::size_t variant_ct = layout.variant_ct();
