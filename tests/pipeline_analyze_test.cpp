@@ -340,9 +340,11 @@ TEST(PipelineAnalyze, PartialPopulationFileLeavesTheRestUnassigned) {
 
 TEST(PipelineAnalyze, BadInputIsOneClearError) {
   const std::string dir = scratch_dir("analyze_bad_" + std::to_string(::getpid()));
-  auto expect_error = [&](const std::string& args, const std::string& message) {
+  // Exit 2 for options that are wrong whatever the data (usage), 1 for input or options this data cannot
+  // meet.
+  auto expect_error = [&](const std::string& args, const std::string& message, int exit_code = 1) {
     auto r = run_genomap(args);
-    EXPECT_EQ(r.exit_code, 1) << args << "\n" << r.output;
+    EXPECT_EQ(r.exit_code, exit_code) << args << "\n" << r.output;
     EXPECT_EQ(r.output, "genomap analyze: error: " + message + "\n") << args;
   };
   const std::string base =
@@ -353,7 +355,7 @@ TEST(PipelineAnalyze, BadInputIsOneClearError) {
   test::write_text(dir + "/unlabelled.pop", "IID\tPOP\nNA19916\tNA\n");
   expect_error(base + " --pop " + dir + "/unlabelled.pop --k 2",
                dir + "/unlabelled.pop: no sample of the fileset has a population label");
-  expect_error(base + " --pop " + kPops + " --k 1..3", "--k must be at least 2 (got 1)");
+  expect_error(base + " --pop " + kPops + " --k 1..3", "--k must be at least 2 (got 1)", 2);
   expect_error(base + " --pop " + kPops + " --k 2..400",
                "--k 2..400: K cannot exceed the number of samples (324)");
   expect_error(
@@ -367,17 +369,17 @@ TEST(PipelineAnalyze, BadInputIsOneClearError) {
                dir + "/coords2.tsv:2: longitude 203.9 out of range [-180, 180]");
   // The GWAS and qpAdm options, checked before any step runs.
   expect_error(base + " --pop " + kPops + " --k 2 --covar " + kPops,
-               "analyze: --covar, --pheno-name and --covar-name need --pheno");
+               "analyze: --covar, --pheno-name and --covar-name need --pheno", 2);
   test::write_text(dir + "/pheno.txt", "IID QT\nNA19916 1.5\nNA19835 high\n");
   expect_error(base + " --pop " + kPops + " --k 2 --pheno " + dir + "/pheno.txt",
                dir + "/pheno.txt:3: column QT: 'high' is not a number");
   expect_error(base + " --pop " + kPops + " --k 2 --pheno " + dir + "/pheno.txt --pcs 4 --gwas-pcs 5",
-               "--gwas-pcs 5: the PCA step computes only --pcs 4 components");
+               "--gwas-pcs 5: the PCA step computes only --pcs 4 components", 2);
   expect_error(base + " --pop " + kPops + " --k 2 --qpadm-right CEU,PAPUAN",
                "--qpadm-right: unknown population 'PAPUAN' (not in the population labels of the analysed "
                "samples)");
   expect_error(base + " --pop " + kPops + " --k 2 --qpadm-right CEU",
-               "--qpadm-right needs at least two populations");
+               "--qpadm-right needs at least two populations", 2);
   EXPECT_FALSE(fs::exists(dir + "/out/report.html"));
 }
 

@@ -32,10 +32,23 @@ int main(int argc, char** argv) {
     add_run_options(*sub, *opts);
     runners[sub] = c.setup(*sub);
   }
+  // A bad command line is one line on stderr naming the command, as every other error is, and exit 2 (CLI11's
+  // own form adds a second line and no command name); --help and --version print as CLI11 prints them.
+  const bool known = argc > 1 && std::any_of(commands.begin(), commands.end(),
+                                             [&](const Command& c) { return c.name == argv[1]; });
+  const std::string command_name = known ? std::string(" ") + argv[1] : std::string();
+  const auto usage_error = [&](const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    if (!known && argc > 1 && argv[1][0] != '-')
+      std::fprintf(stderr, "genomap: error: unknown command '%s' (genomap --help lists the commands)\n", argv[1]);
+    else
+      std::fprintf(stderr, "genomap%s: error: %s\n", command_name.c_str(), e.what());
+    return 2;
+  };
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+    return usage_error(e);
   }
   install_signal_handlers();
   std::string command_line = "genomap";
@@ -47,7 +60,7 @@ int main(int argc, char** argv) {
       runner(invocation);
       invocation.finish();
     } catch (const CLI::ParseError& e) {
-      return app.exit(e) == 0 ? 0 : 2;
+      return usage_error(e);
     } catch (const genomap::UsageError& e) {
       std::fprintf(stderr, "genomap %s: error: %s\n", sub->get_name().c_str(), e.what());
       return 2;

@@ -338,7 +338,7 @@ void svd_als_start(const AdmixGenotypes& g, std::size_t k, std::mt19937_64& rng,
 }
 
 void validate(const AdmixGenotypes& g, const AdmixOptions& o) {
-  if (o.k < 2) throw Error(fmt::format("--k must be at least 2 (got {})", o.k));
+  if (o.k < 2) throw UsageError(fmt::format("--k must be at least 2 (got {})", o.k));
   if (o.k >= g.sample_ct)
     throw Error(fmt::format("--k {} must be smaller than the number of samples ({})", o.k, g.sample_ct));
   if (!o.fixed_population.empty() && o.fixed_population.size() != g.sample_ct)

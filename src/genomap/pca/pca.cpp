@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/core/thread_scope.hpp"
 #include "genomap/geno/chromosome.hpp"
 #include "genomap/pca/pca_solvers.hpp"
@@ -78,7 +79,7 @@ Eigen::MatrixXd variant_loadings(const Dataset& data, const std::vector<double>&
 
 PcaResult run_pca(const Dataset& input, const PcaOptions& options, const Context& ctx) {
   const std::size_t k = options.components;
-  if (k == 0) throw Error("--pcs must be at least 1");
+  if (k == 0) throw UsageError("--pcs must be at least 1");
   const ThreadScope threads(ctx.threads);  // the randomized solver narrows BLAS to one thread inside
   Dataset data = without_sex_chromosomes(input, ctx);
   if (data.variant_ct() == 0) throw Error("no variants left for PCA (X, Y and MT are left out)");

@@ -33,14 +33,14 @@ std::pair<std::size_t, std::size_t> parse_k_range(const std::string& text) {
   if (dots == std::string::npos) dots = text.find('-');
   if (dots == std::string::npos) {
     if (!parse_int64(text, a))
-      throw Error("--k: expected a number or a range such as 2..6, got '" + text + "'");
+      throw UsageError("--k: expected a number or a range such as 2..6, got '" + text + "'");
     b = a;
   } else {
     const std::size_t skip = text.compare(dots, 2, "..") == 0 ? 2 : 1;
     if (!parse_int64(text.substr(0, dots), a) || !parse_int64(text.substr(dots + skip), b) || a > b)
-      throw Error("--k: invalid range '" + text + "'");
+      throw UsageError("--k: invalid range '" + text + "'");
   }
-  if (a < 2) throw Error(fmt::format("--k must be at least 2 (got {})", a));
+  if (a < 2) throw UsageError(fmt::format("--k must be at least 2 (got {})", a));
   return {static_cast<std::size_t>(a), static_cast<std::size_t>(b)};
 }
 
@@ -183,7 +183,7 @@ class Analysis {
     filters_ = o_.filters;
     if (o_.registry.empty() && o_.purpose.empty()) return;
     if (o_.registry.empty() || o_.purpose.empty())
-      throw Error("--registry and --purpose must be given together");
+      throw UsageError("--registry and --purpose must be given together");
     consent_.emplace();
     consent_->query = ConsentQuery{o_.registry, o_.purpose, true, "", o_.vcf.empty() ? o_.bfile : prefix_};
     consent_->selection = select_consented_samples(consent_->query, store_->samples(), ctx_);
@@ -437,21 +437,21 @@ class Analysis {
 };
 
 void check_options(const AnalysisOptions& o) {
-  if (o.bfile.empty() == o.vcf.empty()) throw Error("analyze: give exactly one of --bfile or --vcf");
-  if (o.pop_file.empty()) throw Error("analyze: --pop FILE is required");
+  if (o.bfile.empty() == o.vcf.empty()) throw UsageError("analyze: give exactly one of --bfile or --vcf");
+  if (o.pop_file.empty()) throw UsageError("analyze: --pop FILE is required");
   if (o.k_min < 2 || o.k_min > o.k_max)
-    throw Error(fmt::format("--k: invalid range {}..{}", o.k_min, o.k_max));
+    throw UsageError(fmt::format("--k: invalid range {}..{}", o.k_min, o.k_max));
   if (o.starts < 1) throw UsageError("--starts must be at least 1");
   if (o.pheno_file.empty() && !(o.covar_file.empty() && o.pheno_names.empty() && o.covar_names.empty()))
-    throw Error("analyze: --covar, --pheno-name and --covar-name need --pheno");
-  if (o.covar_file.empty() && !o.covar_names.empty()) throw Error("analyze: --covar-name needs --covar");
+    throw UsageError("analyze: --covar, --pheno-name and --covar-name need --pheno");
+  if (o.covar_file.empty() && !o.covar_names.empty()) throw UsageError("analyze: --covar-name needs --covar");
   if (!o.pheno_file.empty() && o.gwas_pcs > o.pcs)
-    throw Error(
+    throw UsageError(
         fmt::format("--gwas-pcs {}: the PCA step computes only --pcs {} components", o.gwas_pcs, o.pcs));
   if (!o.qpadm_right.empty() && o.qpadm_right.size() < 2)
-    throw Error("--qpadm-right needs at least two populations");
+    throw UsageError("--qpadm-right needs at least two populations");
   if (o.qpadm_max_sources < 1 || o.qpadm_max_sources > 3)
-    throw Error("--qpadm-max-sources must be 1, 2 or 3");
+    throw UsageError("--qpadm-max-sources must be 1, 2 or 3");
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/geno/chromosome.hpp"
 #include "genomap/geno/kernels.hpp"
 #include "genomap/geno/sample_view.hpp"
@@ -41,7 +42,7 @@ bool is_kb(std::string_view s) {
 PruneOptions parse_indep_pairwise(const std::vector<std::string>& args) {
   const std::string all = fmt::format("'{}'", fmt::join(args, " "));
   if (args.size() < 2 || args.size() > 4)
-    throw Error("--indep-pairwise takes WINDOW[kb] [STEP] R2, got " + all);
+    throw UsageError("--indep-pairwise takes WINDOW[kb] [STEP] R2, got " + all);
   PruneOptions o;
   std::string first = args[0];
   std::size_t next = 1;
@@ -54,17 +55,17 @@ PruneOptions parse_indep_pairwise(const std::vector<std::string>& args) {
   }
   double window = 0;
   if (!parse_number(first, window) || window < 0)
-    throw Error("--indep-pairwise: invalid window size '" + args[0] + "'");
+    throw UsageError("--indep-pairwise: invalid window size '" + args[0] + "'");
   if (args.size() - next > 2 || args.size() == next)
-    throw Error("--indep-pairwise: invalid argument sequence " + all);
+    throw UsageError("--indep-pairwise: invalid argument sequence " + all);
   if (o.window_kb) {
     // plink2 scales by (1 + 2^-44) before truncating so that e.g. "0.3kb" is 300 bp.
     const double bp = window * 1000 * (1 + 0x1p-44);
     o.window_bp = bp > 2147483646.0 ? 2147483646u : static_cast<std::uint32_t>(bp);
-    if (o.window_bp < 2) throw Error("--indep-pairwise: window size cannot be smaller than 2 bp");
+    if (o.window_bp < 2) throw UsageError("--indep-pairwise: window size cannot be smaller than 2 bp");
   } else {
     if (window != std::floor(window) || window < 2)
-      throw Error("--indep-pairwise: window size must be an integer of at least 2 variants, got '" + args[0] +
+      throw UsageError("--indep-pairwise: window size must be an integer of at least 2 variants, got '" + args[0] +
                   "'");
     o.window_variants = window > 2147483647.0 ? 2147483647u : static_cast<std::size_t>(window);
   }
@@ -72,16 +73,16 @@ PruneOptions parse_indep_pairwise(const std::vector<std::string>& args) {
   if (args.size() - next == 2) {
     double step = 0;
     if (!parse_number(args[next], step) || step < 1 || step != std::floor(step))
-      throw Error("--indep-pairwise: invalid window step '" + args[next] + "'");
+      throw UsageError("--indep-pairwise: invalid window step '" + args[next] + "'");
     o.step = static_cast<std::size_t>(step);
     if (o.window_kb && o.step != 1)
-      throw Error("--indep-pairwise: the step must be 1 when the window is in kilobases");
+      throw UsageError("--indep-pairwise: the step must be 1 when the window is in kilobases");
     if (!o.window_kb && o.step > o.window_variants)
-      throw Error("--indep-pairwise: the step cannot be larger than the window");
+      throw UsageError("--indep-pairwise: the step cannot be larger than the window");
     ++next;
   }
   if (!parse_number(args[next], o.r2_threshold) || o.r2_threshold < 0 || o.r2_threshold >= 1)
-    throw Error("--indep-pairwise: invalid r^2 threshold '" + args[next] + "' (must be in [0, 1))");
+    throw UsageError("--indep-pairwise: invalid r^2 threshold '" + args[next] + "' (must be in [0, 1))");
   return o;
 }
 
