@@ -123,7 +123,7 @@ const bool registered = register_command(
        app.add_option("--max-iter", o->max_iterations, "Maximum data passes per fit");
        app.add_option("--starts", o->starts,
                       "Seeded starts (SVD + ALS from a random Q); with several, short runs pick the best")
-           ->check(CLI::PositiveNumber);
+           ->check(CLI::Range(1, 1000));
        app.add_option("--qn", o->secants, "Secant pairs of the quasi-Newton acceleration (ADMIXTURE uses 3)")
            ->check(CLI::Range(1, 50));
        app.add_option("--cv", o->cv_folds, "Cross-validation folds (0: none; ADMIXTURE uses 5)");
