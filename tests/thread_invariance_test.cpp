@@ -20,6 +20,9 @@ struct InvarianceCase {
   std::string arguments;  // without --threads and --out; $DIR is the test's scratch folder
 };
 
+// Prints the case name instead of gtest's byte dump of the struct.
+void PrintTo(const InvarianceCase& c, std::ostream* os) { *os << c.name; }
+
 std::string expand(std::string s, const std::string& dir) {
   for (auto at = s.find("$DIR"); at != std::string::npos; at = s.find("$DIR")) s.replace(at, 4, dir);
   return s;
@@ -122,7 +125,12 @@ INSTANTIATE_TEST_SUITE_P(
                            " --f4 'Yoruba,French;Han,Papuan' --f3 'Yoruba;French,Han' --outgroup-f3 Chimp"},
         InvarianceCase{"qpadm", "qpadm --eigenstrat " + kPanel +
                                     " --target French --sources Sardinian,Russian"
-                                    " --right Yoruba,Han,Papuan,Karitiana,MbutiPygmy"}),
+                                    " --right Yoruba,Han,Papuan,Karitiana,MbutiPygmy"},
+        InvarianceCase{"date", "date --bfile " + kHapmap + " --pop " + kPops +
+                                   " --target ASW --sources CEU,YRI --uniform-map 1"},
+        InvarianceCase{"simulate_pulse", "simulate --pulse ADM=A:0.3,B:0.7@20 --n 60 --m 3000 --seed 5"},
+        InvarianceCase{"freq_split", "freq --bfile " + kHapmap + " --split 2/3"},
+        InvarianceCase{"king_split", "king --bfile " + kHapmap + " --split 3/4"}),
     [](const ::testing::TestParamInfo<InvarianceCase>& param_info) { return param_info.param.name; });
 
 }  // namespace
