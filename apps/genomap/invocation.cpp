@@ -83,6 +83,13 @@ void add_split_option(CLI::App& app, std::string& split) {
       "joins the N slices");
 }
 
+void add_population_options(CLI::App& app, std::string& pop_file, std::string& pop_column, bool required) {
+  auto* pop =
+      app.add_option("--pop", pop_file, "Population file: header FID IID POP (or IID POP), matched by IID");
+  if (required) pop->required();
+  app.add_option("--pop-column", pop_column, "Column of --pop holding the population")->capture_default_str();
+}
+
 void add_input_options(CLI::App& app, InputOptions& o) {
   auto& f = o.filters;
   app.add_option("--bfile", o.bfile, "PLINK 1 fileset prefix (.bed/.bim/.fam)")->required();

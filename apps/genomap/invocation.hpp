@@ -36,6 +36,8 @@ struct InputOptions {
 void add_run_options(CLI::App& app, RunOptions& options);
 // --split I/N (job arrays: slice I of N, merged by `genomap merge`), for the commands that can be sliced.
 void add_split_option(CLI::App& app, std::string& split);
+// --pop FILE (required or not) and --pop-column NAME, as every population-based command reads them.
+void add_population_options(CLI::App& app, std::string& pop_file, std::string& pop_column, bool required);
 // --bfile plus every filter and --registry/--purpose.
 void add_input_options(CLI::App& app, InputOptions& options);
 

@@ -56,11 +56,7 @@ const bool registered = register_command(
      [](CLI::App& app) {
        auto o = std::make_shared<DateCommandOptions>();
        add_input_options(app, o->input);
-       app.add_option("--pop", o->pop_file,
-                      "Population file: header FID IID POP (or IID POP), matched by IID")
-           ->required();
-       app.add_option("--pop-column", o->pop_column, "Column of --pop holding the population")
-           ->capture_default_str();
+       add_population_options(app, o->pop_file, o->pop_column, true);
        app.add_option("--target", o->target, "The admixed population")->required();
        app.add_option("--sources", o->sources,
                       "Reference populations: A,B (weights p_A - p_B), or A with --single-reference")

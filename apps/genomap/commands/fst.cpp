@@ -7,8 +7,8 @@
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
 #include "genomap/core/usage_error.hpp"
-#include "genomap/popstats/population_input.hpp"
 #include "genomap/popstats/popstats_files.hpp"
+#include "genomap/popstats/population_input.hpp"
 #include "invocation.hpp"
 
 namespace genomap::cli {
@@ -34,9 +34,9 @@ void run_fst(const FstCommandOptions& o, Invocation& inv) {
   options.block_size = o.block_size;
   options.per_variant = o.per_variant;
 
-  const std::unique_ptr<PopulationInput> input =
-      PopulationInput::from_plink(inv.load_dataset(o.input, Purpose::Ancestry), PopulationLabels{o.pop_file, o.pop_column},
-                                  AnalysedChromosomes::AutosomesAndXY, inv.context());
+  const std::unique_ptr<PopulationInput> input = PopulationInput::from_plink(
+      inv.load_dataset(o.input, Purpose::Ancestry), PopulationLabels{o.pop_file, o.pop_column},
+      AnalysedChromosomes::AutosomesAndXY, inv.context());
   const PopulationData& pd = input->data;
   if (input->left_out_variant_ct)
     inv.log().note(fmt::format("{} variants on X, Y, MT or unplaced contigs left out (Fst uses 1-22 and XY)",
@@ -76,11 +76,7 @@ const bool registered = register_command(
      [](CLI::App& app) {
        auto o = std::make_shared<FstCommandOptions>();
        add_input_options(app, o->input);
-       app.add_option("--pop", o->pop_file,
-                      "Population file: header FID IID POP (or IID POP), matched by IID")
-           ->required();
-       app.add_option("--pop-column", o->pop_column, "Column of --pop holding the population")
-           ->capture_default_str();
+       add_population_options(app, o->pop_file, o->pop_column, true);
        app.add_option("--method", o->method, "hudson (Bhatia et al. 2013) or wc (Weir & Cockerham 1984)")
            ->capture_default_str();
        app.add_option("--block-size", o->block_size,

@@ -225,10 +225,7 @@ const bool registered = register_command(
        app.get_option("--bfile")->required(false);
        app.add_option("--eigenstrat", o->eigenstrat,
                       "EIGENSTRAT prefix (.geno packed or text, .snp, .ind); populations from .ind");
-       app.add_option("--pop", o->pop_file,
-                      "Population file: header FID IID POP (or IID POP), matched by IID");
-       app.add_option("--pop-column", o->pop_column, "Column of --pop holding the population")
-           ->capture_default_str();
+       add_population_options(app, o->pop_file, o->pop_column, false);
        app.add_option("--f3", o->f3, "f3(C;A,B) as \"C;A,B\" (repeatable)");
        app.add_option("--f4", o->f4, "f4(A,B;C,D) as \"A,B;C,D\" (repeatable)");
        app.add_option("--d", o->d, "D(A,B;C,D) as \"A,B;C,D\" (repeatable)");

@@ -63,7 +63,8 @@ F2Store store_from_genotypes(const QpadmCommandOptions& o, Invocation& inv) {
 
 void run_qpadm(const QpadmCommandOptions& o, Invocation& inv) {
   const int inputs = !o.f2_store.empty() + !o.input.bfile.empty() + !o.eigenstrat.empty();
-  if (inputs != 1) throw UsageError("qpadm: give exactly one of --f2-store, --bfile (with --pop) or --eigenstrat");
+  if (inputs != 1)
+    throw UsageError("qpadm: give exactly one of --f2-store, --bfile (with --pop) or --eigenstrat");
   if (o.pseudohaploid && !o.f2_store.empty())
     throw UsageError(
         "qpadm: --pseudohaploid applies to genotype input (a store was built with or without it)");
@@ -142,9 +143,7 @@ const bool registered = register_command(
        app.get_option("--bfile")->required(false);
        app.add_option("--f2-store", o->f2_store, "f2 store folder written by genomap fstats --f2-store");
        app.add_option("--eigenstrat", o->eigenstrat, "EIGENSTRAT prefix; populations from .ind (or --pop)");
-       app.add_option("--pop", o->pop_file, "Population file: header FID IID POP (or IID POP)");
-       app.add_option("--pop-column", o->pop_column, "Column of --pop holding the population")
-           ->capture_default_str();
+       add_population_options(app, o->pop_file, o->pop_column, false);
        app.add_option("--block-size", o->block_size,
                       "Jackknife block for genotype input: N variants or a distance (default 0.05M)");
        app.add_option("--genetic-unit", o->genetic_unit, "Unit of genetic positions: auto, cm, morgan")
