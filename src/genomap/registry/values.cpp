@@ -208,7 +208,8 @@ std::vector<std::string> split_csv_line(std::string_view line) {
       } else {
         field += c;
       }
-    } else if (c == '"' && field.empty() && !quoted) {
+    } else if (c == '"' && !quoted && field.find_first_not_of(" \t") == std::string::npos) {
+      field.clear();  // spaces before an opening quote are not data
       in_quotes = quoted = true;
     } else if (c == ',') {
       fields.push_back(std::move(field));
