@@ -74,6 +74,31 @@ TEST(RegistryHistory, ExportsThatCannotHaveHappenedAreRefused) {
   EXPECT_EQ(query_count(db, "SELECT count(*) FROM export"), 1);
 }
 
+// The chain of custody of a sample, as `registry custody --sample S` lists it: every event in time order with
+// its holders, places and notes (tabs and newlines in a note flattened so the table keeps one row per event).
+TEST(RegistryHistory, CustodyChainIsListedInTimeOrder) {
+  const std::string dir = scratch_dir("registry_history_custody");
+  const std::string db = history_registry(dir);
+  for (const std::string event :
+       {"--event transferred --holder LabA --to LabB --place Paris --time 2021-03-01 --event-id E2",
+        "--event received --holder LabA --place Lyon --time 2020-02-01 --event-id E1 --note 'arrived cold'",
+        "--event destroyed --holder LabB --time 2022-05-01 --event-id E3"}) {
+    auto r = run_genomap("registry custody --db " + db + " --sample S1 " + event);
+    ASSERT_EQ(r.exit_code, 0) << event << "\n" << r.output;
+  }
+  auto r = run_genomap("registry custody --db " + db + " --sample S1 --out " + dir + "/chain");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "3 custody events of sample S1")) << r.output;
+  EXPECT_EQ(read_text(dir + "/chain.registry_custody.tsv"),
+            "event_id\tsample_id\ttime\tevent\tholder\tplace\tto_holder\tnote\n"
+            "E1\tS1\t2020-02-01\treceived\tLabA\tLyon\t\tarrived cold\n"
+            "E2\tS1\t2021-03-01\ttransferred\tLabA\tParis\tLabB\t\n"
+            "E3\tS1\t2022-05-01\tdestroyed\tLabB\t\t\t\n");
+  r = run_genomap("registry custody --db " + db + " --sample S2 --out " + dir + "/none");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "0 custody events of sample S2")) << r.output;
+}
+
 TEST(RegistryHistory, DuoModifiersApplyToWhatIsSent) {
   const std::string dir = scratch_dir("registry_history_modifiers");
   const std::string db = history_registry(dir);
