@@ -202,6 +202,36 @@ TEST_F(GlmGolden, AlwaysFirthMatchesPlink2) {
     std::printf("firth %s worst relative difference %.3g\n", col.c_str(), w);
 }
 
+// Chromosome X: genomap tests the stored calls (males homozygous, dosage 0/2, as plink2's default
+// --xchr-model 2) with the covariates it is given; plink2 adds sex as a covariate there by itself. With SEX
+// in genomap's covariates and without it in plink2's, both fit the same model. The X rows are labelled X, as
+// plink2 labels them.
+TEST_F(GlmGolden, ChromosomeXMatchesPlink2WithSexAsACovariate) {
+  std::string c1_only;
+  {
+    std::ifstream in(dir_ + "/covar.txt");
+    std::string fid, iid, sex, c1;
+    while (in >> fid >> iid >> sex >> c1) c1_only += fid + " " + iid + " " + c1 + "\n";
+  }
+  write_text(dir_ + "/c1.txt", c1_only);
+  const std::string common = " --bfile " + kBfile + " --chr X --geno 0 --pheno " + dir_ + "/pheno.txt";
+  auto ours = run_genomap("glm" + common + " --covar " + dir_ + "/covar.txt --out " + dir_ + "/g");
+  ASSERT_EQ(ours.exit_code, 0) << ours.output;
+  EXPECT_NE(read_text(dir_ + "/g.log").find("variants on X, Y or MT are tested as stored"),
+            std::string::npos);
+  auto ref =
+      run_command("plink2" + common + " --covar " + dir_ + "/c1.txt --glm hide-covar --out " + dir_ + "/p");
+  ASSERT_EQ(ref.exit_code, 0) << ref.output;
+  auto linear = compare_glm(read_table(dir_ + "/g.QT.glm.linear"), read_table(dir_ + "/p.QT.glm.linear"),
+                            {"BETA", "SE", "T_STAT", "P"}, kLinearTolerance, kLinearTolerance);
+  auto logistic = compare_glm(read_table(dir_ + "/g.BT.glm.logistic.hybrid"),
+                              read_table(dir_ + "/p.BT.glm.logistic.hybrid"),
+                              {"OR", "LOG(OR)_SE", "Z_STAT", "P"}, kLogisticTolerance, kFirthTolerance);
+  EXPECT_GT(linear.compared, 200u);  // 239 X variants without missing calls
+  EXPECT_GT(logistic.compared, 200u);
+  EXPECT_EQ(read_table(dir_ + "/g.BT.glm.logistic.hybrid").text(0, "CHROM"), "X");
+}
+
 // Logistic regression where genotypes are missing, against plink 1.9 `--logistic` (docs/assoc.md:
 // plink2 2.00a3's single-precision path disagrees on such variants; plink 1.9 fits in double precision on the
 // observed samples). plink 1.9 prints 4 significant digits, so half a unit of the 4th digit (5e-4 relative)

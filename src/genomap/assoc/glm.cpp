@@ -12,22 +12,33 @@
 #include "genomap/core/error.hpp"
 #include "genomap/core/thread_scope.hpp"
 #include "genomap/geno/block_loop.hpp"
+#include "genomap/geno/chromosome.hpp"
 #include "genomap/geno/kernels.hpp"
 
 namespace genomap {
 
 const char* glm_errcode_text(GlmErrcode code) {
   switch (code) {
-    case GlmErrcode::None: return ".";
-    case GlmErrcode::ConstOmittedAllele: return "CONST_OMITTED_ALLELE";
-    case GlmErrcode::SampleCtLtePredictorCt: return "SAMPLE_CT<=PREDICTOR_CT";
-    case GlmErrcode::CorrTooHigh: return "CORR_TOO_HIGH";
-    case GlmErrcode::VifInfinite: return "VIF_INFINITE";
-    case GlmErrcode::VifTooHigh: return "VIF_TOO_HIGH";
-    case GlmErrcode::Separation: return "SEPARATION";
-    case GlmErrcode::LogisticConvergeFail: return "LOGISTIC_CONVERGE_FAIL";
-    case GlmErrcode::FirthConvergeFail: return "FIRTH_CONVERGE_FAIL";
-    case GlmErrcode::Unfinished: return "UNFINISHED";
+    case GlmErrcode::None:
+      return ".";
+    case GlmErrcode::ConstOmittedAllele:
+      return "CONST_OMITTED_ALLELE";
+    case GlmErrcode::SampleCtLtePredictorCt:
+      return "SAMPLE_CT<=PREDICTOR_CT";
+    case GlmErrcode::CorrTooHigh:
+      return "CORR_TOO_HIGH";
+    case GlmErrcode::VifInfinite:
+      return "VIF_INFINITE";
+    case GlmErrcode::VifTooHigh:
+      return "VIF_TOO_HIGH";
+    case GlmErrcode::Separation:
+      return "SEPARATION";
+    case GlmErrcode::LogisticConvergeFail:
+      return "LOGISTIC_CONVERGE_FAIL";
+    case GlmErrcode::FirthConvergeFail:
+      return "FIRTH_CONVERGE_FAIL";
+    case GlmErrcode::Unfinished:
+      return "UNFINISHED";
   }
   return "?";
 }
@@ -64,11 +75,13 @@ namespace {
 using glm_detail::PreparedPhenotype;
 using glm_detail::VariantCrossProducts;
 
-[[noreturn]] void fail(const std::string& source, const std::string& message) { throw Error(source, 0, message); }
+[[noreturn]] void fail(const std::string& source, const std::string& message) {
+  throw Error(source, 0, message);
+}
 
 // Selects the analysed samples of one phenotype, standardizes the covariates over them and checks them.
-PreparedPhenotype prepare_phenotype(const GlmPhenotype& pheno, const GlmCovariates& cov, const GlmOptions& options,
-                                    const Context& ctx) {
+PreparedPhenotype prepare_phenotype(const GlmPhenotype& pheno, const GlmCovariates& cov,
+                                    const GlmOptions& options, const Context& ctx) {
   const std::size_t n_all = pheno.values.size();
   const std::size_t k = cov.names.size();
   PreparedPhenotype ph;
@@ -90,15 +103,17 @@ PreparedPhenotype prepare_phenotype(const GlmPhenotype& pheno, const GlmCovariat
     ph.mask[i] = 1.0;
     ++ph.sample_ct;
   }
-  ctx.note(fmt::format("phenotype {}: {} samples analysed, {} dropped for a missing phenotype, {} for a missing "
-                       "covariate",
-                       pheno.name, ph.sample_ct, missing_pheno, missing_cov));
+  ctx.note(
+      fmt::format("phenotype {}: {} samples analysed, {} dropped for a missing phenotype, {} for a missing "
+                  "covariate",
+                  pheno.name, ph.sample_ct, missing_pheno, missing_cov));
   const std::size_t n = ph.sample_ct;
   if (n <= k + 2)
-    fail(cov.source.empty() ? pheno.source : cov.source,
-         fmt::format("phenotype {}: {} samples with phenotype and covariates, but {} covariates + intercept + "
-                     "genotype need more samples than predictors",
-                     pheno.name, n, k));
+    fail(
+        cov.source.empty() ? pheno.source : cov.source,
+        fmt::format("phenotype {}: {} samples with phenotype and covariates, but {} covariates + intercept + "
+                    "genotype need more samples than predictors",
+                    pheno.name, n, k));
   // Phenotype: constant is an error; binary needs both classes.
   double mean = 0;
   for (std::size_t i = 0; i < n_all; ++i)
@@ -137,7 +152,8 @@ PreparedPhenotype prepare_phenotype(const GlmPhenotype& pheno, const GlmCovariat
       fail(cov.source, fmt::format("covariate {} is constant among the {} samples analysed for phenotype {}",
                                    cov.names[c], n, pheno.name));
     for (std::size_t i = 0; i < n_all; ++i)
-      if (ph.mask[i] != 0) ph.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c + 1)) = (cov.values[c][i] - m) / sd;
+      if (ph.mask[i] != 0)
+        ph.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c + 1)) = (cov.values[c][i] - m) / sd;
   }
   ph.xtx = ph.x.transpose() * ph.x;
   // Covariates among themselves: pairwise correlation, then the variance inflation factors (plink2 checks).
@@ -146,27 +162,33 @@ PreparedPhenotype prepare_phenotype(const GlmPhenotype& pheno, const GlmCovariat
     for (std::size_t b = a + 1; b < k; ++b) {
       const double r = ph.xtx(static_cast<Eigen::Index>(a + 1), static_cast<Eigen::Index>(b + 1)) / nd;
       if (std::fabs(r) > options.max_corr)
-        fail(cov.source, fmt::format("covariates {} and {} are collinear for phenotype {} (correlation {:.6g}; "
-                                     "limit {})",
-                                     cov.names[a], cov.names[b], pheno.name, r, options.max_corr));
+        fail(cov.source,
+             fmt::format("covariates {} and {} are collinear for phenotype {} (correlation {:.6g}; "
+                         "limit {})",
+                         cov.names[a], cov.names[b], pheno.name, r, options.max_corr));
     }
   if (k > 0) {
-    Eigen::MatrixXd corr = ph.xtx.bottomRightCorner(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(k)) / nd;
+    Eigen::MatrixXd corr =
+        ph.xtx.bottomRightCorner(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(k)) / nd;
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(corr);
     if (eig.eigenvalues().minCoeff() < 1e-10 * static_cast<double>(k)) {
       const Eigen::VectorXd null = eig.eigenvectors().col(0);
       std::string names;
       for (std::size_t c = 0; c < k; ++c)
-        if (std::fabs(null[static_cast<Eigen::Index>(c)]) > 1e-6) names += (names.empty() ? "" : ", ") + cov.names[c];
-      fail(cov.source, fmt::format("covariates {} are linearly dependent for phenotype {}", names, pheno.name));
+        if (std::fabs(null[static_cast<Eigen::Index>(c)]) > 1e-6)
+          names += (names.empty() ? "" : ", ") + cov.names[c];
+      fail(cov.source,
+           fmt::format("covariates {} are linearly dependent for phenotype {}", names, pheno.name));
     }
     const Eigen::MatrixXd inv = corr.inverse();
     for (std::size_t c = 0; c < k; ++c)
       if (inv(static_cast<Eigen::Index>(c), static_cast<Eigen::Index>(c)) > options.vif_threshold)
-        fail(cov.source, fmt::format("covariate {} is nearly collinear with the others for phenotype {} (variance "
-                                     "inflation factor {:.6g}; limit {})",
-                                     cov.names[c], pheno.name, inv(static_cast<Eigen::Index>(c), static_cast<Eigen::Index>(c)),
-                                     options.vif_threshold));
+        fail(cov.source,
+             fmt::format("covariate {} is nearly collinear with the others for phenotype {} (variance "
+                         "inflation factor {:.6g}; limit {})",
+                         cov.names[c], pheno.name,
+                         inv(static_cast<Eigen::Index>(c), static_cast<Eigen::Index>(c)),
+                         options.vif_threshold));
   }
   ph.xtx_llt.compute(ph.xtx);
   ph.xtx_inv_diag = ph.xtx_llt.solve(Eigen::MatrixXd::Identity(ph.xtx.rows(), ph.xtx.cols())).diagonal();
@@ -194,10 +216,11 @@ PreparedPhenotype prepare_phenotype(const GlmPhenotype& pheno, const GlmCovariat
   return ph;
 }
 
-// Linear regression of one variant, closed form given the cross products (Frisch-Waugh-Lovell: the genotype and
-// phenotype residualized on the covariates).
+// Linear regression of one variant, closed form given the cross products (Frisch-Waugh-Lovell: the genotype
+// and phenotype residualized on the covariates).
 GlmVariantResult linear_variant(const PreparedPhenotype& ph, const VariantCrossProducts& cp,
-                                const std::vector<std::uint32_t>& missing_in_mask, const GlmOptions& options) {
+                                const std::vector<std::uint32_t>& missing_in_mask,
+                                const GlmOptions& options) {
   GlmVariantResult r;
   r.obs_ct = cp.obs_ct;
   const Eigen::Index k1 = ph.xtx.rows();
@@ -262,13 +285,24 @@ std::vector<GlmPhenotypeResult> run_glm(const Dataset& data, const std::vector<G
                                         const Context& ctx) {
   const std::size_t n_all = data.sample_ct();
   const std::size_t m = data.variant_ct();
+  std::size_t sex_chromosome_ct = 0;
+  for (std::size_t v = 0; v < m; ++v)
+    sex_chromosome_ct += is_haploid_or_sex(chromosome_code(data.variant(v).chrom));
+  if (sex_chromosome_ct > 0)
+    ctx.note(
+        fmt::format("{} variants on X, Y or MT are tested as stored (males' hemizygous calls as homozygous, "
+                    "0/2), with the "
+                    "covariates given and no others: plink2 adds sex as a covariate on X; give SEX in "
+                    "--covar to match it",
+                    sex_chromosome_ct));
   std::vector<PreparedPhenotype> prepared;
   for (const auto& p : phenotypes) prepared.push_back(prepare_phenotype(p, covariates, options, ctx));
   const std::size_t pheno_ct = prepared.size();
   const Eigen::Index k1 = static_cast<Eigen::Index>(covariates.names.size() + 1);
   // Z = [X_1 y_1 X_2 y_2 ...]: one GEMM gives every variant's cross products with every phenotype's design.
   const Eigen::Index zcols = static_cast<Eigen::Index>(pheno_ct) * (k1 + 1);
-  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> z(static_cast<Eigen::Index>(n_all), zcols);
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> z(static_cast<Eigen::Index>(n_all),
+                                                                           zcols);
   for (std::size_t p = 0; p < pheno_ct; ++p) {
     z.middleCols(static_cast<Eigen::Index>(p) * (k1 + 1), k1) = prepared[p].x;
     z.col(static_cast<Eigen::Index>(p) * (k1 + 1) + k1) = prepared[p].y;
@@ -285,9 +319,10 @@ std::vector<GlmPhenotypeResult> run_glm(const Dataset& data, const std::vector<G
   // OpenBLAS on one thread for the whole pass: the OpenMP threads split every product themselves (whole row
   // ranges, whole batches of variants), so no OpenBLAS worker threads spin beside them. Restored at the end.
   const ThreadScope single_threaded_blas(threads, 1);
-  const std::size_t block = options.block_variants
-                                ? options.block_variants
-                                : std::clamp<std::size_t>((std::size_t{1} << 23) / std::max<std::size_t>(n_all, 1), 64, 4096);
+  const std::size_t block =
+      options.block_variants
+          ? options.block_variants
+          : std::clamp<std::size_t>((std::size_t{1} << 23) / std::max<std::size_t>(n_all, 1), 64, 4096);
   std::vector<double> g, cross;
   std::vector<std::vector<std::uint32_t>> missing;
   std::vector<char> a1_is_ref;
@@ -301,7 +336,8 @@ std::vector<GlmPhenotypeResult> run_glm(const Dataset& data, const std::vector<G
       double* row = g.data() + v * n_all;
       decode_allele1_dosage(blk.row(v), n_all, std::nan(""), row);
       const GenotypeCounts counts = count_genotypes(blk.row(v), n_all);
-      const bool flip = !options.omit_ref && counts.allele1_count() >= 2 * counts.hom2 + counts.het && counts.allele1_count() > 0;
+      const bool flip = !options.omit_ref && counts.allele1_count() >= 2 * counts.hom2 + counts.het &&
+                        counts.allele1_count() > 0;
       a1_is_ref[v] = flip;
       for (std::size_t i = 0; i < n_all; ++i)
         if (std::isnan(row[i])) {
@@ -312,7 +348,8 @@ std::vector<GlmPhenotypeResult> run_glm(const Dataset& data, const std::vector<G
         }
     }
     cross.resize(bv * static_cast<std::size_t>(zcols));
-    const std::size_t chunk = (bv + static_cast<std::size_t>(threads) - 1) / static_cast<std::size_t>(threads);
+    const std::size_t chunk =
+        (bv + static_cast<std::size_t>(threads) - 1) / static_cast<std::size_t>(threads);
 #pragma omp parallel for num_threads(threads) schedule(static, 1)
     for (std::size_t c0 = 0; c0 < bv; c0 += chunk) {
       const std::size_t rows = std::min(chunk, bv - c0);
@@ -329,7 +366,8 @@ std::vector<GlmPhenotypeResult> run_glm(const Dataset& data, const std::vector<G
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
       for (std::size_t v = 0; v < bv; ++v) {
         VariantCrossProducts cp;
-        const double* c = cross.data() + v * static_cast<std::size_t>(zcols) + p * static_cast<std::size_t>(k1 + 1);
+        const double* c =
+            cross.data() + v * static_cast<std::size_t>(zcols) + p * static_cast<std::size_t>(k1 + 1);
         cp.xtg = Eigen::Map<const Eigen::VectorXd>(c, k1);
         cp.gty = c[k1];
         const double* row = g.data() + v * n_all;

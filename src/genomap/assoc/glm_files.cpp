@@ -8,6 +8,7 @@
 #include "genomap/assoc/multiple_testing.hpp"
 #include "genomap/core/error.hpp"
 #include "genomap/geno/sample_table_file.hpp"
+#include "genomap/qc/qc_files.hpp"
 
 namespace genomap {
 namespace {
@@ -41,10 +42,10 @@ void write_adjusted(OutputSet& outputs, const std::string& suffix, const Dataset
   fmt::print(fa, "#CHROM\tID\tA1\tUNADJ\tGC\tBONF\tHOLM\tSIDAK_SS\tSIDAK_SD\tFDR_BH\tFDR_BY\n");
   for (std::size_t i = 0; i < adj.order.size(); ++i) {
     const Variant& var = data.variant(adj.order[i]);
-    fmt::print(fa, "{}\t{}\t{}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\n", var.chrom,
-               var.id, tested_allele(var, res.variants[adj.order[i]].a1_is_ref), adj.unadjusted[i], adj.gc[i],
-               adj.bonferroni[i], adj.holm[i], adj.sidak_single_step[i], adj.sidak_step_down[i],
-               adj.fdr_bh[i], adj.fdr_by[i]);
+    fmt::print(fa, "{}\t{}\t{}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\n",
+               plink2_chromosome_text(var), var.id, tested_allele(var, res.variants[adj.order[i]].a1_is_ref),
+               adj.unadjusted[i], adj.gc[i], adj.bonferroni[i], adj.holm[i], adj.sidak_single_step[i],
+               adj.sidak_step_down[i], adj.fdr_bh[i], adj.fdr_by[i]);
   }
   ctx.note(fmt::format("phenotype {}: --adjust genomic control lambda used = {:.6g}", res.name, adj.lambda));
 }
@@ -120,7 +121,7 @@ GlmSummaryRow write_glm_tables(OutputSet& outputs, const Dataset& data, const Gl
     const Variant& var = data.variant(v);
     const GlmVariantResult& r = res.variants[v];
     const std::string alt = var.allele1 == "0" ? "." : var.allele1;
-    fmt::print(f, "{}\t{}\t{}\t{}\t{}\t{}\t", var.chrom, var.pos, var.id, var.allele2, alt,
+    fmt::print(f, "{}\t{}\t{}\t{}\t{}\t{}\t", plink2_chromosome_text(var), var.pos, var.id, var.allele2, alt,
                tested_allele(var, r.a1_is_ref));
     if (firth_col) fmt::print(f, "{}\t", r.firth ? "Y" : "N");
     if (r.has_values()) {
