@@ -1,5 +1,6 @@
 #include "genomap/admix/em_kernel.hpp"
 
+#include <fmt/format.h>
 #include <immintrin.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <cmath>
 
 #include "genomap/geno/block_loop.hpp"
+#include "genomap/geno/chromosome.hpp"
 
 namespace genomap {
 namespace {
@@ -28,7 +30,7 @@ struct CodeTables {
 };
 const CodeTables kTables;
 
-constexpr std::size_t kVariantChunk = 64;     // variants swept per sample tile
+constexpr std::size_t kVariantChunk = 64;      // variants swept per sample tile
 constexpr std::size_t kTileBytes = 96 * 1024;  // Q and S of one sample tile
 
 std::size_t tile_groups(std::size_t k) { return std::max<std::size_t>(16, kTileBytes / (k * 64) / 16 * 16); }
@@ -95,8 +97,9 @@ double sweep_generic(const EmSweep& e, const std::uint32_t* variants, std::size_
 
 // AVX2 + FMA: four samples per vector; K fixed at compile time (KT > 0) keeps the accumulators in registers.
 template <int KT, bool kLogLik>
-[[gnu::target("avx2,fma")]] double sweep_avx2(const EmSweep& e, const std::uint32_t* variants, std::size_t first,
-                                              std::size_t count, double* next_p, double* s) {
+[[gnu::target("avx2,fma")]] double sweep_avx2(const EmSweep& e, const std::uint32_t* variants,
+                                              std::size_t first, std::size_t count, double* next_p,
+                                              double* s) {
   constexpr int kMax = KT > 0 ? KT : 64;
   const AdmixGenotypes& geno = *e.genotypes;
   const int k = KT > 0 ? KT : static_cast<int>(e.k);
@@ -104,7 +107,8 @@ template <int KT, bool kLogLik>
   const std::size_t tile = tile_groups(static_cast<std::size_t>(k));
   const std::size_t partial_group = geno.sample_ct % 4 ? groups - 1 : groups;
   unsigned padding_missing = 0;
-  for (std::size_t slot = geno.sample_ct % 4; slot != 0 && slot < 4; ++slot) padding_missing |= 1u << (2 * slot);
+  for (std::size_t slot = geno.sample_ct % 4; slot != 0 && slot < 4; ++slot)
+    padding_missing |= 1u << (2 * slot);
   alignas(32) double t1[kVariantChunk][kMax], t2[kVariantChunk][kMax];
   double ll[kVariantChunk];
   const __m256d one = _mm256_set1_pd(1.0), half = _mm256_set1_pd(0.5), one_half = _mm256_set1_pd(1.5);
@@ -180,8 +184,10 @@ template <int KT, bool kLogLik>
             // Every factor is at least 1e-10, so 16 of them cannot underflow; move the binary exponent out.
             const __m256i bits = _mm256_castpd_si256(product);
             exponent = _mm256_add_epi64(
-                exponent, _mm256_sub_epi64(_mm256_srli_epi64(_mm256_and_si256(bits, exponent_mask), 52), exponent_bias));
-            product = _mm256_castsi256_pd(_mm256_or_si256(_mm256_andnot_si256(exponent_mask, bits), one_bits));
+                exponent, _mm256_sub_epi64(_mm256_srli_epi64(_mm256_and_si256(bits, exponent_mask), 52),
+                                           exponent_bias));
+            product =
+                _mm256_castsi256_pd(_mm256_or_si256(_mm256_andnot_si256(exponent_mask, bits), one_bits));
           }
         }
         alignas(32) double lanes[4];
@@ -221,14 +227,22 @@ template <bool kLogLik>
 double dispatch_avx2(const EmSweep& e, const std::uint32_t* variants, std::size_t first, std::size_t count,
                      double* next_p, double* s) {
   switch (e.k) {
-    case 2: return sweep_avx2<2, kLogLik>(e, variants, first, count, next_p, s);
-    case 3: return sweep_avx2<3, kLogLik>(e, variants, first, count, next_p, s);
-    case 4: return sweep_avx2<4, kLogLik>(e, variants, first, count, next_p, s);
-    case 5: return sweep_avx2<5, kLogLik>(e, variants, first, count, next_p, s);
-    case 6: return sweep_avx2<6, kLogLik>(e, variants, first, count, next_p, s);
-    case 7: return sweep_avx2<7, kLogLik>(e, variants, first, count, next_p, s);
-    case 8: return sweep_avx2<8, kLogLik>(e, variants, first, count, next_p, s);
-    default: break;
+    case 2:
+      return sweep_avx2<2, kLogLik>(e, variants, first, count, next_p, s);
+    case 3:
+      return sweep_avx2<3, kLogLik>(e, variants, first, count, next_p, s);
+    case 4:
+      return sweep_avx2<4, kLogLik>(e, variants, first, count, next_p, s);
+    case 5:
+      return sweep_avx2<5, kLogLik>(e, variants, first, count, next_p, s);
+    case 6:
+      return sweep_avx2<6, kLogLik>(e, variants, first, count, next_p, s);
+    case 7:
+      return sweep_avx2<7, kLogLik>(e, variants, first, count, next_p, s);
+    case 8:
+      return sweep_avx2<8, kLogLik>(e, variants, first, count, next_p, s);
+    default:
+      break;
   }
   if (e.k <= 64) return sweep_avx2<0, kLogLik>(e, variants, first, count, next_p, s);
   return sweep_generic(e, variants, first, count, next_p, s);
@@ -242,6 +256,14 @@ AdmixGenotypes load_admix_genotypes(const Dataset& data, const Context& ctx) {
   g.variant_ct = data.variant_ct();
   g.words_per_row = (g.sample_ct + 31) / 32;
   ctx.memory.require(g.words_per_row * 8 * g.variant_ct, "admixture: the packed genotypes in memory");
+  std::size_t sex_chromosome_ct = 0;
+  for (std::size_t v = 0; v < data.variant_ct(); ++v)
+    sex_chromosome_ct += is_haploid_or_sex(chromosome_code(data.variant(v).chrom));
+  if (sex_chromosome_ct > 0)
+    ctx.note(
+        fmt::format("admixture: {} variants on X, Y or MT used as stored (males' hemizygous calls as "
+                    "homozygous), as ADMIXTURE does without --haploid; --autosome leaves them out",
+                    sex_chromosome_ct));
   g.words.assign(g.words_per_row * g.variant_ct, 0);
   for_each_block(data, ctx, 4096, "admixture: loading genotypes", [&](const GenotypeBlock& b) {
     for (std::size_t v = 0; v < b.variant_ct(); ++v)
@@ -251,8 +273,9 @@ AdmixGenotypes load_admix_genotypes(const Dataset& data, const Context& ctx) {
 }
 
 EmKernelKind best_em_kernel() {
-  static const EmKernelKind best =
-      __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? EmKernelKind::Avx2 : EmKernelKind::Generic;
+  static const EmKernelKind best = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
+                                       ? EmKernelKind::Avx2
+                                       : EmKernelKind::Generic;
   return best;
 }
 
