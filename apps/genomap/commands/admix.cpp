@@ -25,6 +25,7 @@ struct AdmixCliOptions {
   std::size_t max_iterations = 2000;
   std::size_t starts = 1;
   std::size_t secants = 15;
+  std::string algorithm = "em";
   std::size_t cv_folds = 0;
   bool supervised = false;
   std::string pop_file;
@@ -37,7 +38,8 @@ std::vector<std::size_t> parse_k_range(const std::string& text) {
   auto dots = text.find("..");
   if (dots == std::string::npos) dots = text.find('-');
   if (dots == std::string::npos) {
-    if (!parse_int64(text, a)) throw UsageError("--k: expected a number or a range such as 2..8, got '" + text + "'");
+    if (!parse_int64(text, a))
+      throw UsageError("--k: expected a number or a range such as 2..8, got '" + text + "'");
     b = a;
   } else {
     const std::size_t skip = text.compare(dots, 2, "..") == 0 ? 2 : 1;
@@ -58,6 +60,7 @@ void run_admix(const AdmixCliOptions& o, Invocation& inv) {
   base.max_iterations = o.max_iterations;
   base.random_starts = o.starts;
   base.secants = o.secants;
+  base.algorithm = o.algorithm == "newton" ? AdmixAlgorithm::Newton : AdmixAlgorithm::Em;
   if (o.supervised) {
     if (o.pop_file.empty()) throw UsageError("--supervised needs --pop FILE");
     if (ks.size() != 1) throw UsageError("--supervised takes a single K");
@@ -66,7 +69,8 @@ void run_admix(const AdmixCliOptions& o, Invocation& inv) {
     base.fixed_population = fixed.fixed_population;
     const std::vector<std::string>& names = fixed.names;
     std::string order;
-    for (std::size_t c = 0; c < names.size(); ++c) order += fmt::format("{}Q{}={}", c ? ", " : "", c + 1, names[c]);
+    for (std::size_t c = 0; c < names.size(); ++c)
+      order += fmt::format("{}Q{}={}", c ? ", " : "", c + 1, names[c]);
     inv.log().note("supervised columns: " + order);
   }
   const AdmixGenotypes genotypes = load_admix_genotypes(data, inv.context());
@@ -92,7 +96,8 @@ void run_admix(const AdmixCliOptions& o, Invocation& inv) {
     write_admixture_matrix(inv.outputs().open(fmt::format(".{}.P", k)), result.p);
     write_q_with_ids(inv.outputs().open(fmt::format(".{}.Q.ids", k)), data, result.q);
     if (o.bootstrap) {
-      RowMatrix se = admixture_bootstrap_se(genotypes, options, result, o.bootstrap, o.bootstrap_block, inv.context());
+      RowMatrix se =
+          admixture_bootstrap_se(genotypes, options, result, o.bootstrap, o.bootstrap_block, inv.context());
       write_admixture_matrix(inv.outputs().open(fmt::format(".{}.Q_se", k)), se);
     }
     // The time goes to the log, not the summary: a result file is byte-identical from run to run.
@@ -110,23 +115,31 @@ void run_admix(const AdmixCliOptions& o, Invocation& inv) {
   inv.outputs().open(".admix.summary").write(summary);
 }
 
-const bool registered = register_command({"admix", "Ancestry proportions under the ADMIXTURE model (.Q/.P)",
-                                          [](CLI::App& app) {
-  auto o = std::make_shared<AdmixCliOptions>();
-  add_input_options(app, o->input);
-  app.add_option("--k", o->k, "Number of ancestral populations, or a range such as 2..8");
-  app.add_option("--tol", o->tolerance, "Stop when the log-likelihood rises by less than this");
-  app.add_option("--max-iter", o->max_iterations, "Maximum data passes per fit");
-  app.add_option("--starts", o->starts, "Seeded starts (SVD + ALS from a random Q); with several, short runs pick the best");
-  app.add_option("--qn", o->secants, "Secant pairs of the quasi-Newton acceleration (ADMIXTURE uses 3)")
-      ->check(CLI::Range(1, 50));
-  app.add_option("--cv", o->cv_folds, "Cross-validation folds (0: none; ADMIXTURE uses 5)");
-  app.add_flag("--supervised", o->supervised, "Fix the ancestry of samples with a known population (--pop)");
-  app.add_option("--pop", o->pop_file, "Population labels: ADMIXTURE .pop ('-' unknown) or a table with POP");
-  app.add_option("--bootstrap", o->bootstrap, "Bootstrap replicates for standard errors of Q (0: none)");
-  app.add_option("--bootstrap-block", o->bootstrap_block, "Variants per bootstrap block");
-  return Runner([o](Invocation& inv) { run_admix(*o, inv); });
-}, 40});
+const bool registered = register_command(
+    {"admix", "Ancestry proportions under the ADMIXTURE model (.Q/.P)",
+     [](CLI::App& app) {
+       auto o = std::make_shared<AdmixCliOptions>();
+       add_input_options(app, o->input);
+       app.add_option("--k", o->k, "Number of ancestral populations, or a range such as 2..8");
+       app.add_option("--tol", o->tolerance, "Stop when the log-likelihood rises by less than this");
+       app.add_option("--max-iter", o->max_iterations, "Maximum data passes per fit");
+       app.add_option("--starts", o->starts,
+                      "Seeded starts (SVD + ALS from a random Q); with several, short runs pick the best");
+       app.add_option("--qn", o->secants, "Secant pairs of the quasi-Newton acceleration (ADMIXTURE uses 3)")
+           ->check(CLI::Range(1, 50));
+       app.add_option("--algorithm", o->algorithm,
+                      "em: quasi-Newton-accelerated EM (default); newton: ADMIXTURE's block relaxation")
+           ->check(CLI::IsMember({"em", "newton"}));
+       app.add_option("--cv", o->cv_folds, "Cross-validation folds (0: none; ADMIXTURE uses 5)");
+       app.add_flag("--supervised", o->supervised,
+                    "Fix the ancestry of samples with a known population (--pop)");
+       app.add_option("--pop", o->pop_file,
+                      "Population labels: ADMIXTURE .pop ('-' unknown) or a table with POP");
+       app.add_option("--bootstrap", o->bootstrap, "Bootstrap replicates for standard errors of Q (0: none)");
+       app.add_option("--bootstrap-block", o->bootstrap_block, "Variants per bootstrap block");
+       return Runner([o](Invocation& inv) { run_admix(*o, inv); });
+     },
+     40});
 
 }  // namespace
 }  // namespace genomap::cli
