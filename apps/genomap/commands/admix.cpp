@@ -25,6 +25,7 @@ struct AdmixCliOptions {
   std::size_t max_iterations = 2000;
   std::size_t starts = 1;
   std::size_t secants = 15;
+  std::string algorithm = "em";
   std::size_t cv_folds = 0;
   bool supervised = false;
   std::string pop_file;
@@ -59,6 +60,7 @@ void run_admix(const AdmixCliOptions& o, Invocation& inv) {
   base.max_iterations = o.max_iterations;
   base.random_starts = o.starts;
   base.secants = o.secants;
+  base.algorithm = o.algorithm == "newton" ? AdmixAlgorithm::Newton : AdmixAlgorithm::Em;
   if (o.supervised) {
     if (o.pop_file.empty()) throw UsageError("--supervised needs --pop FILE");
     if (ks.size() != 1) throw UsageError("--supervised takes a single K");
@@ -126,6 +128,9 @@ const bool registered = register_command(
            ->check(CLI::Range(1, 1000));
        app.add_option("--qn", o->secants, "Secant pairs of the quasi-Newton acceleration (ADMIXTURE uses 3)")
            ->check(CLI::Range(1, 50));
+       app.add_option("--algorithm", o->algorithm,
+                      "em: quasi-Newton-accelerated EM (default); newton: ADMIXTURE's block relaxation")
+           ->check(CLI::IsMember({"em", "newton"}));
        app.add_option("--cv", o->cv_folds, "Cross-validation folds (0: none; ADMIXTURE uses 5)");
        app.add_flag("--supervised", o->supervised,
                     "Fix the ancestry of samples with a known population (--pop)");

@@ -1,10 +1,11 @@
 #include "genomap/admix/admixture.hpp"
 
 #include <cblas.h>
-#include <omp.h>
 #include <fmt/format.h>
+#include <omp.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -15,11 +16,11 @@
 #include "genomap/core/thread_scope.hpp"
 #include "genomap/geno/kernels.hpp"
 
-
 namespace genomap {
 namespace {
 
-constexpr double kFreqBound = 1e-5;   // P is kept in [kFreqBound, 1 - kFreqBound] (ADMIXTURE uses the same idea)
+constexpr double kFreqBound =
+    1e-5;  // P is kept in [kFreqBound, 1 - kFreqBound] (ADMIXTURE uses the same idea)
 constexpr double kQBound = 1e-5;
 
 std::uint64_t splitmix64(std::uint64_t x) {
@@ -47,8 +48,8 @@ void project_parameters(RowMatrix& q, RowMatrix& p, const std::vector<int>* fixe
   }
 }
 
-// Runs work(first, count) over [0, m) in ranges of `block`, dealt to the threads round-robin. Used where every
-// range writes its own outputs (no sums across ranges), so the thread count cannot change a result.
+// Runs work(first, count) over [0, m) in ranges of `block`, dealt to the threads round-robin. Used where
+// every range writes its own outputs (no sums across ranges), so the thread count cannot change a result.
 template <typename Work>
 void parallel_ranges(std::size_t m, std::size_t block, int threads, Work&& work) {
   const std::size_t blocks = (m + block - 1) / block;
@@ -59,11 +60,11 @@ void parallel_ranges(std::size_t m, std::size_t block, int threads, Work&& work)
   }
 }
 
-// Sums over variants (the EM statistics, the log-likelihood, products with the genotypes) are kept in kSumLanes
-// partial sums: range r is added to lane r % kSumLanes, each lane is summed by one thread in range order, and the
-// caller adds the lanes in lane order. Neither the ranges nor the lanes depend on the thread count, so --threads
-// 1, 2 or 7 give the same bits. Sixteen lanes balance 1, 2, 4, 8 and 16 threads exactly (7 threads: 3 or 2
-// lanes each).
+// Sums over variants (the EM statistics, the log-likelihood, products with the genotypes) are kept in
+// kSumLanes partial sums: range r is added to lane r % kSumLanes, each lane is summed by one thread in range
+// order, and the caller adds the lanes in lane order. Neither the ranges nor the lanes depend on the thread
+// count, so --threads 1, 2 or 7 give the same bits. Sixteen lanes balance 1, 2, 4, 8 and 16 threads exactly
+// (7 threads: 3 or 2 lanes each).
 constexpr std::size_t kSumLanes = 16;
 
 template <typename Work>
@@ -84,15 +85,15 @@ struct Fit {
   const std::vector<double>* weight = nullptr;
   const std::vector<int>* fixed = nullptr;
   const Context& ctx;
-  std::vector<double> qt;                  // K x n_pad
-  std::vector<std::vector<double>> s;      // per sum lane, K x n_pad
-  std::size_t passes = 0;                  // EM sweeps over the data
+  std::vector<double> qt;              // K x n_pad
+  std::vector<std::vector<double>> s;  // per sum lane, K x n_pad
+  std::size_t passes = 0;              // EM sweeps over the data
 
   Fit(const AdmixGenotypes& g, const Context& c) : genotypes(g), ctx(c) {}
 };
 
-// One EM update (q, p) -> (next_q, next_p), one sweep over the data. Returns the log-likelihood of (q, p) when
-// `log_likelihood` is set (else 0).
+// One EM update (q, p) -> (next_q, next_p), one sweep over the data. Returns the log-likelihood of (q, p)
+// when `log_likelihood` is set (else 0).
 double em_step(Fit& f, const RowMatrix& q, const RowMatrix& p, RowMatrix& next_q, RowMatrix& next_p,
                bool log_likelihood) {
   const AdmixGenotypes& g = f.genotypes;
@@ -101,7 +102,8 @@ double em_step(Fit& f, const RowMatrix& q, const RowMatrix& p, RowMatrix& next_q
   const int threads = std::max(1, f.ctx.threads);
   f.qt.assign(k * n_pad, 1.0 / static_cast<double>(k));
   for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t c = 0; c < k; ++c) f.qt[c * n_pad + i] = q(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c));
+    for (std::size_t c = 0; c < k; ++c)
+      f.qt[c * n_pad + i] = q(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c));
   f.s.resize(kSumLanes);
   for (auto& s : f.s) s.assign(k * n_pad, 0.0);
   next_p.resize(p.rows(), p.cols());  // the sweep writes every row
@@ -140,6 +142,14 @@ struct AccelOutcome {
   double log_likelihood = -std::numeric_limits<double>::infinity();
   bool converged = false;
   std::vector<double> trace;
+  std::vector<std::size_t> trace_passes;  // data passes and seconds when each trace entry was taken
+  std::vector<double> trace_seconds;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  void record(double ll, std::size_t passes_so_far) {
+    trace.push_back(ll);
+    trace_passes.push_back(passes_so_far);
+    trace_seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
 };
 
 // Quasi-Newton-accelerated EM (Zhou, Alexander & Lange 2011, the acceleration ADMIXTURE uses by default) from
@@ -172,13 +182,14 @@ AccelOutcome run_accelerated(Fit& f, RowMatrix& q, RowMatrix& p, double toleranc
   // pair and iteration instead of all of them).
   const std::size_t slots = std::max<std::size_t>(1, secants);
   std::vector<Eigen::VectorXd> us(slots), vs(slots);
-  Eigen::MatrixXd uu = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(slots), static_cast<Eigen::Index>(slots));
+  Eigen::MatrixXd uu =
+      Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(slots), static_cast<Eigen::Index>(slots));
   Eigen::MatrixXd uv = uu;
   std::size_t stored = 0, next_slot = 0;
   const std::string phase = fmt::format("admix K={}: data passes (at most {})", q.cols(), max_passes);
   while (true) {
     f.ctx.report(phase, used(), max_passes);
-    out.trace.push_back(ll);
+    out.record(ll, used());
     if (std::abs(ll - previous) < tolerance) {
       out.converged = true;
       break;
@@ -206,7 +217,8 @@ AccelOutcome run_accelerated(Fit& f, RowMatrix& q, RowMatrix& p, double toleranc
     unpack(xa, qa, pa);
     project_parameters(qa, pa, f.fixed);
     RowMatrix nq, np;
-    const double lla = c.allFinite() ? em_step(f, qa, pa, nq, np, true) : -std::numeric_limits<double>::infinity();
+    const double lla =
+        c.allFinite() ? em_step(f, qa, pa, nq, np, true) : -std::numeric_limits<double>::infinity();
     if (std::isfinite(lla) && lla >= ll) {
       q.swap(qa);
       p.swap(pa);
@@ -228,8 +240,316 @@ AccelOutcome run_accelerated(Fit& f, RowMatrix& q, RowMatrix& p, double toleranc
   return out;
 }
 
-void random_start(std::size_t n, std::size_t m, std::size_t k, std::mt19937_64& rng, RowMatrix& q, RowMatrix& p,
-                  const std::vector<int>* fixed) {
+// ---- Block relaxation with Newton steps (Alexander, Novembre & Lange 2009) ----
+// Alternates a P update given Q (per variant, one Newton step on the log-likelihood in p_j inside the box
+// [kFreqBound, 1 - kFreqBound], safeguarded: step halving, then the EM step) and a Q update given P (per
+// sample, one Newton step on the simplex, safeguarded by the better of it and the EM step, never below the
+// old q_i). Each update reads the data once; the Q update needs a second read to evaluate its candidates.
+
+// Decodes variant j into allele-1 counts (-1 missing).
+void decode_counts(const AdmixGenotypes& g, std::size_t j, double* out) {
+  const std::uint64_t* row = g.row(j);
+  for (std::size_t i = 0; i < g.sample_ct; ++i) {
+    const unsigned code = static_cast<unsigned>(row[i / 32] >> (2 * (i % 32))) & 3u;
+    out[i] = code == 0 ? 2.0 : code == 2 ? 1.0 : code == 3 ? 0.0 : -1.0;
+  }
+}
+
+// Maximises grad.d - d^T A d / 2 over x + d in [lo, hi] (A positive definite) by an active set: variables
+// that leave the box are fixed at the bound and the rest re-solved.
+Eigen::VectorXd box_newton(const Eigen::MatrixXd& a, const Eigen::VectorXd& grad, const Eigen::VectorXd& x,
+                           double lo, double hi) {
+  const Eigen::Index k = x.size();
+  std::vector<int> state(static_cast<std::size_t>(k), 0);  // 0 free, -1 at lo, +1 at hi
+  Eigen::VectorXd d = Eigen::VectorXd::Zero(k);
+  for (Eigen::Index round = 0; round <= k; ++round) {
+    std::vector<Eigen::Index> free;
+    for (Eigen::Index c = 0; c < k; ++c) {
+      const int s = state[static_cast<std::size_t>(c)];
+      if (s == 0)
+        free.push_back(c);
+      else
+        d(c) = (s < 0 ? lo : hi) - x(c);
+    }
+    if (free.empty()) break;
+    const auto f = static_cast<Eigen::Index>(free.size());
+    Eigen::MatrixXd af(f, f);
+    Eigen::VectorXd rhs(f);
+    for (Eigen::Index r = 0; r < f; ++r) {
+      rhs(r) = grad(free[static_cast<std::size_t>(r)]);
+      for (Eigen::Index c = 0; c < k; ++c)
+        if (state[static_cast<std::size_t>(c)] != 0) rhs(r) -= a(free[static_cast<std::size_t>(r)], c) * d(c);
+      for (Eigen::Index c = 0; c < f; ++c)
+        af(r, c) = a(free[static_cast<std::size_t>(r)], free[static_cast<std::size_t>(c)]);
+    }
+    const Eigen::VectorXd df = af.ldlt().solve(rhs);
+    bool changed = false;
+    for (Eigen::Index r = 0; r < f; ++r) {
+      const Eigen::Index c = free[static_cast<std::size_t>(r)];
+      d(c) = df(r);
+      if (x(c) + d(c) < lo)
+        state[static_cast<std::size_t>(c)] = -1, changed = true;
+      else if (x(c) + d(c) > hi)
+        state[static_cast<std::size_t>(c)] = 1, changed = true;
+    }
+    if (!changed) break;
+  }
+  for (Eigen::Index c = 0; c < k; ++c) d(c) = std::clamp(x(c) + d(c), lo, hi) - x(c);
+  return d;
+}
+
+// Maximises grad.d - d^T A d / 2 over sum d = 0, x + d >= lo (the simplex with a floor), by an active set.
+Eigen::VectorXd simplex_newton(const Eigen::MatrixXd& a, const Eigen::VectorXd& grad,
+                               const Eigen::VectorXd& x, double lo) {
+  const Eigen::Index k = x.size();
+  std::vector<bool> bound(static_cast<std::size_t>(k), false);
+  Eigen::VectorXd d = Eigen::VectorXd::Zero(k);
+  for (Eigen::Index round = 0; round <= k; ++round) {
+    std::vector<Eigen::Index> free;
+    double fixed_sum = 0.0;
+    for (Eigen::Index c = 0; c < k; ++c) {
+      if (!bound[static_cast<std::size_t>(c)])
+        free.push_back(c);
+      else
+        d(c) = lo - x(c), fixed_sum += d(c);
+    }
+    if (free.empty()) return Eigen::VectorXd::Zero(k);
+    const auto f = static_cast<Eigen::Index>(free.size());
+    Eigen::MatrixXd kkt = Eigen::MatrixXd::Zero(f + 1, f + 1);
+    Eigen::VectorXd rhs(f + 1);
+    for (Eigen::Index r = 0; r < f; ++r) {
+      const Eigen::Index cr = free[static_cast<std::size_t>(r)];
+      rhs(r) = grad(cr);
+      for (Eigen::Index c = 0; c < k; ++c)
+        if (bound[static_cast<std::size_t>(c)]) rhs(r) -= a(cr, c) * d(c);
+      for (Eigen::Index c = 0; c < f; ++c) kkt(r, c) = a(cr, free[static_cast<std::size_t>(c)]);
+      kkt(r, f) = kkt(f, r) = 1.0;
+    }
+    rhs(f) = -fixed_sum;
+    const Eigen::VectorXd sol = kkt.fullPivLu().solve(rhs);
+    bool changed = false;
+    for (Eigen::Index r = 0; r < f; ++r) {
+      const Eigen::Index c = free[static_cast<std::size_t>(r)];
+      d(c) = sol(r);
+      if (x(c) + d(c) < lo) bound[static_cast<std::size_t>(c)] = true, changed = true;
+    }
+    if (!changed) break;
+  }
+  return d.allFinite() ? d : Eigen::VectorXd::Zero(k);
+}
+
+// Log-likelihood of one variant's counts at p (K) under Q (row-major N x K).
+double variant_loglik(const double* counts, const RowMatrix& q, const double* pj, std::size_t k) {
+  double total = 0.0;
+  for (Eigen::Index i = 0; i < q.rows(); ++i) {
+    const double gv = counts[i];
+    if (gv < 0) continue;
+    const double* qi = q.data() + i * static_cast<Eigen::Index>(k);
+    double h = 0.0;
+    for (std::size_t c = 0; c < k; ++c) h += qi[c] * pj[c];
+    total += gv * std::log(h) + (2.0 - gv) * std::log(1.0 - h);
+  }
+  return total;
+}
+
+// The P update given Q; returns the log-likelihood at (Q, P_new).
+double newton_p_update(Fit& f, const RowMatrix& q, RowMatrix& p) {
+  const AdmixGenotypes& g = f.genotypes;
+  const std::size_t k = static_cast<std::size_t>(q.cols()), m = g.variant_ct;
+  const auto kk = static_cast<Eigen::Index>(k);
+  std::vector<double> ll_var(m, 0.0);
+  parallel_ranges(m, 64, std::max(1, f.ctx.threads), [&](std::size_t first, std::size_t ct) {
+    std::vector<double> counts(g.sample_ct);
+    Eigen::MatrixXd a(kk, kk);
+    Eigen::VectorXd grad(kk), t1(kk), t2(kk), x(kk), trial(kk);
+    for (std::size_t j = first; j < first + ct; ++j) {
+      const double w = f.weight ? (*f.weight)[j] : 1.0;
+      if (w == 0.0) continue;
+      decode_counts(g, j, counts.data());
+      double* pj = p.data() + j * k;
+      a.setZero();
+      grad.setZero();
+      t1.setZero();
+      t2.setZero();
+      double ll = 0.0;
+      for (std::size_t i = 0; i < g.sample_ct; ++i) {
+        const double gv = counts[i];
+        if (gv < 0) continue;
+        const double* qi = q.data() + i * k;
+        double h = 0.0;
+        for (std::size_t c = 0; c < k; ++c) h += qi[c] * pj[c];
+        const double r = 1.0 - h, ai = gv / h, bi = (2.0 - gv) / r, w2 = ai / h + bi / r;
+        ll += gv * std::log(h) + (2.0 - gv) * std::log(r);
+        for (std::size_t c = 0; c < k; ++c) {
+          const auto cc = static_cast<Eigen::Index>(c);
+          grad(cc) += (ai - bi) * qi[c];
+          t1(cc) += ai * qi[c];
+          t2(cc) += bi * qi[c];
+          for (std::size_t e = c; e < k; ++e) a(cc, static_cast<Eigen::Index>(e)) += w2 * qi[c] * qi[e];
+        }
+      }
+      a = a.selfadjointView<Eigen::Upper>();
+      a.diagonal().array() += 1e-10 * (a.trace() / static_cast<double>(k) + 1e-300);
+      x = Eigen::Map<const Eigen::VectorXd>(pj, kk);
+      Eigen::VectorXd d = box_newton(a, grad, x, kFreqBound, 1.0 - kFreqBound);
+      double best = ll;
+      bool accepted = false;
+      for (int halving = 0; halving < 4 && d.allFinite(); ++halving, d *= 0.5) {
+        trial = x + d;
+        const double lt = variant_loglik(counts.data(), q, trial.data(), k);
+        if (lt >= ll) {
+          std::copy(trial.data(), trial.data() + kk, pj);
+          best = lt;
+          accepted = true;
+          break;
+        }
+      }
+      if (!accepted) {  // the EM step of P given Q, which cannot lower the log-likelihood
+        for (std::size_t c = 0; c < k; ++c) {
+          const auto cc = static_cast<Eigen::Index>(c);
+          const double num = x(cc) * t1(cc), den = num + (1.0 - x(cc)) * t2(cc);
+          trial(cc) = std::clamp(den > 0 ? num / den : x(cc), kFreqBound, 1.0 - kFreqBound);
+        }
+        const double lt = variant_loglik(counts.data(), q, trial.data(), k);
+        if (lt >= ll) {
+          std::copy(trial.data(), trial.data() + kk, pj);
+          best = lt;
+        }
+      }
+      ll_var[j] = w * best;
+    }
+  });
+  ++f.passes;
+  return std::accumulate(ll_var.begin(), ll_var.end(), 0.0);
+}
+
+// The Q update given P: one read accumulates per sample the gradient, Hessian and EM terms; a second
+// evaluates the Newton and EM candidates per sample and keeps the better (the EM step never lowers it).
+void newton_q_update(Fit& f, RowMatrix& q, const RowMatrix& p) {
+  const AdmixGenotypes& g = f.genotypes;
+  const std::size_t n = g.sample_ct, m = g.variant_ct, k = static_cast<std::size_t>(q.cols());
+  const auto kk = static_cast<Eigen::Index>(k);
+  const std::size_t tri = k * (k + 1) / 2, stride = 2 * k + tri;  // grad, EM numerators, Hessian triangle
+  const int threads = std::max(1, f.ctx.threads);
+  const std::size_t block = std::clamp<std::size_t>(m / (kSumLanes * 4), 16, 1024);
+  std::vector<std::vector<double>> lanes(kSumLanes, std::vector<double>(n * stride, 0.0));
+  parallel_lanes(m, block, threads, [&](std::size_t lane, std::size_t first, std::size_t ct) {
+    std::vector<double> counts(n);
+    double* acc = lanes[lane].data();
+    for (std::size_t j = first; j < first + ct; ++j) {
+      const double w = f.weight ? (*f.weight)[j] : 1.0;
+      if (w == 0.0) continue;
+      decode_counts(g, j, counts.data());
+      const double* pj = p.data() + j * k;
+      for (std::size_t i = 0; i < n; ++i) {
+        const double gv = counts[i];
+        if (gv < 0) continue;
+        const double* qi = q.data() + i * k;
+        double h = 0.0;
+        for (std::size_t c = 0; c < k; ++c) h += qi[c] * pj[c];
+        const double r = 1.0 - h, ai = w * gv / h, bi = w * (2.0 - gv) / r, w2 = ai / h + bi / r;
+        double* s = acc + i * stride;
+        std::size_t t = 2 * k;
+        for (std::size_t c = 0; c < k; ++c) {
+          s[c] += (ai - bi) * pj[c];
+          s[k + c] += ai * pj[c] + bi * (1.0 - pj[c]);
+          for (std::size_t e = c; e < k; ++e) s[t++] += w2 * pj[c] * pj[e];
+        }
+      }
+    }
+  });
+  for (std::size_t lane = 1; lane < kSumLanes; ++lane)
+    for (std::size_t x = 0; x < n * stride; ++x) lanes[0][x] += lanes[lane][x];
+  const std::vector<double>& acc = lanes[0];
+  // Candidates: Newton (qn) and EM (qe).
+  RowMatrix qn = q, qe = q;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto ri = static_cast<Eigen::Index>(i);
+    if (f.fixed && (*f.fixed)[i] >= 0) continue;
+    const double* s = acc.data() + i * stride;
+    Eigen::MatrixXd a(kk, kk);
+    Eigen::VectorXd grad(kk), x = q.row(ri).transpose();
+    std::size_t t = 2 * k;
+    double total = 0.0;
+    for (std::size_t c = 0; c < k; ++c) {
+      grad(static_cast<Eigen::Index>(c)) = s[c];
+      total += x(static_cast<Eigen::Index>(c)) * s[k + c];
+      for (std::size_t e = c; e < k; ++e)
+        a(static_cast<Eigen::Index>(c), static_cast<Eigen::Index>(e)) =
+            a(static_cast<Eigen::Index>(e), static_cast<Eigen::Index>(c)) = s[t++];
+    }
+    a.diagonal().array() += 1e-10 * (a.trace() / static_cast<double>(k) + 1e-300);
+    const Eigen::VectorXd d = simplex_newton(a, grad, x, kQBound);
+    qn.row(ri) = (x + d).transpose();
+    qn.row(ri) /= qn.row(ri).sum();
+    if (total > 0)
+      for (std::size_t c = 0; c < k; ++c)
+        qe(ri, static_cast<Eigen::Index>(c)) =
+            std::max(kQBound, x(static_cast<Eigen::Index>(c)) * s[k + c] / total);
+    qe.row(ri) /= qe.row(ri).sum();
+  }
+  // Per-sample log-likelihoods of the old q and both candidates.
+  std::vector<std::vector<double>> sample_ll(kSumLanes, std::vector<double>(3 * n, 0.0));
+  parallel_lanes(m, block, threads, [&](std::size_t lane, std::size_t first, std::size_t ct) {
+    std::vector<double> counts(n);
+    double* out = sample_ll[lane].data();
+    for (std::size_t j = first; j < first + ct; ++j) {
+      const double w = f.weight ? (*f.weight)[j] : 1.0;
+      if (w == 0.0) continue;
+      decode_counts(g, j, counts.data());
+      const double* pj = p.data() + j * k;
+      for (std::size_t i = 0; i < n; ++i) {
+        const double gv = counts[i];
+        if (gv < 0) continue;
+        const RowMatrix* cands[3] = {&q, &qn, &qe};
+        for (int v = 0; v < 3; ++v) {
+          const double* qi = cands[v]->data() + i * k;
+          double h = 0.0;
+          for (std::size_t c = 0; c < k; ++c) h += qi[c] * pj[c];
+          out[3 * i + static_cast<std::size_t>(v)] += w * (gv * std::log(h) + (2.0 - gv) * std::log(1.0 - h));
+        }
+      }
+    }
+  });
+  for (std::size_t lane = 1; lane < kSumLanes; ++lane)
+    for (std::size_t x = 0; x < 3 * n; ++x) sample_ll[0][x] += sample_ll[lane][x];
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* l = sample_ll[0].data() + 3 * i;
+    const auto ri = static_cast<Eigen::Index>(i);
+    if (l[1] >= l[0] && l[1] >= l[2])
+      q.row(ri) = qn.row(ri);
+    else if (l[2] >= l[0])
+      q.row(ri) = qe.row(ri);
+  }
+  f.passes += 2;
+}
+
+AccelOutcome run_block_relaxation(Fit& f, RowMatrix& q, RowMatrix& p, double tolerance,
+                                  std::size_t max_passes) {
+  AccelOutcome out;
+  const std::size_t start_passes = f.passes;
+  const auto used = [&] { return f.passes - start_passes; };
+  double previous = -std::numeric_limits<double>::infinity();
+  const std::string phase = fmt::format("admix K={}: data passes (at most {})", q.cols(), max_passes);
+  while (true) {
+    f.ctx.report(phase, used(), max_passes);
+    const double ll = newton_p_update(f, q, p);
+    out.record(ll, used());
+    out.log_likelihood = ll;
+    if (std::abs(ll - previous) < tolerance) {
+      out.converged = true;
+      break;
+    }
+    previous = ll;
+    if (used() + 3 > max_passes) break;
+    newton_q_update(f, q, p);
+  }
+  out.passes = used();
+  return out;
+}
+
+void random_start(std::size_t n, std::size_t m, std::size_t k, std::mt19937_64& rng, RowMatrix& q,
+                  RowMatrix& p, const std::vector<int>* fixed) {
   std::gamma_distribution<double> gamma(1.0, 1.0);
   std::uniform_real_distribution<double> unif(0.2, 0.8);
   q.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(k));
@@ -242,14 +562,15 @@ void random_start(std::size_t n, std::size_t m, std::size_t k, std::mt19937_64& 
 }
 
 // A start close to the optimum, as ALStructure and fastmixture do: a rank-K approximation of the allele
-// frequency matrix Pi (N x M, Pi_ij = E[g_ij] / 2) from a randomized SVD of the centred genotypes (Halko et al.
-// 2011, with power iterations), then alternating least squares Pi ~ Q P^T with Q on the simplex and P in (0, 1),
-// done on the low-rank factors so that each step costs O((N + M) K^2).
-void svd_als_start(const AdmixGenotypes& g, std::size_t k, std::mt19937_64& rng, const Context& ctx, RowMatrix& q,
-                   RowMatrix& p, const std::vector<int>* fixed) {
+// frequency matrix Pi (N x M, Pi_ij = E[g_ij] / 2) from a randomized SVD of the centred genotypes (Halko et
+// al. 2011, with power iterations), then alternating least squares Pi ~ Q P^T with Q on the simplex and P in
+// (0, 1), done on the low-rank factors so that each step costs O((N + M) K^2).
+void svd_als_start(const AdmixGenotypes& g, std::size_t k, std::mt19937_64& rng, const Context& ctx,
+                   RowMatrix& q, RowMatrix& p, const std::vector<int>* fixed) {
   const std::size_t n = g.sample_ct, m = g.variant_ct;
   const std::size_t rank = k - 1, width = std::min<std::size_t>(k + 10, std::min(n, m));
-  const std::size_t block = std::clamp<std::size_t>((std::size_t{8} << 20) / std::max<std::size_t>(n * 8, 1), 16, 1024);
+  const std::size_t block =
+      std::clamp<std::size_t>((std::size_t{8} << 20) / std::max<std::size_t>(n * 8, 1), 16, 1024);
   const ThreadScope single_threaded_blas(ctx.threads, 1);
   // Allele-1 frequencies.
   std::vector<double> freq(m, 0.0);
@@ -274,16 +595,16 @@ void svd_als_start(const AdmixGenotypes& g, std::size_t k, std::mt19937_64& rng,
     }
   };
   auto multiply_xt = [&](const RowMatrix& right_m, RowMatrix& out_n) {  // out_n = sum_b X_b^T right_b
-    std::vector<RowMatrix> partial(kSumLanes,
-                                   RowMatrix::Zero(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(width)));
+    std::vector<RowMatrix> partial(
+        kSumLanes, RowMatrix::Zero(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(width)));
     parallel_lanes(m, block, ctx.threads, [&](std::size_t lane, std::size_t first, std::size_t ct) {
       thread_local std::vector<double> xt;
       centred_block(first, ct, xt);
       RowMatrix& acc = partial[lane];
-      cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<blasint>(n), static_cast<blasint>(width),
-                  static_cast<blasint>(ct), 1.0, xt.data(), static_cast<blasint>(n),
-                  right_m.data() + first * width, static_cast<blasint>(width), 1.0, acc.data(),
-                  static_cast<blasint>(width));
+      cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<blasint>(n),
+                  static_cast<blasint>(width), static_cast<blasint>(ct), 1.0, xt.data(),
+                  static_cast<blasint>(n), right_m.data() + first * width, static_cast<blasint>(width), 1.0,
+                  acc.data(), static_cast<blasint>(width));
     });
     out_n.setZero();
     for (const auto& part : partial) out_n += part;
@@ -293,9 +614,9 @@ void svd_als_start(const AdmixGenotypes& g, std::size_t k, std::mt19937_64& rng,
       thread_local std::vector<double> xt;
       centred_block(first, ct, xt);
       cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<blasint>(ct),
-                  static_cast<blasint>(width), static_cast<blasint>(n), 1.0, xt.data(), static_cast<blasint>(n),
-                  right_n.data(), static_cast<blasint>(width), 0.0, out_m.data() + first * width,
-                  static_cast<blasint>(width));
+                  static_cast<blasint>(width), static_cast<blasint>(n), 1.0, xt.data(),
+                  static_cast<blasint>(n), right_n.data(), static_cast<blasint>(width), 0.0,
+                  out_m.data() + first * width, static_cast<blasint>(width));
     });
   };
   auto orthonormalize = [](RowMatrix& a) {
@@ -326,7 +647,8 @@ void svd_als_start(const AdmixGenotypes& g, std::size_t k, std::mt19937_64& rng,
   random_start(n, m, k, rng, q, p, fixed);
   for (int iteration = 0; iteration < 200; ++iteration) {
     Eigen::MatrixXd qtq = q.transpose() * q;
-    Eigen::MatrixXd pm = right * (left.transpose() * q) * qtq.ldlt().solve(Eigen::MatrixXd::Identity(qtq.rows(), qtq.cols()));
+    Eigen::MatrixXd pm =
+        right * (left.transpose() * q) * qtq.ldlt().solve(Eigen::MatrixXd::Identity(qtq.rows(), qtq.cols()));
     p = pm;
     p = p.cwiseMax(kFreqBound).cwiseMin(1.0 - kFreqBound);
     Eigen::MatrixXd ptp = p.transpose() * p;
@@ -348,7 +670,8 @@ void validate(const AdmixGenotypes& g, const AdmixOptions& o) {
 
 }  // namespace
 
-double admixture_log_likelihood(const AdmixGenotypes& g, const RowMatrix& q, const RowMatrix& p, const Context& ctx) {
+double admixture_log_likelihood(const AdmixGenotypes& g, const RowMatrix& q, const RowMatrix& p,
+                                const Context& ctx) {
   Fit f(g, ctx);
   RowMatrix nq, np;
   return em_step(f, q, p, nq, np, true);
@@ -382,13 +705,16 @@ AdmixResult fit_admixture(const AdmixGenotypes& g, const AdmixOptions& o, const 
       best.log_likelihood = outcome.log_likelihood;
     }
   }
-  auto outcome = run_accelerated(f, best.q, best.p, o.tolerance, o.max_iterations, o.secants);
+  auto outcome = o.algorithm == AdmixAlgorithm::Newton
+                     ? run_block_relaxation(f, best.q, best.p, o.tolerance, o.max_iterations)
+                     : run_accelerated(f, best.q, best.p, o.tolerance, o.max_iterations, o.secants);
   best.log_likelihood = outcome.log_likelihood;
   best.converged = outcome.converged;
   best.iterations = passes + outcome.passes;
   best.log_likelihood_trace = outcome.trace;
   for (std::size_t t = 0; t < outcome.trace.size(); ++t)
-    ctx.note(fmt::format("admix K={} iteration {}: log-likelihood {:.6f}", o.k, t + 1, outcome.trace[t]));
+    ctx.note(fmt::format("admix K={} iteration {}: log-likelihood {:.6f} ({} passes, {:.2f} s)", o.k, t + 1,
+                         outcome.trace[t], outcome.trace_passes[t], outcome.trace_seconds[t]));
   ctx.note(fmt::format("admix K={}: log-likelihood {:.6f}, {} data passes, {}", o.k, best.log_likelihood,
                        best.iterations, best.converged ? "converged" : "NOT converged (raise --max-iter)"));
   return best;
@@ -428,8 +754,9 @@ double admixture_cross_validation(const AdmixGenotypes& g, const AdmixOptions& o
           const unsigned code = genotype_code(g.row(j), i);
           if (code == 1 || fold_of(seed, folds, i, j) != fold) continue;
           const double x = code == 0 ? 2.0 : (code == 2 ? 1.0 : 0.0);
-          const double h = std::clamp(
-              q.row(static_cast<Eigen::Index>(i)).dot(p.row(static_cast<Eigen::Index>(j))), 1e-12, 1.0 - 1e-12);
+          const double h =
+              std::clamp(q.row(static_cast<Eigen::Index>(i)).dot(p.row(static_cast<Eigen::Index>(j))), 1e-12,
+                         1.0 - 1e-12);
           const double mu = 2.0 * h;
           double d = 0.0;
           if (x > 0) d += x * std::log(x / mu);
@@ -460,7 +787,8 @@ RowMatrix admixture_bootstrap_se(const AdmixGenotypes& g, const AdmixOptions& o,
     std::vector<double> weight(m, 0.0);
     for (std::size_t t = 0; t < blocks; ++t) {
       const std::size_t chosen = pick(rng);
-      for (std::size_t j = chosen * block_variants; j < std::min(m, (chosen + 1) * block_variants); ++j) weight[j] += 1;
+      for (std::size_t j = chosen * block_variants; j < std::min(m, (chosen + 1) * block_variants); ++j)
+        weight[j] += 1;
     }
     Fit f(g, ctx);
     f.weight = &weight;
