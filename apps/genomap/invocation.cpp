@@ -170,9 +170,8 @@ Dataset Invocation::load_dataset(const InputOptions& input, Purpose kind) {
   return data;
 }
 
-void Invocation::begin_split(const std::string& split, const std::string& unit, std::size_t total,
+void Invocation::begin_split(const SplitSlice& slice, const std::string& unit, std::size_t total,
                              std::pair<std::size_t, std::size_t> range) {
-  const SplitSlice slice = parse_split(split);
   if (!outputs_.paths().empty()) throw Error("--split is applied before any output is opened");
   split_ = std::make_unique<Split>();
   SplitManifest& m = split_->manifest;
@@ -191,8 +190,9 @@ void Invocation::begin_split(const std::string& split, const std::string& unit, 
 
 void Invocation::split_variants(const std::string& split, Dataset& data) {
   if (split.empty()) return;
-  const auto range = split_range(data.variant_ct(), parse_split(split));
-  begin_split(split, "variants", data.variant_ct(), range);
+  const SplitSlice slice = parse_split(split);
+  const auto range = split_range(data.variant_ct(), slice);
+  begin_split(slice, "variants", data.variant_ct(), range);
   data.variant_uidx =
       std::vector<std::uint32_t>(data.variant_uidx.begin() + static_cast<std::ptrdiff_t>(range.first),
                                  data.variant_uidx.begin() + static_cast<std::ptrdiff_t>(range.second));
@@ -201,8 +201,9 @@ void Invocation::split_variants(const std::string& split, Dataset& data) {
 std::pair<std::size_t, std::size_t> Invocation::split_pair_rows(const std::string& split,
                                                                 std::size_t samples) {
   if (split.empty()) return {0, samples};
-  const auto range = genomap::split_pair_rows(samples, parse_split(split));
-  begin_split(split, "pair rows", samples, range);
+  const SplitSlice slice = parse_split(split);
+  const auto range = genomap::split_pair_rows(samples, slice);
+  begin_split(slice, "pair rows", samples, range);
   return range;
 }
 

@@ -9,6 +9,7 @@
 
 #include "genomap/core/context.hpp"
 #include "genomap/core/run_log.hpp"
+#include "genomap/dist/split.hpp"
 #include "genomap/geno/dataset.hpp"
 #include "genomap/io/output_file.hpp"
 #include "genomap/qc/filters.hpp"
@@ -74,7 +75,7 @@ class Invocation {
  private:
   struct RegistryTrace;  // the consent selection of this run, recorded when it ends (or as failed)
   struct Split;          // --split: the slice's manifest, written when the run ends
-  void begin_split(const std::string& split, const std::string& unit, std::size_t total,
+  void begin_split(const SplitSlice& slice, const std::string& unit, std::size_t total,
                    std::pair<std::size_t, std::size_t> range);
   std::unique_ptr<Split> split_;
   std::string parameters_;
