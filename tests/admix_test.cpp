@@ -15,20 +15,6 @@ namespace {
 
 using Matrix = std::vector<std::vector<double>>;
 
-Matrix read_matrix(const std::string& path) {
-  Matrix m;
-  std::istringstream in(read_text(path));
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream ls(line);
-    std::vector<double> row;
-    double v;
-    while (ls >> v) row.push_back(v);
-    if (!row.empty()) m.push_back(row);
-  }
-  return m;
-}
-
 // Root-mean-square error between estimated and true Q after the best matching of columns.
 double q_rmse_best_permutation(const Matrix& estimate, const Matrix& truth) {
   const std::size_t k = truth.at(0).size();
@@ -67,15 +53,15 @@ bool AdmixSimulated::setup_ok_ = false;
 TEST_F(AdmixSimulated, RecoversTrueAncestry) {
   auto r = run_genomap("admix --bfile " + dir_ + "/sim --k 3 --seed 1 --threads 2 --out " + dir_ + "/a");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  auto q = read_matrix(dir_ + "/a.3.Q");
-  auto truth = read_matrix(dir_ + "/sim.Q");
+  auto q = read_number_rows(dir_ + "/a.3.Q");
+  auto truth = read_number_rows(dir_ + "/sim.Q");
   ASSERT_EQ(q.size(), 300u);
   for (const auto& row : q) EXPECT_NEAR(std::accumulate(row.begin(), row.end(), 0.0), 1.0, 1e-5);
   // With 3,000 variants at Fst 0.1 the sampling error of Q is about 0.03: the fit reaches an RMSE of 0.031
   // against the simulated truth (ADMIXTURE 1.3 on the same data: the same to two digits). 0.035 leaves room
   // for rounding, not for a fit that stopped early or a permuted column (those are 0.05 and more).
   EXPECT_LT(q_rmse_best_permutation(q, truth), 0.035);
-  auto p = read_matrix(dir_ + "/a.3.P");
+  auto p = read_number_rows(dir_ + "/a.3.P");
   EXPECT_EQ(p.size(), 3000u);
   auto summary = read_table(dir_ + "/a.admix.summary");
   EXPECT_EQ(summary.text(0, "CONVERGED"), "yes");
@@ -87,7 +73,7 @@ TEST_F(AdmixSimulated, RecoversTrueAncestry) {
 TEST_F(AdmixSimulated, ReportedLogLikelihoodEqualsOneRecomputedFromQAndP) {
   auto r = run_genomap("admix --bfile " + dir_ + "/sim --k 3 --seed 4 --threads 2 --out " + dir_ + "/ll");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const Matrix q = read_matrix(dir_ + "/ll.3.Q"), p = read_matrix(dir_ + "/ll.3.P");
+  const Matrix q = read_number_rows(dir_ + "/ll.3.Q"), p = read_number_rows(dir_ + "/ll.3.P");
   const std::string bed = read_text(dir_ + "/sim.bed");
   const std::size_t n = q.size(), m = p.size(), bytes = (n + 3) / 4;
   ASSERT_EQ(bed.size(), 3 + m * bytes);
@@ -124,7 +110,7 @@ TEST_F(AdmixSimulated, NewtonBlockRelaxationReachesTheEmOptimumForAnyThreadCount
   ASSERT_EQ(nw1.exit_code, 0) << nw1.output;
   EXPECT_NEAR(summary_loglik(dir_ + "/cmp_nw.admix.summary"), summary_loglik(dir_ + "/cmp_em.admix.summary"),
               0.05);
-  const Matrix a = read_matrix(dir_ + "/cmp_em.3.Q"), b = read_matrix(dir_ + "/cmp_nw.3.Q");
+  const Matrix a = read_number_rows(dir_ + "/cmp_em.3.Q"), b = read_number_rows(dir_ + "/cmp_nw.3.Q");
   ASSERT_EQ(a.size(), b.size());
   double sum = 0.0;
   for (std::size_t i = 0; i < a.size(); ++i)
@@ -141,8 +127,8 @@ TEST_F(AdmixSimulated, BootstrapStandardErrorsMatchTheActualError) {
                        "/sim --k 3 --seed 2 --threads 2 --bootstrap 5 --bootstrap-block 100 --out " + dir_ +
                        "/bs");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  auto se = read_matrix(dir_ + "/bs.3.Q_se");
-  auto q = read_matrix(dir_ + "/bs.3.Q");
+  auto se = read_number_rows(dir_ + "/bs.3.Q_se");
+  auto q = read_number_rows(dir_ + "/bs.3.Q");
   ASSERT_EQ(se.size(), 300u);
   double sum_sq = 0.0;
   for (const auto& row : se) {
@@ -154,14 +140,14 @@ TEST_F(AdmixSimulated, BootstrapStandardErrorsMatchTheActualError) {
     }
   }
   const double rms_se = std::sqrt(sum_sq / 900.0);
-  const double rmse = q_rmse_best_permutation(q, read_matrix(dir_ + "/sim.Q"));
+  const double rmse = q_rmse_best_permutation(q, read_number_rows(dir_ + "/sim.Q"));
   EXPECT_GT(rms_se, 0.5 * rmse) << "rms se " << rms_se << " rmse " << rmse;
   EXPECT_LT(rms_se, 2.0 * rmse) << "rms se " << rms_se << " rmse " << rmse;
 }
 
 TEST_F(AdmixSimulated, SupervisedModeRecoversTruthWithUnadmixedReferences) {
   // References: samples whose true ancestry is at least 0.9 one population, labelled with it.
-  auto truth = read_matrix(dir_ + "/sim.Q");
+  auto truth = read_number_rows(dir_ + "/sim.Q");
   std::string pop;
   std::vector<bool> is_reference;
   for (const auto& row : truth) {
@@ -176,7 +162,7 @@ TEST_F(AdmixSimulated, SupervisedModeRecoversTruthWithUnadmixedReferences) {
   auto r = run_genomap("admix --bfile " + dir_ + "/sim --k 3 --supervised --pop " + dir_ + "/ref.pop --out " +
                        dir_ + "/s");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  auto q = read_matrix(dir_ + "/s.3.Q");
+  auto q = read_number_rows(dir_ + "/s.3.Q");
   // Columns follow the sorted labels pop1..pop3, i.e. the true order: no permutation needed. The references
   // are fixed to their label; the others are estimated and compared with the truth.
   double sum = 0;
@@ -216,7 +202,7 @@ TEST(AdmixRealData, HapMap3ComponentsSeparatePopulationsAndSeedsAgree) {
   }
   EXPECT_NEAR(loglik[0], loglik[1], 1e-6 * std::abs(loglik[0]));
   // Separation: each of CEU and YRI is dominated (mean Q >= 0.9) by its own component, and they differ.
-  auto q = read_matrix(dir + "/h0.3.Q");
+  auto q = read_number_rows(dir + "/h0.3.Q");
   auto pops = read_table(data_path("hapmap3_admixture/hapmap3_populations.tsv"));
   auto mean_q = [&](const std::string& pop) {
     std::vector<double> m(3, 0.0);

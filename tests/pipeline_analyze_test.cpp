@@ -35,17 +35,6 @@ std::string analyze_args(const std::string& dir, const std::string& k = "2..3",
          " --threads 2 --seed 7 --out " + dir + (extra.empty() ? " --starts 2 --cv 0" : extra);
 }
 
-std::vector<std::vector<double>> read_matrix(const std::string& path) {
-  std::vector<std::vector<double>> rows;
-  std::istringstream in(read_text(path));
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream f(line);
-    rows.emplace_back(std::istream_iterator<double>(f), std::istream_iterator<double>());
-  }
-  return rows;
-}
-
 // Runs analyze without --quiet, so stderr's step lines are in the output.
 test::CommandResult analyze_loud(const std::string& args) {
   return run_command(std::string(GENOMAP_BINARY) + " " + args);
@@ -116,7 +105,7 @@ TEST(PipelineAnalyze, FilesMatchTheSingleCommands) {
   // stops once the log-likelihood rises by less than 1e-4), so two runs of the single command differ too:
   // on this data by up to ~4e-4 in Q and 0.03 in the log-likelihood at K=3. Compared within that.
   for (const char* suffix : {".2.Q", ".2.P", ".3.Q", ".3.P"}) {
-    const auto a = read_matrix(out + suffix), b = read_matrix(single + suffix);
+    const auto a = test::read_number_rows(out + suffix), b = test::read_number_rows(single + suffix);
     ASSERT_EQ(a.size(), b.size()) << suffix;
     double worst = 0;
     for (std::size_t row = 0; row < a.size(); ++row) {

@@ -33,20 +33,6 @@ std::map<std::string, std::vector<Tract>> read_tracts(const std::string& path) {
   return out;
 }
 
-std::vector<std::vector<double>> read_matrix(const std::string& path) {
-  std::vector<std::vector<double>> rows;
-  std::istringstream in(read_text(path));
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream ss(line);
-    std::vector<double> row;
-    double x;
-    while (ss >> x) row.push_back(x);
-    rows.push_back(row);
-  }
-  return rows;
-}
-
 // Ancestry of one haplotype at a position (the tract containing it).
 std::string ancestry_at(const std::vector<Tract>& tracts, std::size_t hap, int chrom, double cm) {
   for (const Tract& t : tracts)
@@ -108,7 +94,7 @@ TEST(SimulatePulse, TractsFollowTheSinglePulseModel) {
   // 400 haplotypes x 4 chromosomes give an SD of about 0.006.
   EXPECT_NEAR(a_length / length, alpha, 0.025);
   // .Q of the admixed samples agrees with the tracts; source samples are pure.
-  const auto q = read_matrix(dir + "/s.Q");
+  const auto q = read_number_rows(dir + "/s.Q");
   ASSERT_EQ(q.size(), 600u);
   EXPECT_EQ(q[0][0], 1.0);
   EXPECT_EQ(q[399][1], 1.0);

@@ -8,8 +8,8 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <stdexcept>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -27,20 +27,6 @@ struct SimulatedData {
   std::vector<std::string> iid;
 };
 
-std::vector<std::vector<double>> read_matrix(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::vector<double>> rows;
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream ss(line);
-    std::vector<double> row;
-    double x;
-    while (ss >> x) row.push_back(x);
-    rows.push_back(row);
-  }
-  return rows;
-}
-
 SimulatedData load(const std::string& prefix) {
   SimulatedData d;
   GenotypeStore store = GenotypeStore::open_bfile(prefix);
@@ -55,8 +41,8 @@ SimulatedData load(const std::string& prefix) {
       d.dosage[j][i] = code == 0 ? 2 : code == 2 ? 1 : code == 3 ? 0 : -1;
     }
   }
-  d.q = read_matrix(prefix + ".Q");
-  d.p = read_matrix(prefix + ".P");
+  d.q = read_number_rows(prefix + ".Q");
+  d.p = read_number_rows(prefix + ".P");
   d.k = d.q.empty() ? 0 : d.q[0].size();
   return d;
 }
@@ -106,7 +92,8 @@ TEST(Simulate, WritesTheFilesWithConsistentShapes) {
       if (d.q[i][k] > d.q[i][top]) top = k;
     EXPECT_EQ(pop.text(i, "POP"), "pop" + std::to_string(top + 1));
   }
-  // .bim: 22 chromosomes in order, positions strictly increasing within each, unique IDs, no missing genotypes.
+  // .bim: 22 chromosomes in order, positions strictly increasing within each, unique IDs, no missing
+  // genotypes.
   std::ifstream bim(prefix + ".bim");
   std::string chrom, id, a1, a2, last_chrom;
   double cm;
@@ -140,8 +127,10 @@ TEST(Simulate, SameSeedSameFilesWhateverTheThreadCount) {
   CommandResult one = run_genomap("simulate " + args + " --threads 1 --out " + dir + "/one");
   CommandResult two = run_genomap("simulate " + args + " --threads 2 --out " + dir + "/two");
   CommandResult three = run_genomap("simulate " + args + " --threads 3 --out " + dir + "/three");
-  CommandResult other = run_genomap("simulate --n 2001 --m 6000 --k 3 --fst 0.05 --alpha 0.5 --missing 0.01 "
-                                    "--seed 12 --out " + dir + "/other");
+  CommandResult other = run_genomap(
+      "simulate --n 2001 --m 6000 --k 3 --fst 0.05 --alpha 0.5 --missing 0.01 "
+      "--seed 12 --out " +
+      dir + "/other");
   ASSERT_EQ(one.exit_code, 0) << one.output;
   ASSERT_EQ(two.exit_code, 0) << two.output;
   ASSERT_EQ(three.exit_code, 0) << three.output;
@@ -154,8 +143,9 @@ TEST(Simulate, SameSeedSameFilesWhateverTheThreadCount) {
   }
   EXPECT_NE(read_text(dir + "/one.bed"), read_text(dir + "/other.bed"));
   // With relatives, LD and phenotypes too (chunks then start at LD block starts).
-  const std::string full = "--n 2001 --m 6000 --k 2 --fst 0.1 --seed 2 --related dup:1,po:2,fs:2,d2:2,d3:2 "
-                           "--ld-block 7 --ld-r2 0.5 --causal 30 --confound 0.3";
+  const std::string full =
+      "--n 2001 --m 6000 --k 2 --fst 0.1 --seed 2 --related dup:1,po:2,fs:2,d2:2,d3:2 "
+      "--ld-block 7 --ld-r2 0.5 --causal 30 --confound 0.3";
   ASSERT_EQ(run_genomap("simulate " + full + " --threads 1 --out " + dir + "/full1").exit_code, 0);
   ASSERT_EQ(run_genomap("simulate " + full + " --threads 3 --out " + dir + "/full3").exit_code, 0);
   for (const char* suffix : {".bed", ".bim", ".Q", ".P", ".related", ".pheno", ".causal"})
@@ -165,7 +155,8 @@ TEST(Simulate, SameSeedSameFilesWhateverTheThreadCount) {
 
 TEST(Simulate, GenotypesFollowTheAdmixtureModel) {
   const std::string dir = scratch_dir("simulate_model");
-  const std::string prefix = simulate(dir, "--n 500 --m 3000 --k 3 --fst 0.1 --alpha 0.5 --missing 0.02 --seed 5");
+  const std::string prefix =
+      simulate(dir, "--n 500 --m 3000 --k 3 --fst 0.1 --alpha 0.5 --missing 0.02 --seed 5");
   SimulatedData d = load(prefix);
   // Per variant, the allele-1 count over all samples against its expectation sum_i 2 theta_ij (binomial
   // variance): the mean squared z-score is 1 under the model (+-0.026 for 3,000 variants).
@@ -269,8 +260,9 @@ double naive_kinship(const SimulatedData& d, std::size_t a, std::size_t b) {
 
 TEST(Simulate, PlantedRelativesHaveTheirKinship) {
   const std::string dir = scratch_dir("simulate_related");
-  const std::string prefix = simulate(dir, "--n 200 --m 6000 --k 3 --fst 0.1 --alpha 0.5 --missing 0.01 --seed 4 "
-                                           "--related dup:2,po:3,fs:3,d2:3,d3:3");
+  const std::string prefix = simulate(dir,
+                                      "--n 200 --m 6000 --k 3 --fst 0.1 --alpha 0.5 --missing 0.01 --seed 4 "
+                                      "--related dup:2,po:3,fs:3,d2:3,d3:3");
   SimulatedData d = load(prefix);
   ASSERT_EQ(d.n, 200u);
   Table rel = read_table(prefix + ".related");
@@ -297,14 +289,15 @@ TEST(Simulate, PlantedRelativesHaveTheirKinship) {
     EXPECT_NEAR(naive_kinship(d, a, b), expected.at(kind).second, 0.02) << kind << " " << a << " " << b;
     if (kind == "duplicate") {
       std::size_t differ = 0;
-      for (std::size_t j = 0; j < d.m; ++j) differ += d.dosage[j][a] >= 0 && d.dosage[j][b] >= 0 &&
-                                                        d.dosage[j][a] != d.dosage[j][b];
+      for (std::size_t j = 0; j < d.m; ++j)
+        differ += d.dosage[j][a] >= 0 && d.dosage[j][b] >= 0 && d.dosage[j][a] != d.dosage[j][b];
       EXPECT_EQ(differ, 0u);
     }
     if (kind == "parent-offspring") {  // Mendelian: never opposite homozygotes
       std::size_t opposite = 0;
       for (std::size_t j = 0; j < d.m; ++j)
-        opposite += d.dosage[j][a] >= 0 && d.dosage[j][b] >= 0 && std::abs(d.dosage[j][a] - d.dosage[j][b]) == 2;
+        opposite +=
+            d.dosage[j][a] >= 0 && d.dosage[j][b] >= 0 && std::abs(d.dosage[j][a] - d.dosage[j][b]) == 2;
       EXPECT_EQ(opposite, 0u);
     }
   }
@@ -338,8 +331,9 @@ TEST(Simulate, PlantedRelativesHaveTheirKinship) {
 TEST(Simulate, LdBlocksCorrelateNeighboursAndKeepFrequencies) {
   const std::string dir = scratch_dir("simulate_ld");
   const std::string prefix =
-      simulate(dir, "--n 400 --m 4000 --k 2 --fst 0.05 --alpha 1 --seed 8 --ld-block 20 --ld-r2 0.8 "
-                    "--related fs:5,po:5 --chromosomes 4");
+      simulate(dir,
+               "--n 400 --m 4000 --k 2 --fst 0.05 --alpha 1 --seed 8 --ld-block 20 --ld-r2 0.8 "
+               "--related fs:5,po:5 --chromosomes 4");
   SimulatedData d = load(prefix);
   // r^2 between neighbours: high within blocks (positions 1..19 of a block), near zero across block starts.
   std::vector<int> chrom_index(d.m);
@@ -356,7 +350,8 @@ TEST(Simulate, LdBlocksCorrelateNeighboursAndKeepFrequencies) {
   double within = 0, across = 0;
   std::size_t within_ct = 0, across_ct = 0;
   for (std::size_t j = 1; j < d.m; ++j) {
-    std::vector<double> x(d.dosage[j - 1].begin(), d.dosage[j - 1].end()), y(d.dosage[j].begin(), d.dosage[j].end());
+    std::vector<double> x(d.dosage[j - 1].begin(), d.dosage[j - 1].end()),
+        y(d.dosage[j].begin(), d.dosage[j].end());
     const double r = correlation(x, y);
     if (!std::isfinite(r)) continue;
     (chrom_index[j] % 20 == 0 ? across : within) += r * r;
@@ -383,7 +378,8 @@ TEST(Simulate, LdBlocksCorrelateNeighboursAndKeepFrequencies) {
   // Variants in a block are correlated, so the mean has more spread than with independent variants.
   EXPECT_NEAR(z2 / static_cast<double>(used), 1.0, 0.2);
   if (!have_program("plink2")) GENOMAP_MISSING_TOOL("plink2 not installed: pruning check skipped");
-  CommandResult r = run_command("plink2 --bfile " + prefix + " --indep-pairwise 50 5 0.2 --out " + dir + "/pr");
+  CommandResult r =
+      run_command("plink2 --bfile " + prefix + " --indep-pairwise 50 5 0.2 --out " + dir + "/pr");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string kept = read_text(dir + "/pr.prune.in");
   const auto kept_ct = static_cast<std::size_t>(std::count(kept.begin(), kept.end(), '\n'));
@@ -393,8 +389,8 @@ TEST(Simulate, LdBlocksCorrelateNeighboursAndKeepFrequencies) {
 TEST(Simulate, LdReachesTheTargetR2WhereFrequenciesAllowIt) {
   const std::string dir = scratch_dir("simulate_ld_target");
   // One population with little drift: every sample's allele frequency is P (close to the ancestral p).
-  const std::string prefix =
-      simulate(dir, "--n 1000 --m 3000 --k 1 --fst 0.002 --seed 10 --ld-block 3000 --ld-r2 0.5 --chromosomes 1");
+  const std::string prefix = simulate(
+      dir, "--n 1000 --m 3000 --k 1 --fst 0.002 --seed 10 --ld-block 3000 --ld-r2 0.5 --chromosomes 1");
   SimulatedData d = load(prefix);
   double sum = 0;
   std::size_t ct = 0;
@@ -402,7 +398,8 @@ TEST(Simulate, LdReachesTheTargetR2WhereFrequenciesAllowIt) {
     const double a = std::min(d.p[j - 1][0], d.p[j][0]), b = std::max(d.p[j - 1][0], d.p[j][0]);
     const double r_max_sq = a * (1 - b) / (b * (1 - a));  // highest r^2 for alleles of frequencies a <= b
     if (r_max_sq < 0.65) continue;
-    std::vector<double> x(d.dosage[j - 1].begin(), d.dosage[j - 1].end()), y(d.dosage[j].begin(), d.dosage[j].end());
+    std::vector<double> x(d.dosage[j - 1].begin(), d.dosage[j - 1].end()),
+        y(d.dosage[j].begin(), d.dosage[j].end());
     const double r = correlation(x, y);
     sum += r * r;
     ++ct;
@@ -413,8 +410,9 @@ TEST(Simulate, LdReachesTheTargetR2WhereFrequenciesAllowIt) {
 
 TEST(Simulate, PhenotypeCarriesTheHeritabilityAndTheConfounding) {
   const std::string dir = scratch_dir("simulate_pheno");
-  const std::string prefix = simulate(dir, "--n 2000 --m 2000 --k 2 --fst 0.2 --alpha 0.5 --seed 6 --causal 40 "
-                                           "--h2 0.4 --confound 0.7 --prevalence 0.2");
+  const std::string prefix = simulate(dir,
+                                      "--n 2000 --m 2000 --k 2 --fst 0.2 --alpha 0.5 --seed 6 --causal 40 "
+                                      "--h2 0.4 --confound 0.7 --prevalence 0.2");
   SimulatedData d = load(prefix);
   Table causal = read_table(prefix + ".causal");
   ASSERT_EQ(causal.columns, (std::vector<std::string>{"ID", "EFFECT"}));
@@ -497,10 +495,13 @@ TEST(Simulate, BadParametersFailWithOneLineAndNoOutputs) {
   expect_bad_input("--n 10 --m 100 --k 2 --fst 0" + ok, "--fst must lie strictly between 0 and 1");
   expect_bad_input("--n 10 --m 100 --k 2 --fst 1" + ok, "--fst must lie strictly between 0 and 1");
   expect_bad_input("--n 10 --m 100 --k 2 --fst -0.2" + ok, "--fst must lie strictly between 0 and 1");
-  expect_bad_input("--n 10 --m 100 --k 2 --fst 0.1 --alpha 0.1,0.2,0.3" + ok, "--alpha: 3 values given for --k 2");
-  expect_bad_input("--n 10 --m 100 --k 2 --fst 0.1 --alpha 0,1" + ok, "--alpha: '0' is not a positive number");
+  expect_bad_input("--n 10 --m 100 --k 2 --fst 0.1 --alpha 0.1,0.2,0.3" + ok,
+                   "--alpha: 3 values given for --k 2");
+  expect_bad_input("--n 10 --m 100 --k 2 --fst 0.1 --alpha 0,1" + ok,
+                   "--alpha: '0' is not a positive number");
   expect_bad_input("--n 10 --m 100 --k 2 --fst 0.1 --missing 1.5" + ok, "--missing must lie in [0, 1)");
-  expect_bad_input("--n 10 --m 100 --k 2 --fst 0.1 --related dup2" + ok, "--related: 'dup2' is not KIND:COUNT");
+  expect_bad_input("--n 10 --m 100 --k 2 --fst 0.1 --related dup2" + ok,
+                   "--related: 'dup2' is not KIND:COUNT");
   expect_bad_input("--n 10 --m 100 --k 2 --fst 0.1 --related dup:x" + ok, "--related: count 'x' of 'dup'");
   expect_bad_input("--n 10 --m 100 --k 2 --fst 0.1 --related po:1,cousin:2" + ok,
                    "--related: unknown relationship 'cousin'");
@@ -511,7 +512,8 @@ TEST(Simulate, BadParametersFailWithOneLineAndNoOutputs) {
   expect_bad_input("--n 10 --m 100 --k 2 --fst 0.1 --causal 5 --prevalence 1" + ok,
                    "--prevalence must lie strictly between 0 and 1");
   expect_bad_input("--n 10 --m 100 --k 2 --fst 0.1 --ld-block 0" + ok, "--ld-block must be at least 1");
-  expect_bad_input("--n 10 --m 100 --k 2 --fst 0.1 --ld-block 5 --ld-r2 1.5" + ok, "--ld-r2 must lie in [0, 1]");
+  expect_bad_input("--n 10 --m 100 --k 2 --fst 0.1 --ld-block 5 --ld-r2 1.5" + ok,
+                   "--ld-r2 must lie in [0, 1]");
 }
 
 }  // namespace

@@ -106,4 +106,17 @@ Table read_table(const std::string& path) {
   return t;
 }
 
+std::vector<std::vector<double>> read_number_rows(const std::string& path) {
+  std::vector<std::vector<double>> rows;
+  std::istringstream in(read_text(path));
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::vector<double> row;
+    for (double v; fields >> v;) row.push_back(v);
+    if (!row.empty()) rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 }  // namespace genomap::test

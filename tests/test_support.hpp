@@ -43,6 +43,8 @@ struct Table {
   const std::string& text(std::size_t row, const std::string& name) const;
 };
 Table read_table(const std::string& path);
+// A file of whitespace-separated numbers without a header (.Q, .P, .eigenval): one vector per non-empty line.
+std::vector<std::vector<double>> read_number_rows(const std::string& path);
 
 }  // namespace genomap::test
 
