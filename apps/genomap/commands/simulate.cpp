@@ -23,6 +23,7 @@ struct SimulateOptions {
   std::string pulse;  // --pulse TARGET=A:0.3,B:0.7@T: --n samples per source and target
   double map_rate = 1.0;
   std::string map_bim;  // --map: variants and genetic map of a .bim (with --pulse)
+  std::string relatives, migrants;  // --relatives / --migrants TYPE:COUNT,... (with --pulse)
 };
 
 void run_simulate(SimulateOptions o, Invocation& inv) {
@@ -30,7 +31,8 @@ void run_simulate(SimulateOptions o, Invocation& inv) {
   if (!o.pulse.empty()) {
     if (!o.tree.empty() || !o.related.empty() || o.sim.causal_ct > 0 || o.sim.ld_block > 1)
       throw Error(
-          "simulate: --pulse takes --n, --m, --chromosomes, --fst, --map-rate, --missing and --seed only");
+          "simulate: --pulse takes --n, --m, --chromosomes, --fst, --map, --map-rate, --missing, --relatives, "
+          "--migrants and --seed only");
     if (!o.map_bim.empty() && o.sim.variant_ct != kVariantsNotGiven)
       throw UsageError("simulate: --map gives the variants; leave out --m");
     if (o.map_bim.empty() && o.sim.variant_ct == kVariantsNotGiven)
@@ -46,11 +48,15 @@ void run_simulate(SimulateOptions o, Invocation& inv) {
     p.cm_per_mb = o.map_rate;
     p.missing = o.sim.missing;
     p.seed = o.sim.seed;
+    if (!o.relatives.empty()) p.relatives = parse_family_requests(o.relatives, "--relatives");
+    if (!o.migrants.empty()) p.migrants = parse_family_requests(o.migrants, "--migrants");
     simulate_pulse_dataset(p, inv.outputs(), inv.context());
     inv.log().phase_done("simulate");
     return;
   }
   if (!o.map_bim.empty()) throw UsageError("simulate: --map goes with --pulse");
+  if (!o.relatives.empty() || !o.migrants.empty())
+    throw UsageError("simulate: --relatives and --migrants go with --pulse (without it, use --related)");
   if (o.sim.variant_ct == kVariantsNotGiven) throw UsageError("simulate: --m is required");
   if (!o.tree.empty()) {
     if (!o.related.empty() || o.sim.causal_ct > 0 || o.sim.ld_block > 1 || o.sim.missing > 0)
@@ -100,6 +106,12 @@ const bool registered = register_command(
        app.add_option("--chromosomes", s.chromosome_ct,
                       "Spread variants over chromosomes 1..C (GRCh37 lengths)")
            ->capture_default_str();
+       app.add_option("--relatives", o->relatives,
+                      "With --pulse: families in every population whose members recombine along the map, e.g. "
+                      "po:1,fs:2,hs:2,c1:3,c2:3 (truth in .relatives and .ibd.truth)");
+       app.add_option("--migrants", o->migrants,
+                      "With --pulse: families split between every pair of populations (one relative in each), "
+                      "TYPE:COUNT as for --relatives");
        app.add_option("--related", o->related,
                       "Planted related pairs, e.g. dup:2,po:3,fs:3,d2:3,d3:3 (written to .related)");
        app.add_option("--ld-block", s.ld_block, "LD block length in variants (1: no LD)")

@@ -174,14 +174,55 @@ struct PulseChunk {
   std::vector<Variant> variants;
 };
 
+// Where every founder haplotype's ancestry comes from: a source population, or (target founders) the tracts
+// of tract-haplotype pair `tract`.
+struct FounderAncestry {
+  std::size_t k_ct = 0, per_pop = 0;
+  const PulseFamilies* families = nullptr;
+  std::vector<long> hidden_tract;  // per hidden founder: its tract index, or -1 (a source founder)
+
+  FounderAncestry(const PulseFamilies& f, std::size_t k, std::size_t n) : k_ct(k), per_pop(n), families(&f) {
+    std::size_t next = n;
+    for (const std::uint32_t pop : f.hidden_pop) hidden_tract.push_back(pop == k ? static_cast<long>(next++) : -1);
+  }
+  std::size_t target_founder_ct() const {
+    std::size_t ct = per_pop;
+    for (const long t : hidden_tract) ct += t >= 0;
+    return ct;
+  }
+  // -1: founder haplotype f is of source population pop(f); else the tract haplotype 2 t + (f % 2).
+  long tract_hap(std::uint32_t f) const {
+    const std::size_t member = f / 2;
+    long t = -1;
+    if (member < families->written_ct) {
+      if (member / per_pop == k_ct) t = static_cast<long>(member - k_ct * per_pop);
+    } else {
+      t = hidden_tract[member - families->written_ct];
+    }
+    return t < 0 ? -1 : 2 * t + static_cast<long>(f % 2);
+  }
+  std::size_t pop(std::uint32_t f) const { return families->founder_pop(f, per_pop); }
+};
+
+std::uint8_t tract_source_at(const AncestryTracts& tracts, std::size_t hap, std::size_t c, float cm) {
+  const auto begin = tracts.end_cm.begin() + static_cast<std::ptrdiff_t>(tracts.first(hap, c));
+  const auto end = tracts.end_cm.begin() + static_cast<std::ptrdiff_t>(tracts.last(hap, c));
+  const auto it = std::upper_bound(begin, end, cm);
+  return tracts.source[static_cast<std::size_t>(std::min(it, end - 1) - tracts.end_cm.begin())];
+}
+
 class PulseChunkGenerator {
  public:
-  PulseChunkGenerator(const PulseSimulationOptions& o, const PulseMap& layout, const AncestryTracts& tracts)
-      : o_(o), layout_(layout), tracts_(tracts), freq_(o.pulse.sources.size()) {
+  PulseChunkGenerator(const PulseSimulationOptions& o, const PulseMap& layout, const AncestryTracts& tracts,
+                      const FounderAncestry& ancestry)
+      : o_(o), layout_(layout), tracts_(tracts), ancestry_(ancestry), freq_(o.pulse.sources.size()) {
     cursor_.resize(2 * o.sample_ct);
+    allele_.resize(ancestry.families->founder_hap_ct());
+    missing_.resize(ancestry.families->written_ct);
   }
 
   void generate(PulseChunk& chunk) {
+    const PulseFamilies& fam = *ancestry_.families;
     const std::size_t k_ct = o_.pulse.sources.size();
     const std::size_t n = (k_ct + 1) * o_.sample_ct;
     const std::size_t bytes = (n + 3) / 4;
@@ -204,22 +245,40 @@ class PulseChunkGenerator {
       for (std::size_t k = 0; k < k_ct; ++k) freq_[k] = rng.beta(p * shape_scale, (1.0 - p) * shape_scale);
       std::uint8_t* row = chunk.packed.data() + v * bytes;
       const auto cm = static_cast<float>(layout_.cm(j));
+      auto put = [&](std::size_t i, int dosage, bool missing) {
+        const std::uint8_t code = missing ? 1 : bed_code_from_allele1_dosage(dosage);
+        row[i >> 2] |= static_cast<std::uint8_t>(code << (2 * (i & 3)));
+      };
+      // Founder haplotypes of the written rows, in row order (each row draws its alleles and its missingness
+      // whether or not it is a founder, so that adding relatives leaves the other rows' draws in place).
       for (std::size_t i = 0; i < n; ++i) {
         const std::size_t pop = i / o_.sample_ct;
-        int dosage = 0;
         if (pop < k_ct) {
-          dosage = (rng.uniform() < freq_[pop]) + (rng.uniform() < freq_[pop]);
+          allele_[2 * i] = rng.uniform() < freq_[pop];
+          allele_[2 * i + 1] = rng.uniform() < freq_[pop];
         } else {
           const std::size_t a = i - k_ct * o_.sample_ct;
           for (std::size_t h = 2 * a; h < 2 * a + 2; ++h) {
             std::size_t& t = cursor_[h];
             while (tracts_.end_cm[t] <= cm && t + 1 < tracts_.last(h, c)) ++t;
-            dosage += rng.uniform() < freq_[tracts_.source[t]];
+            allele_[2 * i + h - 2 * a] = rng.uniform() < freq_[tracts_.source[t]];
           }
         }
-        const bool missing = o_.missing > 0 && rng.uniform() < o_.missing;
-        const std::uint8_t code = missing ? 1 : bed_code_from_allele1_dosage(dosage);
-        row[i >> 2] |= static_cast<std::uint8_t>(code << (2 * (i & 3)));
+        missing_[i] = o_.missing > 0 && rng.uniform() < o_.missing;
+        if (fam.descendant_of_row[i] < 0) put(i, allele_[2 * i] + allele_[2 * i + 1], missing_[i]);
+      }
+      // Founders that are not written, then the written descendants.
+      for (auto f = static_cast<std::uint32_t>(2 * n); f < allele_.size(); ++f) {
+        const long th = ancestry_.tract_hap(f);
+        const std::size_t src =
+            th < 0 ? ancestry_.pop(f) : tract_source_at(tracts_, static_cast<std::size_t>(th), c, cm);
+        allele_[f] = rng.uniform() < freq_[src];
+      }
+      for (std::size_t d = 0; d < fam.descendant_row.size(); ++d) {
+        const std::size_t i = fam.descendant_row[d];
+        const int dosage = allele_[founder_at(fam.descendants[2 * d], c, cm)] +
+                           allele_[founder_at(fam.descendants[2 * d + 1], c, cm)];
+        put(i, dosage, missing_[i]);
       }
     }
   }
@@ -228,8 +287,11 @@ class PulseChunkGenerator {
   const PulseSimulationOptions& o_;
   const PulseMap& layout_;
   const AncestryTracts& tracts_;
+  const FounderAncestry& ancestry_;
   std::vector<double> freq_;
-  std::vector<std::size_t> cursor_;  // per admixed haplotype: its current tract
+  std::vector<std::size_t> cursor_;   // per admixed haplotype: its current tract
+  std::vector<std::uint8_t> allele_;  // per founder haplotype: allele 1 (1) or 2 (0) at the current variant
+  std::vector<char> missing_;         // per written row
 };
 
 // Chunks of about `target` variants that start at every chromosome's first variant.
@@ -242,26 +304,95 @@ std::vector<std::size_t> chunk_starts(const PulseMap& layout, std::size_t varian
   return starts;
 }
 
+// Calls emit(start_cm, end_cm, source) for the ancestry along founder haplotype f on chromosome c within
+// [begin, end).
+template <typename Emit>
+void founder_ancestry(const FounderAncestry& ancestry, const AncestryTracts& tracts, std::uint32_t f,
+                      std::size_t c, float begin, float end, Emit&& emit) {
+  const long th = ancestry.tract_hap(f);
+  if (th < 0) {
+    emit(begin, end, ancestry.pop(f));
+    return;
+  }
+  float start = 0;
+  for (std::size_t t = tracts.first(static_cast<std::size_t>(th), c);
+       t < tracts.last(static_cast<std::size_t>(th), c); ++t) {
+    const float lo = std::max(start, begin), hi = std::min(tracts.end_cm[t], end);
+    if (hi > lo) emit(lo, hi, std::size_t{tracts.source[t]});
+    start = tracts.end_cm[t];
+  }
+}
+
+// The ancestry tracts of haplotype h of a written descendant: its founder stretches' tracts, consecutive
+// pieces of one source merged.
+struct SourceTract {
+  float start = 0, end = 0;
+  std::size_t source = 0;
+};
+std::vector<SourceTract> descendant_tracts(const FounderAncestry& ancestry, const AncestryTracts& tracts,
+                                           const FounderMosaic& mosaic, std::size_t c) {
+  std::vector<SourceTract> out;
+  float begin = 0;
+  for (const FounderStretch& s : mosaic[c]) {
+    founder_ancestry(ancestry, tracts, s.founder, c, begin, s.end_cm, [&](float lo, float hi, std::size_t src) {
+      if (!out.empty() && out.back().source == src && out.back().end == lo)
+        out.back().end = hi;
+      else
+        out.push_back({lo, hi, src});
+    });
+    begin = s.end_cm;
+  }
+  return out;
+}
+
 void write_truth(const PulseSimulationOptions& o, const PulseMap& layout, const AncestryTracts& tracts,
-                 OutputSet& outputs) {
+                 const FounderAncestry& ancestry, OutputSet& outputs) {
   const auto& sources = o.pulse.sources;
   const std::size_t k_ct = sources.size();
+  const PulseFamilies& fam = *ancestry.families;
   std::FILE* pop = outputs.open(".pop").stream();
   std::FILE* q = outputs.open(".Q").stream();
   std::FILE* tr = outputs.open(".tracts").stream();
   fmt::print(pop, "FID\tIID\tPOP\n");
   fmt::print(tr, "IID\tHAP\tCHR\tSTART_CM\tEND_CM\tSOURCE\n");
+  std::vector<double> share(k_ct);
+  // A written descendant's share of each source, and (target rows) its tracts.
+  auto descendant = [&](std::size_t row, const std::string& id, bool write_tracts) {
+    std::fill(share.begin(), share.end(), 0.0);
+    double total = 0;
+    const auto d = static_cast<std::size_t>(fam.descendant_of_row[row]);
+    for (std::size_t h = 0; h < 2; ++h)
+      for (std::size_t c = 0; c < tracts.chromosome_ct; ++c)
+        for (const SourceTract& t : descendant_tracts(ancestry, tracts, fam.descendants[2 * d + h], c)) {
+          const double length = static_cast<double>(t.end) - static_cast<double>(t.start);
+          share[t.source] += length;
+          total += length;
+          if (write_tracts)
+            fmt::print(tr, "{}\t{}\t{}\t{:.5f}\t{:.5f}\t{}\n", id, h + 1, layout.code(c), t.start, t.end,
+                       sources[t.source].name);
+        }
+    for (std::size_t k = 0; k < k_ct; ++k) fmt::print(q, "{}{:.6f}", k ? " " : "", share[k] / total);
+    fmt::print(q, "\n");
+  };
   for (std::size_t k = 0; k < k_ct; ++k)
     for (std::size_t i = 0; i < o.sample_ct; ++i) {
-      fmt::print(pop, "{0}\t{0}\t{1}\n", sample_id(sources[k].name, i), sources[k].name);
+      const std::string id = sample_id(sources[k].name, i);
+      fmt::print(pop, "{0}\t{0}\t{1}\n", id, sources[k].name);
+      if (fam.descendant_of_row[k * o.sample_ct + i] >= 0) {
+        descendant(k * o.sample_ct + i, id, false);
+        continue;
+      }
       for (std::size_t kk = 0; kk < k_ct; ++kk)
         fmt::print(q, "{}{}", kk ? " " : "", kk == k ? "1.000000" : "0.000000");
       fmt::print(q, "\n");
     }
-  std::vector<double> share(k_ct);
   for (std::size_t i = 0; i < o.sample_ct; ++i) {
     const std::string id = sample_id(o.pulse.target, i);
     fmt::print(pop, "{0}\t{0}\t{1}\n", id, o.pulse.target);
+    if (fam.descendant_of_row[k_ct * o.sample_ct + i] >= 0) {
+      descendant(k_ct * o.sample_ct + i, id, true);
+      continue;
+    }
     std::fill(share.begin(), share.end(), 0.0);
     double total = 0;
     for (std::size_t h = 2 * i; h < 2 * i + 2; ++h)
@@ -279,6 +410,22 @@ void write_truth(const PulseSimulationOptions& o, const PulseMap& layout, const 
     for (std::size_t k = 0; k < k_ct; ++k) fmt::print(q, "{}{:.6f}", k ? " " : "", share[k] / total);
     fmt::print(q, "\n");
   }
+  if (fam.pairs.empty()) return;
+  std::vector<std::string> ids, pops;
+  for (std::size_t k = 0; k <= k_ct; ++k)
+    for (std::size_t i = 0; i < o.sample_ct; ++i) {
+      const std::string& name = k < k_ct ? sources[k].name : o.pulse.target;
+      ids.push_back(sample_id(name, i));
+      pops.push_back(name);
+    }
+  std::vector<int> codes;
+  std::vector<double> lengths;
+  for (std::size_t c = 0; c < layout.chromosome_ct(); ++c) {
+    codes.push_back(layout.code(c));
+    lengths.push_back(layout.chromosome_cm(c));
+  }
+  write_family_truth(outputs.open(".ibd.truth").stream(), outputs.open(".relatives").stream(), fam, ids, pops,
+                     codes, lengths);
 }
 
 }  // namespace
@@ -344,7 +491,15 @@ void simulate_pulse_dataset(const PulseSimulationOptions& o, OutputSet& outputs,
                          2 * threads * (target * (bytes_per_variant + 64) + 16 * o.sample_ct),
                      "ancestry tracts and simulation buffers");
 
-  const AncestryTracts tracts = draw_tracts(o, layout, o.sample_ct);
+  std::vector<double> chromosome_cm;
+  for (std::size_t c = 0; c < layout.chromosome_ct(); ++c) chromosome_cm.push_back(layout.chromosome_cm(c));
+  std::vector<std::string> pop_names;
+  for (const auto& s : o.pulse.sources) pop_names.push_back(s.name);
+  pop_names.push_back(o.pulse.target);
+  const PulseFamilies families = build_pulse_families(o.relatives, o.migrants, k_ct + 1, o.sample_ct,
+                                                      chromosome_cm, pop_names, o.seed);
+  const FounderAncestry ancestry(families, k_ct, o.sample_ct);
+  const AncestryTracts tracts = draw_tracts(o, layout, ancestry.target_founder_ct());
   ctx.note(
       fmt::format("simulate --pulse: {} = mixture of {} sources {} generations ago; {} samples, {} variants, "
                   "{} ancestry tracts",
@@ -359,14 +514,14 @@ void simulate_pulse_dataset(const PulseSimulationOptions& o, OutputSet& outputs,
       samples.push_back(std::move(s));
     }
   BedWriter bed(outputs, SampleTable(std::move(samples)));
-  write_truth(o, layout, tracts, outputs);
+  write_truth(o, layout, tracts, ancestry, outputs);
 
   const std::vector<std::size_t> starts = chunk_starts(layout, variant_ct, target);
   const std::size_t chunk_ct = starts.size() - 1;
   const std::size_t wave = 2 * threads;
   std::vector<PulseChunk> chunks(wave);
   std::vector<std::unique_ptr<PulseChunkGenerator>> generators(threads);
-  for (auto& g : generators) g = std::make_unique<PulseChunkGenerator>(o, layout, tracts);
+  for (auto& g : generators) g = std::make_unique<PulseChunkGenerator>(o, layout, tracts, ancestry);
   for (std::size_t first_chunk = 0; first_chunk < chunk_ct; first_chunk += wave) {
     const std::size_t in_wave = std::min(wave, chunk_ct - first_chunk);
     for (std::size_t c = 0; c < in_wave; ++c) {

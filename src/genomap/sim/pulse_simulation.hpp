@@ -27,6 +27,7 @@
 
 #include "genomap/core/context.hpp"
 #include "genomap/io/output_file.hpp"
+#include "genomap/sim/pulse_families.hpp"
 
 namespace genomap {
 
@@ -54,12 +55,16 @@ struct PulseSimulationOptions {
   double cm_per_mb = 1.0;  // uniform genetic map
   std::string map_bim;  // non-empty: the variants (and their cM) of this .bim instead of --m on a uniform map
   double missing = 0;   // per-genotype missing rate
+  std::vector<FamilyRequest> relatives;  // families in every population (see pulse_families.hpp)
+  std::vector<FamilyRequest> migrants;   // families split between every pair of populations
   std::uint64_t seed = 1;
 };
 
 // Writes PREFIX.bed/.bim/.fam (samples SOURCE_1.., then TARGET_1..), .pop (FID IID POP), .Q (each sample's
 // share of the genome from each source, in the order of --pulse) and .tracts (one line per ancestry tract of
 // each admixed haplotype: IID HAP CHR START_CM END_CM SOURCE, consecutive segments of one source merged).
+// With relatives or migrants also .ibd.truth (the IBD segments of every planted pair) and .relatives (the
+// pairs, their relationship and true IBD1 and IBD2 shares); see pulse_families.hpp.
 void simulate_pulse_dataset(const PulseSimulationOptions& options, OutputSet& outputs,
                             const Context& context);
 
