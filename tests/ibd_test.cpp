@@ -327,6 +327,34 @@ TEST(Ibd, BadInputIsRefused) {
   r = run_genomap("ibd --bfile " + dir + "/s --error 0.7 --out " + dir + "/x");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("--error must be in (0, 0.5)"), std::string::npos) << r.output;
+  r = run_genomap("ibd --bfile " + dir + "/s --min-cm 0 --out " + dir + "/x");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--min-cm must be positive"), std::string::npos) << r.output;
+  r = run_genomap("ibd --bfile " + dir + "/s --x-drop -1 --out " + dir + "/x");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--x-drop must be positive"), std::string::npos) << r.output;
+  r = run_genomap("ibd --bfile " + dir + "/s --uniform-map -1 --out " + dir + "/x");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--uniform-map: the rate must be positive"), std::string::npos) << r.output;
+  // One sample left.
+  write_text(dir + "/one.txt", "A_1 A_1\n");
+  r = run_genomap("ibd --bfile " + dir + "/s --keep " + dir + "/one.txt --out " + dir + "/x");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("at least two samples are needed to find IBD segments"), std::string::npos) << r.output;
+  // A chromosome split in two by another.
+  ASSERT_EQ(run_genomap("simulate --pulse ADM=A:0.4,B:0.6@30 --n 5 --m 3000 --chromosomes 2 --out " + dir + "/t")
+                .exit_code,
+            0);
+  std::string bim2 = read_text(dir + "/t.bim");
+  // The last variant of chromosome 1 moved to the end, after chromosome 2 (the .bed rows no longer match
+  // the lines, which does not matter for the order check).
+  const std::size_t chrom2 = bim2.find("\n2\t") + 1;
+  const std::size_t last1 = bim2.rfind('\n', chrom2 - 2) + 1;
+  bim2 = bim2.substr(0, last1) + bim2.substr(chrom2) + bim2.substr(last1, chrom2 - last1);
+  write_text(dir + "/t.bim", bim2);
+  r = run_genomap("ibd --bfile " + dir + "/t --out " + dir + "/x");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("appears again after another chromosome"), std::string::npos) << r.output;
   EXPECT_FALSE(std::filesystem::exists(dir + "/x.seg"));
 }
 

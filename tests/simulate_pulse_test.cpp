@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "genomap/geno/genotype_store.hpp"
@@ -177,6 +178,23 @@ TEST(SimulatePulse, MalformedPulsesFail) {
   r = run_genomap("simulate --pulse ADM=A:0.3,B:0.7@20 --n 10 --m 10 --map " + dir + "/unsorted.bim --out " +
                   dir + "/x");
   EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("simulate: --map gives the variants; leave out --m"), std::string::npos) << r.output;
+  // Impossible parameters: each a usage error with its own message.
+  const std::pair<const char*, const char*> impossible[] = {
+      {"--n 0 --m 100", "simulate --pulse: --n must be positive"},
+      {"--n 10 --m 100 --fst 1", "simulate: --fst must be in (0, 1)"},
+      {"--n 10 --m 100 --map-rate 0", "simulate: --map-rate must be in (0, 100] cM per Mb"},
+      {"--n 10 --m 100 --missing 1", "simulate: --missing must be in [0, 1)"},
+      {"--n 10 --m 100 --chromosomes 23", "simulate: --chromosomes must be in 1..22"},
+      {"--n 10", "simulate: --m is required (or --map BIM with --pulse)"}};
+  for (const auto& [args, message] : impossible) {
+    r = run_genomap(std::string("simulate --pulse ADM=A:0.3,B:0.7@20 ") + args + " --out " + dir + "/x");
+    EXPECT_EQ(r.exit_code, 2) << args << ": " << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << args << ": " << r.output;
+  }
+  r = run_genomap("simulate --n 10 --m 100 --map " + dir + "/unsorted.bim --out " + dir + "/x");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("simulate: --map goes with --pulse"), std::string::npos) << r.output;
   std::filesystem::remove(dir + "/nomap.bim");
   std::filesystem::remove(dir + "/unsorted.bim");
   EXPECT_TRUE(list_files(dir).empty()) << "no partial output";

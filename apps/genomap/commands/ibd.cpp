@@ -58,6 +58,9 @@ const bool registered = register_command(
                       "Fewest consecutive variants without opposite homozygotes that start a segment (>= 128)")
            ->capture_default_str();
        app.add_option("--seed-cm", d.seed_cm, "Shortest seed, cM")->capture_default_str();
+       app.add_option("--x-drop", d.x_drop,
+                      "Extension stops where the score falls this far (LOD) below its best")
+           ->capture_default_str();
        return Runner([o](Invocation& inv) { run_ibd(*o, inv); });
      },
      42});

@@ -414,7 +414,7 @@ IbdResult detect_ibd_segments(const Dataset& data, const IbdOptions& o, const Co
   if (!(o.x_drop > 0)) throw UsageError("--x-drop must be positive");
   if (!(o.uniform_map_cm_per_mb >= 0)) throw UsageError("--uniform-map: the rate must be positive (cM per Mb)");
   const std::size_t n = data.sample_ct();
-  if (n < 2) throw Error("ibd: at least two samples are needed");
+  if (n < 2) throw Error("at least two samples are needed to find IBD segments");
   IbdResult r;
   r.chromosomes = ibd_chromosomes(data, o);
   std::vector<std::size_t> offset;
