@@ -536,7 +536,9 @@ struct RecordWriter::Impl {
   void write(const RecordRow& row) {
     Row r{row, {}};
     const auto& specs = record_fields(type);
-    for (const auto& [name, value] : row.fields) {
+    for (const auto& field : row.fields) {
+      const std::string& name = field.first;
+      const auto& value = field.second;  // a plain reference (not a structured binding) so the lambda may use it
       bool known_field = false;
       for (const auto& s : specs) known_field = known_field || s.name == name;
       if (!known_field) r.fail(name, fmt::format("not a field of a {} record", record_type_name(type)));
@@ -706,7 +708,7 @@ void amend_record(Database& db, RecordType type,
                 fmt::format("field '{}': no {} '{}' to amend", id_field, record_type_name(type), id));
   auto merged = fields_of(type, old);
   for (const auto& [name, value] : fields) {
-    auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& f) { return f.first == name; });
+    auto it = std::find_if(merged.begin(), merged.end(), [&name = name](const auto& f) { return f.first == name; });
     if (it == merged.end())
       merged.emplace_back(name, value);
     else

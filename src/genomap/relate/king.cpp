@@ -78,7 +78,7 @@ void compute_king(const Dataset& data, const Context& ctx, const KingPlan& plan,
   KingBitPlanes planes;
   KingBand band;
   for (std::size_t b = 0; b < plan.bands.size(); ++b) {
-    const auto [row_begin, row_end] = plan.bands[b];
+    const std::size_t row_begin = plan.bands[b].first, row_end = plan.bands[b].second;
     band.row_begin = row_begin;
     band.row_end = row_end;
     band.stride = row_end;
