@@ -73,11 +73,15 @@ std::string write_fileset(const std::string& prefix, const std::string& bed) {
   return prefix;
 }
 
-genomap::Dataset reference_dataset() {
-  const std::string prefix =
-      write_fileset(g_dir + "/ref", std::string(reinterpret_cast<const char*>(kBed), sizeof kBed));
-  auto store = std::make_shared<const genomap::GenotypeStore>(genomap::GenotypeStore::open_bfile(prefix));
-  return genomap::Dataset::whole(store);
+// Opened once per process: the tables are fuzzed against it.
+const genomap::Dataset& reference_dataset() {
+  static const genomap::Dataset data = [] {
+    const std::string prefix =
+        write_fileset(g_dir + "/ref", std::string(reinterpret_cast<const char*>(kBed), sizeof kBed));
+    auto store = std::make_shared<const genomap::GenotypeStore>(genomap::GenotypeStore::open_bfile(prefix));
+    return genomap::Dataset::whole(store);
+  }();
+  return data;
 }
 
 std::map<std::string, std::function<void(const std::string&)>> targets() {
@@ -101,7 +105,7 @@ std::map<std::string, std::function<void(const std::string&)>> targets() {
     if (sum == 12345) std::abort();  // keeps the reads from being optimised away
   };
   t["pop"] = [](const std::string& p) {
-    const genomap::Dataset data = reference_dataset();
+    const genomap::Dataset& data = reference_dataset();
     genomap::read_population_labels(p, data);
   };
   t["keep"] = [](const std::string& p) {
@@ -110,17 +114,17 @@ std::map<std::string, std::function<void(const std::string&)>> targets() {
   };
   t["extract"] = [](const std::string& p) { genomap::read_variant_id_file(p); };
   t["pheno"] = [](const std::string& p) {
-    const genomap::Dataset data = reference_dataset();
+    const genomap::Dataset& data = reference_dataset();
     genomap::Context ctx;
     genomap::read_glm_phenotypes(p, {}, data, false, ctx);
   };
   t["covar"] = [](const std::string& p) {
-    const genomap::Dataset data = reference_dataset();
+    const genomap::Dataset& data = reference_dataset();
     genomap::Context ctx;
     genomap::read_glm_covariates(p, {}, data, ctx);
   };
   t["score"] = [](const std::string& p) {
-    const genomap::Dataset data = reference_dataset();
+    const genomap::Dataset& data = reference_dataset();
     genomap::read_score_weights(p, data, genomap::ScoreColumns{});
   };
   t["eigenstrat_ind"] = [](const std::string& p) {

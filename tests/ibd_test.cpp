@@ -2,6 +2,7 @@
 // relatives share through meioses along the map), on the HapMap trios (every parent-offspring pair found), and
 // its determinism and bad-input contract.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -112,7 +113,8 @@ struct IbdShares {
 class IbdSimulated : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = scratch_dir("ibd_simulated");
+    // ctest runs each test of the suite in its own process, possibly at once: one folder per process.
+    dir_ = scratch_dir("ibd_simulated_" + std::to_string(::getpid()));
     const CommandResult sim = run_genomap(
         "simulate --pulse ADM=A:0.3,B:0.7@20 --n 60 --m 60000 --chromosomes 3 --fst 0.1 --missing 0.005 "
         "--relatives po:1,fs:2,hs:2,c1:3,c2:3 --migrants c1:1,c2:2 --seed 7 --out " +
