@@ -472,6 +472,28 @@ TEST(PipelineAnalyze, DatingAndIbdStepsMatchTheSingleCommands) {
   }
 }
 
+// A population found admixed but too small to date is listed with the library's reason; the analysis goes on.
+TEST(PipelineAnalyze, AnAdmixedPopulationTooSmallToDateIsListedWithTheReason) {
+  const std::string dir = scratch_dir("analyze_small_" + std::to_string(::getpid()));
+  std::string text = "IID\tPOP\n";
+  const auto table = test::read_table(kPops);
+  std::size_t asw = 0;
+  for (std::size_t i = 0; i < table.rows.size(); ++i)
+    if (table.text(i, "POP") != "ASW" || ++asw <= 4)
+      text += table.text(i, "IID") + "\t" + table.text(i, "POP") + "\n";
+  test::write_text(dir + "/small.pop", text);
+  auto r = run_genomap("analyze --bfile " + kBfile + " --pop " + dir +
+                       "/small.pop --k 2 --starts 1 --cv 0 --threads 2 --no-ibd --out " + dir + "/out");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto d = nlohmann::json::parse(read_text(dir + "/out/report-data.json"));
+  EXPECT_EQ(d["dates"]["targets"].size(), 0u);
+  const auto& not_dated = d["dates"]["not_dated"];
+  ASSERT_EQ(not_dated.size(), 4u);
+  EXPECT_EQ(not_dated[3]["target"], "ASW");
+  EXPECT_EQ(not_dated[3]["reason"], "date: target 'ASW' has 4 analysed samples; dating needs at least 5");
+  EXPECT_FALSE(fs::exists(dir + "/out/hapmap3.ASW.date"));
+}
+
 TEST(PipelineAnalyze, BadInputIsOneClearError) {
   const std::string dir = scratch_dir("analyze_bad_" + std::to_string(::getpid()));
   // Exit 2 for options that are wrong whatever the data (usage), 1 for input or options this data cannot
