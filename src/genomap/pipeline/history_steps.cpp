@@ -100,8 +100,9 @@ DatingPlan dating_plan(const nlohmann::json* qpadm_result, const nlohmann::json&
                                     best.at("sources").size())}});
         continue;
       }
-      plan.candidates.push_back({target, best.at("sources").get<std::vector<std::string>>(), "qpadm",
-                                 fmt::format("qpAdm p = {:.3g}", best.at("p").get<double>())});
+      plan.candidates.push_back(
+          {target, best.at("sources").get<std::vector<std::string>>(), "qpadm",
+           best.at("p").is_number() ? fmt::format("qpAdm p = {:.3g}", best.at("p").get<double>()) : "qpAdm"});
     }
     if (plan.candidates.empty() && plan.not_dated.empty()) plan.skipped = "qpAdm fitted no target population";
     return plan;
