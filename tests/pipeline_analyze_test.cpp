@@ -149,8 +149,8 @@ TEST(PipelineAnalyze, SecondRunRecomputesNothingAndNewKOnlyAdmixtureAndReport) {
   const std::string fast = " --starts 1 --cv 0";
   auto first = analyze_loud(analyze_args(dir, "2", fast));
   ASSERT_EQ(first.exit_code, 0) << first.output;
-  const std::vector<std::string> all = {"qc",       "prune", "kinship", "pca", "admixture K=2",
-                                        "popstats", "report"};
+  const std::vector<std::string> all = {"qc",       "prune",  "kinship", "pca",   "admixture K=2",
+                                        "popstats", "dating", "ibd",     "report"};
   EXPECT_EQ(steps_with(read_text(dir + "/analyze.log"), "computed"), all);
   const auto before = mtimes(dir);
 
@@ -160,7 +160,7 @@ TEST(PipelineAnalyze, SecondRunRecomputesNothingAndNewKOnlyAdmixtureAndReport) {
   EXPECT_EQ(steps_with(log, "cached"), all);
   EXPECT_TRUE(steps_with(log, "computed").empty());
   for (const auto& step : all) EXPECT_NE(second.output.find(step), std::string::npos) << second.output;
-  EXPECT_NE(second.output.find("[7/7] report             cached"), std::string::npos) << second.output;
+  EXPECT_NE(second.output.find("[9/9] report             cached"), std::string::npos) << second.output;
   EXPECT_EQ(mtimes(dir), before) << "a cached run rewrote files";
 
   // K 2..3: only the new K and the report are computed.
@@ -172,7 +172,7 @@ TEST(PipelineAnalyze, SecondRunRecomputesNothingAndNewKOnlyAdmixtureAndReport) {
   ASSERT_EQ(data["admixture"]["ks"].size(), 2u);
   EXPECT_EQ(data["admixture"]["ks"][1]["colour"], nlohmann::json({0, 1, 2}));
   const auto& steps = data["provenance"]["steps"];
-  ASSERT_EQ(steps.size(), 7u);  // the report's own time is not in itself
+  ASSERT_EQ(steps.size(), 9u);  // the report's own time is not in itself
   EXPECT_EQ(steps[0]["name"], "qc");
   EXPECT_EQ(steps[0]["cached"], true);
   EXPECT_EQ(steps[5]["name"], "admixture K=3");
@@ -323,8 +323,175 @@ TEST(PipelineAnalyze, PartialPopulationFileLeavesTheRestUnassigned) {
   EXPECT_EQ(d["dataset"]["unassigned"], 99);  // ASW 49 + MEX 50
   EXPECT_TRUE(d["samples"]["pop"][0].is_null());
   EXPECT_EQ(d["fst"]["pops"], nlohmann::json({"CEU", "YRI"}));
+  // The IBD table covers the labelled samples only: CEU and YRI, within and between.
+  const auto& sharing = d["ibd"]["sharing"];
+  ASSERT_EQ(sharing.size(), 3u);
+  EXPECT_EQ(sharing[1]["pairs"], 112 * 113);
+  EXPECT_EQ(d["ibd"]["sample_pairs"], 324 * 323 / 2);
+  // --no-dating and --no-ibd: neither step runs, neither section nor file is written.
+  r = run_genomap("analyze --bfile " + kBfile + " --pop " + dir +
+                  "/two.pop --k 2 --starts 1 --cv 0 --threads 2 --no-dating --no-ibd --out " + dir + "/skip");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto skipped = nlohmann::json::parse(read_text(dir + "/skip/report-data.json"));
+  EXPECT_FALSE(skipped.contains("dates"));
+  EXPECT_FALSE(skipped.contains("ibd"));
+  EXPECT_FALSE(fs::exists(dir + "/skip/hapmap3.seg"));
+  EXPECT_EQ(skipped["provenance"]["parameters"]["no-ibd"], true);
+  EXPECT_EQ(skipped["provenance"]["steps"].size(), 6u);
   EXPECT_NE(read_text(dir + "/out/analyze.log").find("99 analysed samples have no population label"),
             std::string::npos);
+}
+
+// Every key of `expected` is in `actual` with the same JSON type (numbers: any number, as JSON does not tell
+// 1 from 1.0), arrays compared by their first element; `where` names the path.
+void expect_same_shape(const nlohmann::json& expected, const nlohmann::json& actual,
+                       const std::string& where) {
+  const auto kind = [](const nlohmann::json& j) {
+    return j.is_number() ? std::string("number") : j.type_name();
+  };
+  ASSERT_EQ(kind(expected), kind(actual)) << where;
+  if (expected.is_object()) {
+    for (const auto& [key, value] : expected.items()) {
+      ASSERT_TRUE(actual.contains(key)) << where << "/" << key;
+      expect_same_shape(value, actual.at(key), where + "/" + key);
+    }
+    for (const auto& [key, value] : actual.items())
+      EXPECT_TRUE(expected.contains(key)) << where << "/" << key << " is not in the example document";
+  } else if (expected.is_array() && !expected.empty() && !actual.empty()) {
+    expect_same_shape(expected.front(), actual.front(), where + "/0");
+  }
+}
+
+// The dating and IBD steps: the files genomap date and genomap ibd write on the same data (a uniform map of
+// 1 cM/Mb: the HapMap3 .bim has no cM), and the report's dates and ibd sections made of them; the example
+// document of the web side has these sections' keys and types.
+TEST(PipelineAnalyze, DatingAndIbdStepsMatchTheSingleCommands) {
+  const std::string dir = scratch_dir("analyze_history_" + std::to_string(::getpid()));
+  auto r = run_genomap(analyze_args(dir + "/out", "2", " --starts 1 --cv 0"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string out = dir + "/out/hapmap3", single = dir + "/single";
+  ASSERT_EQ(run_genomap("date --bfile " + kBfile + kFilters + " --pop " + kPops +
+                        " --target ASW --sources CEU,YRI --uniform-map 1 --threads 2 --out " + single)
+                .exit_code,
+            0);
+  for (const char* suffix : {".date", ".date.curve", ".date.jackknife"})
+    EXPECT_EQ(read_text(out + ".ASW" + suffix), read_text(single + suffix)) << suffix;
+  ASSERT_EQ(run_genomap("ibd --bfile " + kBfile + kFilters + " --pop " + kPops +
+                        " --uniform-map 1 --threads 2 --out " + single)
+                .exit_code,
+            0);
+  for (const char* suffix : {".seg", ".ibd", ".ibd.pops"})
+    EXPECT_EQ(read_text(out + suffix), read_text(single + suffix)) << suffix;
+
+  const auto d = nlohmann::json::parse(read_text(dir + "/out/report-data.json"));
+  // Dates: ASW, the one population with an admixture f3 below -3 (f3(ASW; CEU, YRI)), dated as genomap date
+  // dates it; the other three are listed with the reason.
+  const auto& dates = d["dates"];
+  EXPECT_EQ(dates["map"], "uniform 1 cM/Mb");
+  EXPECT_EQ(dates["sources_from"], "f3");
+  ASSERT_EQ(dates["targets"].size(), 1u);
+  const auto& asw = dates["targets"][0];
+  EXPECT_EQ(asw["target"], "ASW");
+  EXPECT_EQ(asw["sources"], nlohmann::json({"CEU", "YRI"}));
+  EXPECT_EQ(asw["chosen_by"], "f3");
+  const auto summary = test::read_table(single + ".date");
+  const double generations = asw["generations"].get<double>(), se = asw["se"].get<double>();
+  EXPECT_TRUE(std::isfinite(generations) && generations > 0 && se > 0 && se < generations) << asw.dump();
+  EXPECT_NEAR(generations, summary.number(0, "GENERATIONS"), 5e-6 * generations);
+  EXPECT_NEAR(se, summary.number(0, "SE"), 5e-6 * se);
+  EXPECT_NEAR(asw["amplitude_z"].get<double>(), summary.number(0, "AMPLITUDE_Z"), 1e-4);
+  EXPECT_GT(asw["amplitude_z"].get<double>(), 5.0);
+  EXPECT_EQ(asw["n_target"], 49);
+  ASSERT_EQ(dates["not_dated"].size(), 3u);
+  for (const auto& t : dates["not_dated"])
+    EXPECT_EQ(t["reason"].get<std::string>().rfind("no admixture f3 with Z < -3 (lowest ", 0), 0u)
+        << t.dump();
+  // The curve: the .date.curve's 1,000 bins merged 4 by 4 into 250 points, weighted by their pairs.
+  const auto curve_file = test::read_table(single + ".date.curve");
+  ASSERT_EQ(curve_file.rows.size(), 1000u);
+  const auto& curve = asw["curve"];
+  ASSERT_EQ(curve["distance_cm"].size(), 250u);
+  for (const char* key : {"weighted_ld", "fitted", "in_fit"}) EXPECT_EQ(curve[key].size(), 250u) << key;
+  for (std::size_t point : {0u, 1u, 60u, 249u}) {
+    double pairs = 0, distance = 0, ld = 0;
+    for (std::size_t row = 4 * point; row < 4 * point + 4; ++row) {
+      if (curve_file.text(row, "WEIGHTED_LD") == "NA") continue;
+      const double n = curve_file.number(row, "PAIRS");
+      pairs += n;
+      distance += n * curve_file.number(row, "DIST_CM");
+      ld += n * curve_file.number(row, "WEIGHTED_LD");
+    }
+    EXPECT_NEAR(curve["distance_cm"][point].get<double>(), distance / pairs, 1e-9 * distance / pairs)
+        << point;
+    EXPECT_NEAR(curve["weighted_ld"][point].get<double>(), ld / pairs, 1e-5 * std::abs(ld / pairs)) << point;
+    const double fitted = summary.number(0, "AMPLITUDE") * std::exp(-generations * distance / pairs / 100) +
+                          summary.number(0, "OFFSET");
+    EXPECT_NEAR(curve["fitted"][point].get<double>(), fitted, 1e-5 * std::abs(fitted)) << point;
+  }
+  EXPECT_EQ(curve["in_fit"][0], false);  // 0.05-0.2 cM: below the fit's 0.5 cM
+  EXPECT_EQ(curve["in_fit"][60], true);
+  EXPECT_EQ(curve["in_fit"][249], true);  // up to 50 cM
+  // IBD: every pair of populations, with n(n-1)/2 pairs within and n_a n_b between; the means per pair are
+  // the .ibd.pops columns; the segment count is the .seg's IBD lines.
+  const auto& ibd = d["ibd"];
+  EXPECT_EQ(ibd["map"], "uniform 1 cM/Mb");
+  const std::size_t n = d["dataset"]["samples_after"].get<std::size_t>();
+  EXPECT_EQ(ibd["sample_pairs"].get<std::size_t>(), n * (n - 1) / 2);
+  std::map<std::string, std::size_t> size;
+  for (const auto& p : d["dataset"]["populations"]) size[p["name"]] = p["n"].get<std::size_t>();
+  const auto pops_file = test::read_table(single + ".ibd.pops");
+  const auto& sharing = ibd["sharing"];
+  ASSERT_EQ(sharing.size(), 10u);
+  ASSERT_EQ(pops_file.rows.size(), 10u);
+  const char* bins[] = {"2_4", "4_6", "6_10", "10_"};
+  for (std::size_t i = 0; i < sharing.size(); ++i) {
+    const auto& row = sharing[i];
+    const std::size_t a = size.at(row["pop1"]), b = size.at(row["pop2"]);
+    EXPECT_EQ(row["pairs"].get<std::size_t>(), row["pop1"] == row["pop2"] ? a * (a - 1) / 2 : a * b) << row;
+    EXPECT_EQ(row["pop1"], pops_file.text(i, "POP1"));
+    for (std::size_t bin = 0; bin < 4; ++bin) {
+      const double seg = pops_file.number(i, std::string("SEG_") + bins[bin]);
+      const double cm = pops_file.number(i, std::string("CM_") + bins[bin]);
+      EXPECT_NEAR(row["segments"][bin].get<double>(), seg, 5e-6 * seg) << row;
+      EXPECT_NEAR(row["cm"][bin].get<double>(), cm, 5e-6 * cm) << row;
+    }
+  }
+  const auto seg_table = test::read_table(single + ".seg");
+  std::size_t segments = 0;
+  for (std::size_t i = 0; i < seg_table.rows.size(); ++i) segments += seg_table.text(i, "TYPE") == "IBD";
+  EXPECT_EQ(ibd["segments"].get<std::size_t>(), segments);
+  EXPECT_GT(segments, 100u);  // the HapMap families' parent-offspring pairs
+  EXPECT_EQ(ibd["pairs_with_segments"].get<std::size_t>(), test::read_table(single + ".ibd").rows.size());
+
+  // The web side's example document has the same keys and types in these sections.
+  const auto example =
+      nlohmann::json::parse(read_text(data_path("../../web/test/fixtures/report-data.example.json")));
+  for (const char* section : {"dates", "ibd"}) {
+    ASSERT_TRUE(example.contains(section)) << section;
+    expect_same_shape(example[section], d[section], section);
+  }
+}
+
+// A population found admixed but too small to date is listed with the library's reason; the analysis goes on.
+TEST(PipelineAnalyze, AnAdmixedPopulationTooSmallToDateIsListedWithTheReason) {
+  const std::string dir = scratch_dir("analyze_small_" + std::to_string(::getpid()));
+  std::string text = "IID\tPOP\n";
+  const auto table = test::read_table(kPops);
+  std::size_t asw = 0;
+  for (std::size_t i = 0; i < table.rows.size(); ++i)
+    if (table.text(i, "POP") != "ASW" || ++asw <= 4)
+      text += table.text(i, "IID") + "\t" + table.text(i, "POP") + "\n";
+  test::write_text(dir + "/small.pop", text);
+  auto r = run_genomap("analyze --bfile " + kBfile + " --pop " + dir +
+                       "/small.pop --k 2 --starts 1 --cv 0 --threads 2 --no-ibd --out " + dir + "/out");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto d = nlohmann::json::parse(read_text(dir + "/out/report-data.json"));
+  EXPECT_EQ(d["dates"]["targets"].size(), 0u);
+  const auto& not_dated = d["dates"]["not_dated"];
+  ASSERT_EQ(not_dated.size(), 4u);
+  EXPECT_EQ(not_dated[3]["target"], "ASW");
+  EXPECT_EQ(not_dated[3]["reason"], "date: target 'ASW' has 4 analysed samples; dating needs at least 5");
+  EXPECT_FALSE(fs::exists(dir + "/out/hapmap3.ASW.date"));
 }
 
 TEST(PipelineAnalyze, BadInputIsOneClearError) {
@@ -399,7 +566,11 @@ TEST(PipelineAnalyze, UnknownCoordinatesAreWarnedAndAFailedStepKeepsTheEarlierOn
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string log = read_text(dir + "/out/analyze.log");
   EXPECT_NE(log.find("coords.tsv: population 'ATLANTIS' has no analysed sample; ignored"), std::string::npos);
-  EXPECT_EQ(steps_with(log, "computed"), (std::vector<std::string>{"popstats", "report"}));
+  EXPECT_EQ(steps_with(log, "computed"), (std::vector<std::string>{"popstats", "dating", "ibd", "report"}));
+  // Two populations: no admixture f3, so nothing to date, and the document says why.
+  const auto d = nlohmann::json::parse(read_text(dir + "/out/report-data.json"));
+  EXPECT_EQ(d["dates"]["targets"].size(), 0u);
+  EXPECT_EQ(d["dates"]["skipped"], "no admixture f3 was computed (it needs at least 3 populations)");
 }
 
 TEST(PipelineAnalyze, RegistryConsentDecidesTheSamplesAndIsCounted) {
@@ -576,6 +747,15 @@ TEST(PipelineAnalyze, GwasAndQpadmStepsMatchTheSingleCommands) {
   EXPECT_EQ(model["sources"], nlohmann::json({"MEX"}));
   EXPECT_NEAR(model["weights"][0].get<double>(), weights.number(0, "WEIGHT"), 1e-12);
   EXPECT_NEAR(model["se"][0].get<double>(), weights.number(0, "SE"), 1e-12);
+
+  // Dating with qpAdm's sources: each target's best feasible model has one source (MEX or ASW) with these
+  // rights, so nothing is dated and the document says why for each.
+  const auto& dates = d["dates"];
+  EXPECT_EQ(dates["sources_from"], "qpadm");
+  EXPECT_EQ(dates["targets"].size(), 0u);
+  ASSERT_EQ(dates["not_dated"].size(), 2u);
+  EXPECT_EQ(dates["not_dated"][0]["target"], "ASW");
+  EXPECT_EQ(dates["not_dated"][0]["reason"], "qpAdm's best feasible model has 1 source(s), not two");
 
   // A new phenotype file reruns the GWAS and the report only.
   test::write_text(dir + "/pheno.txt", read_text(dir + "/pheno.txt") + "\n");

@@ -27,6 +27,7 @@ struct AnalyzeCliOptions {
   std::string pheno_file, covar_file;
   std::vector<std::string> pheno_names, covar_names, qpadm_right;
   std::size_t gwas_pcs = 10, qpadm_max_sources = 2;
+  bool no_dating = false, no_ibd = false;
 };
 
 // One line per step on stderr. On a terminal the running step's line is redrawn with a bar and an estimate of
@@ -94,6 +95,8 @@ AnalysisOptions analysis_options(const AnalyzeCliOptions& o, Invocation& inv) {
   options.gwas_pcs = o.gwas_pcs;
   options.qpadm_right = o.qpadm_right;
   options.qpadm_max_sources = o.qpadm_max_sources;
+  options.dating = !o.no_dating;
+  options.ibd = !o.no_ibd;
   options.command_line = inv.log().command_line();
   // The report page: the web bundle embedded in the report module, with the data document inside.
   options.write_page = [](const nlohmann::json& data, const std::string& path) {
@@ -145,7 +148,7 @@ void add_analysis_options(CLI::App& app, AnalyzeCliOptions& o) {
   app.add_option("--outgroup", o.outgroup, "Also outgroup f3(POP; A, B) for every pair of other populations");
 }
 
-// The optional GWAS and qpAdm steps.
+// The optional GWAS and qpAdm steps, and the dating and IBD steps (run unless skipped).
 void add_model_options(CLI::App& app, AnalyzeCliOptions& o) {
   app.add_option("--pheno", o.pheno_file,
                  "Phenotypes for a GWAS step, as genomap glm reads them (#FID IID ... or IID ...)");
@@ -160,6 +163,10 @@ void add_model_options(CLI::App& app, AnalyzeCliOptions& o) {
       ->delimiter(',');
   app.add_option("--qpadm-max-sources", o.qpadm_max_sources, "Largest qpAdm model size (1-3)")
       ->capture_default_str();
+  app.add_flag("--no-dating", o.no_dating,
+               "Skip the dating step (genomap date of each population qpAdm or admixture f3 finds admixed)");
+  app.add_flag("--no-ibd", o.no_ibd,
+               "Skip the IBD step (genomap ibd of every pair, sharing between populations)");
 }
 
 const bool registered = register_command(

@@ -8,8 +8,8 @@
 #include <set>
 
 #include "genomap/core/error.hpp"
-#include "genomap/core/usage_error.hpp"
 #include "genomap/core/run_log.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/core/utc_time.hpp"
 #include "genomap/geno/chromosome.hpp"
 #include "genomap/geno/sample_table_file.hpp"
@@ -115,7 +115,7 @@ class Analysis {
 
   static std::size_t step_count(const AnalysisOptions& o) {
     return (o.vcf.empty() ? 0 : 1) + 6 + (o.k_max - o.k_min + 1) + !o.pheno_file.empty() +
-           !o.qpadm_right.empty();
+           !o.qpadm_right.empty() + o.dating + o.ibd;
   }
 
   void run_steps() {
@@ -127,6 +127,8 @@ class Analysis {
     run_popstats();
     if (!o_.pheno_file.empty()) run_gwas();
     if (!o_.qpadm_right.empty()) run_qpadm();
+    if (o_.dating) run_dating();
+    if (o_.ibd) run_ibd();
     run_report();
     result_.steps = steps_.records();
   }
@@ -310,10 +312,26 @@ class Analysis {
     });
   }
 
+  // Dates of the admixed populations, with the sources qpAdm chose (with --qpadm-right) or admixture f3.
+  void run_dating() {
+    dating_key_ = content_key(fmt::format("dating/1|{}|{}|column={}|{}|{}", qc_key_, pop_key_, o_.pop_column,
+                                          qpadm_key_.empty() ? "no-qpadm" : qpadm_key_, popstats_key_));
+    dating_result_ = steps_.run("dating", dating_key_, prefix_, [&](OutputSet& out) {
+      const DatingPlan plan = dating_plan(qpadm_key_.empty() ? nullptr : &qpadm_result_, popstats_result_);
+      return dating_step(*qc_, usable_pops_, plan, out, ctx_);
+    });
+  }
+
+  void run_ibd() {
+    ibd_key_ = content_key(fmt::format("ibd/1|{}|{}|column={}", qc_key_, pop_key_, o_.pop_column));
+    ibd_result_ = steps_.run("ibd", ibd_key_, prefix_,
+                             [&](OutputSet& out) { return ibd_step(*qc_, pops_.file_order, out, ctx_); });
+  }
+
   // The report: its key covers every step's key, so it is rebuilt exactly when something it shows changed.
   void run_report() {
     std::string report_text = "report/1|" + labels_key_ + qc_key_ + prune_key_ + kinship_key_ + pca_key_ +
-                              popstats_key_ + gwas_key_ + qpadm_key_;
+                              popstats_key_ + gwas_key_ + qpadm_key_ + dating_key_ + ibd_key_;
     for (const auto& r : admixture_results_)
       report_text += std::to_string(r.at("k").get<std::size_t>()) + r.at("loglik").dump();
     result_.report_data_path = (fs::path(o_.out_dir) / "report-data.json").string();
@@ -349,6 +367,8 @@ class Analysis {
     in.popstats_result = &popstats_result_;
     if (!gwas_key_.empty()) in.gwas_result = &gwas_result_;
     if (!qpadm_key_.empty()) in.qpadm_result = &qpadm_result_;
+    if (!dating_key_.empty()) in.dates_result = &dating_result_;
+    if (!ibd_key_.empty()) in.ibd_result = &ibd_result_;
     in.outgroup = o_.outgroup;
     if (consent_) {
       json reasons = json::array();
@@ -411,6 +431,8 @@ class Analysis {
       p["qpadm-right"] = fmt::format("{}", fmt::join(o_.qpadm_right, ","));
       p["qpadm-max-sources"] = o_.qpadm_max_sources;
     }
+    if (!o_.dating) p["no-dating"] = true;
+    if (!o_.ibd) p["no-ibd"] = true;
     return p;
   }
 
@@ -426,8 +448,10 @@ class Analysis {
   std::string data_key_, pop_key_, labels_key_;
   FilterOptions filters_;
   std::optional<Consent> consent_;
-  std::string qc_key_, prune_key_, kinship_key_, pca_key_, popstats_key_, gwas_key_, qpadm_key_;
-  json qc_result_, kinship_result_, pca_result_, popstats_result_, gwas_result_, qpadm_result_;
+  std::string qc_key_, prune_key_, kinship_key_, pca_key_, popstats_key_, gwas_key_, qpadm_key_, dating_key_,
+      ibd_key_;
+  json qc_result_, kinship_result_, pca_result_, popstats_result_, gwas_result_, qpadm_result_,
+      dating_result_, ibd_result_;
   std::optional<Dataset> qc_;
   std::vector<std::uint32_t> pruned_variants_;
   std::vector<json> admixture_results_;

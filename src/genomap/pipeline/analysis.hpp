@@ -7,7 +7,8 @@
 // .king.cutoff.in.id/.out.id), pca (unrelated samples; relatives projected: .eigenvec .eigenval
 // .eigenvec.var, .projected.eigenvec), admixture K=k for each K (.K.Q .K.P), popstats (.fst.summary, .f2,
 // .fstats), gwas with --pheno (.PHENO.glm.*, .glm.summary, .gwas.covar), qpadm with right populations
-// (.TARGET.qpadm.rotate), report.
+// (.TARGET.qpadm.rotate), dating (.TARGET.date .date.curve .date.jackknife), ibd (.seg .ibd .ibd.pops),
+// report.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -48,6 +49,9 @@ struct AnalysisOptions {
   std::vector<std::string> qpadm_right;
   std::size_t qpadm_max_sources = 2;
   std::size_t qpadm_models_shown = 3;  // best feasible models per target in the report
+  // Steps dating (genomap date of the admixed populations) and ibd (genomap ibd, sharing between
+  // populations).
+  bool dating = true, ibd = true;
   std::string command_line;  // for provenance
   // Writes report.html from the report's data document (the front end passes the report module's writer; by
   // default a plain page carrying the data element, see report_data.hpp).

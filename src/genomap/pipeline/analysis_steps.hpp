@@ -9,9 +9,9 @@
 
 #include "genomap/core/context.hpp"
 #include "genomap/geno/dataset.hpp"
+#include "genomap/geno/population_labels.hpp"
 #include "genomap/io/output_file.hpp"
 #include "genomap/pipeline/analysis.hpp"
-#include "genomap/geno/population_labels.hpp"
 #include "genomap/qc/filters.hpp"
 
 namespace genomap {
@@ -68,5 +68,45 @@ struct QpadmStepOptions {
 };
 nlohmann::json qpadm_step(const Dataset& qc, const PopulationAssignment& pops,
                           const QpadmStepOptions& options, OutputSet& outputs, const Context& ctx);
+
+// The genetic map the dating and IBD steps use: the .bim's cM, or 1 cM per Mb of the bp positions when every
+// autosomal variant's cM is 0 (as the bundled HapMap3 .bim has it).
+struct GeneticMap {
+  double uniform_cm_per_mb = 0;  // 0: the .bim's cM
+  std::string description;       // ".bim" or "uniform 1 cM/Mb"
+};
+GeneticMap genetic_map_of(const Dataset& data);
+
+// Which populations the dating step dates, and with which two sources: with a qpAdm step, each target whose
+// best feasible model (the first shown) has two sources; without one, each population whose most negative
+// admixture f3(T; A, B) of the popstats step has Z < -3, with A and B. The others, with the reason, are in
+// not_dated; `skipped` says why there is nothing to date at all.
+struct DatingCandidate {
+  std::string target;
+  std::vector<std::string> sources;
+  std::string chosen_by;  // "qpadm" or "f3"
+  std::string evidence;   // "qpAdm p = 0.31", "f3 Z = -25.1"
+};
+struct DatingPlan {
+  std::string sources_from;  // "qpadm" or "f3"
+  std::vector<DatingCandidate> candidates;
+  nlohmann::json not_dated = nlohmann::json::array();  // [{target, reason}]
+  std::string skipped;
+};
+DatingPlan dating_plan(const nlohmann::json* qpadm_result, const nlohmann::json& popstats_result);
+
+// genomap date of each candidate on the QC'd data (the genetic map of genetic_map_of). Writes
+// PREFIX.TARGET.date, .date.curve and .date.jackknife per dated target. A target the library cannot date
+// (too few samples, too few distance bins) joins not_dated with the error's message. Result: the report's
+// `dates` section (docs/report-data.md), the decay curve thinned to at most 250 points.
+nlohmann::json dating_step(const Dataset& qc, const PopulationAssignment& pops, const DatingPlan& plan,
+                           OutputSet& outputs, const Context& ctx);
+
+// genomap ibd of the QC'd samples (every pair; the genetic map of genetic_map_of) and the sharing between
+// the populations of `pops` by segment length. Writes .seg, .ibd and .ibd.pops. Result: the report's `ibd`
+// section (per population pair the mean segments and cM per pair in each length bin; no per-pair segments),
+// or `skipped` with the reason when there are too few samples or the library refuses the data.
+nlohmann::json ibd_step(const Dataset& qc, const PopulationAssignment& pops, OutputSet& outputs,
+                        const Context& ctx);
 
 }  // namespace genomap

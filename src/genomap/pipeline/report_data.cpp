@@ -300,6 +300,8 @@ json build_report_data(const ReportInputs& in) {
   }
   if (in.gwas_result) doc["gwas"] = gwas_section(in);
   if (in.qpadm_result) doc["qpadm"] = *in.qpadm_result;
+  if (in.dates_result) doc["dates"] = *in.dates_result;
+  if (in.ibd_result) doc["ibd"] = *in.ibd_result;
   if (in.consent) doc["consent"] = *in.consent;
   doc["provenance"] = in.provenance;
   return doc;

@@ -41,6 +41,8 @@ struct ReportInputs {
   const nlohmann::json* popstats_result = nullptr;
   const nlohmann::json* gwas_result = nullptr;   // absent without --pheno
   const nlohmann::json* qpadm_result = nullptr;  // absent without --qpadm-right
+  const nlohmann::json* dates_result = nullptr;  // absent with --no-dating
+  const nlohmann::json* ibd_result = nullptr;    // absent with --no-ibd
   std::string outgroup;
   std::optional<nlohmann::json> consent;
   nlohmann::json provenance;

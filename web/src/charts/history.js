@@ -1,11 +1,15 @@
 // History: the Fst heat map with populations ordered by a neighbour-joining tree of the Fst matrix, drawn
 // beside it, and the f3 admixture tests with significantly negative statistics (Z < -3) highlighted
-// (Patterson et al. 2012: a negative f3(C; A, B) shows C is a mixture of populations related to A and B).
+// (Patterson et al. 2012: a negative f3(C; A, B) shows C is a mixture of populations related to A and B), the
+// qpAdm models, the dates of the admixed populations (dating.js) and IBD sharing between populations
+// (ibd_sharing.js).
 import { scaleSequential, interpolateYlGnBu, max, select } from 'd3';
 import { section, card, missing, escapeHtml, formatNumber, formatCount, widthOf, table, showTooltip, hideTooltip } from '../ui.js';
 import { neighbourJoining } from '../lib/nj.js';
 import { rowsToTsv, columnsToTsv } from '../lib/tsv.js';
 import { qpadmCard } from './qpadm.js';
+import { datesCards } from './dating.js';
+import { ibdCard } from './ibd_sharing.js';
 
 const F3_ROWS = 150;
 
@@ -25,6 +29,16 @@ export function drawHistory(root, data, populationColourOf) {
     drew = true;
   }
   if (!drew) missing(s, 'Fst and f3 were not computed (they need at least two populations).');
+  if (data.dates) {
+    const dates = s.append('div').attr('class', 'dates');
+    dates.append('h3').text('When they mixed');
+    datesCards(dates.append('div').attr('class', 'grid two'), data.dates);
+  }
+  if (data.ibd) {
+    const ibd = s.append('div').attr('class', 'ibd');
+    ibd.append('h3').text('Who shares recent ancestors');
+    ibdCard(ibd, data.ibd, (data.dataset?.populations ?? []).map((p) => p.name));
+  }
 }
 
 function fstCard(parent, fst) {

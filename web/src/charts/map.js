@@ -1,10 +1,13 @@
 // The report's map: one pie of mean ancestry per population at its sampling place (pie_map.js), at a K the
 // reader chooses.
-import { section, card, missing } from '../ui.js';
+import { section, card, missing, escapeHtml, formatNumber, formatCount } from '../ui.js';
 import { ancestryColour } from '../lib/palette.js';
 import { meanAncestry } from '../lib/order.js';
 import { rowsToTsv } from '../lib/tsv.js';
 import { pieMap } from './pie_map.js';
+import { strongestLinks } from '../lib/history.js';
+
+const LINKS_SHOWN = 10;
 
 export function placedPopulations(data) {
   return (data.dataset?.populations ?? []).filter((p) => Number.isFinite(p.lat) && Number.isFinite(p.lon) &&
@@ -38,7 +41,14 @@ export function drawMap(root, data) {
         redraw();
       });
   }
+  const links = strongestLinks(data.ibd, placed.map((p) => p.name), { max: LINKS_SHOWN });
+  const widest = links[0]?.cm ?? 1;
   const map = pieMap(body, placed, {
+    links: links.map((l) => ({
+      from: l.a, to: l.b, width: 1.5 + 6 * Math.sqrt(l.cm / widest),
+      title: `<b>${escapeHtml(l.a)}</b> – <b>${escapeHtml(l.b)}</b><br>IBD shared per pair of samples: ${formatNumber(l.cm, 3)} cM in ` +
+        `${formatNumber(l.segments, 4)} segments (≥ ${data.ibd.bin_edges_cm?.[0] ?? 2} cM) over ${formatCount(l.pairs)} pairs`,
+    })),
     tooltipOf: (_, slices) => (current ? `<br>K=${current.k}: ${slices.map((x) => `<span class="swatch" style="background:${x.colour}"></span>${(100 * x.value).toFixed(1)}%`).join(' ')}` : ''),
   });
   function redraw() {
@@ -57,6 +67,11 @@ export function drawMap(root, data) {
     });
   }
   redraw();
+  if (data.ibd?.sharing) {
+    body.append('p').attr('class', 'note ibd-links-note').attr('data-links', links.length).text(links.length
+      ? `Lines: the ${links.length === 1 ? 'pair' : `${links.length} pairs`} of populations sharing the most IBD (mean length of segments ≥ ${data.ibd.bin_edges_cm?.[0] ?? 2} cM per pair of samples; the width grows with it; at most ${LINKS_SHOWN} shown), a trace of recent migration or shared recent ancestry (Ralph & Coop 2013).`
+      : 'No two populations on the map share an IBD segment, so no links are drawn.');
+  }
   const unplaced = (data.dataset?.populations ?? []).filter((p) => !placed.includes(p)).map((p) => p.name);
   if (unplaced.length) body.append('p').attr('class', 'note').text(`Not on the map (no coordinates): ${unplaced.join(', ')}.`);
 }

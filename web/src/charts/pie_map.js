@@ -3,6 +3,8 @@
 // lines to the true places; zoom and pan (d3.zoom: the buttons, dragging, ctrl + wheel, a double click) enlarge
 // the land while the pies keep their size and stay at their places. Shared by the report's ancestry map and the frequency service's page: the caller
 // says what the slices are. Returns { setSlices(slicesOf) } to redraw the slices (e.g. another K or variant).
+// Optional `links` ([{ from, to, width, title }], place names) are drawn as lines between the pies, beneath
+// them (the report's strongest IBD sharing between populations).
 import { geoNaturalEarth1, geoPath, geoGraticule10, pie as d3pie, arc as d3arc, select, zoom as d3zoom, zoomIdentity } from 'd3';
 import { feature, mesh } from 'topojson-client';
 import world50 from 'world-atlas/countries-50m.json';
@@ -14,7 +16,7 @@ let mapCount = 0;
 
 // places: [{ name, lat, lon, n, source? }] with valid coordinates and n > 0.
 // slicesOf(place) -> [{ value, colour, label }] or null; tooltipOf(place, slices) -> extra HTML.
-export function pieMap(parent, places, { slicesOf, tooltipOf = () => '', labelsUpTo = 24 } = {}) {
+export function pieMap(parent, places, { slicesOf, tooltipOf = () => '', labelsUpTo = 24, links = [] } = {}) {
   const width = widthOf(parent, 900);
   const height = Math.round(Math.min(620, Math.max(320, width * 0.56)));
   const target = fitTarget(places);
@@ -43,6 +45,12 @@ export function pieMap(parent, places, { slicesOf, tooltipOf = () => '', labelsU
     return { x, y, r: Math.max(5, rMax * Math.sqrt(p.n / nMax)), place: p };
   });
   const positions = layoutPies(items, { padding: 2 });
+  const itemOf = new Map(items.map((d) => [d.place.name, d]));
+  const linked = links.filter((l) => itemOf.has(l.from) && itemOf.has(l.to) && l.from !== l.to);
+  const linkLines = svg.append('g').attr('class', 'links').selectAll('line.link').data(linked).join('line').attr('class', 'link')
+    .attr('data-from', (l) => l.from).attr('data-to', (l) => l.to).attr('stroke-width', (l) => l.width ?? 2)
+    .on('mousemove', (event, l) => showTooltip(event, l.title ?? `${escapeHtml(l.from)} – ${escapeHtml(l.to)}`))
+    .on('mouseleave', hideTooltip);
   const pies = svg.append('g').attr('class', 'pies').selectAll('g.pie').data(items).join('g').attr('class', 'pie')
     .attr('data-pop', (d) => d.place.name);
   // Leader lines from a moved pie's rim to its true place, and the places themselves, above the pies so a
@@ -61,6 +69,8 @@ export function pieMap(parent, places, { slicesOf, tooltipOf = () => '', labelsU
     svg.attr('data-zoom', t.k);
     const centre = (d) => t.apply([positions[index.get(d)].x, positions[index.get(d)].y]);
     pies.attr('transform', (d) => `translate(${centre(d)[0]},${centre(d)[1]})`);
+    linkLines.attr('x1', (l) => centre(itemOf.get(l.from))[0]).attr('y1', (l) => centre(itemOf.get(l.from))[1])
+      .attr('x2', (l) => centre(itemOf.get(l.to))[0]).attr('y2', (l) => centre(itemOf.get(l.to))[1]);
     const leaderEnds = ({ d }) => {
       const [tx, ty] = t.apply([d.x, d.y]);
       const [px, py] = centre(d);

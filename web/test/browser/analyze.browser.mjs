@@ -148,6 +148,16 @@ try {
   assert.ok(models.length >= 2, `${models.length} qpAdm models`);
   assert.equal(await page.locator('#history g.qpadm-model').count(), models.length);
   assert.equal(await page.locator('#history rect.qpadm-segment').count(), models.reduce((s, m) => s + m.sources.length, 0));
+  // History, dates: with these rights qpAdm offers no two-source model, so no date card and each target listed
+  // with the reason. IBD: the heat map of every pair of populations; no link on the map when no two populations
+  // share a segment (as here after the QC filters), and the map says so.
+  assert.equal(await page.locator('#history .date-card').count(), doc.dates.targets.length);
+  assert.equal(await page.locator('#history .not-dated tbody tr').count(), doc.dates.not_dated.length);
+  assert.ok(doc.dates.not_dated.length >= 2);
+  assert.equal(await page.locator('#history rect.ibd-cell').count(), doc.ibd.pops.length ** 2);
+  const linked = doc.ibd.sharing.filter((r) => r.pop1 !== r.pop2 && r.cm.some((v) => v > 0)).length;
+  assert.equal(await page.locator('#map line.link').count(), linked);
+  if (!linked) assert.match(await page.locator('#map .ibd-links-note').innerText(), /No two populations on the map share/);
 
   await page.evaluate(() => { document.querySelector('.top-nav').style.position = 'static'; });
   await page.screenshot({ path: join(dir, 'analyze-report.png'), fullPage: true });

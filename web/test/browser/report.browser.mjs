@@ -126,6 +126,48 @@ async function checkExample(context) {
   const significant = data.f3.z.filter((z) => z < -3).length;
   assert.equal(await page.locator('#history tr.significant').count(), Math.min(significant, 150));
 
+  // History, dates: one card per dated population with its date in generations and years and the decay curve
+  // (every point, the fitted line over the fit's range); the populations not dated listed with the reason.
+  for (const t of data.dates.targets) {
+    const sel = `#history .date-card[data-target="${t.target}"]`;
+    const text = await page.locator(sel).innerText();
+    const g = String(Number(t.generations.toFixed(1)));
+    const se = String(Number(t.se.toFixed(1)));
+    assert.ok(text.includes(`${g} ± ${se} generations`), `date card: ${text}`);
+    assert.ok(text.includes(`${Math.round(t.generations * 29).toLocaleString('en-US')} ± ${Math.round(t.se * 29).toLocaleString('en-US')} years`), text);
+    assert.equal(await page.locator(`${sel} circle.decay-point`).count(), t.curve.distance_cm.length);
+    assert.equal(await page.locator(`${sel} circle.decay-point.in-fit`).count(), t.curve.in_fit.filter(Boolean).length);
+    const fit = await page.getAttribute(`${sel} path.decay-fit`, 'd');
+    assert.equal((fit.match(/L/g) ?? []).length, t.curve.in_fit.filter(Boolean).length - 1, 'one fitted vertex per point in the fit');
+  }
+  assert.equal(await page.locator('#history .not-dated tbody tr').count(), data.dates.not_dated.length);
+  // History, IBD: a heat map of every pair of populations for each length bin; each cell holds the table's mean.
+  const ibdPops = data.ibd.pops.length;
+  for (const bin of ['0', '1', '2', '3', 'all']) {
+    await page.click(`#history button.bin-button[data-bin="${bin}"]`);
+    assert.equal(await page.getAttribute('#history .ibd-heat', 'data-bin'), bin);
+    assert.equal(await page.locator('#history rect.ibd-cell').count(), ibdPops * ibdPops);
+  }
+  await page.click('#history button.bin-button[data-bin="3"]');
+  const heat = await page.$$eval('#history rect.ibd-cell', (cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
+  const heatPops = data.dataset.populations.map((pop) => pop.name);
+  for (const row of data.ibd.sharing) {
+    const [a, b] = [heatPops.indexOf(row.pop1), heatPops.indexOf(row.pop2)];
+    assert.equal(heat[a * ibdPops + b], row.cm[3], `${row.pop1}-${row.pop2}`);
+    assert.equal(heat[b * ibdPops + a], row.cm[3], `${row.pop2}-${row.pop1}`);
+  }
+  // The map: a line for each pair of placed populations that shares IBD, widest for the most, from pie to pie.
+  const sharing = data.ibd.sharing.filter((r) => r.pop1 !== r.pop2 && r.cm.some((v) => v > 0))
+    .map((r) => ({ key: `${r.pop1}-${r.pop2}`, cm: r.cm.reduce((x, v) => x + v, 0) })).sort((x, y) => y.cm - x.cm);
+  assert.ok(sharing.length > 0, 'the example has IBD shared between populations');
+  const links = await page.$$eval('#map line.link', (ls) => ls.map((l) => ({ key: `${l.dataset.from}-${l.dataset.to}`,
+    width: Number(l.getAttribute('stroke-width')), x1: Number(l.getAttribute('x1')), y1: Number(l.getAttribute('y1')) })));
+  assert.deepEqual(links.map((l) => l.key), sharing.map((l) => l.key));
+  for (let i = 1; i < links.length; i++) assert.ok(links[i].width <= links[i - 1].width);
+  const pie = pies.find((q) => q.pop === sharing[0].key.split('-')[0]);
+  assert.ok(Math.hypot(links[0].x1 - pie.x, links[0].y1 - pie.y) < 0.01, 'a link starts at its pie');
+  assert.equal(await page.getAttribute('#map .ibd-links-note', 'data-links'), String(sharing.length));
+
   // Relatedness: one mark per pair; the table lists the pairs of degree 0-3.
   assert.equal(await page.locator('.scatter.kinship circle.mark').count(), data.kinship.pairs.kinship.length);
   const relatedPairs = data.kinship.pairs.degree.filter((d) => d >= 0).length;
