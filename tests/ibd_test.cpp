@@ -391,6 +391,15 @@ TEST(SimulateRelatives, TruthFollowsThePedigree) {
   EXPECT_NEAR(mean(kin["half-sibling"]), 0.125, 0.02);
   EXPECT_NEAR(mean(kin["first-cousin"]), 0.0625, 0.015);
   EXPECT_NEAR(mean(kin["second-cousin"]), 0.015625, 0.01);
+  // The families and their truth are a function of the seed only.
+  for (const char* t : {"1", "3"})
+    ASSERT_EQ(run_genomap(std::string("simulate --pulse ADM=A:0.5,B:0.5@10 --n 12 --m 3000 --chromosomes 3 "
+                                      "--relatives fs:1,c1:1 --migrants hs:1 --seed 9 --threads ") +
+                          t + " --out " + dir + "/t" + t)
+                  .exit_code,
+              0);
+  for (const char* ext : {".bed", ".Q", ".tracts", ".ibd.truth", ".relatives"})
+    EXPECT_EQ(read_text(dir + "/t1" + ext), read_text(dir + "/t3" + ext)) << ext;
   // Relatives need rows; --relatives goes with --pulse only.
   CommandResult r = run_genomap("simulate --pulse ADM=A:0.5,B:0.5@10 --n 4 --m 500 --chromosomes 1 "
                                 "--relatives fs:3 --out " +
