@@ -3,12 +3,19 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 
 #include "genomap/core/error.hpp"
 #include "genomap/core/thread_scope.hpp"
 #include "genomap/core/usage_error.hpp"
+#include "genomap/dist/mpi.hpp"
 #include "genomap/dist/split.hpp"
 #include "genomap/registry/consent_filter.hpp"
 
@@ -65,6 +72,16 @@ struct Invocation::Split {
   SplitManifest manifest;
 };
 
+struct Invocation::Ranks {
+  std::string coverage;     // "variants [0, 334) of 1000"
+  std::string totals;       // what every rank must agree on
+  std::string private_dir;  // ranks above 0: where their outputs are written before they are sent
+  ~Ranks() {
+    std::error_code ignored;
+    if (!private_dir.empty()) std::filesystem::remove_all(private_dir, ignored);
+  }
+};
+
 void add_run_options(CLI::App& app, RunOptions& o) {
   app.add_option("--out", o.out, "Output prefix")->capture_default_str();
   app.add_option("--threads", o.threads, "Threads (0: all cores)")
@@ -112,22 +129,28 @@ void add_input_options(CLI::App& app, InputOptions& o) {
 }
 
 Invocation::Invocation(const RunOptions& options, std::string command_line, std::string parameters)
-    : parameters_(parameters), options_(options), outputs_(options.out) {
+    : started_(std::chrono::steady_clock::now()),
+      parameters_(parameters),
+      options_(options),
+      outputs_(options.out) {
   log_.set_command_line(std::move(command_line));
   log_.set_parameters(std::move(parameters));
   if (!options_.quiet && ::isatty(STDERR_FILENO)) progress_ = std::make_unique<TerminalProgress>();
   context_.threads = options_.threads > 0 ? options_.threads : available_threads();
   context_.memory = MemoryBudget(options_.memory_mb);
   context_.log = &log_;
-  log_.set_background_hashing(context_.threads > 1);  // --threads 1: one thread, hashing included
+  // --threads 1: one thread, hashing included. Under MPI only rank 0 writes a log: the other ranks never hash
+  // their inputs (their logs are never rendered).
+  log_.set_background_hashing(context_.threads > 1 && mpi::rank() == 0);
   context_.progress = progress_.get();
   context_.seed = options_.seed;
   log_.note(fmt::format("{} threads, memory budget {} MB", context_.threads, context_.memory.bytes() >> 20));
 }
 
 Invocation::~Invocation() {
-  // A run that ends without finish() failed: the registry records that it was attempted with these samples.
-  if (registry_trace_ && !registry_trace_->recorded) {
+  // A run that ends without finish() failed: the registry records that it was attempted with these samples
+  // (under MPI, rank 0 records the run).
+  if (registry_trace_ && !registry_trace_->recorded && mpi::rank() == 0) {
     try {
       AnalysisOutcome outcome{false,
                               "the run stopped with an error",
@@ -188,7 +211,19 @@ void Invocation::begin_split(const SplitSlice& slice, const std::string& unit, s
                         m.first, m.last, total, options_.out));
 }
 
+namespace {
+
+void refuse_split_under_mpi(const std::string& split) {
+  if (!split.empty() && mpi::distributed())
+    throw UsageError(fmt::format(
+        "--split is for job arrays without MPI: under mpirun the {} ranks divide the work themselves",
+        mpi::size()));
+}
+
+}  // namespace
+
 void Invocation::split_variants(const std::string& split, Dataset& data) {
+  refuse_split_under_mpi(split);
   if (split.empty()) return;
   const SplitSlice slice = parse_split(split);
   const auto range = split_range(data.variant_ct(), slice);
@@ -200,6 +235,7 @@ void Invocation::split_variants(const std::string& split, Dataset& data) {
 
 std::pair<std::size_t, std::size_t> Invocation::split_pair_rows(const std::string& split,
                                                                 std::size_t samples) {
+  refuse_split_under_mpi(split);
   if (split.empty()) return {0, samples};
   const SplitSlice slice = parse_split(split);
   const auto range = genomap::split_pair_rows(samples, slice);
@@ -207,8 +243,123 @@ std::pair<std::size_t, std::size_t> Invocation::split_pair_rows(const std::strin
   return range;
 }
 
+void Invocation::begin_ranks(const std::string& unit, std::size_t total,
+                             std::pair<std::size_t, std::size_t> range, std::string totals) {
+  if (!outputs_.paths().empty()) throw Error("the ranks divide the work before any output is opened");
+  ranks_ = std::make_unique<Ranks>();
+  ranks_->coverage = fmt::format("{} [{}, {}) of {}", unit, range.first, range.second, total);
+  ranks_->totals = std::move(totals);
+  const int rank = mpi::rank();
+  if (rank == 0) return;
+  const char* tmpdir = std::getenv("TMPDIR");
+  const std::string base = tmpdir && *tmpdir ? tmpdir : "/tmp";
+  std::string folder = fmt::format("{}/genomap-rank{}-XXXXXX", base, rank);
+  if (!::mkdtemp(folder.data()))
+    throw Error(
+        base, 0,
+        fmt::format("cannot create rank {}'s folder for its outputs: {}", rank, std::strerror(errno)));
+  ranks_->private_dir = folder;
+  options_.out = folder + "/" + std::filesystem::path(options_.out).filename().string();
+  outputs_ = OutputSet(options_.out);
+}
+
+void Invocation::distribute_variants(Dataset& data) {
+  if (!mpi::distributed()) return;
+  const SplitSlice slice{static_cast<std::size_t>(mpi::rank()) + 1, static_cast<std::size_t>(mpi::size())};
+  const auto range = split_range(data.variant_ct(), slice);
+  begin_ranks("variants", data.variant_ct(), range,
+              fmt::format("{} samples and {} variants after filters", data.sample_ct(), data.variant_ct()));
+  data.variant_uidx =
+      std::vector<std::uint32_t>(data.variant_uidx.begin() + static_cast<std::ptrdiff_t>(range.first),
+                                 data.variant_uidx.begin() + static_cast<std::ptrdiff_t>(range.second));
+}
+
+std::pair<std::size_t, std::size_t> Invocation::distribute_pair_rows(std::size_t samples) {
+  if (!mpi::distributed()) return {0, samples};
+  const SplitSlice slice{static_cast<std::size_t>(mpi::rank()) + 1, static_cast<std::size_t>(mpi::size())};
+  const auto range = genomap::split_pair_rows(samples, slice);
+  begin_ranks("pair rows", samples, range, fmt::format("{} samples after filters", samples));
+  return range;
+}
+
+bool Invocation::writes_outputs() const { return mpi::rank() == 0; }
+
+void Invocation::join_ranks() {
+  if (!mpi::distributed() || mpi::joined()) return;
+  mpi::RankReport mine;
+  mine.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  if (ranks_) {
+    mine.coverage = ranks_->coverage;
+    mine.totals = ranks_->totals;
+  }
+  const std::vector<mpi::RankReport> reports = mpi::join(mine);
+  mpi::check_reports(reports);
+  if (mpi::rank() != 0) return;
+  log_.note(
+      fmt::format("MPI: {} ranks; each computed its own slice, rank 0 writes the outputs", reports.size()));
+  for (std::size_t r = 0; r < reports.size(); ++r)
+    log_.note(
+        fmt::format("MPI rank {}: {}, load and compute {:.3f} s", r,
+                    reports[r].coverage.empty() ? std::string("nothing to compute") : reports[r].coverage,
+                    reports[r].seconds));
+}
+
+void Invocation::send_outputs_to_root() {
+  outputs_.commit_all();  // into this rank's private folder
+  const std::vector<std::string> paths = outputs_.paths();
+  mpi::send_size(0, paths.size());
+  std::string buffer;
+  for (const auto& path : paths) {
+    const std::string suffix = path.substr(options_.out.size());
+    mpi::send_size(0, suffix.size());
+    mpi::send(0, suffix);
+    // The rows after the header line, which rank 0 has written already.
+    std::ifstream in(path, std::ios::binary);
+    std::string header;
+    std::getline(in, header);
+    const std::uint64_t size = std::filesystem::file_size(path);
+    std::uint64_t rows = in.eof() ? 0 : size - std::min<std::uint64_t>(size, header.size() + 1);
+    mpi::send_size(0, rows);
+    while (rows > 0) {
+      buffer.resize(static_cast<std::size_t>(std::min<std::uint64_t>(rows, mpi::kPieceBytes)));
+      if (!in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())))
+        throw Error(path, 0, fmt::format("rank {} cannot read back its output", mpi::rank()));
+      mpi::send(0, buffer);
+      rows -= buffer.size();
+    }
+  }
+}
+
+void Invocation::receive_rank_outputs() {
+  for (int r = 1; r < mpi::size(); ++r) {
+    const std::uint64_t files = mpi::receive_size(r);
+    for (std::uint64_t f = 0; f < files; ++f) {
+      std::string suffix;
+      mpi::receive(r, mpi::receive_size(r), [&](std::string_view piece) { suffix += piece; });
+      const std::uint64_t rows = mpi::receive_size(r);
+      OutputFile* file = outputs_.find(options_.out + suffix);
+      if (!file)
+        throw Error(fmt::format("rank {} wrote {}{}, which rank 0 did not write", r, options_.out, suffix));
+      mpi::receive(r, rows, [&](std::string_view piece) { file->write(piece); });
+    }
+  }
+}
+
 void Invocation::finish() {
   if (progress_) progress_->finish();
+  if (mpi::distributed()) {
+    join_ranks();
+    if (mpi::rank() != 0) {
+      send_outputs_to_root();
+      return;
+    }
+    const std::uint64_t before = mpi::bytes_received();  // the reports of join() and any sums
+    receive_rank_outputs();
+    log_.note(
+        fmt::format("MPI: rank 0 received {} bytes: {} of reports and sums, {} of the other ranks' rows",
+                    mpi::bytes_received(), before, mpi::bytes_received() - before));
+    log_.phase_done("gather the other ranks' rows");
+  }
   if (split_) {
     SplitManifest& m = split_->manifest;
     for (const auto& p : outputs_.paths()) m.outputs.push_back(p.substr(options_.out.size()));

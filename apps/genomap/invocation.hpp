@@ -3,6 +3,7 @@
 // filters and registry consent applied.
 #pragma once
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,6 +66,20 @@ class Invocation {
   // slice computes, all rows when `split` is empty; outputs are named as split_variants names them.
   std::pair<std::size_t, std::size_t> split_pair_rows(const std::string& split, std::size_t samples);
 
+  // Under MPI with R > 1 ranks (genomap/dist/mpi.hpp): this rank keeps its contiguous slice of the filtered
+  // variants, the slice --split r+1/R would keep. Rank 0 writes the outputs; the other ranks write theirs in
+  // a private folder (under $TMPDIR) and send them to rank 0 in finish(), which appends them in rank order
+  // under its own headers. Nothing happens with one rank. Before any output is opened.
+  void distribute_variants(Dataset& data);
+  // The same for a command over pairs of samples (king): this rank's rows [first, last) of pairs.
+  std::pair<std::size_t, std::size_t> distribute_pair_rows(std::size_t samples);
+  // Rank 0 writes the outputs that are not concatenated rows (.smiss after the sums), the others do not.
+  bool writes_outputs() const;
+  // The end of this rank's local phase (mpi::join): when any rank failed, throws mpi::RanksFailed on every
+  // rank. Exchanges between ranks (mpi::allreduce_sum) come after it; finish() calls it when the command did
+  // not. Nothing with one rank.
+  void join_ranks();
+
   // Writes the log to `path` instead of <out>.log (analyze: --out names a folder, the log goes inside it).
   void set_log_path(std::string path) { log_path_ = std::move(path); }
 
@@ -77,6 +92,13 @@ class Invocation {
   struct Split;          // --split: the slice's manifest, written when the run ends
   void begin_split(const SplitSlice& slice, const std::string& unit, std::size_t total,
                    std::pair<std::size_t, std::size_t> range);
+  struct Ranks;  // under MPI: this rank's slice, private folder and the reports of join()
+  void begin_ranks(const std::string& unit, std::size_t total, std::pair<std::size_t, std::size_t> range,
+                   std::string totals);
+  void send_outputs_to_root();
+  void receive_rank_outputs();
+  std::unique_ptr<Ranks> ranks_;
+  std::chrono::steady_clock::time_point started_;
   std::unique_ptr<Split> split_;
   std::string parameters_;
   std::unique_ptr<RegistryTrace> registry_trace_;

@@ -15,6 +15,7 @@ struct FreqOptions {
 void run_freq(const FreqOptions& o, Invocation& inv) {
   Dataset data = inv.load_dataset(o.input);
   inv.split_variants(o.split, data);
+  inv.distribute_variants(data);  // under MPI: this rank's variants; rank 0 writes the rows in rank order
   AfreqWriter afreq(inv.outputs().open(".afreq"), data);
   count_alleles_by_ploidy(data, inv.context(), [&](std::size_t first, std::span<const PloidyCounts> counts) {
     afreq.write(first, counts);
@@ -29,7 +30,7 @@ const bool registered = register_command({"freq", "Allele frequencies (.afreq, a
                                             add_split_option(app, o->split);
                                             return Runner([o](Invocation& inv) { run_freq(*o, inv); });
                                           },
-                                          10});
+                                          10, true});
 
 }  // namespace
 }  // namespace genomap::cli

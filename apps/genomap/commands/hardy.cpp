@@ -31,6 +31,9 @@ void run_hardy(const HardyOptions& o, Invocation& inv) {
   if (haploid_ct)
     inv.log().note(fmt::format("hardy: skipping {} haploid (chrY, chrMT) variants", haploid_ct));
   if (!any_x && !any_diploid) return;
+  // Under MPI: this rank's variants, after the files are chosen from all of them (rank 0 writes the rows of
+  // every rank under its headers).
+  inv.distribute_variants(data);
   OutputFile* hardy = any_diploid ? &inv.outputs().open(".hardy") : nullptr;
   OutputFile* hardy_x = any_x ? &inv.outputs().open(".hardy.x") : nullptr;
   HardyWriter writer(hardy, hardy_x, data, o.midp);
@@ -49,7 +52,7 @@ const bool registered =
                         app.add_flag("--midp", o->midp, "Mid-p adjusted p-values (as plink2 --hardy midp)");
                         return Runner([o](Invocation& inv) { run_hardy(*o, inv); });
                       },
-                      12});
+                      12, true});
 
 }  // namespace
 }  // namespace genomap::cli

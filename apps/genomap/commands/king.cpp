@@ -5,11 +5,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <optional>
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
 #include "genomap/core/usage_error.hpp"
+#include "genomap/dist/mpi.hpp"
 #include "genomap/relate/king_files.hpp"
 #include "invocation.hpp"
 
@@ -42,9 +45,12 @@ void run_king(const KingOptions& o, Invocation& inv) {
   if (!o.split.empty() && o.matrix)
     throw UsageError(
         "--split does not apply to --king-matrix (the matrix needs every pair): split the .kin0 only");
+  if (mpi::distributed() && o.matrix)
+    throw UsageError("--king-matrix needs every pair in one process: run it without mpirun");
   KingPlan plan = plan_king(data, ctx);
-  if (!o.split.empty()) {  // this slice's rows of pairs: the bands clipped to them
-    const auto [first, last] = inv.split_pair_rows(o.split, n);
+  // --split, or under MPI this rank: a range of rows of pairs, the bands clipped to it.
+  const auto [first, last] = o.split.empty() ? inv.distribute_pair_rows(n) : inv.split_pair_rows(o.split, n);
+  if (first != 0 || last != n) {
     std::vector<std::pair<std::size_t, std::size_t>> bands;
     for (const auto& [b0, b1] : plan.bands)
       if (std::max(b0, first) < std::min(b1, last))
@@ -76,9 +82,13 @@ void run_king(const KingOptions& o, Invocation& inv) {
   table.finish();
   inv.log().phase_done("KING-robust kinship");
   if (o.degree) {
+    std::array<std::uint64_t, 6> counts{};
+    std::copy(table.degree_counts().begin(), table.degree_counts().end(), counts.begin());
+    inv.join_ranks();
+    mpi::allreduce_sum(counts);  // under MPI: the pairs of every rank
     for (KingDegree d : kKingDegrees)
-      ctx.note(fmt::format("{:>17} pairs: {}", king_relationship_name(d),
-                           table.degree_counts()[static_cast<std::size_t>(d)]));
+      ctx.note(
+          fmt::format("{:>17} pairs: {}", king_relationship_name(d), counts[static_cast<std::size_t>(d)]));
   }
   if (o.matrix) {
     OutputFile& bin = inv.outputs().open(".king.bin");
@@ -103,7 +113,7 @@ const bool registered = register_command(
                     "Also write the N x N kinship matrix as doubles (.king.bin, .king.id)");
        return Runner([o](Invocation& inv) { run_king(*o, inv); });
      },
-     40});
+     40, true});
 
 }  // namespace
 }  // namespace genomap::cli

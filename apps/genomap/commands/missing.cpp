@@ -1,5 +1,6 @@
 // genomap missing: missing call counts per sample (.smiss) and per variant (.vmiss), as plink2 --missing.
 #include "command_registry.hpp"
+#include "genomap/dist/mpi.hpp"
 #include "genomap/qc/missingness.hpp"
 #include "genomap/qc/qc_files.hpp"
 #include "invocation.hpp"
@@ -15,13 +16,17 @@ struct MissingOptions {
 void run_missing(const MissingOptions& o, Invocation& inv) {
   Dataset data = inv.load_dataset(o.input);
   inv.split_variants(o.split, data);
-  OutputFile& smiss = inv.outputs().open(".smiss");
+  inv.distribute_variants(data);  // under MPI: this rank's variants; the per-sample counts are summed
+  OutputFile* smiss = inv.writes_outputs() ? &inv.outputs().open(".smiss") : nullptr;
   VmissWriter vmiss(inv.outputs().open(".vmiss"), data);
-  const SampleMissingness samples = compute_missingness(
+  SampleMissingness samples = compute_missingness(
       data, inv.context(),
       [&](std::size_t first, std::span<const VariantMissingness> rows) { vmiss.write(first, rows); });
   inv.log().phase_done("count missing calls and write .vmiss");
-  write_smiss(smiss, data, samples);
+  inv.join_ranks();
+  mpi::allreduce_sum(samples.missing_ct);
+  mpi::allreduce_sum(samples.obs_ct);
+  if (smiss) write_smiss(*smiss, data, samples);
   inv.log().phase_done("write .smiss");
 }
 
@@ -33,7 +38,7 @@ const bool registered =
                         add_split_option(app, o->split);
                         return Runner([o](Invocation& inv) { run_missing(*o, inv); });
                       },
-                      11});
+                      11, true});
 
 }  // namespace
 }  // namespace genomap::cli

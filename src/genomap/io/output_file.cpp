@@ -5,8 +5,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "genomap/core/error.hpp"
 #include "genomap/core/cleanup_registry.hpp"
+#include "genomap/core/error.hpp"
 
 namespace genomap {
 
@@ -66,6 +66,12 @@ void OutputSet::commit_all() {
   for (auto& f : files_)
     if (f->stream()) flush_or_throw(f->stream(), f->path());
   for (auto& f : files_) f->commit();
+}
+
+OutputFile* OutputSet::find(const std::string& path) {
+  for (auto& f : files_)
+    if (f->path() == path) return f.get();
+  return nullptr;
 }
 
 std::vector<std::string> OutputSet::paths() const {

@@ -41,6 +41,8 @@ class OutputSet {
   OutputFile& open_path(const std::string& path);
   void commit_all();
   std::vector<std::string> paths() const;
+  // The file opened for `path`, nullptr when none was.
+  OutputFile* find(const std::string& path);
   const std::string& prefix() const { return prefix_; }
 
  private:

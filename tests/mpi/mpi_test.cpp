@@ -1,0 +1,226 @@
+// genomap built with MPI (GENOMAP_MPI=ON) under mpirun on this machine: freq, missing, hardy and king with 2
+// and 3 ranks write byte for byte the files of the single-process run (the rows of each rank in rank order,
+// the per-sample counts of .smiss summed), rank 0 logs the ranks and their timings, and no rank leaves a file
+// behind. A rank that fails, ranks that disagree on their inputs and commands that do not run as ranks end
+// the whole job with one error line, printed by rank 0, and no output.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "test_support.hpp"
+
+namespace genomap::test {
+namespace {
+
+const std::string kBfile = data_path("hapmap3_admixture/hapmap3");
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::size_t occurrences(const std::string& text, const std::string& part) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size()))
+    ++count;
+  return count;
+}
+
+// Lines of `text` that begin with `start` (genomap's own lines, among mpirun's).
+std::size_t lines_starting(const std::string& text, const std::string& start) {
+  std::size_t count = 0;
+  for (std::size_t at = 0; at < text.size(); at = text.find('\n', at) + 1) {
+    if (text.compare(at, start.size(), start) == 0) ++count;
+    if (text.find('\n', at) == std::string::npos) break;
+  }
+  return count;
+}
+
+// mpirun with `ranks` processes of genomap on loopback (root in CI containers, more ranks than cores), with
+// TMPDIR set to `tmpdir` (where the ranks above 0 keep their outputs until they send them).
+CommandResult run_mpi(int ranks, const std::string& arguments, const std::string& tmpdir) {
+  return run_command("env TMPDIR=" + tmpdir + " " + GENOMAP_MPIEXEC +
+                     " --allow-run-as-root --oversubscribe --mca btl self,vader -np " +
+                     std::to_string(ranks) + " " + GENOMAP_BINARY + " " + arguments);
+}
+
+std::vector<std::string> rank_folders(const std::string& tmpdir) {
+  std::vector<std::string> out;
+  for (const auto& f : list_files(tmpdir))
+    if (f.rfind("genomap-rank", 0) == 0) out.push_back(f);
+  return out;
+}
+
+// The lines of a log that contain `part` (king --degree: the pairs per degree, counted over every rank).
+std::vector<std::string> log_lines_with(const std::string& path, const std::string& part) {
+  std::vector<std::string> out;
+  std::istringstream lines(read_text(path));
+  for (std::string line; std::getline(lines, line);)
+    if (contains(line, part)) out.push_back(line);
+  return out;
+}
+
+struct MpiCase {
+  std::string command;               // with its own options
+  std::vector<std::string> outputs;  // suffixes the single run writes
+};
+
+void PrintTo(const MpiCase& c, std::ostream* os) { *os << c.command; }
+
+class MpiRanks : public ::testing::TestWithParam<MpiCase> {};
+
+TEST_P(MpiRanks, RanksWriteTheSingleRunsFiles) {
+  const MpiCase& c = GetParam();
+  std::string folder = c.command;  // one folder per case: the cases run concurrently under ctest -j
+  std::replace_if(
+      folder.begin(), folder.end(), [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); },
+      '_');
+  const std::string dir = scratch_dir("mpi_" + folder);
+  const std::string tmpdir = scratch_dir("mpi_tmp_" + folder);
+  auto r = run_genomap(c.command + " --bfile " + kBfile + " --out " + dir + "/single --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const auto& suffix : c.outputs)
+    ASSERT_TRUE(std::filesystem::exists(dir + "/single" + suffix)) << suffix;
+  if (contains(c.command, "--degree")) {
+    ASSERT_EQ(log_lines_with(dir + "/single.log", " pairs: ").size(), 6u);
+  }
+  for (int ranks : {2, 3}) {
+    const std::string out = dir + "/np" + std::to_string(ranks);
+    r = run_mpi(ranks, c.command + " --bfile " + kBfile + " --threads 1 --out " + out + " --quiet", tmpdir);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    for (const auto& suffix : c.outputs)
+      EXPECT_EQ(read_text(out + suffix), read_text(dir + "/single" + suffix))
+          << c.command << " with " << ranks << " ranks: " << suffix;
+    // Rank 0 alone wrote: the outputs and one log, which names every rank with its slice and time.
+    const std::string log = read_text(out + ".log");
+    EXPECT_TRUE(contains(log, "MPI: " + std::to_string(ranks) + " ranks")) << log;
+    for (int rank = 0; rank < ranks; ++rank)
+      EXPECT_TRUE(contains(log, "MPI rank " + std::to_string(rank) + ": ")) << log;
+    EXPECT_FALSE(contains(log, "MPI rank " + std::to_string(ranks) + ": ")) << log;
+    EXPECT_TRUE(contains(log, "MPI: rank 0 received ")) << log;
+    EXPECT_EQ(log_lines_with(out + ".log", " pairs: "), log_lines_with(dir + "/single.log", " pairs: "));
+  }
+  std::vector<std::string> files = list_files(dir);
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> expected;
+  for (const char* run : {"single", "np2", "np3"}) {
+    expected.push_back(std::string(run) + ".log");
+    for (const auto& suffix : c.outputs) expected.push_back(run + suffix);
+  }
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(files, expected);
+  EXPECT_TRUE(rank_folders(tmpdir).empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Commands, MpiRanks,
+                         ::testing::Values(MpiCase{"freq", {".afreq"}},
+                                           MpiCase{"freq --maf 0.05 --chr 1-22", {".afreq"}},
+                                           MpiCase{"missing", {".smiss", ".vmiss"}},
+                                           MpiCase{"hardy", {".hardy", ".hardy.x"}},
+                                           MpiCase{"hardy --maf 0.05 --hwe-midp", {".hardy", ".hardy.x"}},
+                                           MpiCase{"king", {".kin0"}},
+                                           MpiCase{"king --degree --king-table-filter 0.02", {".kin0"}}),
+                         [](const ::testing::TestParamInfo<MpiCase>& case_info) {
+                           std::string name = case_info.param.command;
+                           std::replace_if(
+                               name.begin(), name.end(),
+                               [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); }, '_');
+                           return name;
+                         });
+
+// One rank cannot do its part: the job ends on every rank, rank 0 prints that rank's error once, and nothing
+// is written (no output, no temporary file, no rank folder).
+TEST(MpiRanks, AFailingRankEndsTheJobWithOneErrorAndNoOutput) {
+  const std::string dir = scratch_dir("mpi_failing_rank");
+  const std::string tmpdir = scratch_dir("mpi_failing_rank_tmp");
+  const std::string binary = GENOMAP_BINARY;
+  const std::string mpirun = std::string("env TMPDIR=") + tmpdir + " " + GENOMAP_MPIEXEC +
+                             " --allow-run-as-root --oversubscribe --mca btl self,vader ";
+  const std::string args = " --threads 1 --quiet --out " + dir + "/f";
+  // Rank 2 has no folder for its outputs (its node's TMPDIR is missing).
+  auto r =
+      run_command(mpirun + "-np 2 " + binary + " missing --bfile " + kBfile + args +
+                  " : -np 1 env TMPDIR=" + dir + "/absent " + binary + " missing --bfile " + kBfile + args);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(occurrences(r.output, "genomap missing: error: "), 1u) << r.output;
+  EXPECT_EQ(lines_starting(r.output, "genomap"), 1u) << r.output;  // the other ranks end silently
+  EXPECT_TRUE(
+      contains(r.output, "genomap missing: error: rank 2 of 3: " + dir +
+                             "/absent: cannot create rank 2's folder for its outputs: No such file or "
+                             "directory\n"))
+      << r.output;
+  // Rank 1 cannot read the fileset (it is not there on its node).
+  r = run_command(mpirun + "-np 1 " + binary + " freq --bfile " + kBfile + args + " : -np 1 " + binary +
+                  " freq --bfile " + dir + "/absent" + args + " : -np 1 " + binary + " freq --bfile " +
+                  kBfile + args);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(occurrences(r.output, "genomap freq: error: "), 1u) << r.output;
+  EXPECT_EQ(lines_starting(r.output, "genomap"), 1u) << r.output;
+  EXPECT_TRUE(
+      contains(r.output, "genomap freq: error: rank 1 of 3: " + dir + "/absent.fam: cannot open file"))
+      << r.output;
+  // Ranks that read other inputs (here other filters) would write a wrong file: refused.
+  r = run_command(mpirun + "-np 1 " + binary + " hardy --bfile " + kBfile + args + " : -np 1 " + binary +
+                  " hardy --maf 0.2 --bfile " + kBfile + args);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(occurrences(r.output, "genomap hardy: error: "), 1u) << r.output;
+  EXPECT_EQ(lines_starting(r.output, "genomap"), 1u) << r.output;
+  EXPECT_TRUE(contains(r.output, "genomap hardy: error: rank 1 of 2 has 324 samples and ")) << r.output;
+  EXPECT_TRUE(contains(r.output, "where rank 0 has 324 samples and ")) << r.output;
+  EXPECT_TRUE(contains(r.output, "every rank must read the same inputs with the same options")) << r.output;
+  EXPECT_TRUE(list_files(dir).empty());
+  EXPECT_TRUE(rank_folders(tmpdir).empty());
+}
+
+// Commands without ranks, --split and --king-matrix under mpirun: usage errors (exit 2), printed once.
+TEST(MpiRanks, WhatDoesNotRunAsRanksIsAUsageErrorPrintedOnce) {
+  const std::string dir = scratch_dir("mpi_usage");
+  const std::string tmpdir = scratch_dir("mpi_usage_tmp");
+  const std::string tail = " --bfile " + kBfile + " --threads 1 --quiet --out " + dir + "/u";
+  auto r = run_mpi(2, "het" + tail, tmpdir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(occurrences(r.output, "genomap het: error: "), 1u) << r.output;
+  EXPECT_EQ(lines_starting(r.output, "genomap"), 1u) << r.output;
+  EXPECT_TRUE(contains(r.output,
+                       "genomap het: error: rank 0 of 2: het does not run as several MPI ranks (2 "
+                       "here): run it as one process; freq, missing, hardy and king run under mpirun"))
+      << r.output;
+  r = run_mpi(3, "freq --split 1/2" + tail, tmpdir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(occurrences(r.output, "genomap freq: error: "), 1u) << r.output;
+  EXPECT_EQ(lines_starting(r.output, "genomap"), 1u) << r.output;
+  EXPECT_TRUE(contains(r.output,
+                       "--split is for job arrays without MPI: under mpirun the 3 ranks divide the "
+                       "work themselves"))
+      << r.output;
+  r = run_mpi(2, "king --king-matrix" + tail, tmpdir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(occurrences(r.output, "genomap king: error: "), 1u) << r.output;
+  EXPECT_EQ(lines_starting(r.output, "genomap"), 1u) << r.output;
+  EXPECT_TRUE(contains(r.output, "--king-matrix needs every pair in one process: run it without mpirun"))
+      << r.output;
+  r = run_mpi(2, "freq --no-such-option" + tail, tmpdir);  // a bad command line
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(occurrences(r.output, "genomap freq: error: "), 1u) << r.output;
+  EXPECT_EQ(lines_starting(r.output, "genomap"), 1u) << r.output;
+  EXPECT_TRUE(list_files(dir).empty());
+  EXPECT_TRUE(rank_folders(tmpdir).empty());
+}
+
+// One rank under mpirun is the single-process run.
+TEST(MpiRanks, OneRankIsTheSingleProcessRun) {
+  const std::string dir = scratch_dir("mpi_one_rank");
+  auto r = run_genomap("missing --bfile " + kBfile + " --out " + dir + "/single --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = run_mpi(1, "missing --bfile " + kBfile + " --out " + dir + "/np1 --quiet", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* suffix : {".smiss", ".vmiss"})
+    EXPECT_EQ(read_text(dir + "/np1" + suffix), read_text(dir + "/single" + suffix)) << suffix;
+  EXPECT_FALSE(contains(read_text(dir + "/np1.log"), "MPI"));
+}
+
+}  // namespace
+}  // namespace genomap::test
