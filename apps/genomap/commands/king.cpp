@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <optional>
+#include <string_view>
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
@@ -28,6 +30,41 @@ struct KingOptions {
   std::string split;  // --split I/N: rows of pairs
 };
 
+// Pairs (j, i < j) in rows [first, last).
+std::size_t pairs_in_rows(std::size_t first, std::size_t last) {
+  return last * (last - (last > 0)) / 2 - first * (first - (first > 0)) / 2;
+}
+
+// --king-matrix under MPI: each rank above 0 sends the kinship of its rows of pairs (the rows of
+// split_pair_rows, as distribute_pair_rows gave them), and rank 0 places them in its N x N matrix, rank by
+// rank.
+void gather_matrix_rows(std::size_t n, const std::vector<double>& rank_pairs, std::vector<double>& matrix) {
+  const std::size_t ranks = static_cast<std::size_t>(mpi::size());
+  if (mpi::rank() != 0) {
+    mpi::send(0, std::string_view(reinterpret_cast<const char*>(rank_pairs.data()),
+                                  rank_pairs.size() * sizeof(double)));
+    return;
+  }
+  for (std::size_t r = 1; r < ranks; ++r) {
+    const auto [first, last] = split_pair_rows(n, SplitSlice{r + 1, ranks});
+    std::size_t j = first, i = 0;
+    // Pieces hold whole doubles (mpi::kPieceBytes is a multiple of 8).
+    mpi::receive(static_cast<int>(r), pairs_in_rows(first, last) * sizeof(double),
+                 [&](std::string_view piece) {
+                   for (std::size_t at = 0; at + sizeof(double) <= piece.size(); at += sizeof(double)) {
+                     while (i >= j) {
+                       ++j;
+                       i = 0;
+                     }
+                     double kinship = 0.0;
+                     std::memcpy(&kinship, piece.data() + at, sizeof kinship);
+                     matrix[j * n + i] = matrix[i * n + j] = kinship;
+                     ++i;
+                   }
+                 });
+  }
+}
+
 void run_king(const KingOptions& o, Invocation& inv) {
   const Context& ctx = inv.context();
   std::size_t excluded = 0;
@@ -36,8 +73,10 @@ void run_king(const KingOptions& o, Invocation& inv) {
     ctx.note(fmt::format("Excluding {} variants on X, Y and MT from KING-robust kinship.", excluded));
   if (data.sample_ct() < 2) throw Error(o.input.bfile + ".fam", 0, "KING kinship needs at least 2 samples");
   const std::size_t n = data.sample_ct();
+  // The matrix, where it is written: one process, or rank 0 under MPI (the other ranks send their pairs).
+  const bool whole_matrix = o.matrix && inv.writes_outputs();
   std::vector<double> matrix;
-  if (o.matrix) {
+  if (whole_matrix) {
     ctx.memory.require(n * n * sizeof(double), "--king-matrix (N x N doubles)");
     matrix.assign(n * n, 0.0);
     for (std::size_t s = 0; s < n; ++s) matrix[s * n + s] = 0.5;
@@ -45,8 +84,6 @@ void run_king(const KingOptions& o, Invocation& inv) {
   if (!o.split.empty() && o.matrix)
     throw UsageError(
         "--split does not apply to --king-matrix (the matrix needs every pair): split the .kin0 only");
-  if (mpi::distributed() && o.matrix)
-    throw UsageError("--king-matrix needs every pair in one process: run it without mpirun");
   KingPlan plan = plan_king(data, ctx);
   // --split, or under MPI this rank: a range of rows of pairs, the bands clipped to it.
   const auto [first, last] = o.split.empty() ? inv.distribute_pair_rows(n) : inv.split_pair_rows(o.split, n);
@@ -56,6 +93,13 @@ void run_king(const KingOptions& o, Invocation& inv) {
       if (std::max(b0, first) < std::min(b1, last))
         bands.emplace_back(std::max(b0, first), std::min(b1, last));
     plan.bands = std::move(bands);
+  }
+  // Under MPI, ranks above 0 with --king-matrix: the kinship of their pairs, row by row, for rank 0.
+  std::vector<double> rank_pairs;
+  if (o.matrix && !whole_matrix) {
+    const std::size_t pairs = pairs_in_rows(first, last);
+    ctx.memory.require(pairs * sizeof(double), "--king-matrix (this rank's pairs)");
+    rank_pairs.reserve(pairs);
   }
   ctx.note(fmt::format(
       "KING: {} samples ({} pairs), {} variants; {} band(s) of pair counts, at most {:.1f} MiB of "
@@ -73,10 +117,13 @@ void run_king(const KingOptions& o, Invocation& inv) {
   Kin0Writer table(inv.outputs().open(".kin0"), data, table_options, ctx.threads);
   compute_king(data, ctx, plan, [&](const KingBand& band) {
     table.write(band);
-    if (o.matrix) {
+    if (whole_matrix) {
       for (std::size_t j = band.row_begin; j < band.row_end; ++j)
         for (std::size_t i = 0; i < j; ++i)
           matrix[j * n + i] = matrix[i * n + j] = king_kinship(band.at(j, i));
+    } else if (o.matrix) {
+      for (std::size_t j = band.row_begin; j < band.row_end; ++j)
+        for (std::size_t i = 0; i < j; ++i) rank_pairs.push_back(king_kinship(band.at(j, i)));
     }
   });
   table.finish();
@@ -90,7 +137,11 @@ void run_king(const KingOptions& o, Invocation& inv) {
       ctx.note(
           fmt::format("{:>17} pairs: {}", king_relationship_name(d), counts[static_cast<std::size_t>(d)]));
   }
-  if (o.matrix) {
+  if (o.matrix && mpi::distributed()) {
+    inv.join_ranks();
+    gather_matrix_rows(n, rank_pairs, matrix);
+  }
+  if (whole_matrix) {
     OutputFile& bin = inv.outputs().open(".king.bin");
     write_king_matrix(bin, inv.outputs().open(".king.id"), data, matrix);
   }
