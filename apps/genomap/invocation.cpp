@@ -73,13 +73,8 @@ struct Invocation::Split {
 };
 
 struct Invocation::Ranks {
-  std::string coverage;     // "variants [0, 334) of 1000"
-  std::string totals;       // what every rank must agree on
-  std::string private_dir;  // ranks above 0: where their outputs are written before they are sent
-  ~Ranks() {
-    std::error_code ignored;
-    if (!private_dir.empty()) std::filesystem::remove_all(private_dir, ignored);
-  }
+  std::string coverage;  // "variants [0, 334) of 1000"
+  std::string totals;    // what every rank must agree on
 };
 
 void add_run_options(CLI::App& app, RunOptions& o) {
@@ -251,15 +246,16 @@ void Invocation::begin_ranks(const std::string& unit, std::size_t total,
   ranks_->totals = std::move(totals);
   const int rank = mpi::rank();
   if (rank == 0) return;
+  // The other ranks write under $TMPDIR (node-local scratch), as temporary files only: they are read back and
+  // sent to rank 0 when the run ends, then removed (also when the rank is stopped by a signal).
   const char* tmpdir = std::getenv("TMPDIR");
   const std::string base = tmpdir && *tmpdir ? tmpdir : "/tmp";
-  std::string folder = fmt::format("{}/genomap-rank{}-XXXXXX", base, rank);
-  if (!::mkdtemp(folder.data()))
-    throw Error(
-        base, 0,
-        fmt::format("cannot create rank {}'s folder for its outputs: {}", rank, std::strerror(errno)));
-  ranks_->private_dir = folder;
-  options_.out = folder + "/" + std::filesystem::path(options_.out).filename().string();
+  if (::access(base.c_str(), W_OK | X_OK) != 0)
+    throw Error(base, 0,
+                fmt::format("rank {} cannot write its outputs here ($TMPDIR) before it sends them: {}", rank,
+                            std::strerror(errno)));
+  options_.out = fmt::format("{}/genomap-rank{}-{}-{}", base, rank, ::getpid(),
+                             std::filesystem::path(options_.out).filename().string());
   outputs_ = OutputSet(options_.out);
 }
 
@@ -305,7 +301,6 @@ void Invocation::join_ranks() {
 }
 
 void Invocation::send_outputs_to_root() {
-  outputs_.commit_all();  // into this rank's private folder
   const std::vector<std::string> paths = outputs_.paths();
   mpi::send_size(0, paths.size());
   std::string buffer;
@@ -313,11 +308,14 @@ void Invocation::send_outputs_to_root() {
     const std::string suffix = path.substr(options_.out.size());
     mpi::send_size(0, suffix.size());
     mpi::send(0, suffix);
-    // The rows after the header line, which rank 0 has written already.
-    std::ifstream in(path, std::ios::binary);
+    // The rows after the header line, which rank 0 has written already, read from the temporary file.
+    OutputFile& file = *outputs_.find(path);
+    if (std::fflush(file.stream()) != 0)
+      throw Error(file.temp_path(), 0, std::string("write failed: ") + std::strerror(errno));
+    std::ifstream in(file.temp_path(), std::ios::binary);
     std::string header;
     std::getline(in, header);
-    const std::uint64_t size = std::filesystem::file_size(path);
+    const std::uint64_t size = std::filesystem::file_size(file.temp_path());
     std::uint64_t rows = in.eof() ? 0 : size - std::min<std::uint64_t>(size, header.size() + 1);
     mpi::send_size(0, rows);
     while (rows > 0) {

@@ -67,9 +67,9 @@ class Invocation {
   std::pair<std::size_t, std::size_t> split_pair_rows(const std::string& split, std::size_t samples);
 
   // Under MPI with R > 1 ranks (genomap/dist/mpi.hpp): this rank keeps its contiguous slice of the filtered
-  // variants, the slice --split r+1/R would keep. Rank 0 writes the outputs; the other ranks write theirs in
-  // a private folder (under $TMPDIR) and send them to rank 0 in finish(), which appends them in rank order
-  // under its own headers. Nothing happens with one rank. Before any output is opened.
+  // variants, the slice --split r+1/R would keep. Rank 0 writes the outputs; the other ranks write theirs as
+  // temporary files under $TMPDIR and send them to rank 0 in finish(), which appends them in rank order under
+  // its own headers. Nothing happens with one rank. Before any output is opened.
   void distribute_variants(Dataset& data);
   // The same for a command over pairs of samples (king): this rank's rows [first, last) of pairs.
   std::pair<std::size_t, std::size_t> distribute_pair_rows(std::size_t samples);
@@ -92,7 +92,7 @@ class Invocation {
   struct Split;          // --split: the slice's manifest, written when the run ends
   void begin_split(const SplitSlice& slice, const std::string& unit, std::size_t total,
                    std::pair<std::size_t, std::size_t> range);
-  struct Ranks;  // under MPI: this rank's slice, private folder and the reports of join()
+  struct Ranks;  // under MPI: this rank's slice and what every rank must agree on
   void begin_ranks(const std::string& unit, std::size_t total, std::pair<std::size_t, std::size_t> range,
                    std::string totals);
   void send_outputs_to_root();

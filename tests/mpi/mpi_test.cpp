@@ -51,7 +51,8 @@ CommandResult run_mpi(int ranks, const std::string& arguments, const std::string
                      std::to_string(ranks) + " " + GENOMAP_BINARY + " " + arguments);
 }
 
-std::vector<std::string> rank_folders(const std::string& tmpdir) {
+// What ranks above 0 left under $TMPDIR (their temporary outputs are removed when the run ends).
+std::vector<std::string> rank_files(const std::string& tmpdir) {
   std::vector<std::string> out;
   for (const auto& f : list_files(tmpdir))
     if (f.rfind("genomap-rank", 0) == 0) out.push_back(f);
@@ -116,7 +117,7 @@ TEST_P(MpiRanks, RanksWriteTheSingleRunsFiles) {
   }
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(files, expected);
-  EXPECT_TRUE(rank_folders(tmpdir).empty());
+  EXPECT_TRUE(rank_files(tmpdir).empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Commands, MpiRanks,
@@ -144,17 +145,15 @@ TEST(MpiRanks, AFailingRankEndsTheJobWithOneErrorAndNoOutput) {
   const std::string binary = GENOMAP_BINARY;
   const std::string mpirun = "env TMPDIR=" + tmpdir + " " + GENOMAP_MPIEXEC + kMpirunOptions;
   const std::string args = " --threads 1 --quiet --out " + dir + "/f";
-  // Rank 2 has no folder for its outputs (its node's TMPDIR is missing).
+  // Rank 2 has nowhere to write its outputs (its node's TMPDIR is missing).
   auto r =
       run_command(mpirun + "-np 2 " + binary + " missing --bfile " + kBfile + args +
                   " : -np 1 env TMPDIR=" + dir + "/absent " + binary + " missing --bfile " + kBfile + args);
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_EQ(occurrences(r.output, "genomap missing: error: "), 1u) << r.output;
   EXPECT_EQ(lines_starting(r.output, "genomap"), 1u) << r.output;  // the other ranks end silently
-  EXPECT_TRUE(
-      contains(r.output, "genomap missing: error: rank 2 of 3: " + dir +
-                             "/absent: cannot create rank 2's folder for its outputs: No such file or "
-                             "directory\n"))
+  const std::string why = "cannot write its outputs here ($TMPDIR) before it sends them: No such file";
+  EXPECT_TRUE(contains(r.output, "genomap missing: error: rank 2 of 3: " + dir + "/absent: rank 2 " + why))
       << r.output;
   // Rank 1 cannot read the fileset (it is not there on its node).
   r = run_command(mpirun + "-np 1 " + binary + " freq --bfile " + kBfile + args + " : -np 1 " + binary +
@@ -176,7 +175,7 @@ TEST(MpiRanks, AFailingRankEndsTheJobWithOneErrorAndNoOutput) {
   EXPECT_TRUE(contains(r.output, "where rank 0 has 324 samples and ")) << r.output;
   EXPECT_TRUE(contains(r.output, "every rank must read the same inputs with the same options")) << r.output;
   EXPECT_TRUE(list_files(dir).empty());
-  EXPECT_TRUE(rank_folders(tmpdir).empty());
+  EXPECT_TRUE(rank_files(tmpdir).empty());
 }
 
 // Commands without ranks and --split under mpirun: usage errors (exit 2), printed once.
@@ -205,7 +204,7 @@ TEST(MpiRanks, WhatDoesNotRunAsRanksIsAUsageErrorPrintedOnce) {
   EXPECT_EQ(occurrences(r.output, "genomap freq: error: "), 1u) << r.output;
   EXPECT_EQ(lines_starting(r.output, "genomap"), 1u) << r.output;
   EXPECT_TRUE(list_files(dir).empty());
-  EXPECT_TRUE(rank_folders(tmpdir).empty());
+  EXPECT_TRUE(rank_files(tmpdir).empty());
 }
 
 // One rank under mpirun is the single-process run.

@@ -21,6 +21,8 @@ class OutputFile {
   // Flushes, closes and renames to the final path. Throws Error on any write failure.
   void commit();
   const std::string& path() const { return path_; }
+  // Where the content is until commit (readable once stream() is flushed).
+  const std::string& temp_path() const { return temp_path_; }
 
  private:
   std::string path_;
