@@ -115,6 +115,7 @@ class IbdSimulated : public ::testing::Test {
   static void SetUpTestSuite() {
     // ctest runs each test of the suite in its own process, possibly at once: one folder per process.
     dir_ = scratch_dir("ibd_simulated_" + std::to_string(::getpid()));
+    ready_ = false;
     const CommandResult sim = run_genomap(
         "simulate --pulse ADM=A:0.3,B:0.7@20 --n 60 --m 60000 --chromosomes 3 --fst 0.1 --missing 0.005 "
         "--relatives po:1,fs:2,hs:2,c1:3,c2:3 --migrants c1:1,c2:2 --seed 7 --out " +
@@ -123,10 +124,15 @@ class IbdSimulated : public ::testing::Test {
     const CommandResult ibd =
         run_genomap("ibd --bfile " + dir_ + "/sim --pop " + dir_ + "/sim.pop --threads 2 --out " + dir_ + "/ibd");
     ASSERT_EQ(ibd.exit_code, 0) << ibd.output;
+    ready_ = true;
   }
+  // A failure in SetUpTestSuite would only skip the tests: each test asserts the set-up finished instead.
+  void SetUp() override { ASSERT_TRUE(ready_) << "simulate or ibd failed in the suite's set-up"; }
   static std::string dir_;
+  static bool ready_;
 };
 std::string IbdSimulated::dir_;
+bool IbdSimulated::ready_ = false;
 
 TEST_F(IbdSimulated, FindsTrueSegmentsWithAccurateEnds) {
   const Accuracy a = accuracy(read_truth(dir_ + "/sim.ibd.truth", "IBD"), read_called(dir_ + "/ibd.seg", "IBD"), 4);
