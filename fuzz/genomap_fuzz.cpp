@@ -84,6 +84,19 @@ const genomap::Dataset& reference_dataset() {
   return data;
 }
 
+void read_eigenstrat_with(const std::string& fuzzed_ext, const std::string& fuzzed) {
+  const std::string prefix = g_dir + "/es";
+  const std::pair<const char*, const char*> valid[] = {
+      {".ind", "S1 M A\nS2 F A\nS3 M B\nS4 F B\n"},
+      {".snp", "rs1 1 0.0 100 A G\nrs2 1 0.005 200 C T\nrs3 2 0.0 300 G A\n"},
+      {".geno", "0129\n2210\n1100\n"}};
+  for (const auto& [ext, text] : valid)
+    if (fuzzed_ext != ext) write_text(prefix + ext, text);
+  fs::rename(fuzzed, prefix + fuzzed_ext);
+  genomap::EigenstratReader r(prefix);
+  r.for_each_variant({}, [](std::size_t, const std::uint8_t*) {});
+}
+
 std::map<std::string, std::function<void(const std::string&)>> targets() {
   std::map<std::string, std::function<void(const std::string&)>> t;
   t["bim"] = [](const std::string& p) { genomap::read_bim(p); };
@@ -127,31 +140,10 @@ std::map<std::string, std::function<void(const std::string&)>> targets() {
     const genomap::Dataset& data = reference_dataset();
     genomap::read_score_weights(p, data, genomap::ScoreColumns{});
   };
-  t["eigenstrat_ind"] = [](const std::string& p) {
-    // Fuzzed .ind beside a valid .snp and text .geno (3 variants x 4 samples).
-    const std::string prefix = g_dir + "/es";
-    fs::rename(p, prefix + ".ind");
-    write_text(prefix + ".snp", "rs1 1 0.0 100 A G\nrs2 1 0.005 200 C T\nrs3 2 0.0 300 G A\n");
-    write_text(prefix + ".geno", "0129\n2210\n1100\n");
-    genomap::EigenstratReader r(prefix);
-    r.for_each_variant({}, [](std::size_t, const std::uint8_t*) {});
-  };
-  t["eigenstrat_snp"] = [](const std::string& p) {
-    const std::string prefix = g_dir + "/es";
-    fs::rename(p, prefix + ".snp");
-    write_text(prefix + ".ind", "S1 M A\nS2 F A\nS3 M B\nS4 F B\n");
-    write_text(prefix + ".geno", "0129\n2210\n1100\n");
-    genomap::EigenstratReader r(prefix);
-    r.for_each_variant({}, [](std::size_t, const std::uint8_t*) {});
-  };
-  t["eigenstrat_geno"] = [](const std::string& p) {
-    const std::string prefix = g_dir + "/es";
-    fs::rename(p, prefix + ".geno");
-    write_text(prefix + ".ind", "S1 M A\nS2 F A\nS3 M B\nS4 F B\n");
-    write_text(prefix + ".snp", "rs1 1 0.0 100 A G\nrs2 1 0.005 200 C T\nrs3 2 0.0 300 G A\n");
-    genomap::EigenstratReader r(prefix);
-    r.for_each_variant({}, [](std::size_t, const std::uint8_t*) {});
-  };
+  // A fuzzed .ind, .snp or .geno beside valid other two (3 variants x 4 samples, text .geno).
+  t["eigenstrat_ind"] = [](const std::string& p) { read_eigenstrat_with(".ind", p); };
+  t["eigenstrat_snp"] = [](const std::string& p) { read_eigenstrat_with(".snp", p); };
+  t["eigenstrat_geno"] = [](const std::string& p) { read_eigenstrat_with(".geno", p); };
   t["coordinates"] = [](const std::string& p) { genomap::read_population_coordinates(p); };
   t["fstats_list"] = [](const std::string& p) {
     const genomap::PopulationAssignment pops = genomap::assign_populations({"A", "A", "B", "C"});

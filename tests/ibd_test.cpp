@@ -27,17 +27,8 @@ using PairKey = std::pair<std::string, std::string>;  // ordered IIDs
 PairKey key(const std::string& a, const std::string& b) { return a < b ? PairKey{a, b} : PairKey{b, a}; }
 using Segments = std::map<std::pair<PairKey, std::string>, std::vector<Interval>>;  // (pair, chromosome)
 
-Segments read_truth(const std::string& path, const std::string& type) {
-  const Table t = read_table(path);
-  Segments out;
-  for (std::size_t r = 0; r < t.rows.size(); ++r)
-    if (t.text(r, "TYPE") == type)
-      out[{key(t.text(r, "IID1"), t.text(r, "IID2")), t.text(r, "CHR")}].push_back(
-          {t.number(r, "START_CM"), t.number(r, "END_CM")});
-  return out;
-}
-
-Segments read_called(const std::string& path, const std::string& type) {
+// The segments of one TYPE in a table with IID1, IID2, CHR, START_CM, END_CM, TYPE (.ibd.truth and .seg alike).
+Segments read_segments(const std::string& path, const std::string& type) {
   const Table t = read_table(path);
   Segments out;
   for (std::size_t r = 0; r < t.rows.size(); ++r)
@@ -135,7 +126,7 @@ std::string IbdSimulated::dir_;
 bool IbdSimulated::ready_ = false;
 
 TEST_F(IbdSimulated, FindsTrueSegmentsWithAccurateEnds) {
-  const Accuracy a = accuracy(read_truth(dir_ + "/sim.ibd.truth", "IBD"), read_called(dir_ + "/ibd.seg", "IBD"), 4);
+  const Accuracy a = accuracy(read_segments(dir_ + "/sim.ibd.truth", "IBD"), read_segments(dir_ + "/ibd.seg", "IBD"), 4);
   ASSERT_GT(a.true_ct, 150u);  // the families share this many segments of 4 cM or more
   // Measured: every one of the 243 true segments >= 4 cM found, none of the 247 called ones false, median
   // length error 0.21 cM (about 18 variant spacings: an end is placed where the likelihood ratio peaks).
@@ -144,7 +135,7 @@ TEST_F(IbdSimulated, FindsTrueSegmentsWithAccurateEnds) {
   EXPECT_LT(a.median_length_error, 0.3);
   // IBD2 stretches of the full siblings: found as well.
   const Accuracy a2 =
-      accuracy(read_truth(dir_ + "/sim.ibd.truth", "IBD2"), read_called(dir_ + "/ibd.seg", "IBD2"), 4);
+      accuracy(read_segments(dir_ + "/sim.ibd.truth", "IBD2"), read_segments(dir_ + "/ibd.seg", "IBD2"), 4);
   ASSERT_GT(a2.true_ct, 10u);
   EXPECT_GE(a2.power(), 0.9) << a2.found << " of " << a2.true_ct;
   EXPECT_LE(a2.false_discovery(), 0.05) << a2.false_ct << " of " << a2.called_ct;
@@ -241,7 +232,7 @@ TEST(Ibd, SparseGenomeWideMap) {
             0);
   const CommandResult r = run_genomap("ibd --bfile " + dir + "/sim --out " + dir + "/ibd");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const Accuracy a = accuracy(read_truth(dir + "/sim.ibd.truth", "IBD"), read_called(dir + "/ibd.seg", "IBD"), 4);
+  const Accuracy a = accuracy(read_segments(dir + "/sim.ibd.truth", "IBD"), read_segments(dir + "/ibd.seg", "IBD"), 4);
   ASSERT_GT(a.true_ct, 300u);
   // Measured 0.96, 0, 0.39 cM: at this density a 4 cM segment has ~140 variants and a seed needs 128 of them
   // in a row without an IBS0, so the shortest segments are missed now and then and ends are less sharp.
