@@ -201,21 +201,6 @@ TEST(QcCoreIo, LogNamesSizeAndHashOfEveryInput) {
   }
 }
 
-TEST(QcCoreIo, BinaryWaitsPassivelyUnlessTold) {
-  // libgomp prints its settings once; a spin count of 0 is what passive waiting means.
-  const std::string bin = GENOMAP_BINARY;
-  const CommandResult passive = run_command("OMP_DISPLAY_ENV=verbose " + bin + " --version");
-  ASSERT_EQ(passive.exit_code, 0) << passive.output;
-  EXPECT_NE(passive.output.find("GOMP_SPINCOUNT = '0'"), std::string::npos) << passive.output;
-  EXPECT_NE(passive.output.find("genomap "), std::string::npos) << passive.output;
-  const CommandResult active = run_command("OMP_WAIT_POLICY=ACTIVE OMP_DISPLAY_ENV=verbose " + bin + " --version");
-  ASSERT_EQ(active.exit_code, 0) << active.output;
-  EXPECT_NE(active.output.find("OMP_WAIT_POLICY = 'ACTIVE'"), std::string::npos) << active.output;
-  EXPECT_EQ(active.output.find("GOMP_SPINCOUNT = '0'"), std::string::npos) << active.output;
-  const CommandResult spin = run_command("GOMP_SPINCOUNT=1234 OMP_DISPLAY_ENV=verbose " + bin + " --version");
-  EXPECT_NE(spin.output.find("GOMP_SPINCOUNT = '1234'"), std::string::npos) << spin.output;
-}
-
 }  // namespace
 }  // namespace genomap::test
 

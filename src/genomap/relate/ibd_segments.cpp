@@ -15,8 +15,8 @@
 namespace genomap {
 namespace {
 
-// Genotype states from the two planes: state = 2 hom + alt.
-constexpr int kHet = 0, kMissing = 1, kHomA1 = 2, kHomA2 = 3;
+// Genotype states from the two planes: state = 2 hom + alt (1, hom = 0 with alt = 1, is a missing call).
+constexpr int kHet = 0, kHomA1 = 2, kHomA2 = 3;
 
 // The analysed variants as sample-major bit-planes: sample s, chromosome c, variant k of the chromosome sits
 // at bit k % 64 of word s * word_ct() + first_word(c) + k / 64 of the homozygous plane and of the allele-2

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/parallel_beside.hpp"
 #include "genomap/relate/king_format.hpp"
 
 namespace genomap {
@@ -53,9 +54,7 @@ Kin0Writer::Kin0Writer(OutputFile& out, const Dataset& data, const Kin0Options& 
              options_.degree ? "\tDEGREE\tRELATIONSHIP" : "");
 }
 
-Kin0Writer::~Kin0Writer() {
-  if (pending_.valid()) pending_.wait();
-}
+Kin0Writer::~Kin0Writer() = default;
 
 void Kin0Writer::write(const KingBand& band) {
   // About 256k pairs of text (~16 MB) at a time, two chunks in flight, keeps the text buffers small whatever
@@ -64,12 +63,13 @@ void Kin0Writer::write(const KingBand& band) {
   for (std::size_t r0 = band.row_begin; r0 < band.row_end; r0 += rows_per_chunk) {
     const std::size_t r1 = std::min(band.row_end, r0 + rows_per_chunk);
     format_rows(band, r0, r1, buffers_[current_]);
-    submit(r1 - r0);
+    pending_rows_ = r1 - r0;
+    current_ ^= 1;
   }
 }
 
-// Formats the .kin0 lines of rows [row_begin, row_end) of a band, one buffer per row, in parallel; counts
-// degrees on the way.
+// Formats the .kin0 lines of rows [row_begin, row_end) of a band, one buffer per row, in parallel, while one
+// thread of the team first writes the previous chunk (the other buffer); counts degrees on the way.
 void Kin0Writer::format_rows(const KingBand& band, std::size_t row_begin, std::size_t row_end,
                              std::vector<RowText>& rows) {
   const Kin0Options& o = options_;
@@ -82,76 +82,73 @@ void Kin0Writer::format_rows(const KingBand& band, std::size_t row_begin, std::s
   const std::size_t max_line = 2 * labels.longest() + 10 + 3 * 16 + 32 + 32;
   std::vector<std::array<std::size_t, 6>> per_row(static_cast<std::size_t>(row_ct),
                                                   std::array<std::size_t, 6>{});
-#pragma omp parallel for num_threads(threads_) schedule(dynamic, 4)
-  for (std::ptrdiff_t r = 0; r < row_ct; ++r) {
-    const std::size_t j = row_begin + static_cast<std::size_t>(r);
-    RowText& row = rows[static_cast<std::size_t>(r)];
-    char* p = row.bytes.data();
-    char* end = p + row.bytes.size();
-    auto& degrees = per_row[static_cast<std::size_t>(r)];
-    for (std::size_t i = 0; i < j; ++i) {
-      const KingPairCounts& c = band.at(j, i);
-      const double kinship = king_kinship(c);
-      const double ibs0 = c.nsnp ? static_cast<double>(c.ibs0) / c.nsnp : std::nan("");
-      const KingDegree degree = king_degree(kinship, ibs0, o.po_max_ibs0);
-      if (o.degree) ++degrees[static_cast<std::size_t>(degree)];
-      if (o.min_kinship && !(kinship >= *o.min_kinship)) continue;
-      const double hethet = c.nsnp ? static_cast<double>(c.hethet) / c.nsnp : std::nan("");
-      if (static_cast<std::size_t>(end - p) <
-          max_line) {  // grow geometrically; capacity is kept across chunks
-        const auto used = static_cast<std::size_t>(p - row.bytes.data());
-        row.bytes.resize(std::max(2 * row.bytes.size(), used + 256 * max_line));
-        p = row.bytes.data() + used;
-        end = row.bytes.data() + row.bytes.size();
-      }
-      p = labels.put(p, j);
-      p = labels.put(p, i);
-      p = write_u32(p, c.nsnp);
-      *p++ = '\t';
-      p = write_g6(p, hethet);
-      *p++ = '\t';
-      p = write_g6(p, ibs0);
-      *p++ = '\t';
-      p = write_g6(p, kinship);
-      if (o.degree) {
-        const int number = king_degree_number(degree);
-        *p++ = '\t';
-        if (number < 0) {
-          *p++ = 'N';
-          *p++ = 'A';
-        } else {
-          *p++ = static_cast<char>('0' + number);
+  run_beside(
+      threads_, row_ct, 4, [this] { write_pending(); },
+      [&](std::ptrdiff_t r) {
+        const std::size_t j = row_begin + static_cast<std::size_t>(r);
+        RowText& row = rows[static_cast<std::size_t>(r)];
+        char* p = row.bytes.data();
+        char* end = p + row.bytes.size();
+        auto& degrees = per_row[static_cast<std::size_t>(r)];
+        for (std::size_t i = 0; i < j; ++i) {
+          const KingPairCounts& c = band.at(j, i);
+          const double kinship = king_kinship(c);
+          const double ibs0 = c.nsnp ? static_cast<double>(c.ibs0) / c.nsnp : std::nan("");
+          const KingDegree degree = king_degree(kinship, ibs0, o.po_max_ibs0);
+          if (o.degree) ++degrees[static_cast<std::size_t>(degree)];
+          if (o.min_kinship && !(kinship >= *o.min_kinship)) continue;
+          const double hethet = c.nsnp ? static_cast<double>(c.hethet) / c.nsnp : std::nan("");
+          if (static_cast<std::size_t>(end - p) <
+              max_line) {  // grow geometrically; capacity is kept across chunks
+            const auto used = static_cast<std::size_t>(p - row.bytes.data());
+            row.bytes.resize(std::max(2 * row.bytes.size(), used + 256 * max_line));
+            p = row.bytes.data() + used;
+            end = row.bytes.data() + row.bytes.size();
+          }
+          p = labels.put(p, j);
+          p = labels.put(p, i);
+          p = write_u32(p, c.nsnp);
+          *p++ = '\t';
+          p = write_g6(p, hethet);
+          *p++ = '\t';
+          p = write_g6(p, ibs0);
+          *p++ = '\t';
+          p = write_g6(p, kinship);
+          if (o.degree) {
+            const int number = king_degree_number(degree);
+            *p++ = '\t';
+            if (number < 0) {
+              *p++ = 'N';
+              *p++ = 'A';
+            } else {
+              *p++ = static_cast<char>('0' + number);
+            }
+            *p++ = '\t';
+            const char* name = king_relationship_name(degree);
+            const std::size_t len = std::strlen(name);
+            std::memcpy(p, name, len);
+            p += len;
+          }
+          *p++ = '\n';
         }
-        *p++ = '\t';
-        const char* name = king_relationship_name(degree);
-        const std::size_t len = std::strlen(name);
-        std::memcpy(p, name, len);
-        p += len;
-      }
-      *p++ = '\n';
-    }
-    row.size = static_cast<std::size_t>(p - row.bytes.data());
-  }
+        row.size = static_cast<std::size_t>(p - row.bytes.data());
+      });
   for (const auto& counts : per_row)
     for (std::size_t d = 0; d < degree_counts_.size(); ++d) degree_counts_[d] += counts[d];
 }
 
-// Hands the current buffer's first `row_ct` rows to the writer thread (after the previous chunk is written).
-void Kin0Writer::submit(std::size_t row_ct) {
-  finish();
-  pending_ = std::async(std::launch::async, [this, buffer = &buffers_[current_], row_ct] {
-    for (std::size_t r = 0; r < row_ct; ++r) {
-      const RowText& row = (*buffer)[r];
-      if (row.size != 0 && std::fwrite(row.bytes.data(), 1, row.size, file_) != row.size)
-        throw Error(path_, 0, "write failed");
-    }
-  });
-  current_ ^= 1;
+// Writes the chunk formatted last (the rows of the buffer not being filled), once.
+void Kin0Writer::write_pending() {
+  const std::vector<RowText>& buffer = buffers_[current_ ^ 1];
+  for (std::size_t r = 0; r < pending_rows_; ++r) {
+    const RowText& row = buffer[r];
+    if (row.size != 0 && std::fwrite(row.bytes.data(), 1, row.size, file_) != row.size)
+      throw Error(path_, 0, "write failed");
+  }
+  pending_rows_ = 0;
 }
 
-void Kin0Writer::finish() {
-  if (pending_.valid()) pending_.get();
-}
+void Kin0Writer::finish() { write_pending(); }
 
 void write_king_matrix(OutputFile& bin, OutputFile& ids, const Dataset& data,
                        const std::vector<double>& matrix) {

@@ -5,7 +5,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdio>
-#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,8 +23,8 @@ struct Kin0Options {
 };
 
 // Writes the .kin0 table band by band as compute_king hands the bands over: each chunk of rows is formatted
-// in parallel (`threads`) while the previous chunk is written on a second thread (double buffering), so text
-// formatting does not hold up the kernel. `finish` waits for the last chunk and rethrows a write error.
+// in parallel (`threads`) while one thread of the same team writes the previous chunk (double buffering), so
+// no thread waits idle through the writing. `finish` writes the last chunk.
 class Kin0Writer {
  public:
   Kin0Writer(OutputFile& out, const Dataset& data, const Kin0Options& options, int threads);
@@ -45,7 +44,7 @@ class Kin0Writer {
   class SampleLabels;
   void format_rows(const KingBand& band, std::size_t row_begin, std::size_t row_end,
                    std::vector<RowText>& rows);
-  void submit(std::size_t row_ct);
+  void write_pending();
 
   std::FILE* file_;
   std::string path_;
@@ -54,8 +53,8 @@ class Kin0Writer {
   std::unique_ptr<SampleLabels> labels_;
   std::array<std::size_t, 6> degree_counts_{};
   std::vector<RowText> buffers_[2];
-  int current_ = 0;
-  std::future<void> pending_;
+  int current_ = 0;  // the buffer being filled; the other holds the chunk not yet written
+  std::size_t pending_rows_ = 0;
 };
 
 // Every KING degree, in the order of KingDegree.
