@@ -19,13 +19,9 @@ elif [ $# -gt 0 ]; then
 fi
 shift || true
 build_dir="${GENOMAP_FUZZ_BUILD_DIR:-build-fuzz}"
-launcher=()
-if command -v ccache >/dev/null 2>&1; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
-# -O1 and line tables only: the instrumented build compiles in about half the time of -O2 -g, and libFuzzer
-# finds as much (it is coverage, not speed, that matters).
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" \
-  -DCMAKE_CXX_COMPILER=clang++ \
-  -DGENOMAP_FUZZ=ON -DGENOMAP_TESTS=OFF "${launcher[@]}" >/dev/null
+# The tree that scripts/sanitize.sh asan also runs the test suite from (-O1, line tables: libFuzzer finds as
+# much as at -O2, it is coverage that matters).
+GENOMAP_FUZZ_BUILD_DIR="$build_dir" scripts/sanitize.sh configure-asan
 cmake --build "$build_dir" -j "${GENOMAP_FUZZ_JOBS:-2}" --target genomap_fuzz
 bin="$PWD/$build_dir/fuzz/genomap_fuzz"
 targets=("$@")

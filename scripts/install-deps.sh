@@ -17,7 +17,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libtomlplusplus-dev nlohmann-json3-dev libcpp-httplib-dev zlib1g-dev libssl-dev libsodium-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   plink1.9 plink2 eigensoft bcftools tabix sqlite3 time chromium python3 \
-  clang libclang-rt-14-dev "${mpi_packages[@]}" >/dev/null
+  clang libclang-rt-14-dev libomp-14-dev "${mpi_packages[@]}" >/dev/null
 # The report page (web/) is bundled with node at build time and tested in headless chromium.
 if ! command -v node >/dev/null 2>&1; then
   $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null

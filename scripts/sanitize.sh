@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
-# Builds genomap with GCC's sanitizers in a tree of its own and runs the tests under them.
-#   scripts/sanitize.sh asan   AddressSanitizer + UndefinedBehaviorSanitizer, whole test suite (build-asan/)
-#   scripts/sanitize.sh tsan   ThreadSanitizer, the multi-threaded kernels' tests (build-tsan/)
-# GCC, not clang: clang 14 rejects parts of the code. $GENOMAP_SANITIZE_JOBS sets the build's parallelism (default 2:
-# a sanitized build is large and the machines it runs on are shared). Extra arguments go to ctest.
+# Runs the tests under the sanitizers (clang 14, as the fuzzing build).
+#   scripts/sanitize.sh asan   AddressSanitizer + UndefinedBehaviorSanitizer, the whole test suite, in build-fuzz/
+#                              (the tree scripts/fuzz.sh builds: every object is already instrumented, so the two
+#                              share one build of the library)
+#   scripts/sanitize.sh tsan   ThreadSanitizer, the multi-threaded kernels' tests, in build-tsan/ (OpenMP through
+#                              LLVM's libomp with its ThreadSanitizer tool, libarcher, so that OpenMP's own
+#                              barriers and locks are seen)
+#   scripts/sanitize.sh configure-asan   only configures build-fuzz/ (scripts/fuzz.sh uses it)
+# $GENOMAP_SANITIZE_JOBS sets the build's parallelism (default 2). Extra arguments go to ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind="${1:-}"
 shift || true
 jobs="${GENOMAP_SANITIZE_JOBS:-2}"
 supp="$PWD/scripts/sanitizers"
+launcher=()
+if command -v ccache >/dev/null 2>&1; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+# -O1 and line tables only: the instrumented build compiles in about half the time of -O2 -g.
+common=(-G Ninja -DCMAKE_BUILD_TYPE=None "-DCMAKE_CXX_FLAGS=-O1 -gline-tables-only" -DCMAKE_CXX_COMPILER=clang++
+        -DGENOMAP_WERROR=ON "${launcher[@]}")
 case "$kind" in
-  asan)
-    build_dir="${GENOMAP_BUILD_DIR:-build-asan}"
-    sanitize="address,undefined"
+  asan|configure-asan)
+    build_dir="${GENOMAP_FUZZ_BUILD_DIR:-build-fuzz}"
+    configure=(-DGENOMAP_FUZZ=ON)
     # The whole suite; a finding aborts the process that hit it, so the test that ran it fails.
     tests=()
     export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1"
@@ -22,15 +31,15 @@ case "$kind" in
     ;;
   tsan)
     build_dir="${GENOMAP_BUILD_DIR:-build-tsan}"
-    sanitize="thread"
+    configure=(-DGENOMAP_SANITIZE=thread)
     # The kernels that run threads: KING, ADMIXTURE, PCA (exact, randomized, projection), GLM, the block loop
-    # (GenotypeKernels), and every command at 1, 2 and 7 threads (ThreadInvariance).
+    # and the ordered pass (GenotypeKernels), and every command at 1, 2 and 7 threads (ThreadInvariance).
     tests=(-R '^(King|Admix|Pca|Glm|GenotypeKernels|ThreadInvariance)')
-    # libgomp is not built with TSan, so its barriers and task handoffs are invisible to it; tsan.supp explains what
-    # it silences and why. second_deadlock_stack helps read a lock-order report.
+    # OpenBLAS is not built with TSan: tsan.supp silences reports inside it (and only there).
     export TSAN_OPTIONS="suppressions=$supp/tsan.supp:halt_on_error=1:second_deadlock_stack=1:history_size=4"
-    # Idle OpenMP workers spin otherwise, and spinning under TSan is ~10x slower than sleeping.
-    export OMP_WAIT_POLICY=passive
+    archer=$(ls /usr/lib/llvm-14/lib/libarcher.so 2>/dev/null || true)
+    [ -n "$archer" ] || { echo "sanitize.sh: libarcher.so (Debian libomp-14-dev) is missing" >&2; exit 1; }
+    export OMP_TOOL_LIBRARIES="$archer"
     ;;
   *)
     echo "usage: scripts/sanitize.sh asan|tsan [ctest arguments]" >&2
@@ -41,10 +50,8 @@ esac
 if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
   (cd web && npm ci --no-audit --no-fund --loglevel=error)
 fi
-launcher=()
-if command -v ccache >/dev/null 2>&1; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=g++ -DGENOMAP_WERROR=ON \
-  -DGENOMAP_SANITIZE="$sanitize" "${launcher[@]}" >/dev/null
+cmake -S . -B "$build_dir" "${common[@]}" "${configure[@]}" >/dev/null
+[ "$kind" = configure-asan ] && exit 0
 cmake --build "$build_dir" -j "$jobs" --target genomap genomap_tests
 # The web (node) tests exercise no sanitized code; they run in scripts/test.sh.
 export GENOMAP_REQUIRE_TOOLS=1

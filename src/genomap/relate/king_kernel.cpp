@@ -483,7 +483,9 @@ template <bool kTwo>
 // GCC 12's own avx512fintrin.h trips -Wmaybe-uninitialized on _mm512_undefined_epi32 inside its intrinsics
 // (GCC bug 105593), which our code never reads.
 #pragma GCC diagnostic push
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 [[GENOMAP_AVX512]] inline __m512i load512(const std::uint64_t* p) { return _mm512_loadu_si512(p); }
 
