@@ -60,10 +60,11 @@ void ordered_pass(const Dataset& data, const Context& ctx, std::string_view phas
   const int threads = std::max(1, ctx.threads);
   const std::size_t slot_ct = ordered_pass_slots(ctx);
   if (block_variants == 0) {
-    // Every thread holds one block while it computes: about 8 MiB each, within --memory.
+    // Every thread holds one block while it computes: about 8 MiB for all of them together (as one block of
+    // the serial loop), within --memory.
     const std::size_t row_bytes = data.samples.words_per_row() * 8;
-    const std::size_t target =
-        std::max<std::size_t>(64, (std::size_t{8} << 20) / std::max<std::size_t>(1, row_bytes));
+    const std::size_t target = std::max<std::size_t>(
+        64, (std::size_t{8} << 20) / (std::max<std::size_t>(1, row_bytes) * static_cast<std::size_t>(threads)));
     block_variants = ctx.memory.block_variants(row_bytes, 0, static_cast<std::size_t>(threads) + 1,
                                                std::min<std::size_t>(target, 65536));
   }
