@@ -1,0 +1,91 @@
+// Error messages of import (VCF and BCF headers, sample IDs, records), asserted whole (see error_cases.hpp).
+#include <zlib.h>
+
+#include <filesystem>
+
+#include "error_cases.hpp"
+#include "test_support.hpp"
+
+namespace genomap::test {
+namespace {
+
+const std::string kFormat = "##fileformat=VCFv4.2\n";
+const std::string kChrom = "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n";
+const std::string kRecord = "1\t100\trs1\tA\tG\t.\t.\t.\tGT\t0/1\n";
+
+// A case importing {D}/in.vcf (or another name) holding `text`.
+ErrorCase vcf(const std::string& name, const std::string& text, const std::string& message,
+              const std::string& file = "in.vcf", const std::string& options = "") {
+  return ErrorCase{"import_" + name,
+                   "import --vcf {D}/" + file + options,
+                   1,
+                   "genomap import: error: {D}/" + file + message,
+                   {{file, text}}};
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Import, ErrorMessages,
+    ::testing::Values(
+        vcf("not_vcf", "hello\n", ": not a VCF or BCF file (the first line must be ##fileformat=VCF...)"),
+        vcf("chrom_first", kChrom + kRecord,
+            ": not a VCF or BCF file (the first line must be ##fileformat=VCF...)"),
+        vcf("single_hash", kFormat + "#bad\n" + kChrom + kRecord,
+            ":2: broken VCF header: expected ## or #CHROM"),
+        vcf("meta_without_equals", kFormat + "##noequals\n" + kChrom + kRecord,
+            ":2: broken VCF header: meta line without '='"),
+        vcf("open_structured", kFormat + "##INFO=<ID=X\n" + kChrom + kRecord,
+            ":2: broken VCF header: structured line does not end with '>'"),
+        vcf("chrom_column",
+            kFormat + "#CHROM\tPOSITION\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n" + kRecord,
+            ":2: broken VCF header: column 2 of the #CHROM line is 'POSITION', expected 'POS'"),
+        vcf("format_column", kFormat + "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFMT\tS1\n" + kRecord,
+            ":2: broken VCF header: column 9 of the #CHROM line must be FORMAT"),
+        vcf("short_chrom_line", kFormat + "#CHROM\tPOS\tID\n" + kRecord,
+            ":2: broken VCF header: the #CHROM line has fewer than 8 columns"),
+        vcf("line_after_chrom", kFormat + kChrom + "##x=1\n" + kRecord,
+            ":3: broken VCF header: a line follows the #CHROM line"),
+        vcf("no_chrom_line", kFormat + "##x=1\n" + kRecord, ":3: broken VCF header: no #CHROM line"),
+        vcf("htslib_header",
+            kFormat + "##INFO=<ID=X,Number=1,Type=Integer,Description=\"x\",IDX=1>\n" +
+                "##INFO=<ID=Y,Number=1,Type=Integer,Description=\"y\",IDX=1>\n" + kChrom + kRecord,
+            ": broken VCF header (htslib cannot parse it)"),
+        vcf("no_samples",
+            kFormat + "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t100\trs1\tA\tG\t.\t.\t.\n",
+            ": no samples in the header"),
+        vcf("only_multiallelic", kFormat + kChrom + "1\t100\trs1\tA\tG,T\t.\t.\t.\tGT\t0/1\n",
+            ": no variants to write (1 records read, 1 multiallelic skipped)"),
+        vcf("id_delim", kFormat + kChrom + kRecord,
+            ": --id-delim '_': sample ID 'S1' does not have the form FID_IID", "in.vcf", " --id-delim _"),
+        vcf("broken_bcf", std::string("BCF\2\2\10\0\0\0garbage!", 17), ": broken BCF header", "in.bcf")),
+    case_name);
+
+}  // namespace
+}  // namespace genomap::test
+
+namespace genomap::test {
+namespace {
+
+// A gzip-compressed VCF cut in half: one line naming the file (no line: compressed data is read in blocks, so
+// the line being read is not where the damage is), exit 1, no output.
+TEST(ImportErrors, TruncatedCompressedVcf) {
+  const std::string dir = scratch_dir("import_truncated_gzip");
+  const std::string path = dir + "/in.vcf.gz";
+  {
+    gzFile gz = gzopen(path.c_str(), "wb");
+    ASSERT_NE(gz, nullptr);
+    std::string text = kFormat;
+    for (int i = 0; i < 6000; ++i) text += "##x" + std::to_string(i) + "=" + std::to_string(i * 7919) + "\n";
+    text += kChrom + kRecord;
+    ASSERT_EQ(gzwrite(gz, text.data(), static_cast<unsigned>(text.size())), static_cast<int>(text.size()));
+    ASSERT_EQ(gzclose(gz), Z_OK);
+  }
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
+  const CommandResult r = run_genomap("import --vcf " + path + " --out " + dir + "/o");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(r.output,
+            "genomap import: error: " + path + ": cannot read (corrupt or truncated compressed data)\n");
+  EXPECT_EQ(list_files(dir), std::vector<std::string>{"in.vcf.gz"});
+}
+
+}  // namespace
+}  // namespace genomap::test
