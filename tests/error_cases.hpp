@@ -1,10 +1,10 @@
 // The command-line error cases (error_messages*_test.cpp): each runs genomap with bad input or bad options
 // and checks the exact line on stderr, the exit code (2: the command line is wrong whatever the data; 1: the
 // input, or options this input cannot meet), one line only, and that no output file is left. In the
-// arguments, the files and the message, {B} is the bundled HapMap 3 fileset, {P} its population table and {D}
-// the case's own folder; the `setup` commands (genomap arguments) run first and must succeed, then `files`
-// are written into {D} (replacing a file of the same name). scripts/error_coverage.py lists the messages no
-// test asserts yet.
+// arguments, the files and the message, {B} is the bundled HapMap 3 fileset, {P} its population table, {D}
+// the case's own folder and {TODAY} today's date (UTC). The `files` are written into {D}, the `setup`
+// commands (genomap arguments) run there and must succeed, and the files are written again (over what the
+// set-up wrote). scripts/error_coverage.py lists the messages no test asserts yet.
 #pragma once
 #include <gtest/gtest.h>
 
