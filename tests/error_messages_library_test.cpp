@@ -1,0 +1,91 @@
+// Error messages of library calls that the command line never makes in that form (the front end checks the
+// same first, or builds the arguments itself), asserted whole for a program that calls the library directly.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+
+#include "genomap/admix/cluster_alignment.hpp"
+#include "genomap/core/context.hpp"
+#include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
+#include "genomap/io/output_file.hpp"
+#include "genomap/popstats/qpadm.hpp"
+#include "genomap/qc/ld_prune.hpp"
+#include "genomap/sim/pulse_simulation.hpp"
+#include "genomap/sim/simulation_options.hpp"
+#include "test_support.hpp"
+
+namespace genomap::test {
+namespace {
+
+// The call throws an Error (a UsageError when `usage`) whose message is exactly `message`.
+void expect_error(const std::function<void()>& call, const std::string& message, bool usage) {
+  try {
+    call();
+    ADD_FAILURE() << "no error; expected: " << message;
+  } catch (const UsageError& e) {
+    EXPECT_TRUE(usage) << "a usage error: " << e.what();
+    EXPECT_EQ(std::string(e.what()), message);
+  } catch (const Error& e) {
+    EXPECT_FALSE(usage) << "not a usage error: " << e.what();
+    EXPECT_EQ(std::string(e.what()), message);
+  }
+}
+
+TEST(LibraryErrors, IndepPairwiseArgumentCount) {
+  // The front end takes 2 to 4 values; a program may pass any number.
+  expect_error([] { parse_indep_pairwise({"50"}); }, "--indep-pairwise takes WINDOW[kb] [STEP] R2, got '50'",
+               true);
+  expect_error(
+      [] {
+        parse_indep_pairwise({"50", "5", "0.2", "x", "y"});
+      },
+      "--indep-pairwise takes WINDOW[kb] [STEP] R2, got '50 5 0.2 x y'", true);
+}
+
+TEST(LibraryErrors, QpadmModelWithoutSources) {
+  // The front end refuses an empty --sources list before (an empty population name).
+  expect_error([] { check_qpadm_model("T", {}, {"R1", "R2"}); }, "qpadm: no source populations", false);
+}
+
+TEST(LibraryErrors, SimulationAlphaCount) {
+  // parse_alpha repeats one value K times or checks the count; options built by a program are checked again.
+  SimulationOptions o;
+  o.sample_ct = 10;
+  o.variant_ct = 100;
+  o.k = 3;
+  o.fst = 0.1;
+  o.alpha = {0.5};
+  expect_error([&] { validate(o); }, "--alpha: 1 values for --k 3", true);
+}
+
+TEST(LibraryErrors, PulseWithOneSource) {
+  // parse_pulse refuses one source; a program may build the specification itself. Nothing is written.
+  const std::string dir = scratch_dir("library_errors_pulse");
+  PulseSimulationOptions o;
+  o.pulse.target = "T";
+  o.pulse.sources = {PulseSource{"A", 1.0}};
+  o.pulse.generations = 10;
+  o.sample_ct = 5;
+  o.variant_ct = 100;
+  OutputSet outputs(dir + "/p");
+  const Context ctx;
+  expect_error([&] { simulate_pulse_dataset(o, outputs, ctx); },
+               "simulate --pulse: at least two sources are needed", true);
+  EXPECT_TRUE(list_files(dir).empty());
+}
+
+TEST(LibraryErrors, ClusterSeriesSkippingK) {
+  // The admix front end fits K, K+1, ... and aligns them in order; a series that skips a K is refused.
+  const RowMatrix k2 = RowMatrix::Constant(4, 2, 0.5);
+  const RowMatrix k4 = RowMatrix::Constant(4, 4, 0.25);
+  expect_error(
+      [&] {
+        align_cluster_series({k2, k4});
+      },
+      "align_cluster_series: K must rise by one from each fit to the next", false);
+}
+
+}  // namespace
+}  // namespace genomap::test
