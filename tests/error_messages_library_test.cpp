@@ -10,6 +10,7 @@
 #include "genomap/core/error.hpp"
 #include "genomap/core/usage_error.hpp"
 #include "genomap/io/output_file.hpp"
+#include "genomap/pipeline/analysis.hpp"
 #include "genomap/popstats/qpadm.hpp"
 #include "genomap/qc/ld_prune.hpp"
 #include "genomap/sim/pulse_simulation.hpp"
@@ -85,6 +86,21 @@ TEST(LibraryErrors, ClusterSeriesSkippingK) {
         align_cluster_series({k2, k4});
       },
       "align_cluster_series: K must rise by one from each fit to the next", false);
+}
+
+TEST(LibraryErrors, AnalysisOptions) {
+  // The analyze front end requires --pop and limits --starts to 1..100; run_analysis checks options it is
+  // given.
+  const std::string dir = scratch_dir("library_errors_analysis");
+  const Context ctx;
+  AnalysisOptions o;
+  o.bfile = data_path("hapmap3_admixture/hapmap3");
+  o.out_dir = dir + "/out";
+  expect_error([&] { run_analysis(o, nullptr, ctx); }, "analyze: --pop FILE is required", true);
+  o.pop_file = data_path("hapmap3_admixture/hapmap3_populations.tsv");
+  o.starts = 0;
+  expect_error([&] { run_analysis(o, nullptr, ctx); }, "--starts must be at least 1", true);
+  EXPECT_TRUE(list_files(dir).empty());
 }
 
 }  // namespace

@@ -536,6 +536,23 @@ TEST(PipelineAnalyze, BadInputIsOneClearError) {
                "samples)");
   expect_error(base + " --pop " + kPops + " --k 2 --qpadm-right CEU",
                "--qpadm-right needs at least two populations", 2);
+  expect_error(base + " --pop " + kPops + " --k x", "--k: expected a number or a range such as 2..6, got 'x'",
+               2);
+  expect_error(base + " --pop " + kPops + " --k 2 --pheno " + dir + "/pheno.txt --covar-name C1",
+               "analyze: --covar-name needs --covar", 2);
+  // Labels only for samples that --keep leaves out.
+  test::write_text(dir + "/one_label.pop", "IID\tPOP\nNA19916\tASW\n");
+  std::string keep;
+  const auto pops = test::read_table(kPops);
+  for (std::size_t i = 1; i <= 20; ++i) keep += pops.text(i, "IID") + "\n";
+  test::write_text(dir + "/keep.txt", keep);
+  expect_error(base + " --pop " + dir + "/one_label.pop --keep " + dir + "/keep.txt --k 2",
+               dir + "/one_label.pop: no analysed sample has a population label");
+  // Every population is a right population: no target is left for the rotation.
+  expect_error(
+      base + " --pop " + kPops + " --k 2 --no-ibd --no-dating --qpadm-right CEU,YRI,MEX,ASW",
+      "analyze step 'qpadm' failed: --qpadm-right: no population outside the right populations has a "
+      "model to fit");
   EXPECT_FALSE(fs::exists(dir + "/out/report.html"));
 }
 
