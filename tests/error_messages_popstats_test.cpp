@@ -1,5 +1,7 @@
 // Error messages of qpadm, fstats, fst, date, admix and simulate, asserted whole (see error_cases.hpp).
 #include "error_cases.hpp"
+#include "genomap/core/run_log.hpp"
+#include "test_support.hpp"
 
 namespace genomap::test {
 namespace {
@@ -12,6 +14,15 @@ const std::pair<std::string, std::string> kUnsortedBim{
     "1\tv1\t0.1\t1000\tA\tG\n2\tv2\t0.1\t1000\tA\tG\n1\tv3\t0.2\t2000\tA\tG\n1\tv4\t0.3\t3000\tA\tG\n"};
 const std::string kPulse = "simulate --n 20 --m 4 --chromosomes 1 --pulse T=A:0.5,B:0.5@10 --out {D}/p";
 const std::string kDate = "date --bfile {B} --pop {P} --target ASW --sources CEU,YRI --uniform-map 1";
+
+// An EIGENSTRAT set {D}/e of 4 samples (populations A and B) and 2 SNPs with this .geno.
+std::vector<std::pair<std::string, std::string>> eigenstrat(const std::string& geno) {
+  return {{"e.ind", "S1 M A\nS2 F A\nS3 M B\nS4 F B\n"},
+          {"e.snp", "rs1 1 0.0 100 A G\nrs2 1 0.0 200 A G\n"},
+          {"e.geno", geno}};
+}
+// A packed .geno header record (48 bytes: at least 48, and 4 samples take one byte).
+std::string packed_record(const std::string& text) { return text + std::string(48 - text.size(), '\0'); }
 
 INSTANTIATE_TEST_SUITE_P(
     Popstats, ErrorMessages,
@@ -58,6 +69,34 @@ INSTANTIATE_TEST_SUITE_P(
             1,
             "genomap fst: error: {D}/one.pop: 1 population among the analysed samples; Fst needs at least 2",
             {kOnePop}},
+        ErrorCase{"eigenstrat_transposed", "fstats --eigenstrat {D}/e", 1,
+                  "genomap fstats: error: {D}/e.geno: transposed packed genotypes (TGENO) are not supported; "
+                  "convert with convertf",
+                  eigenstrat(packed_record("TGENO 4 2"))},
+        ErrorCase{"eigenstrat_short_header", "fstats --eigenstrat {D}/e", 1,
+                  "genomap fstats: error: {D}/e.geno: truncated packed header", eigenstrat("GENO 4 2")},
+        ErrorCase{
+            "eigenstrat_header", "fstats --eigenstrat {D}/e", 1,
+            "genomap fstats: error: {D}/e.geno: unreadable packed header (expected 'GENO <samples> <SNPs> "
+            "...')",
+            eigenstrat(packed_record("GENO x y"))},
+        ErrorCase{"eigenstrat_size", "fstats --eigenstrat {D}/e", 1,
+                  "genomap fstats: error: {D}/e.geno: file has 96 bytes; 4 samples x 2 SNPs need 144",
+                  eigenstrat(packed_record("GENO 4 2") + packed_record("\x1b"))},
+        ErrorCase{"fstats_block_count", "fstats --bfile {B} --pop {P} --block-size 2.5", 2,
+                  "genomap fstats: error: --block-size: a variant count must be a whole number (got '2.5')"},
+        ErrorCase{"f2_store_folder",
+                  "fstats --bfile {B} --pop {P} --f2-store {D}/f/st",
+                  1,
+                  "genomap fstats: error: {D}/f/st: cannot create the f2 store folder",
+                  {{"f", "a file\n"}}},
+        ErrorCase{"f2_store_filters", "fstats --bfile {B} --pop {P} --f2-store {D}/st --transversions-only",
+                  1, "genomap fstats: error: f2 store: no variant passes the store filters"},
+        ErrorCase{"f2_store_manifest_files",
+                  "fstats --f2-store {D}/st",
+                  1,
+                  "genomap fstats: error: {D}/st/manifest.tsv: the manifest lists the wrong files",
+                  {{"st/manifest.tsv", "genomap_f2_store\t2\nfile\tf2.bin\t8 bytes\n"}}},
         ErrorCase{"admix_k_text", "admix --bfile {B} --k x", 2,
                   "genomap admix: error: --k: expected a number or a range such as 2..8, got 'x'"},
         ErrorCase{"date_bin_cm", kDate + " --bin-cm 0", 2,
@@ -128,6 +167,46 @@ INSTANTIATE_TEST_SUITE_P(
             "genomap simulate: error: --causal: the causal variants do not vary among the samples; raise "
             "--causal or --n"}),
     case_name);
+
+}  // namespace
+}  // namespace genomap::test
+
+namespace genomap::test {
+namespace {
+
+// A store whose manifest was rewritten for a replaced data file (the manifest vouches for the file's size and
+// hash, so only a hand-made manifest lets a foreign file through): the file's own header is checked.
+TEST(F2StoreErrors, ReplacedDataFileWithRewrittenManifest) {
+  const std::string dir = scratch_dir("f2_store_replaced");
+  const std::string store = dir + "/st";
+  const std::string bfile = data_path("hapmap3_admixture/hapmap3");
+  const std::string pops = data_path("hapmap3_admixture/hapmap3_populations.tsv");
+  ASSERT_EQ(run_genomap("fstats --bfile " + bfile + " --pop " + pops + " --f2-store " + store + " --out " +
+                        dir + "/build --quiet")
+                .exit_code,
+            0);
+  const std::string manifest = read_text(store + "/manifest.tsv");
+  const auto replace_f2 = [&](const std::string& bytes) {
+    write_text(store + "/f2.bin", bytes);
+    const std::size_t at = manifest.find("file\tf2.bin\t");
+    ASSERT_NE(at, std::string::npos);
+    const std::size_t end = manifest.find('\n', at);
+    write_text(store + "/manifest.tsv", manifest.substr(0, at) + "file\tf2.bin\t" +
+                                            describe_file(store + "/f2.bin") + manifest.substr(end));
+  };
+  const auto expect = [&](const std::string& message) {
+    const CommandResult r = run_genomap("fstats --f2-store " + store + " --out " + dir + "/o");
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_EQ(r.output, "genomap fstats: error: " + store + "/f2.bin: " + message + "\n");
+    for (const auto& name : list_files(dir)) EXPECT_EQ(name.rfind("o.", 0), std::string::npos) << name;
+  };
+  replace_f2(std::string(32, 'x'));
+  expect("not a genomap f2 store file");
+  std::string header = "GMF2BLK1" + std::string(16, '\0');
+  header[8] = 1;  // 1 population pair, 0 blocks: not this store's 4 populations
+  replace_f2(header);
+  expect("dimensions do not match the store's populations, variants and blocks");
+}
 
 }  // namespace
 }  // namespace genomap::test
