@@ -3,6 +3,9 @@
 // access could), each with changes the replay must refuse; and the signed-anchor key files.
 #include <string>
 
+#include "genomap/core/error.hpp"
+#include "genomap/registry/records.hpp"
+#include "genomap/registry/schema.hpp"
 #include "genomap/registry/values.hpp"
 #include "registry_fixtures.hpp"
 
@@ -191,6 +194,40 @@ TEST(RegistryChainErrors, SignedAnchorKeyFiles) {
     EXPECT_EQ(r.exit_code, 1) << r.output;
     EXPECT_EQ(r.output, "genomap registry: error: " + c.message + "\n");
   }
+}
+
+// A second writer while another holds the write lock: one line naming the registry, nothing written.
+TEST(RegistryChainErrors, LockedByAnotherWriter) {
+  const std::string dir = scratch_dir("registry_locked");
+  const std::string db = registry_with_donor(dir);
+  sqlite3* holder = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &holder), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  const auto r = run_genomap("registry add donor --db " + db +
+                             " --busy-timeout 50 donor_id=D2 sex=male --out " + dir + "/late");
+  sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(holder);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(r.output,
+            "genomap registry: error: " + db +
+                ": SQL failed: the registry is locked by another writer (waited 50 ms); try again when it "
+                "has finished\n");
+  EXPECT_EQ(query_count(db, "SELECT count(*) FROM donor"), 1);
+}
+
+TEST(RegistryChainErrors, VoidWithoutReasonThroughTheLibrary) {
+  // The registry void front end requires --reason; a program calling void_record is checked too.
+  const std::string dir = scratch_dir("registry_void_library");
+  const std::string db = registry_with_donor(dir);
+  auto handle = registry::open_registry(db, true);
+  try {
+    registry::void_record(*handle, registry::RecordType::Donor, "D1", " ", registry::default_actor());
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "registry void: --reason is required (the chain keeps why a record was voided)");
+  }
+  EXPECT_EQ(query_count(db, "SELECT count(*) FROM donor"), 1);
 }
 
 }  // namespace

@@ -38,6 +38,13 @@ ErrorCase consent_codes(const std::string& name, const std::string& codes, const
                   "registry add consent: field 'codes': " + message, {kInit, kDonor});
 }
 
+// registry check with eligibility rules asking for this minimum amount of material.
+ErrorCase rules(const std::string& name, const std::string& amount, const std::string& message) {
+  return registry("rules_" + name, "check --rules {D}/rules.toml", 1,
+                  "{D}/rules.toml:2: sample.min_amount: " + message, {kInit},
+                  {{"rules.toml", "[sample]\nmin_amount = [\"" + amount + "\"]\n"}});
+}
+
 // freq on the HapMap 3 fileset under the registry's consent for this research purpose.
 ErrorCase purpose(const std::string& name, const std::string& text, const std::string& message) {
   return ErrorCase{"purpose_" + name,
@@ -128,6 +135,20 @@ INSTANTIATE_TEST_SUITE_P(
                  {kInit, kRequest, kApprove}),
         registry("decision_early", "request approve --request R1 --date 2020-05-01", 1,
                  "{D}/r.db: decision dated 2020-05-01, before the request (2020-06-01)", {kInit, kRequest}),
+        registry("custody_empty_sample", "custody --sample ''", 2, "registry custody: --sample is required"),
+        registry("request_field", "request add request_id=R5", 1,
+                 "registry request: field 'requester': missing value"),
+        ErrorCase{"registry_init_folder", "registry init --db {D}/none/r.db", 1,
+                  "genomap registry: error: {D}/none/r.db: cannot open the registry database: unable to open "
+                  "database file"},
+        registry("fileset_id_twice", "fileset add --bfile {D}/p --id F1", 1,
+                 "{D}/r.db: fileset 'F1' already exists",
+                 {kInit, "registry fileset add --db {D}/r.db --bfile {B} --id F1 --out {D}/s",
+                  "simulate --n 5 --m 10 --out {D}/p"}),
+        rules("amount_unit", "0.25", "amount '0.25' has no unit (e.g. 0.25 g)"),
+        rules("amount_number", "x g", "amount 'x g' does not start with a number"),
+        rules("amount_negative", "-1 g", "amount '-1 g' is negative"),
+        rules("amount_unknown_unit", "1 furlong", "unknown unit 'furlong' (ng ug mg g kg nL uL mL L)"),
         consent_codes(
             "unknown", "BOGUS",
             "unknown DUO code 'BOGUS' (known: NRES GRU HMB POA DS-<disease> NPOA GSO CC NPU NCU NPUNCU IRB "
