@@ -16,6 +16,17 @@ Files fileset(const std::string& fam = kFam, const std::string& bim = kBim, cons
   return {{"t.fam", fam}, {"t.bim", bim}, {"t.bed", bed}};
 }
 
+// Sample S1 in two families.
+const std::string kTwoFamilies =
+    "F1 S1 0 0 1 -9\nF2 S1 0 0 2 -9\nF3 S3 0 0 0 -9\nF4 S4 0 0 1 -9\nF5 S5 0 0 2 -9\n";
+// A PCA of the HapMap 3 fileset with its variant weights: {D}/ref.
+const std::string kReference = "pca --bfile {B} --pcs 2 --var-wts --out {D}/ref --quiet";
+
+Files with_file(Files files, const std::string& name, const std::string& text) {
+  files.emplace_back(name, text);
+  return files;
+}
+
 ErrorCase on_fileset(const std::string& name, const std::string& args, int exit_code,
                      const std::string& message, Files files = fileset()) {
   const std::string command = args.substr(0, args.find(' '));
@@ -93,6 +104,33 @@ INSTANTIATE_TEST_SUITE_P(
         on_fileset("score_columns_backwards",
                    "score --bfile {D}/t --weights {D}/w.txt --score-col-nums 1,2,5-3", 2,
                    "--score-col-nums: the score columns '5-3' run backwards"),
+        on_fileset("iid_several_families_keep", "freq --bfile {D}/t --keep {D}/k.txt", 1,
+                   "{D}/k.txt:1: sample IID 'S1' occurs in several families; give FID and IID",
+                   with_file(fileset(kTwoFamilies), "k.txt", "S1\n")),
+        on_fileset("iid_several_families_pop", "fst --bfile {D}/t --pop {D}/p.pop", 1,
+                   "{D}/p.pop:2: sample IID 'S1' occurs in several families; give FID and IID",
+                   with_file(fileset(kTwoFamilies), "p.pop", "IID\tPOP\nS1\tA\n")),
+        on_fileset("iid_several_families_pheno", "glm --bfile {D}/t --pheno {D}/y.txt", 1,
+                   "{D}/y.txt:2: sample IID 'S1' occurs in several families; give FID and IID",
+                   with_file(fileset(kTwoFamilies), "y.txt", "IID Y\nS1 1\n")),
+        ErrorCase{"project_eigenvalues",
+                  "project --ref {D}/ref --bfile {B}",
+                  1,
+                  "genomap project: error: {D}/ref.eigenval: 1 eigenvalues for 2 PCs in the .eigenvec.var",
+                  {{"ref.eigenval", "5\n"}},
+                  {kReference}},
+        ErrorCase{"project_one_sample",
+                  "project --ref {D}/ref --bfile {B}",
+                  1,
+                  "genomap project: error: {D}/ref.eigenvec: the reference PCA needs at least 2 samples",
+                  {{"ref.eigenvec", "#FID\tIID\tPC1\tPC2\nA1\tNA19916\t0.05\t-0.01\n"}},
+                  {kReference}},
+        ErrorCase{
+            "date_one_variant",
+            "date --bfile {B} --pop {P} --target ASW --sources CEU,YRI --uniform-map 1 --extract {D}/v.txt",
+            1,
+            "genomap date: error: {B}.bim: fewer than two variants with calls and a non-zero weight",
+            {{"v.txt", "rs10458597\n"}}},
         on_fileset("admix_k_samples", "admix --bfile {D}/t --k 5", 1,
                    "--k 5 must be smaller than the number of samples (5)"),
         on_fileset("admix_supervised_k", "admix --bfile {B} --k 3 --supervised --pop {P}", 1,
