@@ -9,10 +9,15 @@
 #include "genomap/core/context.hpp"
 #include "genomap/core/error.hpp"
 #include "genomap/core/usage_error.hpp"
+#include "genomap/freqdb/frequency_release.hpp"
+#include "genomap/freqdb/release_builder.hpp"
+#include "genomap/geno/dataset.hpp"
+#include "genomap/geno/population_labels.hpp"
 #include "genomap/io/output_file.hpp"
 #include "genomap/pipeline/analysis.hpp"
 #include "genomap/popstats/qpadm.hpp"
 #include "genomap/qc/ld_prune.hpp"
+#include "genomap/report/report_html.hpp"
 #include "genomap/sim/pulse_simulation.hpp"
 #include "genomap/sim/simulation_options.hpp"
 #include "test_support.hpp"
@@ -101,6 +106,37 @@ TEST(LibraryErrors, AnalysisOptions) {
   o.starts = 0;
   expect_error([&] { run_analysis(o, nullptr, ctx); }, "--starts must be at least 1", true);
   EXPECT_TRUE(list_files(dir).empty());
+}
+
+TEST(LibraryErrors, ReleaseCounts) {
+  // The release builder rounds with the grid it checked (--min-count) and counts it made itself.
+  expect_error([] { freqdb::round_to_grid(5, 0); }, "rounding grid must be at least 1", false);
+  expect_error([] { freqdb::round_to_grid(std::uint64_t{1} << 40, 20); },
+               "allele count too large for a release", false);
+  expect_error([] { freqdb::publish_counts(1, 2, 0, 20); }, "inconsistent genotype counts", false);
+}
+
+TEST(LibraryErrors, ReleaseBuildOptions) {
+  // The freqdb front end refuses --min-count below 20 and --min-pop-size 0; the builder checks its options
+  // before it reads anything.
+  const std::string dir = scratch_dir("library_errors_release");
+  const Context ctx;
+  const Dataset data;
+  const PopulationAssignment labels;
+  freqdb::ReleaseBuildOptions o;
+  o.min_count = 0;
+  expect_error([&] { freqdb::build_release(data, labels, {}, o, dir + "/r", ctx); },
+               "the minimum count must be at least 1", true);
+  o.min_count = 20;
+  o.min_population_size = 0;
+  expect_error([&] { freqdb::build_release(data, labels, {}, o, dir + "/r", ctx); },
+               "the minimum population size must be at least 1", true);
+  EXPECT_TRUE(list_files(dir).empty());
+}
+
+TEST(LibraryErrors, ReportDataNotAnObject) {
+  expect_error([] { report::render_report_html(nlohmann::json::array()); },
+               "report: the report data must be a JSON object", false);
 }
 
 }  // namespace

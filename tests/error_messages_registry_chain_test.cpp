@@ -1,6 +1,7 @@
 // Error messages of the audit chain's replay and of registries whose chain is broken, asserted whole: entries
 // appended with genomap's own functions (hash, head and checkpoint consistent, as an attacker with write
 // access could), each with changes the replay must refuse; and the signed-anchor key files.
+#include <functional>
 #include <string>
 
 #include "genomap/core/error.hpp"
@@ -228,6 +229,39 @@ TEST(RegistryChainErrors, VoidWithoutReasonThroughTheLibrary) {
               "registry void: --reason is required (the chain keeps why a record was voided)");
   }
   EXPECT_EQ(query_count(db, "SELECT count(*) FROM donor"), 1);
+}
+
+TEST(RegistryChainErrors, WritesThroughTheLibrary) {
+  // Every command names an actor (the OS user by default), writes records only under a kind that changes them
+  // and knows the tables' columns; a program using RegistryWrite directly is checked, and nothing is written.
+  const std::string dir = scratch_dir("registry_write_library");
+  const std::string db = registry_with_donor(dir);
+  auto handle = registry::open_registry(db, true);
+  const auto expect = [](const std::function<void()>& call, const std::string& message) {
+    try {
+      call();
+      ADD_FAILURE() << "no error; expected: " << message;
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()), message);
+    }
+  };
+  expect([&] { registry::RegistryWrite write(*handle, "", "donor"); }, "a registry write needs an actor");
+  expect(
+      [&] {
+        // An analysis records itself in the audit log, not in the record tables.
+        registry::RegistryWrite write(*handle, registry::default_actor(), "analysis");
+        write.insert("donor", {{"donor_id", "D2"}, {"sex", "male"}});
+      },
+      "a write of kind analysis changes no record");
+  expect(
+      [&] {
+        registry::RegistryWrite write(*handle, registry::default_actor(), "donor");
+        write.insert("donor", {{"donor_id", "D2"}, {"sex", "male"}, {"shoe_size", 44}});
+      },
+      "donor has no column shoe_size");
+  handle.reset();
+  EXPECT_EQ(query_count(db, "SELECT count(*) FROM donor"), 1);
+  EXPECT_EQ(run_genomap("registry audit verify --db " + db + " --out " + dir + "/v").exit_code, 0);
 }
 
 }  // namespace
