@@ -1,6 +1,7 @@
 // Error messages of import (VCF and BCF headers, sample IDs, records), asserted whole (see error_cases.hpp).
 #include <zlib.h>
 
+#include <cstring>
 #include <filesystem>
 
 #include "error_cases.hpp"
@@ -85,6 +86,49 @@ TEST(ImportErrors, TruncatedCompressedVcf) {
   EXPECT_EQ(r.output,
             "genomap import: error: " + path + ": cannot read (corrupt or truncated compressed data)\n");
   EXPECT_EQ(list_files(dir), std::vector<std::string>{"in.vcf.gz"});
+}
+
+}  // namespace
+}  // namespace genomap::test
+
+namespace genomap::test {
+namespace {
+
+// A BCF record whose contig index is not in the header: the record is named by its number (a BCF has no
+// lines).
+TEST(ImportErrors, MalformedBcfRecord) {
+  const std::string dir = scratch_dir("import_bad_bcf_record");
+  write_text(dir + "/in.vcf",
+             "##fileformat=VCFv4.2\n##contig=<ID=1>\n"
+             "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n" +
+                 kChrom + kRecord);
+  if (!have_program("bcftools")) GENOMAP_MISSING_TOOL("bcftools is not installed");
+  const CommandResult made = run_command("bcftools view -Ou -o " + dir + "/bgzf.bcf " + dir + "/in.vcf");
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  // Uncompressed BCF (htslib reads both): magic, header length, header text, then the first record.
+  std::string bcf;
+  {
+    gzFile gz = gzopen((dir + "/bgzf.bcf").c_str(), "rb");
+    ASSERT_NE(gz, nullptr);
+    char buffer[4096];
+    for (int got = 0; (got = gzread(gz, buffer, sizeof buffer)) > 0;)
+      bcf.append(buffer, static_cast<std::size_t>(got));
+    gzclose(gz);
+  }
+  ASSERT_EQ(bcf.compare(0, 3, "BCF"), 0);
+  std::uint32_t header_length = 0;
+  std::memcpy(&header_length, bcf.data() + 5, 4);
+  const std::size_t record = 9 + header_length;
+  ASSERT_GT(bcf.size(), record + 12);
+  const std::int32_t contig = 99;  // CHROM: after the record's two lengths
+  std::memcpy(bcf.data() + record + 8, &contig, 4);
+  write_text(dir + "/bad.bcf", bcf);
+  const auto before = list_files(dir).size();
+  const CommandResult r = run_genomap("import --bcf " + dir + "/bad.bcf --out " + dir + "/o");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(r.output,
+            "genomap import: error: " + dir + "/bad.bcf: record 1: malformed record: invalid contig name\n");
+  EXPECT_EQ(list_files(dir).size(), before);
 }
 
 }  // namespace

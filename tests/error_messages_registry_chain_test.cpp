@@ -136,6 +136,22 @@ TEST(RegistryChainErrors, TamperedTablesAreNotReadOrUsed) {
 
 // An entry dated in the future (a clock set wrong when it was written, or a forged date): later writes are
 // refused until the clock passes it.
+// A registry of an older schema whose chain is broken is not migrated (the migration would vouch for it).
+TEST(RegistryChainErrors, BrokenChainIsNotMigrated) {
+  const std::string dir = scratch_dir("registry_not_migrated");
+  const std::string db = registry_with_donor(dir);
+  ASSERT_EQ(exec_sql(db, "UPDATE donor SET sex = 'female' WHERE donor_id = 'D1'; PRAGMA user_version = 2"),
+            "");
+  const auto r = run_genomap("registry add donor --db " + db + " donor_id=D2 sex=male --out " + dir + "/s");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(r.output,
+            "genomap registry: error: " + db +
+                ": the registry is not migrated: the registry tables differ from the audit chain: table "
+                "donor: row 'D1' differs from the audit chain in sex (chain \"male\", table \"female\")\n");
+  EXPECT_EQ(query_text(db, "PRAGMA user_version"), "2");
+  EXPECT_EQ(query_count(db, "SELECT count(*) FROM donor"), 1);
+}
+
 TEST(RegistryChainErrors, ClockBeforeTheLastEntry) {
   const std::string dir = scratch_dir("registry_clock");
   const std::string db = registry_with_donor(dir);

@@ -548,6 +548,20 @@ TEST(PipelineAnalyze, BadInputIsOneClearError) {
   test::write_text(dir + "/keep.txt", keep);
   expect_error(base + " --pop " + dir + "/one_label.pop --keep " + dir + "/keep.txt --k 2",
                dir + "/one_label.pop: no analysed sample has a population label");
+  // Only the pseudo-autosomal variants (XY): PCA runs on them, ADMIXTURE takes chromosomes 1-22 only.
+  expect_error(base + " --pop " + kPops + " --k 2 --no-ibd --no-dating --chr XY",
+               "analyze: no autosomal variants left after pruning for ADMIXTURE");
+  // Variants on chromosome 0 only: pruning skips them, as plink2 does, and nothing is left.
+  test::write_text(dir + "/u.fam",
+                   "F1 S1 0 0 1 -9\nF2 S2 0 0 2 -9\nF3 S3 0 0 0 -9\nF4 S4 0 0 1 -9\nF5 S5 0 0 2 -9\n");
+  test::write_text(dir + "/u.bim", "0\trs1\t0\t100\tA\tG\n0\trs2\t0\t200\tC\tT\n0\trs3\t0\t300\tG\tT\n");
+  test::write_text(dir + "/u.bed", std::string("\x6c\x1b\x01\x1b\x02\xe4\x01\x00\x03", 9));
+  test::write_text(dir + "/u.pop", "IID\tPOP\nS1\tA\nS2\tA\nS3\tB\nS4\tB\nS5\tB\n");
+  expect_error("analyze --bfile " + dir + "/u --pop " + dir +
+                   "/u.pop --k 2 --starts 1 --cv 0 --no-ibd --no-dating "
+                   "--maf 0 --hwe 0 --geno 1 --mind 1 --out " +
+                   dir + "/u_out",
+               "analyze step 'prune' failed: no variants left after LD pruning");
   // Every population is a right population: no target is left for the rotation.
   expect_error(
       base + " --pop " + kPops + " --k 2 --no-ibd --no-dating --qpadm-right CEU,YRI,MEX,ASW",
