@@ -562,6 +562,15 @@ TEST(PipelineAnalyze, BadInputIsOneClearError) {
                    "--maf 0 --hwe 0 --geno 1 --mind 1 --out " +
                    dir + "/u_out",
                "analyze step 'prune' failed: no variants left after LD pruning");
+  // The same samples with the three variants on chromosome 1: the PCA step has fewer components than the 10
+  // the GWAS takes by default.
+  test::write_text(dir + "/u.bim", "1\trs1\t0\t100\tA\tG\n1\trs2\t0\t200\tC\tT\n1\trs3\t0\t300\tG\tT\n");
+  test::write_text(dir + "/y.txt", "IID Y\nS1 1.5\nS2 0.3\nS3 2.2\nS4 1.1\nS5 0.7\n");
+  expect_error("analyze --bfile " + dir + "/u --pop " + dir +
+                   "/u.pop --k 2 --starts 1 --cv 0 --no-ibd --no-dating "
+                   "--maf 0 --hwe 0 --geno 1 --mind 1 --pheno " +
+                   dir + "/y.txt --out " + dir + "/y_out",
+               "analyze step 'gwas' failed: --gwas-pcs 10: the PCA step has only 2 components");
   // Every population is a right population: no target is left for the rotation.
   expect_error(
       base + " --pop " + kPops + " --k 2 --no-ibd --no-dating --qpadm-right CEU,YRI,MEX,ASW",
