@@ -127,7 +127,7 @@ TEST(ImportErrors, MalformedBcfRecord) {
   const CommandResult r = run_genomap("import --bcf " + dir + "/bad.bcf --out " + dir + "/o");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_EQ(r.output,
-            "genomap import: error: " + dir + "/bad.bcf: record 1: malformed record: invalid contig name\n");
+            "genomap import: error: " + dir + "/bad.bcf: BCF record 1: malformed record: invalid contig name\n");
   EXPECT_EQ(list_files(dir).size(), before);
 }
 

@@ -48,7 +48,7 @@ struct Position {
 
 [[noreturn]] void fail_at(const std::string& path, const Position& at, const std::string& message) {
   if (at.text) throw Error(path, at.line, message);
-  throw Error(path, 0, fmt::format("record {}: {}", at.record, message));
+  throw Error(path, 0, fmt::format("BCF record {}: {}", at.record, message));
 }
 
 // Sample IDs to FID/IID as plink2 does: FID "0", or FID = IID (--double-id), or split at a delimiter.
