@@ -113,6 +113,8 @@ INSTANTIATE_TEST_SUITE_P(
         on_fileset("iid_several_families_pheno", "glm --bfile {D}/t --pheno {D}/y.txt", 1,
                    "{D}/y.txt:2: sample IID 'S1' occurs in several families; give FID and IID",
                    with_file(fileset(kTwoFamilies), "y.txt", "IID Y\nS1 1\n")),
+        ErrorCase{"pca_outliers_everyone", "pca --bfile {B} --pcs 2 --outlier-sigma 0.000001", 1,
+                  "genomap pca: error: outlier removal removed every sample"},
         ErrorCase{"project_eigenvalues",
                   "project --ref {D}/ref --bfile {B}",
                   1,
