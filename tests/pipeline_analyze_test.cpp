@@ -536,6 +536,46 @@ TEST(PipelineAnalyze, BadInputIsOneClearError) {
                "samples)");
   expect_error(base + " --pop " + kPops + " --k 2 --qpadm-right CEU",
                "--qpadm-right needs at least two populations", 2);
+  expect_error(base + " --pop " + kPops + " --k x", "--k: expected a number or a range such as 2..6, got 'x'",
+               2);
+  expect_error(base + " --pop " + kPops + " --k 2 --pheno " + dir + "/pheno.txt --covar-name C1",
+               "analyze: --covar-name needs --covar", 2);
+  // Labels only for samples that --keep leaves out.
+  test::write_text(dir + "/one_label.pop", "IID\tPOP\nNA19916\tASW\n");
+  std::string keep;
+  const auto pops = test::read_table(kPops);
+  for (std::size_t i = 1; i <= 20; ++i) keep += pops.text(i, "IID") + "\n";
+  test::write_text(dir + "/keep.txt", keep);
+  expect_error(base + " --pop " + dir + "/one_label.pop --keep " + dir + "/keep.txt --k 2",
+               dir + "/one_label.pop: no analysed sample has a population label");
+  // Only the pseudo-autosomal variants (XY): PCA runs on them, ADMIXTURE takes chromosomes 1-22 only.
+  expect_error(base + " --pop " + kPops + " --k 2 --no-ibd --no-dating --chr XY",
+               "analyze: no autosomal variants left after pruning for ADMIXTURE");
+  // Variants on chromosome 0 only: pruning skips them, as plink2 does, and nothing is left.
+  test::write_text(dir + "/u.fam",
+                   "F1 S1 0 0 1 -9\nF2 S2 0 0 2 -9\nF3 S3 0 0 0 -9\nF4 S4 0 0 1 -9\nF5 S5 0 0 2 -9\n");
+  test::write_text(dir + "/u.bim", "0\trs1\t0\t100\tA\tG\n0\trs2\t0\t200\tC\tT\n0\trs3\t0\t300\tG\tT\n");
+  test::write_text(dir + "/u.bed", std::string("\x6c\x1b\x01\x1b\x02\xe4\x01\x00\x03", 9));
+  test::write_text(dir + "/u.pop", "IID\tPOP\nS1\tA\nS2\tA\nS3\tB\nS4\tB\nS5\tB\n");
+  expect_error("analyze --bfile " + dir + "/u --pop " + dir +
+                   "/u.pop --k 2 --starts 1 --cv 0 --no-ibd --no-dating "
+                   "--maf 0 --hwe 0 --geno 1 --mind 1 --out " +
+                   dir + "/u_out",
+               "analyze step 'prune' failed: no variants left after LD pruning");
+  // The same samples with the three variants on chromosome 1: the PCA step has fewer components than the 10
+  // the GWAS takes by default.
+  test::write_text(dir + "/u.bim", "1\trs1\t0\t100\tA\tG\n1\trs2\t0\t200\tC\tT\n1\trs3\t0\t300\tG\tT\n");
+  test::write_text(dir + "/y.txt", "IID Y\nS1 1.5\nS2 0.3\nS3 2.2\nS4 1.1\nS5 0.7\n");
+  expect_error("analyze --bfile " + dir + "/u --pop " + dir +
+                   "/u.pop --k 2 --starts 1 --cv 0 --no-ibd --no-dating "
+                   "--maf 0 --hwe 0 --geno 1 --mind 1 --pheno " +
+                   dir + "/y.txt --out " + dir + "/y_out",
+               "analyze step 'gwas' failed: --gwas-pcs 10: the PCA step has only 2 components");
+  // Every population is a right population: no target is left for the rotation.
+  expect_error(
+      base + " --pop " + kPops + " --k 2 --no-ibd --no-dating --qpadm-right CEU,YRI,MEX,ASW",
+      "analyze step 'qpadm' failed: --qpadm-right: no population outside the right populations has a "
+      "model to fit");
   EXPECT_FALSE(fs::exists(dir + "/out/report.html"));
 }
 

@@ -115,7 +115,7 @@ TEST(RegistryConsentAnalysis, WithdrawnSampleIsExcludedFromTheNextAnalysis) {
 
   // Bad purpose and missing registry: one-line errors, no outputs.
   r = run_genomap("freq --bfile " + bfile + " --registry " + db + " --purpose GRX --out " + dir + "/bad");
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2);  // a purpose that is not one is a usage error
   EXPECT_NE(r.output.find("genomap freq: error: --purpose GRX: unknown DUO code 'GRX'"), std::string::npos) << r.output;
   r = run_genomap("freq --bfile " + bfile + " --registry " + dir + "/none.db --purpose GRU --out " + dir + "/bad");
   EXPECT_EQ(r.exit_code, 1);

@@ -162,7 +162,7 @@ TEST(SimulatePulse, MalformedPulsesFail) {
       run_genomap("simulate --pulse ADM=A:0.3,B:0.7@20 --n 10 --m 100 --related po:1 --out " + dir + "/x");
   EXPECT_NE(r.exit_code, 0);
   r = run_genomap("simulate --pulse ADM=A:0.3,B:0.7@20 --n 10 --m 5 --chromosomes 22 --out " + dir + "/x");
-  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(r.exit_code, 2) << r.output;  // --m and --chromosomes contradict each other: a usage error
   EXPECT_NE(r.output.find("without variants"), std::string::npos) << r.output;
   // --map: a .bim without cM, and one whose cM decrease.
   write_text(dir + "/nomap.bim", "1\ta\t0\t100\tA\tC\n1\tb\t0\t200\tA\tC\n");

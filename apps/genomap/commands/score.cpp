@@ -29,7 +29,8 @@ struct ScoreCommandOptions {
 
 std::size_t parse_column(const std::string& text) {
   long long v;
-  if (!parse_int64(text, v) || v < 1) throw UsageError("--score-col-nums: '" + text + "' is not a column number");
+  if (!parse_int64(text, v) || v < 1)
+    throw UsageError("--score-col-nums: '" + text + "' is not a column number");
   return static_cast<std::size_t>(v);
 }
 
@@ -37,12 +38,15 @@ ScoreColumns parse_columns(const ScoreCommandOptions& o) {
   ScoreColumns c;
   c.header = o.header;
   if (o.col_nums.empty()) return c;
-  if (o.col_nums.size() != 3) throw UsageError("--score-col-nums takes ID,ALLELE,SCORES (e.g. 1,2,3 or 1,2,3-5)");
+  if (o.col_nums.size() != 3)
+    throw UsageError("--score-col-nums takes ID,ALLELE,SCORES (e.g. 1,2,3 or 1,2,3-5)");
   c.id = parse_column(o.col_nums[0]);
   c.allele = parse_column(o.col_nums[1]);
   const auto dash = o.col_nums[2].find('-');
   c.first_score = parse_column(o.col_nums[2].substr(0, dash));
   c.last_score = dash == std::string::npos ? c.first_score : parse_column(o.col_nums[2].substr(dash + 1));
+  if (c.last_score < c.first_score)
+    throw UsageError("--score-col-nums: the score columns '" + o.col_nums[2] + "' run backwards");
   return c;
 }
 
@@ -69,14 +73,14 @@ void run_score(const ScoreCommandOptions& o, Invocation& inv) {
     write_sscore(inv.outputs().open(".sscore").stream(), data, w, r, sscore_columns(o));
     return;
   }
-  if (o.q_score_range.size() != 2) throw UsageError("--q-score-range takes RANGE_FILE DATA_FILE");
   const auto values = read_score_values(o.q_score_range[1]);
   for (const ScoreRange& range : read_score_ranges(o.q_score_range[0])) {
     const ScoreWeights subset = weights_in_range(w, values, range);
     const ScoreResult r = compute_scores(data, subset, options, inv.context());
     inv.log().note(fmt::format("range {} [{}, {}]: {} variants scored", range.name, range.lower, range.upper,
                                r.variant_ct));
-    write_sscore(inv.outputs().open("." + range.name + ".sscore").stream(), data, subset, r, sscore_columns(o));
+    write_sscore(inv.outputs().open("." + range.name + ".sscore").stream(), data, subset, r,
+                 sscore_columns(o));
   }
 }
 

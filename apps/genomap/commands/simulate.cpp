@@ -22,7 +22,7 @@ struct SimulateOptions {
   std::string tree;   // population tree file (--tree): --n samples per sampled population
   std::string pulse;  // --pulse TARGET=A:0.3,B:0.7@T: --n samples per source and target
   double map_rate = 1.0;
-  std::string map_bim;  // --map: variants and genetic map of a .bim (with --pulse)
+  std::string map_bim;              // --map: variants and genetic map of a .bim (with --pulse)
   std::string relatives, migrants;  // --relatives / --migrants TYPE:COUNT,... (with --pulse)
 };
 
@@ -30,8 +30,9 @@ void run_simulate(SimulateOptions o, Invocation& inv) {
   o.sim.seed = inv.options().seed;
   if (!o.pulse.empty()) {
     if (!o.tree.empty() || !o.related.empty() || o.sim.causal_ct > 0 || o.sim.ld_block > 1)
-      throw Error(
-          "simulate: --pulse takes --n, --m, --chromosomes, --fst, --map, --map-rate, --missing, --relatives, "
+      throw UsageError(
+          "simulate: --pulse takes --n, --m, --chromosomes, --fst, --map, --map-rate, --missing, "
+          "--relatives, "
           "--migrants and --seed only");
     if (!o.map_bim.empty() && o.sim.variant_ct != kVariantsNotGiven)
       throw UsageError("simulate: --map gives the variants; leave out --m");
@@ -60,7 +61,7 @@ void run_simulate(SimulateOptions o, Invocation& inv) {
   if (o.sim.variant_ct == kVariantsNotGiven) throw UsageError("simulate: --m is required");
   if (!o.tree.empty()) {
     if (!o.related.empty() || o.sim.causal_ct > 0 || o.sim.ld_block > 1 || o.sim.missing > 0)
-      throw Error("simulate: --tree takes --n, --m, --chromosomes and --seed only");
+      throw UsageError("simulate: --tree takes --n, --m, --chromosomes and --seed only");
     inv.log().add_input(o.tree);
     simulate_tree_dataset(read_population_tree(o.tree), o.sim.sample_ct, o.sim.variant_ct,
                           o.sim.chromosome_ct, o.sim.seed, inv.outputs());
@@ -106,12 +107,14 @@ const bool registered = register_command(
        app.add_option("--chromosomes", s.chromosome_ct,
                       "Spread variants over chromosomes 1..C (GRCh37 lengths)")
            ->capture_default_str();
-       app.add_option("--relatives", o->relatives,
-                      "With --pulse: families in every population whose members recombine along the map, e.g. "
-                      "po:1,fs:2,hs:2,c1:3,c2:3 (truth in .relatives and .ibd.truth)");
-       app.add_option("--migrants", o->migrants,
-                      "With --pulse: families split between every pair of populations (one relative in each), "
-                      "TYPE:COUNT as for --relatives");
+       app.add_option(
+           "--relatives", o->relatives,
+           "With --pulse: families in every population whose members recombine along the map, e.g. "
+           "po:1,fs:2,hs:2,c1:3,c2:3 (truth in .relatives and .ibd.truth)");
+       app.add_option(
+           "--migrants", o->migrants,
+           "With --pulse: families split between every pair of populations (one relative in each), "
+           "TYPE:COUNT as for --relatives");
        app.add_option("--related", o->related,
                       "Planted related pairs, e.g. dup:2,po:3,fs:3,d2:3,d3:3 (written to .related)");
        app.add_option("--ld-block", s.ld_block, "LD block length in variants (1: no LD)")

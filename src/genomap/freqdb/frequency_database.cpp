@@ -13,8 +13,8 @@ namespace genomap::freqdb {
 struct FrequencyDatabase::Connection {
   SqliteFile file;
   SqliteStatement by_id, by_position, region;
-  explicit Connection(const std::string& uri)
-      : file(uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX),
+  Connection(const std::string& uri, const std::string& path)
+      : file(uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, path),
         by_id(file,
               "SELECT variant_idx, chrom, pos, id, ref, alt, counts FROM variant WHERE id = ? "
               "ORDER BY variant_idx LIMIT ?"),
@@ -102,7 +102,7 @@ std::uint64_t parse_count(const std::map<std::string, std::string>& facts, const
 }  // namespace
 
 std::unique_ptr<FrequencyDatabase::Connection> FrequencyDatabase::open_connection() const {
-  return std::make_unique<Connection>(immutable_uri(path_));
+  return std::make_unique<Connection>(immutable_uri(path_), path_);
 }
 
 FrequencyDatabase::FrequencyDatabase(const std::string& path) : path_(path) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/core/utc_time.hpp"
 #include "genomap/freqdb/release_storage.hpp"
 #include "genomap/geno/chromosome.hpp"
@@ -178,9 +179,9 @@ std::vector<ReleasePopulation> release_populations(const PopulationAssignment& l
 ReleaseBuildSummary build_release(const Dataset& data, const PopulationAssignment& labels,
                                   const PopulationPlaces& places, const ReleaseBuildOptions& options,
                                   const std::string& out_path, const Context& ctx) {
-  if (options.min_count < 1) throw Error("the minimum count must be at least 1");
-  if (options.min_population_size < 1) throw Error("the minimum population size must be at least 1");
-  if (options.version.empty()) throw Error("a release needs a version");
+  if (options.min_count < 1) throw UsageError("the minimum count must be at least 1");
+  if (options.min_population_size < 1) throw UsageError("the minimum population size must be at least 1");
+  if (options.version.empty()) throw UsageError("a release needs a version");
   ReleaseBuildSummary summary;
   PopulationAssignment counted;
   summary.populations = release_populations(labels, places, options, counted.pop_of_sample, summary.hidden);

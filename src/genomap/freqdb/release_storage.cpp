@@ -95,13 +95,14 @@ std::string ContentHasher::finish() {
   return fmt::format("xxh128:{:016x}{:016x}", h.high64, h.low64);
 }
 
-SqliteFile::SqliteFile(const std::string& path, int flags) : path_(path) {
+SqliteFile::SqliteFile(const std::string& path, int flags, const std::string& shown)
+    : path_(shown.empty() ? path : shown) {
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close_v2(db_);
     db_ = nullptr;
-    throw Error(path, 0, "cannot open the frequency release: " + message);
+    throw Error(path_, 0, "cannot open the frequency release: " + message);
   }
   sqlite3_extended_result_codes(db_, 1);
 }

@@ -44,7 +44,8 @@ class ContentHasher {
 // An SQLite connection that closes itself; every failure is an Error naming the file.
 class SqliteFile {
  public:
-  SqliteFile(const std::string& path, int flags);
+  // `shown`: the name errors give the file (default `path`; a URI is opened under the file's own name).
+  SqliteFile(const std::string& path, int flags, const std::string& shown = "");
   ~SqliteFile();
   SqliteFile(const SqliteFile&) = delete;
   SqliteFile& operator=(const SqliteFile&) = delete;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <unordered_set>
 
 #include "genomap/core/error.hpp"
@@ -79,7 +80,12 @@ SampleColumns read_sample_columns(const std::string& path, const SampleTable& sa
       in.fail("expected " + std::to_string(expected) + " fields, found " + std::to_string(fields.size()));
     std::string iid(fields[header.has_fid ? 1 : 0]);
     std::string fid = header.has_fid ? std::string(fields[0]) : std::string();
-    auto idx = samples.find(iid, header.has_fid ? &fid : nullptr);
+    std::optional<std::uint32_t> idx;
+    try {
+      idx = samples.find(iid, header.has_fid ? &fid : nullptr);
+    } catch (const Error& e) {
+      in.fail(e.what());  // an IID of several families: named at its line
+    }
     if (!idx) {
       if (out.unknown_ct++ == 0) out.first_unknown = header.has_fid ? fid + " " + iid : iid;
       return;
@@ -117,10 +123,14 @@ BinaryCoding detect_binary(const std::vector<double>& column) {
   bool any0 = false, any1 = false, any2 = false;
   for (double v : column) {
     if (std::isnan(v)) continue;
-    if (v == 0) any0 = true;
-    else if (v == 1) any1 = true;
-    else if (v == 2) any2 = true;
-    else return BinaryCoding::NotBinary;
+    if (v == 0)
+      any0 = true;
+    else if (v == 1)
+      any1 = true;
+    else if (v == 2)
+      any2 = true;
+    else
+      return BinaryCoding::NotBinary;
   }
   if (!any0 && !any1 && !any2) return BinaryCoding::NotBinary;
   if (any2 || !any0) return BinaryCoding::OneTwo;
@@ -133,8 +143,10 @@ std::vector<double> recode_binary(const std::vector<double>& column, BinaryCodin
     const double v = column[i];
     if (std::isnan(v)) continue;
     if (coding == BinaryCoding::OneTwo) {
-      if (v == 1) out[i] = 0;
-      else if (v == 2) out[i] = 1;
+      if (v == 1)
+        out[i] = 0;
+      else if (v == 2)
+        out[i] = 1;
     } else if (coding == BinaryCoding::ZeroOne) {
       if (v == 0 || v == 1) out[i] = v;
     }

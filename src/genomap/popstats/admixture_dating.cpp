@@ -9,6 +9,7 @@
 #include <numbers>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/geno/block_loop.hpp"
 #include "genomap/geno/chromosome.hpp"
 #include "genomap/geno/kernels.hpp"
@@ -227,9 +228,9 @@ DatingResult date_admixture(const Dataset& data, const PopulationAssignment& pop
                             const Context& ctx) {
   const std::string& bim = data.store->bim_path();
   if (!(o.bin_cm > 0) || !(o.min_cm > 0) || !(o.max_cm > o.min_cm))
-    throw Error(fmt::format("date: need 0 < --bin-cm, 0 < --min-cm < --max-cm (got {}, {}, {})", o.bin_cm,
-                            o.min_cm, o.max_cm));
-  if (o.max_cm / o.bin_cm > 1e6) throw Error("date: --max-cm / --bin-cm exceeds 1,000,000 bins");
+    throw UsageError(fmt::format("date: need 0 < --bin-cm, 0 < --min-cm < --max-cm (got {}, {}, {})",
+                                 o.bin_cm, o.min_cm, o.max_cm));
+  if (o.max_cm / o.bin_cm > 1e6) throw UsageError("date: --max-cm / --bin-cm exceeds 1,000,000 bins");
   if (o.sources.size() != (o.single_reference ? 1u : 2u))
     throw Error(o.single_reference ? "date: --single-reference takes one source (--sources A)"
                                    : "date: --sources takes two reference populations (A,B)");
@@ -238,9 +239,10 @@ DatingResult date_admixture(const Dataset& data, const PopulationAssignment& pop
   std::vector<std::uint32_t> refs;
   for (const auto& s : o.sources) {
     refs.push_back(pops.index_of(s, where));
-    if (refs.back() == target) throw Error(fmt::format("date: source '{}' is the target", s));
+    if (refs.back() == target) throw UsageError(fmt::format("date: source '{}' is the target", s));
   }
-  if (refs.size() == 2 && refs[0] == refs[1]) throw Error("date: the two sources are the same population");
+  if (refs.size() == 2 && refs[0] == refs[1])
+    throw UsageError("date: the two sources are the same population");
   DatingResult result;
   result.target_ct = pops.sizes[target];
   if (result.target_ct < kMinDatingTarget)

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/registry/audit_log.hpp"
 #include "genomap/registry/chain.hpp"
 #include "genomap/registry/consent_status.hpp"
@@ -114,7 +115,7 @@ ConsentSelection select_consented_samples(const ConsentQuery& query, const Sampl
   try {
     purpose = registry::parse_purpose(query.purpose);
   } catch (const Error& e) {
-    throw Error(fmt::format("--purpose {}: {}", query.purpose, e.what()));
+    throw UsageError(fmt::format("--purpose {}: {}", query.purpose, e.what()));
   }
   const std::string actor = query.actor.empty() ? registry::default_actor() : query.actor;
   // Opened for writing: the analysis records itself when it is done, so a read-only registry is refused now.
@@ -161,8 +162,8 @@ ConsentSelection select_consented_samples(const ConsentQuery& query, const Sampl
   }
   const std::string kind = query.ancestry_analysis ? ", an ancestry analysis" : "";
   ctx.note(fmt::format("registry {}{}: purpose {}{}: {} of {} genotyped samples have consent, {} excluded",
-                       query.database, fileset_note, purpose.text, kind, selection.allowed.size(), samples.size(),
-                       samples.size() - selection.allowed.size()));
+                       query.database, fileset_note, purpose.text, kind, selection.allowed.size(),
+                       samples.size(), samples.size() - selection.allowed.size()));
   std::string summary;
   for (const auto& [reason, n] : selection.excluded) {
     ctx.note(fmt::format("registry: {} samples excluded: {}", n, reason));

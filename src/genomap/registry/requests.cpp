@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/registry/chain.hpp"
 #include "genomap/registry/countries.hpp"
 #include "genomap/registry/duo.hpp"
@@ -70,7 +71,8 @@ std::string add_request(Database& db, const std::vector<std::pair<std::string, s
     if (!f.emplace(name, text).second) fail(name, "given twice");
   }
   for (const auto& spec : request_fields())
-    if (spec.second.find("(required)") != std::string::npos && f[spec.first].empty()) fail(spec.first, "missing value");
+    if (spec.second.find("(required)") != std::string::npos && f[spec.first].empty())
+      fail(spec.first, "missing value");
   const std::string id = f["request_id"];
   if (id.find('#') != std::string::npos) fail("request_id", "'#' is kept for IDs genomap generates");
   if (f["institution_type"] != "not-for-profit" && f["institution_type"] != "for-profit")
@@ -95,7 +97,8 @@ std::string add_request(Database& db, const std::vector<std::pair<std::string, s
   }
   std::string collaborators;
   for (const auto& c : split(f["collaborators"], ';'))
-    if (const std::string t = clean_text(c); !t.empty()) collaborators += (collaborators.empty() ? "" : ";") + t;
+    if (const std::string t = clean_text(c); !t.empty())
+      collaborators += (collaborators.empty() ? "" : ";") + t;
   RegistryWrite write(db, actor, "request");
   if (!write.find("access_request", id).is_null())
     fail("request_id", fmt::format("duplicate ID '{}' (already in the registry)", id));
@@ -126,7 +129,8 @@ RequestConditions parse_conditions(std::string_view text) {
       for (const auto& w : split(value, ',')) {
         const std::string kind = clean_text(w);
         if (kind != "material" && kind != "genotypes" && kind != "phenotypes" && kind != "summary")
-          throw Error(fmt::format("condition what: '{}' is not material, genotypes, phenotypes or summary", kind));
+          throw Error(
+              fmt::format("condition what: '{}' is not material, genotypes, phenotypes or summary", kind));
         c.what.insert(kind);
       }
     } else if (key == "until") {
@@ -156,9 +160,9 @@ void decide_request(Database& db, const std::string& request_id, bool approve, c
                     const std::string& date_text, const std::string& reason_text, const std::string& actor) {
   const std::string id = clean_text(request_id);
   const RequestConditions c = parse_conditions(conditions);
-  if (!approve && !c.text.empty()) throw Error("registry request refuse: a refusal has no conditions");
+  if (!approve && !c.text.empty()) throw UsageError("registry request refuse: a refusal has no conditions");
   const std::string reason = clean_text(reason_text);
-  if (!approve && reason.empty()) throw Error("registry request refuse: --reason is required");
+  if (!approve && reason.empty()) throw UsageError("registry request refuse: --reason is required");
   const std::string date = date_text.empty() ? today_utc() : parse_date(date_text);
   RegistryWrite write(db, actor, "decision");
   const json request = write.find("access_request", id);
@@ -169,8 +173,9 @@ void decide_request(Database& db, const std::string& request_id, bool approve, c
                 fmt::format("request '{}' was already {} on {} (a new request is filed instead)", id,
                             earlier["decision"].get<std::string>(), earlier["date"].get<std::string>()));
   if (date < request["date"].get<std::string>())
-    throw Error(db.path(), 0, fmt::format("decision dated {}, before the request ({})", date,
-                                          request["date"].get<std::string>()));
+    throw Error(
+        db.path(), 0,
+        fmt::format("decision dated {}, before the request ({})", date, request["date"].get<std::string>()));
   write.insert("request_decision", {{"request_id", id},
                                     {"decision", approve ? "approved" : "refused"},
                                     {"conditions", c.text},
@@ -183,13 +188,15 @@ std::vector<RequestSummary> list_requests(Database& db) {
   std::vector<RequestSummary> out;
   auto st = db.prepare(
       "SELECT r.request_id, r.requester, r.institution, r.country, r.purpose, r.project, r.date, "
-      "coalesce(d.decision, 'pending'), coalesce(d.conditions, ''), coalesce(d.date, ''), coalesce(d.actor, ''), "
+      "coalesce(d.decision, 'pending'), coalesce(d.conditions, ''), coalesce(d.date, ''), coalesce(d.actor, "
+      "''), "
       "(SELECT count(*) FROM export e WHERE e.request_id = r.request_id), "
       "(SELECT count(DISTINCT sample_id) FROM export e WHERE e.request_id = r.request_id) "
-      "FROM access_request r LEFT JOIN request_decision d ON d.request_id = r.request_id ORDER BY r.request_id");
+      "FROM access_request r LEFT JOIN request_decision d ON d.request_id = r.request_id ORDER BY "
+      "r.request_id");
   while (st.step())
-    out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7),
-                   st.text(8), st.text(9), st.text(10), st.integer(11), st.integer(12)});
+    out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6),
+                   st.text(7), st.text(8), st.text(9), st.text(10), st.integer(11), st.integer(12)});
   return out;
 }
 

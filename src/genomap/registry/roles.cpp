@@ -5,6 +5,7 @@
 #include <map>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/registry/chain.hpp"
 #include "genomap/registry/values.hpp"
 
@@ -81,10 +82,11 @@ std::string permission_problem(const std::string& actor, const std::set<std::str
   for (const auto& r : allowed) needed += (needed.empty() ? "" : " or ") + r;
   std::string has;
   for (const auto& r : held) has += (has.empty() ? "" : ", ") + r;
-  return fmt::format("actor '{}' may not {}: that needs the role {} ('{}' holds {}); an admin grants roles "
-                     "with `genomap registry role grant`",
-                     actor, describe(kind), needed.empty() ? "admin" : needed + " (or admin)", actor,
-                     has.empty() ? "no role" : has);
+  return fmt::format(
+      "actor '{}' may not {}: that needs the role {} ('{}' holds {}); an admin grants roles "
+      "with `genomap registry role grant`",
+      actor, describe(kind), needed.empty() ? "admin" : needed + " (or admin)", actor,
+      has.empty() ? "no role" : has);
 }
 
 std::set<std::string> roles_of(Database& db, const std::string& actor) {
@@ -98,7 +100,7 @@ std::set<std::string> roles_of(Database& db, const std::string& actor) {
 void grant_role(Database& db, const std::string& actor_name, const std::string& role_text,
                 const std::string& actor) {
   const std::string name = clean_text(actor_name);
-  if (name.empty()) throw Error("registry role grant: --to names the actor who receives the role");
+  if (name.empty()) throw UsageError("registry role grant: --to names the actor who receives the role");
   const std::string role = parse_role(role_text);
   RegistryWrite write(db, actor, "role");
   const std::string id = role + ":" + name;
@@ -113,7 +115,7 @@ void revoke_role(Database& db, const std::string& actor_name, const std::string&
   const std::string name = clean_text(actor_name);
   const std::string role = parse_role(role_text);
   const std::string why = clean_text(reason);
-  if (why.empty()) throw Error("registry role revoke: --reason is required (the chain keeps why)");
+  if (why.empty()) throw UsageError("registry role revoke: --reason is required (the chain keeps why)");
   RegistryWrite write(db, actor, "role");
   const std::string id = role + ":" + name;
   if (write.find("role_grant", id).is_null())
@@ -131,7 +133,8 @@ void revoke_role(Database& db, const std::string& actor_name, const std::string&
 
 std::vector<RoleGrant> list_roles(Database& db) {
   std::vector<RoleGrant> out;
-  auto st = db.prepare("SELECT actor_name, role, recorded_at, actor FROM role_grant ORDER BY actor_name, role");
+  auto st =
+      db.prepare("SELECT actor_name, role, recorded_at, actor FROM role_grant ORDER BY actor_name, role");
   while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2), st.text(3)});
   return out;
 }

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "genomap/core/error.hpp"
+#include "genomap/core/usage_error.hpp"
 #include "genomap/geno/bed_writer.hpp"
 #include "genomap/io/line_reader.hpp"
 #include "genomap/sim/genome_layout.hpp"
@@ -84,7 +85,7 @@ void simulate_tree_dataset(const PopulationTree& tree, std::size_t samples_per_p
                            std::size_t variant_ct, std::size_t chromosome_ct, std::uint64_t seed,
                            OutputSet& outputs) {
   if (samples_per_population == 0 || variant_ct == 0)
-    throw Error("simulate --tree: --n and --m must be positive");
+    throw UsageError("simulate --tree: --n and --m must be positive");
   const auto sampled = tree.sampled();
   std::vector<Sample> samples;
   std::vector<std::size_t> pop_of_sample;

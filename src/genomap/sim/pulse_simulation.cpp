@@ -55,7 +55,7 @@ class PulseMap {
     first_.push_back(variant_ct);
     for (std::size_t c = 0; c < chromosome_ct; ++c)
       if (first_[c] == first_[c + 1])
-        throw Error(
+        throw UsageError(
             fmt::format("simulate --pulse: --m {} leaves chromosome {} without variants", variant_ct, c + 1));
   }
 
@@ -183,7 +183,8 @@ struct FounderAncestry {
 
   FounderAncestry(const PulseFamilies& f, std::size_t k, std::size_t n) : k_ct(k), per_pop(n), families(&f) {
     std::size_t next = n;
-    for (const std::uint32_t pop : f.hidden_pop) hidden_tract.push_back(pop == k ? static_cast<long>(next++) : -1);
+    for (const std::uint32_t pop : f.hidden_pop)
+      hidden_tract.push_back(pop == k ? static_cast<long>(next++) : -1);
   }
   std::size_t target_founder_ct() const {
     std::size_t ct = per_pop;
@@ -334,12 +335,13 @@ std::vector<SourceTract> descendant_tracts(const FounderAncestry& ancestry, cons
   std::vector<SourceTract> out;
   float begin = 0;
   for (const FounderStretch& s : mosaic[c]) {
-    founder_ancestry(ancestry, tracts, s.founder, c, begin, s.end_cm, [&](float lo, float hi, std::size_t src) {
-      if (!out.empty() && out.back().source == src && out.back().end == lo)
-        out.back().end = hi;
-      else
-        out.push_back({lo, hi, src});
-    });
+    founder_ancestry(ancestry, tracts, s.founder, c, begin, s.end_cm,
+                     [&](float lo, float hi, std::size_t src) {
+                       if (!out.empty() && out.back().source == src && out.back().end == lo)
+                         out.back().end = hi;
+                       else
+                         out.push_back({lo, hi, src});
+                     });
     begin = s.end_cm;
   }
   return out;
@@ -466,7 +468,8 @@ PulseSpec parse_pulse(const std::string& text) {
 void simulate_pulse_dataset(const PulseSimulationOptions& o, OutputSet& outputs, const Context& ctx) {
   if (o.sample_ct == 0) throw UsageError("simulate --pulse: --n must be positive");
   if (o.map_bim.empty() && o.variant_ct == 0) throw UsageError("simulate --pulse: --m must be positive");
-  if (o.chromosome_ct < 1 || o.chromosome_ct > 22) throw UsageError("simulate: --chromosomes must be in 1..22");
+  if (o.chromosome_ct < 1 || o.chromosome_ct > 22)
+    throw UsageError("simulate: --chromosomes must be in 1..22");
   if (!(o.fst > 0 && o.fst < 1)) throw UsageError("simulate: --fst must be in (0, 1)");
   if (!(o.cm_per_mb > 0 && o.cm_per_mb <= 100))
     throw UsageError("simulate: --map-rate must be in (0, 100] cM per Mb");
@@ -496,8 +499,8 @@ void simulate_pulse_dataset(const PulseSimulationOptions& o, OutputSet& outputs,
   std::vector<std::string> pop_names;
   for (const auto& s : o.pulse.sources) pop_names.push_back(s.name);
   pop_names.push_back(o.pulse.target);
-  const PulseFamilies families = build_pulse_families(o.relatives, o.migrants, k_ct + 1, o.sample_ct,
-                                                      chromosome_cm, pop_names, o.seed);
+  const PulseFamilies families =
+      build_pulse_families(o.relatives, o.migrants, k_ct + 1, o.sample_ct, chromosome_cm, pop_names, o.seed);
   const FounderAncestry ancestry(families, k_ct, o.sample_ct);
   const AncestryTracts tracts = draw_tracts(o, layout, ancestry.target_founder_ct());
   ctx.note(

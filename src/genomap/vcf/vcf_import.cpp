@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "genomap/core/error.hpp"
-#include "genomap/geno/chromosome.hpp"
 #include "genomap/geno/bed_writer.hpp"
+#include "genomap/geno/chromosome.hpp"
 
 namespace genomap {
 namespace {
@@ -48,7 +48,7 @@ struct Position {
 
 [[noreturn]] void fail_at(const std::string& path, const Position& at, const std::string& message) {
   if (at.text) throw Error(path, at.line, message);
-  throw Error(path, 0, fmt::format("record {}: {}", at.record, message));
+  throw Error(path, 0, fmt::format("BCF record {}: {}", at.record, message));
 }
 
 // Sample IDs to FID/IID as plink2 does: FID "0", or FID = IID (--double-id), or split at a delimiter.
@@ -292,7 +292,8 @@ VcfImportCounts import_vcf(const VcfImportOptions& o, OutputSet& outputs, const 
       const int got = hts_getline(fp.get(), kLineSeparator, &line.s);
       if (got == -1) break;
       ++line_no;
-      if (got < -1) throw Error(o.path, line_no, "cannot read (corrupt or truncated compressed data)");
+      // Compressed data is read in blocks: the line being read is not where the damage is, so none is named.
+      if (got < -1) throw Error(o.path, 0, "cannot read (corrupt or truncated compressed data)");
       if (line.s.l == 0) continue;
       if (line.s.s[0] != '#') {
         have_first_data_line = true;
@@ -345,7 +346,7 @@ VcfImportCounts import_vcf(const VcfImportOptions& o, OutputSet& outputs, const 
         const int got = hts_getline(fp.get(), kLineSeparator, &line.s);
         if (got == -1) break;
         ++line_no;
-        if (got < -1) throw Error(o.path, line_no, "cannot read (corrupt or truncated compressed data)");
+        if (got < -1) throw Error(o.path, 0, "cannot read (corrupt or truncated compressed data)");
       }
       pending = false;
       if (line.s.l == 0) continue;
