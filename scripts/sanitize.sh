@@ -32,7 +32,8 @@ case "$kind" in
     ;;
   tsan)
     build_dir="${GENOMAP_BUILD_DIR:-build-tsan}"
-    configure=(-DGENOMAP_SANITIZE=thread)
+    # Only the test files of those kernels are built.
+    configure=(-DGENOMAP_SANITIZE=thread "-DGENOMAP_TEST_FILES=admix|assoc_glm|geno_kernels|king|pca|thread_invariance")
     # The kernels that run threads: KING, ADMIXTURE, PCA (exact, randomized, projection), GLM, the block loop
     # and the ordered pass (GenotypeKernels), and every command at 1, 2 and 7 threads (ThreadInvariance).
     tests=(-R '^(King|Admix|Pca|Glm|GenotypeKernels|ThreadInvariance)')
