@@ -579,6 +579,22 @@ TEST(PipelineAnalyze, BadInputIsOneClearError) {
   EXPECT_FALSE(fs::exists(dir + "/out/report.html"));
 }
 
+TEST(PipelineAnalyze, AnInputErrorLeavesNoOutputFolder) {
+  // A population file naming a sample the fileset does not have fails before any step: the output folder this
+  // run would have created is not left behind, and one that existed before stays.
+  const std::string dir = scratch_dir("analyze_nofolder_" + std::to_string(::getpid()));
+  test::write_text(dir + "/bad.pop", "IID\tPOP\nNOT_A_SAMPLE\tCEU\n");
+  const std::string args = "analyze --bfile " + kBfile + " --pop " + dir + "/bad.pop --k 2 --starts 1 --cv 0 --out ";
+  auto r = run_genomap(args + dir + "/new_out");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("NOT_A_SAMPLE"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir + "/new_out"));
+  fs::create_directories(dir + "/old_out");
+  r = run_genomap(args + dir + "/old_out");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_TRUE(fs::is_directory(dir + "/old_out"));
+}
+
 TEST(PipelineAnalyze, UnknownCoordinatesAreWarnedAndAFailedStepKeepsTheEarlierOnes) {
   const std::string dir = scratch_dir("analyze_fail_" + std::to_string(::getpid()));
   // One population only: every step before popstats runs, popstats fails and no report is written.

@@ -482,9 +482,21 @@ void check_options(const AnalysisOptions& o) {
 
 AnalysisResult run_analysis(const AnalysisOptions& o, StepObserver* observer, const Context& ctx) {
   check_options(o);
+  // A run that fails before any step completes leaves no folder behind it had to create (the completed steps of
+  // a later failure stay: the next run reuses them).
+  const bool existed = fs::exists(o.out_dir);
   fs::create_directories(o.out_dir);
-  Analysis analysis(o, observer, ctx);
-  return analysis.run();
+  try {
+    Analysis analysis(o, observer, ctx);
+    return analysis.run();
+  } catch (...) {
+    if (!existed) {
+      std::error_code ignored;
+      fs::remove(fs::path(o.out_dir) / ".analyze-cache", ignored);  // only when empty
+      fs::remove(o.out_dir, ignored);                               // likewise
+    }
+    throw;
+  }
 }
 
 }  // namespace genomap
