@@ -58,6 +58,8 @@ ErrorCase purpose(const std::string& name, const std::string& text, const std::s
 INSTANTIATE_TEST_SUITE_P(
     Registry, ErrorMessages,
     ::testing::Values(
+        ErrorCase{"registry_db_folder", "registry audit verify --db {D}", 1,
+                  "genomap registry: error: {D}: is a folder, not a registry database", {}, {}},
         registry("import_nothing", "import", 2,
                  "registry import: give at least one of --donors --samples --consents --custody --exports",
                  {}),

@@ -2,12 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "genomap/core/error.hpp"
 
 namespace genomap::registry {
 
 Database::Database(const std::string& path, Mode mode, int busy_timeout_ms)
     : path_(path), busy_timeout_ms_(busy_timeout_ms) {
+  // SQLite opens a folder and fails later with "disk I/O error"; say what is wrong instead.
+  if (std::error_code ec; std::filesystem::is_directory(path, ec))
+    throw Error(path, 0, "is a folder, not a registry database");
   int flags = SQLITE_OPEN_FULLMUTEX;
   if (mode == Mode::ReadOnly) flags |= SQLITE_OPEN_READONLY;
   else flags |= SQLITE_OPEN_READWRITE;
