@@ -24,6 +24,7 @@ case "$kind" in
   asan|configure-asan)
     build_dir="${GENOMAP_FUZZ_BUILD_DIR:-build-fuzz}"
     configure=(-DGENOMAP_FUZZ=ON -DGENOMAP_TESTS=ON)
+    targets=(genomap genomap_tests genomap_example genomap_allele_frequencies)
     # The whole suite; a finding aborts the process that hit it, so the test that ran it fails.
     tests=()
     export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1"
@@ -33,6 +34,7 @@ case "$kind" in
   tsan)
     build_dir="${GENOMAP_BUILD_DIR:-build-tsan}"
     # Only the test files of those kernels are built.
+    targets=(genomap genomap_tests)
     configure=(-DGENOMAP_SANITIZE=thread "-DGENOMAP_TEST_FILES=admix|assoc_glm|geno_kernels|king|pca|thread_invariance")
     # The kernels that run threads: KING, ADMIXTURE, PCA (exact, randomized, projection), GLM, the block loop
     # and the ordered pass (GenotypeKernels), and every command at 1, 2 and 7 threads (ThreadInvariance).
@@ -54,7 +56,7 @@ if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt w
 fi
 cmake -S . -B "$build_dir" "${common[@]}" "${configure[@]}" >/dev/null
 [ "$kind" = configure-asan ] && exit 0
-cmake --build "$build_dir" -j "$jobs" --target genomap genomap_tests
+cmake --build "$build_dir" -j "$jobs" --target "${targets[@]}"
 # The web (node) tests exercise no sanitized code; they run in scripts/test.sh.
 export GENOMAP_REQUIRE_TOOLS=1
 ctest --test-dir "$build_dir" --output-on-failure -j "$jobs" -E '^web_' "${tests[@]}" "$@"
