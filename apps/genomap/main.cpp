@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <map>
 #include <memory>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
