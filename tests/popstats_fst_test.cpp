@@ -212,6 +212,53 @@ TEST(PopstatsFst, WeightedJackknifeWithEqualBlocksIsTheClassicJackknife) {
   EXPECT_EQ(est.block_ct, 5u);
 }
 
+// Under MPI each rank cuts its usable terms into the pieces of the jackknife blocks (cut_fst_slice) and rank
+// 0 joins them (join_fst_slices): for any cut of the variants into slices, and any block size, the blocks are
+// bit for bit those of one pass over all terms.
+TEST(PopstatsFst, SlicedBlocksJoinToTheBlocksOfOnePass) {
+  std::vector<FstTerm> terms;
+  std::uint64_t state = 12345;
+  const auto next = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<double>(state >> 11) / 9007199254740992.0;
+  };
+  for (int i = 0; i < 1000; ++i) terms.push_back({next() - 0.3, next() + 0.1, true});
+  for (std::size_t block_size : {0u, 1u, 7u, 37u, 500u, 1000u, 2000u}) {
+    const std::vector<FstSlicePieces> whole{cut_fst_slice(terms, 0, block_size)};
+    const FstBlocks expected = join_fst_slices(whole, block_size);
+    // One pass, as compute_fst accumulates: blocks of `block_size` terms (one block when 0).
+    const std::size_t size = block_size ? block_size : terms.size();
+    ASSERT_EQ(expected.numer.size(), (terms.size() + size - 1) / size) << block_size;
+    EXPECT_EQ(expected.obs, terms.size());
+    std::vector<double> numer, denom;  // one pass, folded from zero in each block
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+      if (i % size == 0) numer.push_back(0), denom.push_back(0);
+      numer.back() += terms[i].numer;
+      denom.back() += terms[i].denom;
+    }
+    EXPECT_EQ(expected.numer, numer) << block_size;
+    EXPECT_EQ(expected.denom, denom) << block_size;
+    for (const std::vector<std::size_t>& cuts :
+         std::vector<std::vector<std::size_t>>{{0, 500, 1000},
+                                               {0, 1, 999, 1000},
+                                               {0, 333, 666, 1000},
+                                               {0, 0, 10, 10, 517, 1000},
+                                               {0, 36, 37, 38, 1000}}) {
+      std::vector<FstSlicePieces> slices;
+      for (std::size_t s = 0; s + 1 < cuts.size(); ++s)
+        slices.push_back(
+            cut_fst_slice(std::vector<FstTerm>(terms.begin() + static_cast<std::ptrdiff_t>(cuts[s]),
+                                               terms.begin() + static_cast<std::ptrdiff_t>(cuts[s + 1])),
+                          cuts[s], block_size));
+      const FstBlocks joined = join_fst_slices(slices, block_size);
+      EXPECT_EQ(joined.numer, expected.numer) << block_size;  // exactly: the same sums in the same order
+      EXPECT_EQ(joined.denom, expected.denom) << block_size;
+      EXPECT_EQ(joined.weight, expected.weight) << block_size;
+      EXPECT_EQ(joined.obs, expected.obs) << block_size;
+    }
+  }
+}
+
 TEST(PopstatsFst, PopulationWithOneSampleIsAnError) {
   const std::string dir = scratch_dir("popstats_fst_single");
   auto t = read_table(data_path("hapmap3_admixture/hapmap3_populations.tsv"));

@@ -278,6 +278,11 @@ std::pair<std::size_t, std::size_t> Invocation::distribute_pair_rows(std::size_t
   return range;
 }
 
+void Invocation::distribute_range(const std::string& unit, std::size_t total,
+                                  std::pair<std::size_t, std::size_t> range, std::string totals) {
+  if (mpi::distributed()) begin_ranks(unit, total, range, std::move(totals));
+}
+
 bool Invocation::writes_outputs() const { return mpi::rank() == 0; }
 
 void Invocation::join_ranks() {
@@ -353,9 +358,9 @@ void Invocation::finish() {
     }
     const std::uint64_t before = mpi::bytes_received();  // the reports of join() and any sums
     receive_rank_outputs();
-    log_.note(
-        fmt::format("MPI: rank 0 received {} bytes: {} of reports and sums, {} of the other ranks' rows",
-                    mpi::bytes_received(), before, mpi::bytes_received() - before));
+    log_.note(fmt::format(
+        "MPI: rank 0 received {} bytes: {} of reports, sums and results, {} of the other ranks' rows",
+        mpi::bytes_received(), before, mpi::bytes_received() - before));
     log_.phase_done("gather the other ranks' rows");
   }
   if (split_) {

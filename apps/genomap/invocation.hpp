@@ -73,6 +73,10 @@ class Invocation {
   void distribute_variants(Dataset& data);
   // The same for a command over pairs of samples (king): this rank's rows [first, last) of pairs.
   std::pair<std::size_t, std::size_t> distribute_pair_rows(std::size_t samples);
+  // The same for a command that cuts its own units (fstats: whole jackknife blocks): this rank computes
+  // `range` of `total` units; every rank must report the same `totals`.
+  void distribute_range(const std::string& unit, std::size_t total, std::pair<std::size_t, std::size_t> range,
+                        std::string totals);
   // Rank 0 writes the outputs that are not concatenated rows (.smiss after the sums), the others do not.
   bool writes_outputs() const;
   // The end of this rank's local phase (mpi::join): when any rank failed, throws mpi::RanksFailed on every

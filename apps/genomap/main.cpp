@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
@@ -33,6 +34,12 @@ int main(int argc, char** argv) {
   std::map<CLI::App*, Runner> runners;
   std::map<CLI::App*, bool> distributed;
   std::map<CLI::App*, std::unique_ptr<RunOptions>> run_options;
+  std::vector<std::string> ranked;  // the commands that run as ranks, in --help order
+  for (const auto& c : commands)
+    if (c.distributed) ranked.push_back(c.name);
+  std::string ranked_commands;
+  for (std::size_t i = 0; i < ranked.size(); ++i)
+    ranked_commands += (i == 0 ? "" : i + 1 == ranked.size() ? " and " : ", ") + ranked[i];
   for (const auto& c : commands) {
     CLI::App* sub = app.add_subcommand(c.name, c.summary);
     sub->option_defaults()->always_capture_default();
@@ -95,9 +102,9 @@ int main(int argc, char** argv) {
     const std::string prefix = "genomap " + sub->get_name() + ": error: ";
     try {
       if (mpi::distributed() && !distributed[sub])
-        throw genomap::UsageError(
-            sub->get_name() + " does not run as several MPI ranks (" + std::to_string(mpi::size()) +
-            " here): run it as one process; freq, missing, hardy and king run under mpirun");
+        throw genomap::UsageError(sub->get_name() + " does not run as several MPI ranks (" +
+                                  std::to_string(mpi::size()) + " here): run it as one process; " +
+                                  ranked_commands + " run under mpirun");
       Invocation invocation(*run_options[sub], command_line, sub->config_to_str(true, false));
       runner(invocation);
       invocation.finish();

@@ -1,8 +1,9 @@
-// genomap built with MPI (GENOMAP_MPI=ON) under mpirun on this machine: freq, missing, hardy and king with 2
-// and 3 ranks write byte for byte the files of the single-process run (the rows of each rank in rank order,
-// the per-sample counts of .smiss summed), rank 0 logs the ranks and their timings, and no rank leaves a file
-// behind. A rank that fails, ranks that disagree on their inputs and commands that do not run as ranks end
-// the whole job with one error line, printed by rank 0, and no output.
+// genomap built with MPI (GENOMAP_MPI=ON) under mpirun on this machine: freq, missing, hardy, king, fst,
+// fstats and glm with 2 and 3 ranks write byte for byte the files of the single-process run (the rows of each
+// rank in rank order, the per-sample counts of .smiss summed, Fst's jackknife blocks joined, the
+// f-statistics' block sums summed, glm's results gathered), rank 0 logs the ranks and their timings, and no
+// rank leaves a file behind. A rank that fails, ranks that disagree on their inputs and commands that do not
+// run as ranks end the whole job with one error line, printed by rank 0, and no output.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -17,6 +18,16 @@ namespace genomap::test {
 namespace {
 
 const std::string kBfile = data_path("hapmap3_admixture/hapmap3");
+const std::string kPop = data_path("hapmap3_admixture/hapmap3.pop");
+
+// The files of `fst --per-variant` for the four populations of kPop.
+std::vector<std::string> fst_outputs(bool per_variant) {
+  std::vector<std::string> out{".fst.summary", ".fst.amova"};
+  if (per_variant)
+    for (const char* pair : {"ASW.CEU", "ASW.MEX", "ASW.YRI", "CEU.MEX", "CEU.YRI", "MEX.YRI"})
+      out.push_back(std::string(".") + pair + ".fst.var");
+  return out;
+}
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -69,7 +80,7 @@ std::vector<std::string> log_lines_with(const std::string& path, const std::stri
 }
 
 struct MpiCase {
-  std::string command;               // with its own options
+  std::string command;               // with its own options; {pop} stands for kPop
   std::vector<std::string> outputs;  // suffixes the single run writes
 };
 
@@ -85,7 +96,9 @@ TEST_P(MpiRanks, RanksWriteTheSingleRunsFiles) {
       '_');
   const std::string dir = scratch_dir("mpi_" + folder);
   const std::string tmpdir = scratch_dir("mpi_tmp_" + folder);
-  auto r = run_genomap(c.command + " --bfile " + kBfile + " --out " + dir + "/single --quiet");
+  std::string command = c.command;
+  if (const auto at = command.find("{pop}"); at != std::string::npos) command.replace(at, 5, kPop);
+  auto r = run_genomap(command + " --bfile " + kBfile + " --out " + dir + "/single --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   for (const auto& suffix : c.outputs)
     ASSERT_TRUE(std::filesystem::exists(dir + "/single" + suffix)) << suffix;
@@ -94,7 +107,7 @@ TEST_P(MpiRanks, RanksWriteTheSingleRunsFiles) {
   }
   for (int ranks : {2, 3}) {
     const std::string out = dir + "/np" + std::to_string(ranks);
-    r = run_mpi(ranks, c.command + " --bfile " + kBfile + " --threads 1 --out " + out + " --quiet", tmpdir);
+    r = run_mpi(ranks, command + " --bfile " + kBfile + " --threads 1 --out " + out + " --quiet", tmpdir);
     ASSERT_EQ(r.exit_code, 0) << r.output;
     for (const auto& suffix : c.outputs)
       EXPECT_EQ(read_text(out + suffix), read_text(dir + "/single" + suffix))
@@ -120,22 +133,101 @@ TEST_P(MpiRanks, RanksWriteTheSingleRunsFiles) {
   EXPECT_TRUE(rank_files(tmpdir).empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Commands, MpiRanks,
-                         ::testing::Values(MpiCase{"freq", {".afreq"}},
-                                           MpiCase{"freq --maf 0.05 --chr 1-22", {".afreq"}},
-                                           MpiCase{"missing", {".smiss", ".vmiss"}},
-                                           MpiCase{"hardy", {".hardy", ".hardy.x"}},
-                                           MpiCase{"hardy --maf 0.05 --hwe-midp", {".hardy", ".hardy.x"}},
-                                           MpiCase{"king", {".kin0"}},
-                                           MpiCase{"king --degree --king-table-filter 0.02", {".kin0"}},
-                                           MpiCase{"king --king-matrix", {".kin0", ".king.bin", ".king.id"}}),
-                         [](const ::testing::TestParamInfo<MpiCase>& case_info) {
-                           std::string name = case_info.param.command;
-                           std::replace_if(
-                               name.begin(), name.end(),
-                               [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); }, '_');
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Commands, MpiRanks,
+    ::testing::Values(MpiCase{"freq", {".afreq"}}, MpiCase{"freq --maf 0.05 --chr 1-22", {".afreq"}},
+                      MpiCase{"missing", {".smiss", ".vmiss"}}, MpiCase{"hardy", {".hardy", ".hardy.x"}},
+                      MpiCase{"hardy --maf 0.05 --hwe-midp", {".hardy", ".hardy.x"}},
+                      MpiCase{"king", {".kin0"}},
+                      MpiCase{"king --degree --king-table-filter 0.02", {".kin0"}},
+                      MpiCase{"king --king-matrix", {".kin0", ".king.bin", ".king.id"}},
+                      // Blocks of 37 usable variants straddle the ranks' slices.
+                      MpiCase{"fst --pop {pop} --block-size 37 --per-variant", fst_outputs(true)},
+                      MpiCase{"fst --pop {pop} --method wc --maf 0.1", fst_outputs(false)},
+                      MpiCase{"fst --pop {pop} --block-size 0", fst_outputs(false)},
+                      // Whole jackknife blocks a rank: 365 blocks of 37 variants.
+                      MpiCase{"fstats --pop {pop} --block-size 37 --f3 'ASW;CEU,YRI' --f4 "
+                              "'ASW,CEU;MEX,YRI' --d 'ASW,CEU;MEX,YRI' --outgroup-f3 YRI",
+                              {".f2", ".fstats"}},
+                      MpiCase{"fstats --pop {pop} --qp-compat --f4-ratio "
+                              "'ASW,YRI;MEX,CEU/ASW,YRI;CEU,MEX'",
+                              {".f2", ".f4ratio"}}),
+    [](const ::testing::TestParamInfo<MpiCase>& case_info) {
+      std::string name = case_info.param.command;
+      std::replace_if(
+          name.begin(), name.end(), [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); },
+          '_');
+      return name;
+    });
+
+// fstats from EIGENSTRAT input (a packed .geno, 62 populations with --pseudohaploid): the ranks' whole
+// jackknife blocks give the single run's files.
+TEST(MpiRanks, FstatsFromEigenstratWriteTheSingleRunsFiles) {
+  const std::string dir = scratch_dir("mpi_fstats_eigenstrat");
+  const std::string tmpdir = scratch_dir("mpi_fstats_eigenstrat_tmp");
+  const std::string args =
+      "fstats --eigenstrat " + data_path("human_origins_panel7/panel7") +
+      " --f4 'French,Han;Yoruba,Papuan' --outgroup-f3 Chimp --pseudohaploid --quiet --out ";
+  auto r = run_genomap(args + dir + "/single");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (int ranks : {2, 3}) {
+    const std::string out = dir + "/np" + std::to_string(ranks);
+    r = run_mpi(ranks, args + out + " --threads 1", tmpdir);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    for (const char* suffix : {".f2", ".fstats"})
+      EXPECT_EQ(read_text(out + suffix), read_text(dir + "/single" + suffix))
+          << ranks << " ranks: " << suffix;
+    EXPECT_TRUE(
+        contains(read_text(out + ".log"), "MPI rank " + std::to_string(ranks - 1) + ": jackknife blocks ["));
+  }
+  EXPECT_TRUE(rank_files(tmpdir).empty());
+}
+
+// glm: a quantitative phenotype (some missing) and a case/control one (Firth where logistic regression
+// fails), two covariates and --adjust. Each rank fits its variants; rank 0 writes every table, the adjusted
+// p-values and the genomic inflation over all variants: the single run's files.
+TEST(MpiRanks, GlmWritesTheSingleRunsFiles) {
+  const std::string dir = scratch_dir("mpi_glm");
+  const std::string tmpdir = scratch_dir("mpi_glm_tmp");
+  const std::string inputs = scratch_dir("mpi_glm_inputs");
+  std::istringstream fam(read_text(kBfile + ".fam"));
+  std::ostringstream pheno, covar;
+  pheno << "#FID\tIID\tQT\tCC\n";
+  covar << "#FID\tIID\tC1\tC2\n";
+  int i = 0;
+  for (std::string line; std::getline(fam, line);) {
+    ++i;
+    std::istringstream fields(line);
+    std::string fid, iid;
+    fields >> fid >> iid;
+    pheno << fid << '\t' << iid << '\t'
+          << (i % 29 == 0 ? std::string("NA") : std::to_string(i * 37 % 101 / 10.0)) << '\t'
+          << (i % 3 == 0 ? 2 : 1) << '\n';
+    covar << fid << '\t' << iid << '\t' << i * 13 % 17 << '\t' << i % 2 << '\n';
+  }
+  write_text(inputs + "/p.txt", pheno.str());
+  write_text(inputs + "/c.txt", covar.str());
+  const std::string args = "glm --bfile " + kBfile + " --pheno " + inputs + "/p.txt --covar " + inputs +
+                           "/c.txt --adjust --quiet --out ";
+  auto r = run_genomap(args + dir + "/single");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::vector<std::string> outputs{".QT.glm.linear", ".QT.glm.linear.adjusted",
+                                         ".CC.glm.logistic.hybrid", ".CC.glm.logistic.hybrid.adjusted",
+                                         ".glm.summary"};
+  // Firth regression ran for some variants, and the summary counts every variant.
+  EXPECT_TRUE(contains(read_text(dir + "/single.CC.glm.logistic.hybrid"), "\tY\tADD\t"));
+  for (int ranks : {2, 3}) {
+    const std::string out = dir + "/np" + std::to_string(ranks);
+    r = run_mpi(ranks, args + out + " --threads 1", tmpdir);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    for (const auto& suffix : outputs)
+      EXPECT_EQ(read_text(out + suffix), read_text(dir + "/single" + suffix))
+          << ranks << " ranks: " << suffix;
+    EXPECT_TRUE(contains(read_text(out + ".log"), "MPI rank " + std::to_string(ranks - 1) + ": variants ["));
+  }
+  EXPECT_EQ(list_files(dir).size(), 3 * (outputs.size() + 1));
+  EXPECT_TRUE(rank_files(tmpdir).empty());
+}
 
 // One rank cannot do its part: the job ends on every rank, rank 0 prints that rank's error once, and nothing
 // is written (no output, no temporary file, no rank folder).
@@ -165,6 +257,12 @@ TEST(MpiRanks, AFailingRankEndsTheJobWithOneErrorAndNoOutput) {
   EXPECT_TRUE(
       contains(r.output, "genomap freq: error: rank 1 of 3: " + dir + "/absent.fam: cannot open file"))
       << r.output;
+  // Rank 1 of fst cannot read its population file: the job ends before the ranks exchange their blocks.
+  r = run_command(mpirun + "-np 1 " + binary + " fst --pop " + kPop + " --bfile " + kBfile + args +
+                  " : -np 1 " + binary + " fst --pop " + dir + "/absent.pop --bfile " + kBfile + args);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(lines_starting(r.output, "genomap"), 1u) << r.output;
+  EXPECT_TRUE(contains(r.output, "genomap fst: error: rank 1 of 2: " + dir + "/absent.pop")) << r.output;
   // Ranks that read other inputs (here other filters) would write a wrong file: refused.
   r = run_command(mpirun + "-np 1 " + binary + " hardy --bfile " + kBfile + args + " : -np 1 " + binary +
                   " hardy --maf 0.2 --bfile " + kBfile + args);
@@ -187,9 +285,26 @@ TEST(MpiRanks, WhatDoesNotRunAsRanksIsAUsageErrorPrintedOnce) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_EQ(occurrences(r.output, "genomap het: error: "), 1u) << r.output;
   EXPECT_EQ(lines_starting(r.output, "genomap"), 1u) << r.output;
+  EXPECT_TRUE(
+      contains(r.output,
+               "genomap het: error: rank 0 of 2: het does not run as several MPI ranks (2 "
+               "here): run it as one process; freq, missing, hardy, king, fst, glm and fstats run under "
+               "mpirun"))
+      << r.output;
+  r = run_mpi(3, "glm --pheno " + kPop + " --covar-pcs 2" + tail, tmpdir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(lines_starting(r.output, "genomap"), 1u) << r.output;
   EXPECT_TRUE(contains(r.output,
-                       "genomap het: error: rank 0 of 2: het does not run as several MPI ranks (2 "
-                       "here): run it as one process; freq, missing, hardy and king run under mpirun"))
+                       "genomap glm: error: rank 0 of 3: --covar-pcs is not divided between MPI ranks (3 "
+                       "here): run pca first and give its .eigenvec as --covar"))
+      << r.output;
+  r = run_mpi(2, "fstats --f2-store " + dir + "/store --pop " + kPop + " --f4 'ASW,CEU;MEX,YRI'" + tail,
+              tmpdir);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(lines_starting(r.output, "genomap"), 1u) << r.output;
+  EXPECT_TRUE(contains(r.output,
+                       "genomap fstats: error: rank 0 of 2: fstats: --f2-store is built or read by one "
+                       "process, not by 2 MPI ranks: run it without mpirun"))
       << r.output;
   r = run_mpi(3, "freq --split 1/2" + tail, tmpdir);
   EXPECT_EQ(r.exit_code, 2) << r.output;

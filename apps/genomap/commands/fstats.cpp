@@ -5,12 +5,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
 #include "genomap/core/usage_error.hpp"
+#include "genomap/dist/mpi.hpp"
 #include "genomap/popstats/f2_store.hpp"
 #include "genomap/popstats/popstats_files.hpp"
 #include "genomap/popstats/population_input.hpp"
@@ -131,7 +133,42 @@ F2Store open_or_build_store(const FstatsCommandOptions& o, const PopulationData&
   return store;
 }
 
+// Under MPI: rank r of R computes the whole jackknife blocks [floor(rB/R), floor((r+1)B/R)) of the B blocks;
+// each block's sums lie on one rank, so summing them over the ranks (zeros elsewhere) is exact, and rank 0
+// writes the files of one process, bit for bit.
+void compute_and_write_ranks(const FstatsCommandOptions& o, PopulationInput& input,
+                             const std::vector<std::uint32_t>& block_of_variant, std::size_t block_ct,
+                             Invocation& inv) {
+  const PopulationData& pd = input.data;
+  const std::size_t variant_ct = pd.variants.size();
+  if (!std::is_sorted(block_of_variant.begin(), block_of_variant.end()))
+    throw Error("fstats: the jackknife blocks are not contiguous (an internal error)");
+  const auto ranks = static_cast<std::size_t>(mpi::size()), rank = static_cast<std::size_t>(mpi::rank());
+  const std::size_t b0 = block_ct * rank / ranks, b1 = block_ct * (rank + 1) / ranks;
+  const auto first = static_cast<std::size_t>(
+      std::lower_bound(block_of_variant.begin(), block_of_variant.end(), b0) - block_of_variant.begin());
+  const auto last = static_cast<std::size_t>(
+      std::lower_bound(block_of_variant.begin(), block_of_variant.end(), b1) - block_of_variant.begin());
+  inv.distribute_range("jackknife blocks", block_ct, {b0, b1},
+                       fmt::format("{} populations, {} variants and {} jackknife blocks",
+                                   pd.populations.pop_ct(), variant_ct, block_ct));
+  const std::vector<StatisticRequest> requests = requested_statistics(o, pd.populations);
+  input.keep_variant_range(first, last);
+  const std::vector<std::uint32_t> blocks(block_of_variant.begin() + static_cast<std::ptrdiff_t>(first),
+                                          block_of_variant.begin() + static_cast<std::ptrdiff_t>(last));
+  const FstatsResult result = compute_fstats(pd, blocks, block_ct, requests, fstats_options(o), inv.context(),
+                                             [&](std::span<double> s) {
+                                               inv.join_ranks();
+                                               mpi::allreduce_sum(s);
+                                             });
+  if (inv.writes_outputs()) write_statistics(result, pd.populations, variant_ct, requests.size(), inv);
+}
+
 void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
+  if (mpi::distributed() && !o.f2_store.empty())
+    throw UsageError(fmt::format(
+        "fstats: --f2-store is built or read by one process, not by {} MPI ranks: run it without mpirun",
+        mpi::size()));
   const bool store_filters = o.store_filters.max_missing != 1.0 || o.store_filters.min_maf != 0.0 ||
                              o.store_filters.transversions_only;
   if (store_filters && o.f2_store.empty())
@@ -214,7 +251,10 @@ void run_fstats(const FstatsCommandOptions& o, Invocation& inv) {
       compute_and_write(o, store.population_data(), store.block_of_variant, store.block_ct, inv);
     return;
   }
-  compute_and_write(o, pd, block_of_variant, block_ct, inv);
+  if (mpi::distributed())
+    compute_and_write_ranks(o, *input, block_of_variant, block_ct, inv);
+  else
+    compute_and_write(o, pd, block_of_variant, block_ct, inv);
 }
 
 const bool registered = register_command(
@@ -264,7 +304,7 @@ const bool registered = register_command(
                     "(one allele per call; ADMIXTOOLS 2's adjust_pseudohaploid)");
        return Runner([o](Invocation& inv) { run_fstats(*o, inv); });
      },
-     61});
+     61, true});
 
 }  // namespace
 }  // namespace genomap::cli

@@ -5,13 +5,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "command_registry.hpp"
 #include "genomap/assoc/glm_files.hpp"
 #include "genomap/core/error.hpp"
 #include "genomap/core/usage_error.hpp"
+#include "genomap/dist/mpi.hpp"
 #include "genomap/pca/pca.hpp"
 #include "invocation.hpp"
 
@@ -32,10 +35,42 @@ struct GlmCommandOptions {
   std::size_t covar_pcs = 0;
 };
 
+// Under MPI: the ranks above 0 send their variants' results (the raw values, in variant order) to rank 0,
+// which appends them in rank order to its own: the results of one process over all variants, from which it
+// writes the tables, --adjust and the summary (genomic inflation over all variants) as one process does.
+void gather_glm_results(std::vector<GlmPhenotypeResult>& results) {
+  static_assert(std::is_trivially_copyable_v<GlmVariantResult>);
+  if (mpi::rank() != 0) {
+    for (const auto& r : results) {
+      mpi::send_size(0, r.variants.size());
+      mpi::send(0, std::string_view(reinterpret_cast<const char*>(r.variants.data()),
+                                    r.variants.size() * sizeof(GlmVariantResult)));
+    }
+    return;
+  }
+  for (int rank = 1; rank < mpi::size(); ++rank)
+    for (auto& r : results) {
+      const std::size_t first = r.variants.size();
+      r.variants.resize(first + static_cast<std::size_t>(mpi::receive_size(rank)));
+      char* at = reinterpret_cast<char*>(r.variants.data() + first);
+      mpi::receive(rank, (r.variants.size() - first) * sizeof(GlmVariantResult), [&](std::string_view piece) {
+        std::memcpy(at, piece.data(), piece.size());
+        at += piece.size();
+      });
+    }
+}
+
 void run_glm_command(const GlmCommandOptions& o, Invocation& inv) {
   if (int(o.firth) + int(o.firth_fallback) + int(o.no_firth) > 1)
     throw UsageError("--firth, --firth-fallback and --no-firth exclude each other");
+  if (o.covar_pcs > 0 && mpi::distributed())
+    throw UsageError(fmt::format(
+        "--covar-pcs is not divided between MPI ranks ({} here): run pca first and give its .eigenvec as "
+        "--covar",
+        mpi::size()));
   Dataset data = inv.load_dataset(o.input);
+  const std::vector<std::uint32_t> all_variants = data.variant_uidx;
+  inv.distribute_variants(data);  // under MPI: this rank's variants; rank 0 gathers the results
   inv.log().add_input(o.pheno_file);
   const std::vector<GlmPhenotype> phenotypes =
       read_glm_phenotypes(o.pheno_file, o.pheno_names, data, o.binary, inv.context());
@@ -77,6 +112,13 @@ void run_glm_command(const GlmCommandOptions& o, Invocation& inv) {
   options.omit_ref = o.omit_ref;
   auto results = run_glm(data, phenotypes, covariates, options, inv.context());
   inv.log().phase_done("regressions");
+  if (mpi::distributed()) {
+    inv.join_ranks();
+    gather_glm_results(results);
+    if (!inv.writes_outputs()) return;
+    data.variant_uidx = all_variants;  // rank 0 writes the rows of every variant
+    inv.log().phase_done("gather the other ranks' results");
+  }
   std::vector<GlmSummaryRow> summary;
   for (const auto& r : results)
     summary.push_back(write_glm_tables(inv.outputs(), data, r, options.firth, o.adjust, inv.context()));
@@ -113,7 +155,7 @@ const bool registered = register_command(
            ->capture_default_str();
        return Runner([o](Invocation& inv) { run_glm_command(*o, inv); });
      },
-     60});
+     60, true});
 
 }  // namespace
 }  // namespace genomap::cli

@@ -143,6 +143,18 @@ void allreduce_sum(std::span<std::uint32_t> values) {
   received += values.size_bytes();
 }
 
+void allreduce_sum(std::span<double> values) {
+  if (rank_count == 1) return;
+  for (std::size_t at = 0; at < values.size(); at += kPieceBytes / sizeof(double)) {
+    const std::size_t n = std::min(values.size() - at, kPieceBytes / sizeof(double));
+    check(MPI_Allreduce(MPI_IN_PLACE, values.data() + at, static_cast<int>(n), MPI_DOUBLE, MPI_SUM,
+                        MPI_COMM_WORLD),
+          "MPI_Allreduce");
+  }
+  sent += values.size_bytes();
+  received += values.size_bytes();
+}
+
 void send(int destination, std::string_view bytes) {
   for (std::size_t at = 0; at < bytes.size(); at += kPieceBytes) {
     const std::size_t n = std::min(bytes.size() - at, kPieceBytes);

@@ -70,6 +70,9 @@ bool joined();
 // Collective: element-wise sums over the ranks, on every rank (MPI_Allreduce).
 void allreduce_sum(std::span<std::uint64_t> values);
 void allreduce_sum(std::span<std::uint32_t> values);
+// Sums of doubles: exact, and so independent of the order MPI adds in, where at most one rank holds a value
+// other than zero in each element (per-block sums of blocks that lie on one rank).
+void allreduce_sum(std::span<double> values);
 
 // Point to point, in pieces of at most 256 MiB so that any size goes through MPI's int counts.
 void send(int destination, std::string_view bytes);

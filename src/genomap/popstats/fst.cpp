@@ -1,8 +1,10 @@
 #include "genomap/popstats/fst.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include "genomap/core/error.hpp"
 #include "genomap/popstats/jackknife.hpp"
 
 namespace genomap {
@@ -70,25 +72,29 @@ FstTerm wc_multi_population_term(const std::uint32_t* called, const std::uint32_
 
 namespace {
 
-// Running sums of one pair, cut into jackknife blocks of `block_size` usable variants as plink2 does.
+// Running sums of one pair, cut into jackknife blocks of `block_size` usable variants as plink2 does. With
+// `keep` (a slice of an MPI run), also every usable term, for the exchange between the ranks.
 struct PairAccumulator {
-  std::vector<double> block_numer, block_denom, block_weight;
+  FstBlocks blocks;
   double numer = 0, denom = 0;
-  std::size_t in_block = 0, obs = 0;
+  std::size_t in_block = 0;
+  bool keep = false;
+  std::vector<FstTerm> valid;
 
   void add(const FstTerm& t, std::size_t block_size) {
     if (!t.valid) return;
+    if (keep) valid.push_back(t);
     numer += t.numer;
     denom += t.denom;
-    ++obs;
+    ++blocks.obs;
     ++in_block;
     if (block_size && in_block == block_size) close();
   }
   void close() {
     if (in_block == 0) return;
-    block_numer.push_back(numer);
-    block_denom.push_back(denom);
-    block_weight.push_back(static_cast<double>(in_block));
+    blocks.numer.push_back(numer);
+    blocks.denom.push_back(denom);
+    blocks.weight.push_back(static_cast<double>(in_block));
     numer = denom = 0;
     in_block = 0;
   }
@@ -96,7 +102,40 @@ struct PairAccumulator {
 
 }  // namespace
 
-FstResult compute_fst(const PopulationData& data, const FstOptions& options, const Context& ctx) {
+FstSlicePieces cut_fst_slice(const std::vector<FstTerm>& valid, std::size_t before, std::size_t block_size) {
+  FstSlicePieces out;
+  const std::size_t n = valid.size();
+  const std::size_t open = block_size ? (block_size - before % block_size) % block_size : n;
+  const std::size_t head = std::min(n, open);
+  const std::size_t whole = block_size ? (n - head) / block_size * block_size : 0;
+  out.head.assign(valid.begin(), valid.begin() + static_cast<std::ptrdiff_t>(head));
+  PairAccumulator acc;
+  for (std::size_t i = head; i < head + whole; ++i) acc.add(valid[i], block_size);
+  out.full = std::move(acc.blocks);
+  out.tail.assign(valid.begin() + static_cast<std::ptrdiff_t>(head + whole), valid.end());
+  return out;
+}
+
+FstBlocks join_fst_slices(const std::vector<FstSlicePieces>& slices, std::size_t block_size) {
+  PairAccumulator acc;
+  for (const FstSlicePieces& s : slices) {
+    for (const FstTerm& t : s.head) acc.add(t, block_size);
+    // The whole blocks begin where a block ended (the head completed the open one).
+    if (!s.full.numer.empty() && acc.in_block != 0)
+      throw Error("Fst: the slices' blocks do not line up (an internal error)");
+    FstBlocks& b = acc.blocks;
+    b.numer.insert(b.numer.end(), s.full.numer.begin(), s.full.numer.end());
+    b.denom.insert(b.denom.end(), s.full.denom.begin(), s.full.denom.end());
+    b.weight.insert(b.weight.end(), s.full.weight.begin(), s.full.weight.end());
+    b.obs += s.full.obs;
+    for (const FstTerm& t : s.tail) acc.add(t, block_size);
+  }
+  acc.close();
+  return std::move(acc.blocks);
+}
+
+FstResult compute_fst(const PopulationData& data, const FstOptions& options, const Context& ctx,
+                      const FstSliceExchange& exchange) {
   const std::size_t pop_ct = data.populations.pop_ct();
   FstResult result;
   for (std::uint32_t i = 0; i < pop_ct; ++i)
@@ -109,6 +148,8 @@ FstResult compute_fst(const PopulationData& data, const FstOptions& options, con
   const std::size_t pair_ct = result.pairs.size();
   std::vector<PairAccumulator> acc(pair_ct);
   PairAccumulator share_acc;
+  for (auto& a : acc) a.keep = static_cast<bool>(exchange);
+  share_acc.keep = static_cast<bool>(exchange);
   const std::size_t share_block = options.block_size ? options.block_size : 500;
   const bool wc = options.method == FstMethod::WeirCockerham;
   std::size_t no_call = 0;
@@ -141,21 +182,42 @@ FstResult compute_fst(const PopulationData& data, const FstOptions& options, con
     }
   });
 
+  std::vector<FstBlocks> blocks(pair_ct + 1);
+  if (exchange) {
+    FstSliceTerms mine;
+    for (auto& a : acc) {
+      mine.valid.push_back(std::move(a.valid));
+      mine.block_size.push_back(options.block_size);
+    }
+    mine.valid.push_back(std::move(share_acc.valid));
+    mine.block_size.push_back(share_block);
+    mine.no_call_variant_ct = no_call;
+    FstJoined joined = exchange(mine);
+    if (joined.blocks.empty()) return result;  // a rank that does not write: nothing more to compute
+    blocks = std::move(joined.blocks);
+    no_call = joined.no_call_variant_ct;
+  } else {
+    for (std::size_t k = 0; k < pair_ct; ++k) {
+      acc[k].close();
+      blocks[k] = std::move(acc[k].blocks);
+    }
+    share_acc.close();
+    blocks[pair_ct] = std::move(share_acc.blocks);
+  }
+
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t k = 0; k < pair_ct; ++k) {
-    PairAccumulator& a = acc[k];
+    const FstBlocks& b = blocks[k];
     FstPair& pair = result.pairs[k];
-    pair.obs_ct = a.obs;
-    a.close();
-    const JackknifeEstimate est = ratio_jackknife(a.block_numer, a.block_denom, a.block_weight);
+    pair.obs_ct = b.obs;
+    const JackknifeEstimate est = ratio_jackknife(b.numer, b.denom, b.weight);
     pair.fst = est.value;
     // plink2 reports no SE unless there is more than one block's worth of variants.
-    pair.se = options.block_size && a.obs > options.block_size ? est.se : nan;
+    pair.se = options.block_size && b.obs > options.block_size ? est.se : nan;
   }
-  share_acc.close();
-  const JackknifeEstimate share =
-      ratio_jackknife(share_acc.block_numer, share_acc.block_denom, share_acc.block_weight);
-  result.variance_share = {share.value, share.se, share_acc.obs, share.block_ct};
+  const FstBlocks& s = blocks[pair_ct];
+  const JackknifeEstimate share = ratio_jackknife(s.numer, s.denom, s.weight);
+  result.variance_share = {share.value, share.se, s.obs, share.block_ct};
   result.no_call_variant_ct = no_call;
   return result;
 }

@@ -7,6 +7,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,44 @@ struct FstResult {
   std::size_t no_call_variant_ct = 0;  // variants without any call in the analysed samples (skipped)
 };
 
-FstResult compute_fst(const PopulationData& data, const FstOptions& options, const Context& ctx);
+// The jackknife blocks of one accumulator (a pair, or the variance share): each block's sums of numerators
+// and denominators and its usable variants, in variant order, and the usable variants in all.
+struct FstBlocks {
+  std::vector<double> numer, denom, weight;
+  std::size_t obs = 0;
+};
+
+// Run over a slice of the variants (a rank of an MPI run), the blocks of one accumulator in three pieces:
+// the usable terms that complete the block the slices before it left open (`head`, as they are), the blocks
+// that lie wholly in the slice (`full`, summed in variant order from zero as one pass sums them) and the
+// terms after the last whole block (`tail`). `before`: the usable terms of the slices before this one;
+// `block_size` 0 (one block) keeps every term in `head`.
+struct FstSlicePieces {
+  std::vector<FstTerm> head, tail;
+  FstBlocks full;
+};
+FstSlicePieces cut_fst_slice(const std::vector<FstTerm>& valid, std::size_t before, std::size_t block_size);
+// The pieces of consecutive slices joined, in slice order: exactly the blocks one pass over all the slices'
+// variants builds.
+FstBlocks join_fst_slices(const std::vector<FstSlicePieces>& slices, std::size_t block_size);
+
+// Under MPI, what compute_fst hands the ranks' exchange: this slice's usable terms of each accumulator (the
+// pairs in order, then the variance share) with its block size, and the variants without any call. It returns
+// the blocks over all slices (FstBlocks per accumulator) and the variants without any call over all slices;
+// the result is then complete on the rank that joined the slices and empty on the others.
+struct FstSliceTerms {
+  std::vector<std::vector<FstTerm>> valid;
+  std::vector<std::size_t> block_size;
+  std::size_t no_call_variant_ct = 0;
+};
+struct FstJoined {
+  std::vector<FstBlocks> blocks;
+  std::size_t no_call_variant_ct = 0;
+};
+using FstSliceExchange = std::function<FstJoined(const FstSliceTerms&)>;
+
+// `exchange` empty: one pass over all variants (the single-process run).
+FstResult compute_fst(const PopulationData& data, const FstOptions& options, const Context& ctx,
+                      const FstSliceExchange& exchange = {});
 
 }  // namespace genomap

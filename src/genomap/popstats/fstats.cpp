@@ -204,7 +204,8 @@ StatisticResult finish(const StatisticRequest& r, const BlockSums& s, bool qp_co
 
 FstatsResult compute_fstats(const PopulationData& data, const std::vector<std::uint32_t>& block_of_variant,
                             std::size_t block_ct, const std::vector<StatisticRequest>& requests,
-                            const FstatsOptions& options, const Context& ctx) {
+                            const FstatsOptions& options, const Context& ctx,
+                            const FstatsSumCombiner& combine) {
   const std::size_t pop_ct = data.populations.pop_ct();
   std::vector<StatisticRequest> all;
   for (std::uint32_t i = 0; i < pop_ct; ++i)
@@ -254,6 +255,29 @@ FstatsResult compute_fstats(const PopulationData& data, const std::vector<std::u
       }
     }
   });
+
+  if (combine) {
+    // Every sum and count in one vector (the counts as doubles: exact below 2^53).
+    std::vector<double> flat;
+    flat.reserve(sums.size() * (3 * block_ct + 1) + 1);
+    for (const BlockSums& bs : sums) {
+      flat.insert(flat.end(), bs.numer.begin(), bs.numer.end());
+      flat.insert(flat.end(), bs.denom.begin(), bs.denom.end());
+      flat.insert(flat.end(), bs.weight.begin(), bs.weight.end());
+      flat.push_back(static_cast<double>(bs.polymorphic));
+    }
+    flat.push_back(static_cast<double>(no_call));
+    combine(flat);
+    const double* at = flat.data();
+    for (BlockSums& bs : sums) {
+      for (auto* v : {&bs.numer, &bs.denom, &bs.weight}) {
+        std::copy(at, at + block_ct, v->begin());
+        at += block_ct;
+      }
+      bs.polymorphic = static_cast<std::size_t>(*at++);
+    }
+    no_call = static_cast<std::size_t>(*at);
+  }
 
   FstatsResult result;
   result.no_call_variant_ct = no_call;

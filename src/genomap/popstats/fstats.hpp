@@ -13,6 +13,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -64,9 +66,16 @@ struct FstatsResult {
   std::vector<double> f2_block_sum, f2_block_snps;
 };
 
-// `block_of_variant`: jackknife block of each analysed variant (see assign_jackknife_blocks).
+// Under MPI: sums each element over the ranks (mpi::allreduce_sum), called once after the pass with every
+// per-block sum and count of this rank's slice.
+using FstatsSumCombiner = std::function<void(std::span<double>)>;
+
+// `block_of_variant`: jackknife block of each analysed variant (see assign_jackknife_blocks). A slice of an
+// MPI run passes the blocks of its own variants (whole blocks: a block on one rank only) with the block_ct of
+// all, and `combine`: the results are then bit for bit those of one process.
 FstatsResult compute_fstats(const PopulationData& data, const std::vector<std::uint32_t>& block_of_variant,
                             std::size_t block_ct, const std::vector<StatisticRequest>& requests,
-                            const FstatsOptions& options, const Context& ctx);
+                            const FstatsOptions& options, const Context& ctx,
+                            const FstatsSumCombiner& combine = {});
 
 }  // namespace genomap

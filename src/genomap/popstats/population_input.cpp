@@ -4,14 +4,10 @@
 #include "genomap/geno/chromosome.hpp"
 
 namespace genomap {
-namespace {
-
-bool is_analysed(int chrom_code, AnalysedChromosomes chromosomes) {
+bool is_analysed_chromosome(int chrom_code, AnalysedChromosomes chromosomes) {
   return is_autosome(chrom_code) ||
          (chromosomes == AnalysedChromosomes::AutosomesAndXY && chrom_code == kChromXY);
 }
-
-}  // namespace
 
 std::unique_ptr<PopulationInput> PopulationInput::from_plink(Dataset data, const PopulationLabels& labels,
                                                              AnalysedChromosomes chromosomes,
@@ -19,7 +15,7 @@ std::unique_ptr<PopulationInput> PopulationInput::from_plink(Dataset data, const
   auto in = std::make_unique<PopulationInput>();
   std::vector<std::uint32_t> kept;
   for (std::uint32_t uidx : data.variant_uidx)
-    if (is_analysed(data.store->variants()[uidx].chrom_code, chromosomes)) kept.push_back(uidx);
+    if (is_analysed_chromosome(data.store->variants()[uidx].chrom_code, chromosomes)) kept.push_back(uidx);
   in->left_out_variant_ct = data.variant_uidx.size() - kept.size();
   data.variant_uidx = std::move(kept);
   in->dataset_ = std::move(data);
@@ -63,7 +59,7 @@ std::unique_ptr<PopulationInput> PopulationInput::from_eigenstrat(const std::str
   }
   in->keep_.resize(reader.variants().size());
   for (std::size_t v = 0; v < in->keep_.size(); ++v) {
-    in->keep_[v] = is_analysed(reader.variants()[v].chrom_code, chromosomes);
+    in->keep_[v] = is_analysed_chromosome(reader.variants()[v].chrom_code, chromosomes);
     if (in->keep_[v])
       in->data.variants.push_back(reader.variants()[v]);
     else
@@ -87,6 +83,26 @@ std::size_t PopulationInput::detect_pseudohaploid(std::size_t test_variants, con
   }
   if (ct == 0) pops.pseudohaploid.clear();
   return ct;
+}
+
+void PopulationInput::keep_variant_range(std::size_t first, std::size_t last) {
+  if (first > last || last > data.variants.size())
+    throw Error("keep_variant_range: the range lies outside the analysed variants");
+  data.variants = std::vector<Variant>(data.variants.begin() + static_cast<std::ptrdiff_t>(first),
+                                       data.variants.begin() + static_cast<std::ptrdiff_t>(last));
+  // The passes read dataset_ and keep_ when they run.
+  if (reader_) {
+    std::size_t analysed = 0;
+    for (std::size_t v = 0; v < keep_.size(); ++v)
+      if (keep_[v]) {
+        keep_[v] = analysed >= first && analysed < last;
+        ++analysed;
+      }
+  } else {
+    std::vector<std::uint32_t>& uidx = dataset_.variant_uidx;
+    uidx = std::vector<std::uint32_t>(uidx.begin() + static_cast<std::ptrdiff_t>(first),
+                                      uidx.begin() + static_cast<std::ptrdiff_t>(last));
+  }
 }
 
 JackknifeBlocks jackknife_blocks(const std::vector<Variant>& variants, const std::string& block_size,

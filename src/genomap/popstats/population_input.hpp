@@ -19,6 +19,8 @@ namespace genomap {
 // Which chromosomes a statistic reads: f-statistics use 1-22 (as ADMIXTOOLS); plink2's --fst uses 1-22 and
 // the pseudo-autosomal XY.
 enum class AnalysedChromosomes { Autosomes, AutosomesAndXY };
+// Whether a variant on chromosome `chrom_code` is read.
+bool is_analysed_chromosome(int chrom_code, AnalysedChromosomes chromosomes);
 
 // Where population labels come from: a sample table with a column (`path` and `column`), or, for EIGENSTRAT
 // input with no `path`, the .ind's third column (label "Ignore" leaves the sample out, as ADMIXTOOLS does).
@@ -52,6 +54,9 @@ class PopulationInput {
   // variants as pseudohaploid (one allele per call; ADMIXTOOLS 2's adjust_pseudohaploid, which tests 1000);
   // later passes count them so. Returns how many were marked.
   std::size_t detect_pseudohaploid(std::size_t test_variants, const Context& ctx);
+  // Keeps the analysed variants [first, last) only (a rank of an MPI run): `data.variants` and later passes
+  // cover that range, and a pass's first_variant counts from `first`.
+  void keep_variant_range(std::size_t first, std::size_t last);
   // The EIGENSTRAT fileset read (nullptr for PLINK input).
   const EigenstratReader* eigenstrat_reader() const { return reader_.get(); }
 
