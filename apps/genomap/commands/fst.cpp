@@ -11,6 +11,7 @@
 #include "command_registry.hpp"
 #include "genomap/core/error.hpp"
 #include "genomap/core/usage_error.hpp"
+#include "genomap/dist/byte_packing.hpp"
 #include "genomap/dist/mpi.hpp"
 #include "genomap/popstats/popstats_files.hpp"
 #include "genomap/popstats/population_input.hpp"
@@ -18,6 +19,9 @@
 
 namespace genomap::cli {
 namespace {
+
+using mpi::put;
+using mpi::take;
 
 struct FstCommandOptions {
   InputOptions input;
@@ -27,19 +31,6 @@ struct FstCommandOptions {
   std::size_t block_size = 500;
   bool per_variant = false;
 };
-
-template <class T>
-void put(std::string& out, const T& value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof value);
-}
-
-template <class T>
-T take(const char*& at) {
-  T value;
-  std::memcpy(&value, at, sizeof value);
-  at += sizeof value;
-  return value;
-}
 
 void put_terms(std::string& out, const std::vector<FstTerm>& terms) {
   put(out, static_cast<std::uint64_t>(terms.size()));

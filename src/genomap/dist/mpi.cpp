@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "genomap/core/error.hpp"
+#include "genomap/dist/byte_packing.hpp"
 
 namespace genomap::mpi {
 namespace {
@@ -32,19 +33,6 @@ void check(int code, const char* what) {
   MPI_Error_string(code, text, &length);
   throw Error(std::string("MPI: ") + what +
               " failed: " + std::string(text, static_cast<std::size_t>(length)));
-}
-
-template <class T>
-void put(std::string& out, const T& value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof value);
-}
-
-template <class T>
-T take(const char*& at) {
-  T value;
-  std::memcpy(&value, at, sizeof value);
-  at += sizeof value;
-  return value;
 }
 
 std::string encode(const RankReport& r) {
