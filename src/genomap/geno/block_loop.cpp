@@ -46,6 +46,20 @@ void for_each_block(const Dataset& data, const Context& ctx, std::size_t block_v
   }
 }
 
+namespace {
+
+// Blocks of about 8 MiB in all for `holders` blocks held at once (one more in flight) keep the working set in
+// cache-friendly chunks while amortizing per-block overhead, within --memory.
+std::size_t shared_block_variants(const Dataset& data, const Context& ctx,
+                                  std::size_t extra_bytes_per_variant, std::size_t holders) {
+  const std::size_t row_bytes = data.samples.words_per_row() * 8 + extra_bytes_per_variant;
+  const std::size_t target =
+      std::max<std::size_t>(64, (std::size_t{8} << 20) / (std::max<std::size_t>(1, row_bytes) * holders));
+  return ctx.memory.block_variants(row_bytes, 0, holders + 1, std::min<std::size_t>(target, 65536));
+}
+
+}  // namespace
+
 namespace detail {
 
 std::size_t ordered_pass_slots(const Context& ctx) {
@@ -59,15 +73,10 @@ void ordered_pass(const Dataset& data, const Context& ctx, std::string_view phas
   if (total == 0) return;
   const int threads = std::max(1, ctx.threads);
   const std::size_t slot_ct = ordered_pass_slots(ctx);
-  if (block_variants == 0) {
-    // Every thread holds one block while it computes: about 8 MiB for all of them together (as one block of
-    // the serial loop), within --memory.
-    const std::size_t row_bytes = data.samples.words_per_row() * 8;
-    const std::size_t target = std::max<std::size_t>(
-        64, (std::size_t{8} << 20) / (std::max<std::size_t>(1, row_bytes) * static_cast<std::size_t>(threads)));
-    block_variants = ctx.memory.block_variants(row_bytes, 0, static_cast<std::size_t>(threads) + 1,
-                                               std::min<std::size_t>(target, 65536));
-  }
+  // Every thread holds one block while it computes: about 8 MiB for all of them together (as the one block of
+  // the serial loop), within --memory.
+  if (block_variants == 0)
+    block_variants = shared_block_variants(data, ctx, 0, static_cast<std::size_t>(threads));
   // At least four blocks a thread, so that small inputs still use every thread (blocks of 64 variants or
   // more).
   const std::size_t spread =
@@ -139,11 +148,7 @@ void ordered_pass(const Dataset& data, const Context& ctx, std::string_view phas
 
 std::size_t default_block_variants(const Dataset& data, const Context& ctx,
                                    std::size_t extra_bytes_per_variant) {
-  const std::size_t row_bytes = data.samples.words_per_row() * 8 + extra_bytes_per_variant;
-  // Blocks of about 8 MiB keep the working set in cache-friendly chunks while amortizing per-block overhead.
-  const std::size_t target =
-      std::max<std::size_t>(64, (std::size_t{8} << 20) / std::max<std::size_t>(1, row_bytes));
-  return ctx.memory.block_variants(row_bytes, 0, 2, std::min<std::size_t>(target, 65536));
+  return shared_block_variants(data, ctx, extra_bytes_per_variant, 1);
 }
 
 }  // namespace genomap
